@@ -1,0 +1,71 @@
+// swift-tools-version:6.0
+// Cited: cited answers from a corpus you own, offline on a CPU.
+// One library per concern; dependencies point downward; only `cited` imports ArgumentParser.
+// Language mode 5: the numeric modules share raw buffers across threads by design.
+import PackageDescription
+
+/// Release builds of numeric code drop bounds checks, in the hot modules only.
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "Cited",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cited", targets: ["cited"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libopenblas-dev, libxml2-dev).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+
+        // Shared value types and paths; no dependencies.
+        .target(name: "CitedCore"),
+        // The model cache: known models, fetch from PyPI wheels, sha256 verification.
+        .target(name: "CitedCache", dependencies: ["CitedCore", logging]),
+        // Hot loops only: BLAS wrappers, SIMD and quantized dot products, top-k.
+        // C for what Swift cannot emit (intrinsics with run-time CPU dispatch).
+        .target(name: "CCitedKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CitedKernels", dependencies: ["CBLAS", "CCitedKernels"], swiftSettings: fastMath),
+        // WordPiece (BERT) and byte-level BPE (GGUF) tokenizers.
+        .target(name: "CitedTokenizer", dependencies: ["CitedCore"], swiftSettings: fastMath),
+        // Weight files (safetensors, GGUF) and forward passes (Bert, Llama/Qwen2), KV cache.
+        .target(name: "CitedModel", dependencies: ["CitedCore", "CitedKernels", "CitedTokenizer"],
+                swiftSettings: fastMath),
+        // Sampling and the token loop.
+        .target(name: "CitedGenerate", dependencies: ["CitedCore", "CitedModel", "CitedTokenizer", "CitedKernels"]),
+        // The SQLite store: schema, migrations, FTS5, vectors.
+        .target(name: "CitedStore", dependencies: ["CitedCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Parsers (PubMed, JATS, Markdown, reST, HTML, man, LaTeX) and the chunker.
+        .target(name: "CitedIngest", dependencies: ["CitedCore", "CitedStore", "CLibXML2", logging]),
+        // Dense, BM25 and fused retrieval with filters; retrieval evaluation.
+        .target(name: "CitedRetrieve", dependencies: ["CitedCore", "CitedStore", "CitedKernels"],
+                swiftSettings: fastMath),
+
+        // The command line: commands only.
+        .executableTarget(name: "cited", dependencies: [
+            "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
+            "CitedStore", "CitedIngest", "CitedRetrieve", logging,
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "CitedCoreTests", dependencies: ["CitedCore"]),
+        .testTarget(name: "CitedCacheTests", dependencies: ["CitedCache"]),
+        .testTarget(name: "CitedKernelsTests", dependencies: ["CitedKernels"]),
+        .testTarget(name: "CitedTokenizerTests", dependencies: ["CitedTokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedModelTests", dependencies: ["CitedModel", "CitedCache"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedGenerateTests", dependencies: ["CitedGenerate", "CitedCache"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedStoreTests", dependencies: ["CitedStore"]),
+        .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

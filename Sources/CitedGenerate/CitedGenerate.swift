@@ -1,0 +1,1 @@
+// Module CitedGenerate: see Package.swift for what it is for.

@@ -1,0 +1,1 @@
+// Module CitedIngest: see Package.swift for what it is for.

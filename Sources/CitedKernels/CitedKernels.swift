@@ -1,0 +1,1 @@
+// Module CitedKernels: see Package.swift for what it is for.

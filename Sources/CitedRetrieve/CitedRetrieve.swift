@@ -1,0 +1,1 @@
+// Module CitedRetrieve: see Package.swift for what it is for.

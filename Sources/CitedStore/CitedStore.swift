@@ -1,0 +1,1 @@
+// Module CitedStore: see Package.swift for what it is for.

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// `cited`: cited answers from a corpus you own, offline on a CPU.
+@main
+struct Cited: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cited",
+        abstract: "Answer clinical, code and math questions from your own corpus, every sentence cited.",
+        discussion: """
+        Cited ingests PubMed XML, code documentation and math notes into one SQLite index, \
+        retrieves passages with a dense embedder fused with BM25, and answers with a local model, \
+        citing each sentence to a PMID, DOI or file:line. Everything runs offline on the CPU.
+
+        Models are cached under ~/.cache/cited (or $CITED_HOME); the index lives in ./Index \
+        (or --index DIR, or $CITED_INDEX).
+        """,
+        version: "0.1.0",
+        subcommands: [
+            // Each command joins this list when its issue lands.
+        ]
+    )
+}
