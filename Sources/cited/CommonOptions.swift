@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+
+/// `--index DIR` and `--verbose`, shared by every command that touches the index.
+struct IndexOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Folder holding the index.", valueName: "DIR",
+            discussion: "Default: $CITED_INDEX, else ./Index."))
+    var index: String?
+
+    @Flag(name: .long, help: "Print timings and throughput on stderr.")
+    var verbose = false
+
+    /// The index folder, created on demand by the store.
+    var indexDirectory: URL {
+        let env = ProcessInfo.processInfo.environment["CITED_INDEX"]
+        let path = index ?? (env?.isEmpty == false ? env! : "Index")
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    /// The SQLite file inside the index folder.
+    var databaseURL: URL { indexDirectory.appendingPathComponent("cited.sqlite") }
+}
+
+/// Writes one JSON document on stdout, as every `--json` output does.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// Writes a line on stderr (progress, warnings).
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
