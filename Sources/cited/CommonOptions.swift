@@ -3,8 +3,8 @@ import Foundation
 
 /// `--index DIR` and `--verbose`, shared by every command that touches the index.
 struct IndexOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Folder holding the index.", valueName: "DIR",
-            discussion: "Default: $CITED_INDEX, else ./Index."))
+    @Option(name: .long, help: ArgumentHelp("Folder holding the index (default: $CITED_INDEX, else ./Index).",
+                                            valueName: "DIR"))
     var index: String?
 
     @Flag(name: .long, help: "Print timings and throughput on stderr.")
