@@ -1,1 +1,1 @@
-#include "CCitedKernels.h"
+#include "cited_kernels_common.h"
