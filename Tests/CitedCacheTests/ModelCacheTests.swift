@@ -124,7 +124,7 @@ func handPlacedFile() throws {
     #expect(offline.requests.isEmpty)
 }
 
-@Test("pip reports a package that does not exist, naming it")
+@Test("A pip source that cannot run pip fails with an error naming the package")
 func pipMissingPackage() throws {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cited-pip-\(UUID().uuidString)")
     // A python that cannot reach pip at all behaves like a missing package: the error names it.

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up what is missing (packages, the models the tests run on) and runs the whole test suite in
+# release mode (numeric code is far too slow in debug builds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CITED_SWIFT_FLAGS="-Xswiftc -enable-testing"   # one release build serves setup and tests
+scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+swift test -c release -Xswiftc -enable-testing "$@"
