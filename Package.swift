@@ -48,11 +48,13 @@ let package = Package(
         // Dense, BM25 and fused retrieval with filters; retrieval evaluation.
         .target(name: "CitedRetrieve", dependencies: ["CitedCore", "CitedStore", "CitedKernels"],
                 swiftSettings: fastMath),
+        // Answers: domain routing, prompts, packing, citation constraint and checking, abstention.
+        .target(name: "CitedAnswer", dependencies: ["CitedCore"]),
 
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [
             "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
-            "CitedStore", "CitedIngest", "CitedRetrieve", logging,
+            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "CitedStoreTests", dependencies: ["CitedStore"]),
         .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
+        .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,97 @@
+import Foundation
+
+/// The checkable facts of a sentence: numbers (doses, rates, years) and identifiers (gene symbols,
+/// acronyms, code names). Every one of them must appear in a passage the sentence cites.
+public struct KeyTerms: Equatable, Sendable {
+    public var numbers: [String]
+    public var identifiers: [String]
+
+    public var all: [String] { numbers + identifiers }
+
+    public static func extract(_ text: String) -> KeyTerms {
+        var numbers: [String] = []
+        var identifiers: [String] = []
+        for token in tokens(text) {
+            if let number = normalizedNumber(token) {
+                numbers.append(number)
+            } else if isIdentifier(token) {
+                identifiers.append(token.lowercased())
+            }
+        }
+        return KeyTerms(numbers: SentenceSplitter.unique(numbers), identifiers: Array(Set(identifiers)).sorted())
+    }
+
+    /// Words of a text, split on spaces and on punctuation that cannot be inside a number or a name.
+    static func tokens(_ text: String) -> [String] {
+        // Thousands separators are part of the number: "1,000" is one token.
+        let text = text.replacingOccurrences(of: #"(?<=\d),(?=\d{3}\b)"#, with: "", options: .regularExpression)
+        return text.split(whereSeparator: { $0.isWhitespace || "\"'“”‘’,;:!?()[]{}<>=+*/|`$\\".contains($0) })
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".-–")) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// `45`, `2.5`, `1,000` → `1000`, `30%` → `30`; nil for anything else.
+    static func normalizedNumber(_ token: String) -> String? {
+        var body = Substring(token)
+        while let last = body.last, "%‰".contains(last) { body = body.dropLast() }
+        let cleaned = body.replacingOccurrences(of: ",", with: "")
+        guard !cleaned.isEmpty, cleaned.first!.isNumber, cleaned.allSatisfy({ $0.isNumber || $0 == "." }),
+              cleaned.filter({ $0 == "." }).count <= 1 else { return nil }
+        return cleaned
+    }
+
+    /// Gene symbols and acronyms (`BRCA1`, `IL-6`, `COVID-19`), code names (`lru_cache`,
+    /// `functools.partial`, `isPrime`), and anything mixing letters and digits (`Q4_K`, `H2O2`).
+    static func isIdentifier(_ token: String) -> Bool {
+        let letters = token.filter(\.isLetter)
+        guard letters.count >= 2 else { return false }
+        if token.contains("_") { return true }
+        if token.contains("."), token.split(separator: ".").allSatisfy({ $0.first?.isLetter == true }) { return true }
+        let uppercase = letters.filter(\.isUppercase).count
+        if uppercase >= 2, uppercase * 2 >= letters.count { return true }  // acronyms, gene symbols
+        if token.contains(where: \.isNumber) { return true }
+        // camelCase: a lowercase letter followed by an uppercase one.
+        let characters = Array(token)
+        return zip(characters, characters.dropFirst()).contains { $0.isLowercase && $1.isUppercase }
+    }
+}
+
+/// Text normalised for containment checks: lowercased, punctuation spaced out, numbers without commas.
+struct SearchableText {
+    let lowered: String
+    let numbers: Set<String>
+    let stems: Set<String>
+
+    init(_ text: String) {
+        lowered = text.lowercased()
+        numbers = Set(KeyTerms.tokens(text).compactMap(KeyTerms.normalizedNumber))
+        stems = Set(ContentWords.stems(of: text))
+    }
+
+    func contains(number: String) -> Bool {
+        if numbers.contains(number) { return true }
+        // "10 mg" against "10-mg", "1.0" against "1": compare numerically.
+        guard let value = Double(number) else { return false }
+        return numbers.contains { Double($0) == value }
+    }
+
+    func contains(identifier: String) -> Bool { lowered.contains(identifier) }
+}
+
+/// Content words reduced to 5-letter stems, for overlap between a sentence and a passage.
+enum ContentWords {
+    static let stopwords: Set<String> = [
+        "about", "above", "after", "again", "against", "also", "among", "because", "been", "before", "being",
+        "between", "both", "could", "does", "doing", "during", "each", "from", "further", "have", "having", "here",
+        "into", "itself", "just", "more", "most", "other", "over", "same", "should", "some", "such", "than", "that",
+        "their", "them", "then", "there", "these", "they", "this", "those", "through", "under", "until", "very",
+        "were", "what", "when", "where", "which", "while", "whom", "with", "within", "would", "your", "sources",
+        "source", "according", "based", "shows", "showed", "reported", "study", "studies",
+    ]
+
+    static func stems(of text: String) -> [String] {
+        text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .filter { $0.count >= 4 && !stopwords.contains(String($0)) }
+            .map { String($0.prefix(5)) }
+    }
+}

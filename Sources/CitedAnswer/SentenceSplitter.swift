@@ -1,0 +1,140 @@
+import Foundation
+
+/// Splits an answer into sentences and reads their `[n]` citation markers.
+///
+/// Markers written after the full stop (`… fractures. [1] The dose …`) belong to the sentence before
+/// them. Accepted marker forms: `[1]`, `[1, 3]`, `[1][2]`, `[2-4]`.
+public enum SentenceSplitter {
+    /// Words after which a full stop does not end a sentence.
+    static let abbreviations: Set<String> = [
+        "e.g", "i.e", "et al", "al", "vs", "fig", "figs", "approx", "ca", "cf", "dr", "no", "etc", "resp", "eq",
+    ]
+
+    public static func split(_ answer: String) -> [AnswerSentence] {
+        let characters = Array(answer)
+        var sentences: [AnswerSentence] = []
+        var current = ""
+        var citations: [Int] = []
+        var index = 0
+
+        func flush() {
+            let text = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty || !citations.isEmpty {
+                if text.isEmpty, !sentences.isEmpty {
+                    sentences[sentences.count - 1].citations.append(contentsOf: citations)
+                } else if !text.isEmpty {
+                    sentences.append(AnswerSentence(text: collapseSpaces(text), citations: unique(citations)))
+                }
+            }
+            current = ""
+            citations = []
+        }
+
+        var inCode = false
+        while index < characters.count {
+            if characters[index] == "`" { inCode.toggle() }
+            if characters[index] == "[", !inCode, canStartMarker(characters, at: index),
+               let (numbers, end) = marker(characters, at: index) {
+                citations.append(contentsOf: numbers)
+                index = end
+                continue
+            }
+            let character = characters[index]
+            current.append(character)
+            index += 1
+            if character == "\n", index < characters.count, characters[index] == "\n" {
+                flush()
+                continue
+            }
+            guard ".!?".contains(character) else { continue }
+            // The end of a sentence: punctuation followed by space and markers or a new sentence, or the end.
+            var look = index
+            while look < characters.count, characters[look] == "\"" || characters[look] == ")" {
+                current.append(characters[look])
+                look += 1
+            }
+            index = look
+            if character == ".", endsWithAbbreviation(current) { continue }
+            var probe = index
+            while probe < characters.count, characters[probe] == " " { probe += 1 }
+            if probe < characters.count, characters[probe] == "[", let (numbers, end) = marker(characters, at: probe) {
+                citations.append(contentsOf: numbers)
+                index = end
+                var more = index
+                while more < characters.count, characters[more] == " " { more += 1 }
+                while more < characters.count, characters[more] == "[", let (extra, next) = marker(characters, at: more) {
+                    citations.append(contentsOf: extra)
+                    index = next
+                    more = next
+                }
+                flush()
+                continue
+            }
+            if probe >= characters.count || characters[probe].isWhitespace || probe > index
+                && (characters[probe].isUppercase || characters[probe].isNumber || characters[probe] == "`") {
+                flush()
+            }
+        }
+        flush()
+        return sentences
+    }
+
+    /// Markers follow a space, punctuation or another marker, never a name (`a[1]` is code).
+    static func canStartMarker(_ characters: [Character], at index: Int) -> Bool {
+        guard index > 0 else { return true }
+        let previous = characters[index - 1]
+        return !(previous.isLetter || previous.isNumber || previous == "_" || previous == ")" || previous == "'")
+    }
+
+    /// A citation marker starting at `start`: its numbers and the index after it.
+    static func marker(_ characters: [Character], at start: Int) -> ([Int], Int)? {
+        var index = start + 1
+        var body = ""
+        while index < characters.count, index - start < 24, characters[index] != "]" {
+            body.append(characters[index])
+            index += 1
+        }
+        guard index < characters.count, characters[index] == "]", !body.isEmpty,
+              body.allSatisfy({ $0.isNumber || $0 == "," || $0 == " " || $0 == "-" || $0 == "–" }),
+              body.contains(where: \.isNumber) else { return nil }
+        var numbers: [Int] = []
+        for part in body.split(separator: ",") {
+            let range = part.split(whereSeparator: { $0 == "-" || $0 == "–" })
+                .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if range.contains(0) { return nil }  // citations are numbered from 1
+            if range.count == 2, range[0] <= range[1], range[1] - range[0] < 20 {
+                numbers.append(contentsOf: range[0]...range[1])
+            } else if range.count == 1 {
+                numbers.append(range[0])
+            } else {
+                return nil
+            }
+        }
+        return (numbers, index + 1)
+    }
+
+    static func endsWithAbbreviation(_ text: String) -> Bool {
+        let trimmed = text.dropLast()
+        let lastWord = trimmed.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == "\n" }).last.map(String.init) ?? ""
+        if lastWord.count == 1, lastWord.first?.isLetter == true { return true }  // initials, "p."
+        let lowered = lastWord.lowercased()
+        return abbreviations.contains(lowered) || trimmed.lowercased().hasSuffix("et al")
+    }
+
+    static func unique<T: Hashable>(_ items: [T]) -> [T] {
+        var seen = Set<T>()
+        return items.filter { seen.insert($0).inserted }
+    }
+
+    static func collapseSpaces(_ text: String) -> String {
+        var result = ""
+        var lastWasSpace = false
+        for character in text {
+            let isSpace = character == " " || character == "\t"
+            if isSpace && lastWasSpace { continue }
+            result.append(character)
+            lastWasSpace = isSpace
+        }
+        return result.replacingOccurrences(of: " .", with: ".").replacingOccurrences(of: " ,", with: ",")
+    }
+}

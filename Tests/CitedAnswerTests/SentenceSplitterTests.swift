@@ -1,0 +1,28 @@
+import Testing
+@testable import CitedAnswer
+
+@Test("Markers before or after the full stop attach to their sentence")
+func markersAttach() {
+    let sentences = SentenceSplitter.split(
+        "Vitamin K2 reduced fractures [1]. The dose was 45 mg/day. [2][3] It was well tolerated [1, 3].")
+    #expect(sentences.map(\.text) == ["Vitamin K2 reduced fractures.", "The dose was 45 mg/day.", "It was well tolerated."])
+    #expect(sentences.map(\.citations) == [[1], [2, 3], [1, 3]])
+}
+
+@Test("Abbreviations, decimals and code do not end sentences")
+func noFalseBreaks() {
+    let sentences = SentenceSplitter.split(
+        "Smith et al. found a 2.5-fold rise, e.g. in IL-6 [2]. Use functools.lru_cache(maxsize=None) here [1].")
+    #expect(sentences.count == 2)
+    #expect(sentences[0].citations == [2])
+    #expect(sentences[1].text == "Use functools.lru_cache(maxsize=None) here.")
+}
+
+@Test("Ranges, uncited sentences and text that only looks like a marker")
+func rangesAndPlainBrackets() {
+    let sentences = SentenceSplitter.split("See sources [2-4]. Lists use a[0] indexing. No citation here")
+    #expect(sentences.map(\.citations) == [[2, 3, 4], [], []])
+    #expect(sentences[1].text == "Lists use a[0] indexing.")
+    #expect(SentenceSplitter.split("").isEmpty)
+    #expect(SentenceSplitter.split("[1]").isEmpty)
+}

@@ -1,0 +1,56 @@
+import Testing
+@testable import CitedAnswer
+
+let passages = [
+    EvidencePassage(number: 1, text: "Menatetrenone (vitamin K2) 45 mg/day reduced vertebral fractures in postmenopausal women with osteoporosis."),
+    EvidencePassage(number: 2, text: "functools.lru_cache(maxsize=128) caches the results of a function; maxsize=None makes the cache unbounded."),
+]
+
+@Test("Key terms: numbers, gene symbols, code names")
+func keyTerms() {
+    let terms = KeyTerms.extract("BRCA1 carriers took 1,000 mg of IL-6 blockers via functools.partial and lru_cache (30%).")
+    #expect(terms.numbers == ["1000", "30"])
+    #expect(terms.identifiers == ["brca1", "functools.partial", "il-6", "lru_cache"])
+    #expect(KeyTerms.extract("The patients improved.").all.isEmpty)
+}
+
+@Test("A sentence whose dose is in the cited passage is supported; a wrong dose is not")
+func doses() {
+    let verifier = Verifier()
+    let right = verifier.verify([AnswerSentence(text: "Vitamin K2 at 45 mg/day reduced vertebral fractures in postmenopausal women.", citations: [1])], passages: passages)
+    #expect(right[0].support == .supported)
+    #expect(right[0].citations == [1])
+    let wrong = verifier.verify([AnswerSentence(text: "Vitamin K2 at 90 mg/day reduced vertebral fractures in postmenopausal women.", citations: [1])], passages: passages)
+    #expect(wrong[0].support == .unsupported)
+}
+
+@Test("A sentence citing the wrong passage, or none, is attributed to the one that backs it")
+func attribution() {
+    let verifier = Verifier()
+    let sentences = [
+        AnswerSentence(text: "Setting maxsize=None makes the lru_cache unbounded.", citations: [1]),
+        AnswerSentence(text: "Setting maxsize=None makes the lru_cache unbounded.", citations: []),
+        AnswerSentence(text: "Aspirin prevents migraines in children.", citations: [1, 2]),
+    ]
+    let verified = verifier.verify(sentences, passages: passages)
+    #expect(verified[0].citations == [2] && verified[0].support == .supported)
+    #expect(verified[1].citations == [2] && verified[1].support == .supported)
+    #expect(verified[2].support == .unsupported)
+}
+
+@Test("Citation numbers of passages that were not given are dropped")
+func unknownCitations() {
+    let verified = Verifier().verify([AnswerSentence(text: "Aspirin prevents migraines.", citations: [7])], passages: passages)
+    #expect(verified[0].citations.isEmpty || verified[0].citations.allSatisfy { [1, 2].contains($0) })
+    #expect(verified[0].support == .unsupported)
+}
+
+@Test("Embedder similarity can support a paraphrase without shared words")
+func similarity() {
+    var withVectors = passages
+    withVectors[0].vector = [1, 0]
+    withVectors[1].vector = [0, 1]
+    let verifier = Verifier(embed: { _ in [0.8, 0.6] })
+    let verified = verifier.verify([AnswerSentence(text: "It lowers the chance of spine breaks.", citations: [1])], passages: withVectors)
+    #expect(verified[0].support == .supported)
+}
