@@ -1,0 +1,45 @@
+import Testing
+@testable import CitedAnswer
+
+/// A toy vocabulary in which each token's text is its entry.
+let vocabulary = ["The", " drug", " works", " [", "[", "1", "2", "3", "7", "]", "].", ",", " ", "[3", " [7", "x", "`", "a", "0"]
+
+func allowedAfter(_ text: [String], passages: Set<Int>) -> Set<String> {
+    let constraint = CitationConstraint(tokenTexts: vocabulary, allowed: passages)
+    let generated = text.map { Int32(vocabulary.firstIndex(of: $0)!) }
+    var logits = [Float](repeating: 0, count: vocabulary.count)
+    logits.withUnsafeMutableBufferPointer { constraint.apply($0, generated: generated) }
+    return Set(vocabulary.indices.filter { logits[$0] > -.infinity }.map { vocabulary[$0] })
+}
+
+@Test("Inside a marker only the given passages' numbers and a closing bracket may follow")
+func insideMarker() {
+    let allowed = allowedAfter(["The", " drug", " works", " [", "1"], passages: [1, 2, 3])
+    #expect(allowed.contains("]") && allowed.contains("].") && allowed.contains(","))
+    #expect(!allowed.contains("7") && !allowed.contains("x") && !allowed.contains("The"))
+    // "1" may grow into "12" only if there is a passage 12.
+    #expect(!allowed.contains("2"))
+    #expect(allowedAfter([" [", "1"], passages: [1, 12]).contains("2"))
+}
+
+@Test("A token that opens a marker with a number not given is banned")
+func openers() {
+    let allowed = allowedAfter(["The", " works"], passages: [1, 2, 3])
+    #expect(allowed.contains("[3"))
+    #expect(!allowed.contains(" [7"))
+}
+
+@Test("After the marker closes, and inside code, the text is free")
+func freeText() {
+    #expect(allowedAfter([" [", "1", "]"], passages: [1]).contains("x"))
+    #expect(allowedAfter(["`", "a", "[", "0"], passages: [1]).contains("x"))
+    #expect(allowedAfter(["a", "[", "7"], passages: [1]).contains("]"))  // a[7] is code, not a citation
+}
+
+@Test("Right after an opening bracket a number must be a given passage's")
+func afterOpening() {
+    let allowed = allowedAfter(["The", " works", " ["], passages: [1, 2])
+    #expect(allowed.contains("1") && allowed.contains("2"))
+    #expect(!allowed.contains("7") && !allowed.contains("3"))
+    #expect(allowed.contains("x"))
+}
