@@ -1,0 +1,137 @@
+import CitedCore
+import Foundation
+
+/// The prompt files of `Prompts/`: a shared system prompt and one user template per domain.
+public struct PromptLibrary: Sendable {
+    public var system: String
+    public var templates: [Domain: String]
+    /// The sentinel the model is told to write when the sources do not answer.
+    public static let sentinel = "NOT IN SOURCES"
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case missing(file: String, searched: [String])
+
+        public var description: String {
+            switch self {
+            case let .missing(file, searched):
+                "prompt file \(file) not found (looked in \(searched.joined(separator: ", "))); set $CITED_PROMPTS"
+            }
+        }
+    }
+
+    public init(system: String, templates: [Domain: String]) {
+        self.system = system
+        self.templates = templates
+    }
+
+    /// Loads `system.md` and `<domain>.md` from the first folder that has them: `$CITED_PROMPTS`,
+    /// `./Prompts`, or the `Prompts` folder of the checkout the executable was built in.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        var candidates: [URL] = []
+        if let path = environment["CITED_PROMPTS"], !path.isEmpty { candidates.append(URL(fileURLWithPath: path)) }
+        candidates.append(URL(fileURLWithPath: "Prompts", isDirectory: true))
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(folder.appendingPathComponent("Prompts", isDirectory: true))
+            folder = folder.deletingLastPathComponent()
+        }
+        guard let directory = candidates.first(where: {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("system.md").path)
+        }) else { throw LoadError.missing(file: "system.md", searched: candidates.map(\.path)) }
+        try self.init(directory: directory)
+    }
+
+    public init(directory: URL) throws {
+        func read(_ name: String) throws -> String {
+            let url = directory.appendingPathComponent(name)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw LoadError.missing(file: name, searched: [directory.path])
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        system = try read("system.md")
+        var templates: [Domain: String] = [:]
+        for domain in Domain.allCases { templates[domain] = try read("\(domain.rawValue).md") }
+        self.templates = templates
+    }
+}
+
+/// A passage chosen for the prompt, with its number.
+public struct PackedPassage: Sendable {
+    public var number: Int
+    public var passageID: Int64
+    public var source: Source
+    public var text: String
+
+    public init(number: Int, passageID: Int64, source: Source, text: String) {
+        self.number = number
+        self.passageID = passageID
+        self.source = source
+        self.text = text
+    }
+}
+
+/// The messages given to the model and what they were made from.
+public struct Prompt: Sendable {
+    public var system: String
+    public var user: String
+    public var passages: [PackedPassage]
+    /// sha256 of system + user, stored with the answer for audit.
+    public var sha256: String
+}
+
+/// Fills the templates: passages as quoted data under numbered headers, the question last.
+public struct PromptBuilder: Sendable {
+    public var library: PromptLibrary
+    public var maxSentences: Int
+
+    public init(library: PromptLibrary, maxSentences: Int = 4) {
+        self.library = library
+        self.maxSentences = maxSentences
+    }
+
+    /// - Parameter bestLast: list the passages in reverse rank so the best one sits nearest the question.
+    public func build(question: String, domain: Domain, passages: [PackedPassage], bestLast: Bool = true) -> Prompt {
+        let ordered = bestLast ? passages.reversed() : passages
+        let sources = ordered.map(Self.quote).joined(separator: "\n\n")
+        let system = library.system.replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
+        let user = (library.templates[domain] ?? "")
+            .replacingOccurrences(of: "{{sources}}", with: sources)
+            .replacingOccurrences(of: "{{question}}", with: Self.singleLine(question))
+            .replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
+        return Prompt(system: system, user: user, passages: passages,
+                      sha256: SHA256.hex(of: Data((system + "\u{0}" + user).utf8)))
+    }
+
+    /// `[n] id · title (year) · locator` then the text, every line behind "> ".
+    static func quote(_ passage: PackedPassage) -> String {
+        var header = "[\(passage.number)] \(passage.source.id) · \(singleLine(passage.source.title))"
+        if let year = passage.source.year { header += " (\(year))" }
+        header += " · \(passage.source.locator)"
+        let body = passage.text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "> " + $0 }.joined(separator: "\n")
+        return header + "\n" + body
+    }
+
+    static func singleLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}
+
+/// Chooses whole passages, best first, until the token budget is spent (at least one passage).
+public enum ContextPacker {
+    public static func pack(_ ranked: [PackedPassage], budget: Int, tokenCount: (String) -> Int) -> [PackedPassage] {
+        var chosen: [PackedPassage] = []
+        var used = 0
+        for passage in ranked {
+            let cost = tokenCount(PromptBuilder.quote(passage)) + 2
+            if !chosen.isEmpty && used + cost > budget { continue }
+            used += cost
+            var numbered = passage
+            numbered.number = chosen.count + 1
+            chosen.append(numbered)
+        }
+        return chosen
+    }
+}
