@@ -99,18 +99,28 @@ final class XMLStreamReader {
     }
 }
 
-/// Collapses runs of whitespace into one space and trims the ends.
+/// Collapses runs of whitespace (ASCII whitespace and U+00A0) into one space and trims the ends.
 func normalizeSpace(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    var pendingSpace = false
-    for scalar in text.unicodeScalars {
-        if scalar.properties.isWhitespace {
-            pendingSpace = !out.isEmpty
-        } else {
-            if pendingSpace { out.unicodeScalars.append(" ") ; pendingSpace = false }
-            out.unicodeScalars.append(scalar)
+    var text = text
+    return text.withUTF8 { bytes -> String in
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                pendingSpace = !out.isEmpty
+                i += 1
+            } else if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 {
+                pendingSpace = !out.isEmpty
+                i += 2
+            } else {
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(byte)
+                i += 1
+            }
         }
+        return String(decoding: out, as: UTF8.self)
     }
-    return out
 }

@@ -175,22 +175,47 @@ public final class Store: Sendable {
     // MARK: Writes (inside a caller's transaction)
 
     /// Replaces the document with the same key (if any) and its passages; returns the new passage ids.
+    /// Uses cached statements: this is the ingest hot path.
     public static func replace(document: inout DocumentRecord, passages: [PassageRecord],
                                in db: Database) throws -> [Int64] {
-        try db.execute(sql: "DELETE FROM document WHERE key = ?", arguments: [document.key])
-        document.id = nil
-        try document.insert(db)
-        guard let documentID = document.id else { return [] }
+        try db.cachedStatement(sql: "DELETE FROM document WHERE key = ?").execute(arguments: [document.key])
+        let metadata = String(decoding: try metadataEncoder.encode(document.metadata), as: UTF8.self)
+        let insertDocument = try db.cachedStatement(sql: """
+            INSERT INTO document (key, kind, domain, file_id, root, path, pmid, pmcid, doi, title, year, journal,
+                                  language, metadata, content_hash, chunker_version, ingested_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try insertDocument.execute(arguments: [
+            document.key, document.kind.rawValue, document.domain.rawValue, document.fileId, document.root,
+            document.path, document.pmid, document.pmcid, document.doi, document.title, document.year,
+            document.journal, document.language, metadata, document.contentHash, document.chunkerVersion,
+            document.ingestedAt,
+        ])
+        let documentID = db.lastInsertedRowID
+        document.id = documentID
+        let insertPassage = try db.cachedStatement(sql: """
+            INSERT INTO passage (document_id, ordinal, text, heading_path, locator, start_line, end_line,
+                                 start_char, end_char, token_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         var ids: [Int64] = []
         ids.reserveCapacity(passages.count)
-        for var passage in passages {
-            passage.id = nil
-            passage.documentId = documentID
-            try passage.insert(db)
-            if let id = passage.id { ids.append(id) }
+        for passage in passages {
+            try insertPassage.execute(arguments: [
+                documentID, passage.ordinal, passage.text, passage.headingPath, passage.locator, passage.startLine,
+                passage.endLine, passage.startChar, passage.endChar, passage.tokenCount,
+            ])
+            ids.append(db.lastInsertedRowID)
         }
         return ids
     }
+
+    /// JSON for `document.metadata`, the shape GRDB decodes nested Codable values from.
+    private static let metadataEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
 
     /// Removes the document with this key and its passages; returns whether one existed.
     @discardableResult
