@@ -18,6 +18,8 @@ struct Cited: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ModelsCommand.self,
+            IngestCommand.self,
+            IndexCommand.self,
         ]
     )
 
