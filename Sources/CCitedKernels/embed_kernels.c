@@ -89,18 +89,48 @@ void embed_gelu_bias(float *x, const float *bias, size_t rows, size_t cols) {
     gelu_generic(x, bias, rows, cols);
 }
 
+// Reductions use 8 partial sums so that they vectorise without reassociation flags.
+static inline float sum8(const float *x, size_t n) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t c = 0;
+    for (; c + 8 <= n; c += 8)
+        for (int j = 0; j < 8; j++) acc[j] += x[c + j];
+    float s = 0;
+    for (; c < n; c++) s += x[c];
+    return s + ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+static inline float sqdev8(const float *x, size_t n, float mean) {
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t c = 0;
+    for (; c + 8 <= n; c += 8)
+        for (int j = 0; j < 8; j++) { float d = x[c + j] - mean; acc[j] += d * d; }
+    float s = 0;
+    for (; c < n; c++) { float d = x[c] - mean; s += d * d; }
+    return s + ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+static inline float max8(const float *x, size_t n) {
+    float acc[8];
+    for (int j = 0; j < 8; j++) acc[j] = -INFINITY;
+    size_t c = 0;
+    for (; c + 8 <= n; c += 8)
+        for (int j = 0; j < 8; j++) acc[j] = x[c + j] > acc[j] ? x[c + j] : acc[j];
+    float m = -INFINITY;
+    for (; c < n; c++) m = x[c] > m ? x[c] : m;
+    for (int j = 0; j < 8; j++) m = acc[j] > m ? acc[j] : m;
+    return m;
+}
+
 #define LAYERNORM_BODY                                                             \
     for (size_t r = 0; r < rows; r++) {                                            \
         float *row = x + r * cols;                                                 \
         const float *res = residual ? residual + r * cols : NULL;                  \
         if (bias) for (size_t c = 0; c < cols; c++) row[c] += bias[c];             \
         if (res) for (size_t c = 0; c < cols; c++) row[c] += res[c];               \
-        float sum = 0;                                                             \
-        for (size_t c = 0; c < cols; c++) sum += row[c];                           \
-        float mean = sum / (float)cols;                                            \
-        float var = 0;                                                             \
-        for (size_t c = 0; c < cols; c++) { float d = row[c] - mean; var += d * d; } \
-        float inv = 1.0f / sqrtf(var / (float)cols + eps);                         \
+        float mean = sum8(row, cols) / (float)cols;                                \
+        float var = sqdev8(row, cols, mean) / (float)cols;                         \
+        float inv = 1.0f / sqrtf(var + eps);                                       \
         for (size_t c = 0; c < cols; c++)                                          \
             row[c] = (row[c] - mean) * inv * gamma[c] + beta[c];                   \
     }
@@ -123,15 +153,9 @@ void embed_layernorm(float *x, const float *bias, const float *residual, const f
 #define SOFTMAX_BODY                                                               \
     for (size_t r = 0; r < rows; r++) {                                            \
         float *row = x + r * ld;                                                   \
-        float mx = -INFINITY;                                                      \
-        for (size_t c = 0; c < cols; c++) mx = row[c] > mx ? row[c] : mx;          \
-        float sum = 0;                                                             \
-        for (size_t c = 0; c < cols; c++) {                                        \
-            float e = exp_approx((row[c] - mx) * scale);                           \
-            row[c] = e;                                                            \
-            sum += e;                                                              \
-        }                                                                          \
-        float inv = 1.0f / sum;                                                    \
+        float mx = max8(row, cols);                                                \
+        for (size_t c = 0; c < cols; c++) row[c] = exp_approx((row[c] - mx) * scale); \
+        float inv = 1.0f / sum8(row, cols);                                        \
         for (size_t c = 0; c < cols; c++) row[c] *= inv;                           \
     }
 

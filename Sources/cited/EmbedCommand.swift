@@ -13,7 +13,10 @@ struct EmbedCommand: ParsableCommand {
     @OptionGroup var options: IndexOptions
 
     @Argument(help: "Texts to embed.")
-    var texts: [String]
+    var texts: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Also embed each line of FILE (for benchmarks).", valueName: "FILE"))
+    var lines: String?
 
     @Option(name: .long, help: ArgumentHelp("Embedder: a model name in the cache or a checkpoint folder.",
                                             valueName: "NAME|PATH"))
@@ -26,11 +29,20 @@ struct EmbedCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if texts.isEmpty { throw ValidationError("give at least one TEXT") }
+        if texts.isEmpty && lines == nil { throw ValidationError("give at least one TEXT or --lines FILE") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
+        var texts = texts
+        if let lines {
+            do {
+                texts += try String(contentsOfFile: lines, encoding: .utf8).split(separator: "\n").map(String.init)
+            } catch {
+                printError("error: cannot read \(lines): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
         let start = Date()
         let model: BertEmbedder
         do {
