@@ -20,6 +20,7 @@ struct Cited: AsyncParsableCommand {
             ModelsCommand.self,
             IngestCommand.self,
             IndexCommand.self,
+            EmbedCommand.self,
         ]
     )
 
