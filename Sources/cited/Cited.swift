@@ -21,6 +21,7 @@ struct Cited: AsyncParsableCommand {
             IngestCommand.self,
             IndexCommand.self,
             EmbedCommand.self,
+            GenerateCommand.self,
         ]
     )
 

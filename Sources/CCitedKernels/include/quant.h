@@ -1,0 +1,56 @@
+// Quantized weight kernels: ggml block formats read in place, activations quantized to int8 blocks.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// ggml type ids (as stored in GGUF).
+enum cq_type {
+    CQ_F32 = 0, CQ_F16 = 1, CQ_Q4_0 = 2, CQ_Q4_1 = 3, CQ_Q5_0 = 6, CQ_Q5_1 = 7, CQ_Q8_0 = 8, CQ_Q8_1 = 9,
+    CQ_Q4_K = 12, CQ_Q5_K = 13, CQ_Q6_K = 14, CQ_Q8_K = 15, CQ_BF16 = 30,
+};
+
+/// 1 if weights of this type have a dot-product kernel.
+int cq_supported(int wtype);
+/// The activation format paired with a weight type (ggml's vec_dot_type).
+int cq_act_type(int wtype);
+/// Bytes of one row of `cols` values of `type`.
+size_t cq_row_bytes(int type, int64_t cols);
+/// Bytes of one activation row for weights of `wtype`.
+size_t cq_act_row_bytes(int wtype, int64_t cols);
+/// Converts `cols` floats into the activation format of `wtype` (`cols` a multiple of its block).
+void cq_quantize_act(int wtype, const float *x, void *out, int64_t cols);
+/// Dot product of one weight row with one activation row.
+float cq_vec_dot(int wtype, int64_t cols, const void *w, const void *act);
+/// Portable reference of `cq_vec_dot` (no SIMD).
+float cq_vec_dot_ref(int wtype, int64_t cols, const void *w, const void *act);
+/// out[t*out_stride + r] = dot(W row r, act row t) for r in [r0, r1), t in [0, ntok).
+void cq_matmul_range(int wtype, const void *w, int64_t cols, const void *act, int64_t ntok,
+                     float *out, int64_t out_stride, int64_t r0, int64_t r1);
+/// The whole matmul (rows × cols weights, ntok activation rows), rows split over the thread pool.
+void cq_matmul(int wtype, const void *w, int64_t rows, int64_t cols, const void *act, int64_t ntok,
+               float *out, int64_t out_stride);
+/// Dequantizes one row of `cols` values.
+void cq_dequantize_row(int type, const void *w, float *out, int64_t cols);
+/// IEEE half <-> float, round to nearest even.
+float cq_f16_to_f32(uint16_t h);
+uint16_t cq_f32_to_f16(float f);
+/// 1 when the AVX2/FMA/F16C paths are in use.
+int cq_has_avx2(void);
+/// Forces the portable paths (tests).
+void cq_force_scalar(int on);
+
+/// Runs fn(ctx, i) for i in [0, n) over the pool; each call gets whole task indices.
+typedef void (*cq_task_fn)(void *ctx, int64_t begin, int64_t end, int thread);
+/// Splits [0, n) into one contiguous range per thread and waits for all.
+void cq_parallel_for(int64_t n, cq_task_fn fn, void *ctx);
+/// Sets the thread count (1 = no helper threads); default 2.
+void cq_set_threads(int n);
+int cq_threads(void);
+
+#ifdef __cplusplus
+}
+#endif

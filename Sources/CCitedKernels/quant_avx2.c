@@ -1,0 +1,288 @@
+// AVX2/FMA/F16C dot products and activation quantization; chosen at run time by quant.c.
+#include "quant_internal.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2,fma,f16c")))
+
+AVX2 static inline float h2f(uint16_t h) { return _cvtsh_ss(h); }
+
+AVX2 static inline float hsum_ps(__m256 v) {
+    __m128 r = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
+AVX2 static inline int hsum_i32(__m256i v) {
+    __m128i r = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, 0x4E));
+    r = _mm_add_epi32(r, _mm_shuffle_epi32(r, 0xB1));
+    return _mm_cvtsi128_si32(r);
+}
+
+/// 32 nibbles of 16 bytes: low nibbles in bytes 0-15, high nibbles in 16-31.
+AVX2 static inline __m256i unpack_nibbles(const uint8_t *q) {
+    const __m128i t = _mm_loadu_si128((const __m128i *)q);
+    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(t, 4), t);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+/// Sum of signed bytes x*y in 8 int32 lanes.
+AVX2 static inline __m256i dot_i8(__m256i x, __m256i y) {
+    const __m256i ax = _mm256_sign_epi8(x, x);
+    const __m256i sy = _mm256_sign_epi8(y, x);
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), _mm256_set1_epi16(1));
+}
+
+/// Sum of unsigned x times signed y in 8 int32 lanes.
+AVX2 static inline __m256i dot_u8(__m256i x, __m256i y) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(x, y), _mm256_set1_epi16(1));
+}
+
+/// The 32 high bits of a Q5_0 block as 0x10 bytes.
+AVX2 static inline __m256i q5_high(const uint8_t *qh8) {
+    uint32_t qh; memcpy(&qh, qh8, 4);
+    const __m256i shuf = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0x0000000000000000);
+    __m256i b = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), shuf);
+    const __m256i bit = _mm256_set1_epi64x((long long)0x7fbfdfeff7fbfdfe);
+    b = _mm256_or_si256(b, bit);
+    b = _mm256_cmpeq_epi8(b, _mm256_set1_epi64x(-1));
+    return _mm256_and_si256(b, _mm256_set1_epi8(0x10));
+}
+
+AVX2 static float avx_q4_0(int64_t n, const blk_q4_0 *x, const blk_q8_0 *y) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / QK; b++) {
+        const __m256i q = _mm256_sub_epi8(unpack_nibbles(x[b].qs), _mm256_set1_epi8(8));
+        const __m256i a = _mm256_loadu_si256((const __m256i *)y[b].qs);
+        const __m256 d = _mm256_set1_ps(h2f(x[b].d) * h2f(y[b].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_i8(q, a)), acc);
+    }
+    return hsum_ps(acc);
+}
+
+AVX2 static float avx_q4_1(int64_t n, const blk_q4_1 *x, const blk_q8_1 *y) {
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0;
+    for (int64_t b = 0; b < n / QK; b++) {
+        summs += h2f(x[b].m) * h2f(y[b].s);
+        const __m256i q = unpack_nibbles(x[b].qs);
+        const __m256i a = _mm256_loadu_si256((const __m256i *)y[b].qs);
+        const __m256 d = _mm256_set1_ps(h2f(x[b].d) * h2f(y[b].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_u8(q, a)), acc);
+    }
+    return hsum_ps(acc) + summs;
+}
+
+AVX2 static float avx_q5_0(int64_t n, const blk_q5_0 *x, const blk_q8_0 *y) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / QK; b++) {
+        __m256i q = _mm256_or_si256(unpack_nibbles(x[b].qs), q5_high(x[b].qh));
+        q = _mm256_sub_epi8(q, _mm256_set1_epi8(16));
+        const __m256i a = _mm256_loadu_si256((const __m256i *)y[b].qs);
+        const __m256 d = _mm256_set1_ps(h2f(x[b].d) * h2f(y[b].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_i8(q, a)), acc);
+    }
+    return hsum_ps(acc);
+}
+
+AVX2 static float avx_q5_1(int64_t n, const blk_q5_1 *x, const blk_q8_1 *y) {
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0;
+    for (int64_t b = 0; b < n / QK; b++) {
+        summs += h2f(x[b].m) * h2f(y[b].s);
+        const __m256i q = _mm256_or_si256(unpack_nibbles(x[b].qs), q5_high(x[b].qh));
+        const __m256i a = _mm256_loadu_si256((const __m256i *)y[b].qs);
+        const __m256 d = _mm256_set1_ps(h2f(x[b].d) * h2f(y[b].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_u8(q, a)), acc);
+    }
+    return hsum_ps(acc) + summs;
+}
+
+AVX2 static float avx_q8_0(int64_t n, const blk_q8_0 *x, const blk_q8_0 *y) {
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n / QK; b++) {
+        const __m256i q = _mm256_loadu_si256((const __m256i *)x[b].qs);
+        const __m256i a = _mm256_loadu_si256((const __m256i *)y[b].qs);
+        const __m256 d = _mm256_set1_ps(h2f(x[b].d) * h2f(y[b].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_i8(q, a)), acc);
+    }
+    return hsum_ps(acc);
+}
+
+AVX2 static float avx_q4_K(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
+    __m256 acc = _mm256_setzero_ps();
+    float accm = 0;
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    for (int64_t b = 0; b < n / QKK; b++) {
+        uint8_t sc[8], mn[8];
+        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[b].scales, &sc[j], &mn[j]);
+        int summ = 0;
+        for (int j = 0; j < 8; j++) summ += mn[j] * (y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
+        const uint8_t *q = x[b].qs;
+        const int8_t *a = y[b].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)q);
+            const __m256i lo = _mm256_and_si256(bits, m4), hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            const __m256i p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)a));
+            const __m256i p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(a + 32)));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p0, _mm256_set1_epi16(sc[2 * j])));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * j + 1])));
+            q += 32; a += 64;
+        }
+        const float d = y[b].d * h2f(x[b].d);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+        accm += y[b].d * h2f(x[b].dmin) * summ;
+    }
+    return hsum_ps(acc) - accm;
+}
+
+AVX2 static float avx_q5_K(int64_t n, const blk_q5_K *x, const blk_q8_K *y) {
+    __m256 acc = _mm256_setzero_ps();
+    float accm = 0;
+    const __m256i m4 = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
+    for (int64_t b = 0; b < n / QKK; b++) {
+        uint8_t sc[8], mn[8];
+        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[b].scales, &sc[j], &mn[j]);
+        int summ = 0;
+        for (int j = 0; j < 8; j++) summ += mn[j] * (y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
+        const uint8_t *q = x[b].qs;
+        const int8_t *a = y[b].qs;
+        const __m256i hbits = _mm256_loadu_si256((const __m256i *)x[b].qh);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)q);
+            const __m256i h0 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j), one), 4);
+            const __m256i h1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hbits, 2 * j + 1), one), 4);
+            const __m256i lo = _mm256_or_si256(_mm256_and_si256(bits, m4), h0);
+            const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(bits, 4), m4), h1);
+            const __m256i p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)a));
+            const __m256i p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(a + 32)));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p0, _mm256_set1_epi16(sc[2 * j])));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * j + 1])));
+            q += 32; a += 64;
+        }
+        const float d = y[b].d * h2f(x[b].d);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+        accm += y[b].d * h2f(x[b].dmin) * summ;
+    }
+    return hsum_ps(acc) - accm;
+}
+
+AVX2 static float avx_q6_K(int64_t n, const blk_q6_K *x, const blk_q8_K *y) {
+    __m256 acc = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
+    for (int64_t b = 0; b < n / QKK; b++) {
+        const uint8_t *ql = x[b].ql, *qh = x[b].qh;
+        const int8_t *a = y[b].qs;
+        const int8_t *scp = x[b].scales;
+        int bias = 0;
+        for (int j = 0; j < 16; j++) bias += scp[j] * y[b].bsums[j];
+        __m256i sumi = _mm256_setzero_si256();
+        for (int h = 0; h < 2; h++) {
+            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            const __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
+            __m256i v[4];
+            v[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
+            v[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
+            v[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
+            v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
+            for (int k = 0; k < 4; k++) {
+                const __m256i p = _mm256_maddubs_epi16(v[k], _mm256_loadu_si256((const __m256i *)(a + 32 * k)));
+                // 16 int16 lanes: first 8 use scale of group (is), next 8 the following group
+                const int is = h * 8 + 2 * k;
+                const __m256i s = _mm256_set_m128i(_mm_set1_epi16(scp[is + 1]), _mm_set1_epi16(scp[is]));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, s));
+            }
+            ql += 64; qh += 32; a += 128;
+        }
+        const float d = h2f(x[b].d) * y[b].d;
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, _mm256_setr_epi32(32 * bias, 0, 0, 0, 0, 0, 0, 0))), acc);
+    }
+    return hsum_ps(acc);
+}
+
+AVX2 static float avx_f32(int64_t n, const float *x, const float *y) {
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), acc);
+    float s = hsum_ps(acc);
+    for (; i < n; i++) s += x[i] * y[i];
+    return s;
+}
+
+AVX2 static float avx_f16(int64_t n, const uint16_t *x, const uint16_t *y) {
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 a = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i)));
+        const __m256 b = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i)));
+        acc = _mm256_fmadd_ps(a, b, acc);
+    }
+    float s = hsum_ps(acc);
+    for (; i < n; i++) s += _cvtsh_ss(x[i]) * _cvtsh_ss(y[i]);
+    return s;
+}
+
+AVX2 float cq_vec_dot_avx2(int t, int64_t n, const void *w, const void *a) {
+    switch (t) {
+    case CQ_F32: return avx_f32(n, w, a);
+    case CQ_F16: return avx_f16(n, w, a);
+    case CQ_Q4_0: return avx_q4_0(n, w, a);
+    case CQ_Q4_1: return avx_q4_1(n, w, a);
+    case CQ_Q5_0: return avx_q5_0(n, w, a);
+    case CQ_Q5_1: return avx_q5_1(n, w, a);
+    case CQ_Q8_0: return avx_q8_0(n, w, a);
+    case CQ_Q4_K: return avx_q4_K(n, w, a);
+    case CQ_Q5_K: return avx_q5_K(n, w, a);
+    case CQ_Q6_K: return avx_q6_K(n, w, a);
+    default: return cq_vec_dot_ref(t, n, w, a);
+    }
+}
+
+/// Q8_0/Q8_1 rows: max-abs scale, round to nearest even (as ggml's AVX2 quantize_row_q8_0/q8_1).
+AVX2 int cq_quantize_act_avx2(int wtype, const float *x, void *out, int64_t n) {
+    const int at = cq_act_type(wtype);
+    if (at != CQ_Q8_0 && at != CQ_Q8_1) return 0;
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (int64_t b = 0; b < n / QK; b++, x += QK) {
+        __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8), v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24);
+        __m256 mx = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(sign, v0), _mm256_andnot_ps(sign, v1)),
+                                  _mm256_max_ps(_mm256_andnot_ps(sign, v2), _mm256_andnot_ps(sign, v3)));
+        __m128 m4 = _mm_max_ps(_mm256_extractf128_ps(mx, 1), _mm256_castps256_ps128(mx));
+        m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+        m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+        const float amax = _mm_cvtss_f32(m4);
+        const float d = amax / 127.f, id = amax != 0.f ? 127.f / amax : 0.f;
+        const __m256 mul = _mm256_set1_ps(id);
+        __m256i i0 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v0, mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        __m256i i1 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v1, mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        __m256i i2 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v2, mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        __m256i i3 = _mm256_cvtps_epi32(_mm256_round_ps(_mm256_mul_ps(v3, mul), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        int8_t *qs;
+        if (at == CQ_Q8_1) {
+            blk_q8_1 *y = (blk_q8_1 *)out + b;
+            y->d = _cvtss_sh(d, 0);
+            const int sum = hsum_i32(_mm256_add_epi32(_mm256_add_epi32(i0, i1), _mm256_add_epi32(i2, i3)));
+            y->s = _cvtss_sh(d * (float)sum, 0);
+            qs = y->qs;
+        } else {
+            blk_q8_0 *y = (blk_q8_0 *)out + b;
+            y->d = _cvtss_sh(d, 0);
+            qs = y->qs;
+        }
+        __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3));
+        p = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256((__m256i *)qs, p);
+    }
+    return 1;
+}
+
+#else
+float cq_vec_dot_avx2(int t, int64_t n, const void *w, const void *a) { return cq_vec_dot_ref(t, n, w, a); }
+int cq_quantize_act_avx2(int wtype, const float *x, void *out, int64_t n) { (void)wtype; (void)x; (void)out; (void)n; return 0; }
+#endif

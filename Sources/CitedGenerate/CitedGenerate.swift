@@ -1,1 +1,0 @@
-// Module CitedGenerate: see Package.swift for what it is for.

@@ -1,1 +1,0 @@
-// Module CitedModel: see Package.swift for what it is for.

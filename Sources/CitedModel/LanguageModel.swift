@@ -1,0 +1,91 @@
+import CCitedKernels
+import CitedTokenizer
+import Foundation
+
+/// Errors running a language model.
+public enum LanguageModelError: Error, CustomStringConvertible, Equatable {
+    case contextOverflow(needed: Int, limit: Int)
+    case emptyInput
+    case invalidToken(Int32, vocabulary: Int)
+
+    public var description: String {
+        switch self {
+        case .contextOverflow(let n, let l): "context overflow: \(n) tokens needed, the context holds \(l)"
+        case .emptyInput: "empty prompt: nothing to run the model on"
+        case .invalidToken(let t, let v): "token id \(t) is outside the vocabulary (\(v) tokens)"
+        }
+    }
+}
+
+/// A llama/qwen2 decoder loaded from a GGUF file, with its tokenizer, chat template and KV cache.
+///
+/// Not thread-safe: one generation at a time. Weights stay memory-mapped; the KV cache and every
+/// scratch buffer are allocated once here, so the token loop allocates nothing.
+public final class LanguageModel: @unchecked Sendable {
+    public let url: URL
+    public let configuration: LlamaConfiguration
+    public let tokenizer: BPETokenizer
+    public let chatTemplate: ChatTemplate?
+    /// Tokens the KV cache can hold.
+    public let contextLength: Int
+    /// Tokens already in the KV cache.
+    public private(set) var position = 0
+
+    let file: GGUFFile
+    let weights: LlamaWeights
+    let maxBatch: Int
+    private let state: LlamaState
+
+    /// Loads `url`; `contextLength` defaults to 4,096 (capped by the model's trained context).
+    public init(url: URL, contextLength: Int? = nil, maxBatch: Int = 512) throws {
+        self.url = url
+        file = try GGUFFile(url: url)
+        configuration = try LlamaConfiguration(gguf: file)
+        weights = try LlamaWeights(gguf: file, config: configuration)
+        tokenizer = try BPETokenizer(gguf: file)
+        chatTemplate = try? ChatTemplate(gguf: file)
+        let ctx = min(contextLength ?? 4096, configuration.trainedContext)
+        guard ctx > 0 else { throw LanguageModelError.contextOverflow(needed: 1, limit: ctx) }
+        self.contextLength = ctx
+        self.maxBatch = max(1, min(maxBatch, ctx))
+        state = LlamaState(config: configuration, weights: weights, context: ctx, maxBatch: self.maxBatch)
+    }
+
+    /// A short name: the file name without extension.
+    public var name: String { url.deletingPathExtension().lastPathComponent }
+
+    /// Forgets the KV cache.
+    public func reset() { position = 0 }
+
+    /// Rewinds the cache to `newPosition` tokens (keeps a shared prefix).
+    public func truncate(to newPosition: Int) { position = max(0, min(position, newPosition)) }
+
+    /// Runs `tokens` after the cached ones and returns the logits of the last one (valid until the next call).
+    @discardableResult
+    public func forward(_ tokens: [Int32]) throws -> UnsafeMutableBufferPointer<Float> {
+        guard !tokens.isEmpty else { throw LanguageModelError.emptyInput }
+        guard position + tokens.count <= contextLength else {
+            throw LanguageModelError.contextOverflow(needed: position + tokens.count, limit: contextLength)
+        }
+        let vocab = configuration.vocabularySize
+        for t in tokens where t < 0 || Int(t) >= vocab {
+            throw LanguageModelError.invalidToken(t, vocabulary: vocab)
+        }
+        var start = 0
+        while start < tokens.count {
+            let n = min(maxBatch, tokens.count - start)
+            tokens.withUnsafeBufferPointer { buf in
+                state.run(UnsafeBufferPointer(rebasing: buf[start..<(start + n)]), at: position,
+                          wantLogits: start + n == tokens.count)
+            }
+            position += n
+            start += n
+        }
+        return state.logits
+    }
+}
+
+extension LanguageModel {
+    /// Threads the kernels split rows over (default 2).
+    public static func setThreads(_ n: Int) { cq_set_threads(Int32(n)) }
+}

@@ -1,0 +1,144 @@
+import CCitedKernels
+
+/// KV cache and scratch buffers of one model, and the forward pass over a batch of tokens.
+final class LlamaState {
+    let c: LlamaConfiguration
+    let w: LlamaWeights
+    let context: Int
+    let maxBatch: Int
+    // (layers, kvHeads, context, headDim) f16
+    let keys: UnsafeMutablePointer<UInt16>
+    let values: UnsafeMutablePointer<UInt16>
+    let headStride: Int
+    // (maxBatch, dim) and friends, f32
+    let x, xn, q, k, v, att, gate, up: UnsafeMutablePointer<Float>
+    let logits: UnsafeMutableBufferPointer<Float>
+    let attScratch: UnsafeMutablePointer<Float>
+    /// One activation buffer per activation type (ggml ids 0...15 and 30 folded into slots).
+    let actBuffers: [UnsafeMutableRawPointer]
+    var actStamp: [Int]
+    var stamp = 0
+
+    init(config: LlamaConfiguration, weights: LlamaWeights, context: Int, maxBatch: Int) {
+        c = config
+        w = weights
+        self.context = context
+        self.maxBatch = maxBatch
+        headStride = context * config.headDimension
+        let cache = config.layers * config.kvHeads * headStride
+        keys = .allocate(capacity: cache)
+        values = .allocate(capacity: cache)
+        let qd = config.heads * config.headDimension, kvd = config.kvHeads * config.headDimension
+        func buf(_ n: Int) -> UnsafeMutablePointer<Float> {
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)
+            return p
+        }
+        x = buf(maxBatch * config.dimension)
+        xn = buf(maxBatch * max(config.dimension, qd))
+        q = buf(maxBatch * qd)
+        k = buf(maxBatch * kvd)
+        v = buf(maxBatch * kvd)
+        att = buf(maxBatch * qd)
+        gate = buf(maxBatch * config.feedForward)
+        up = buf(maxBatch * config.feedForward)
+        logits = UnsafeMutableBufferPointer(start: buf(config.vocabularySize), count: config.vocabularySize)
+        attScratch = buf(16 * context)
+        let widest = max(config.dimension, qd, config.feedForward)
+        actBuffers = (0..<Self.slotCount).map { _ in
+            UnsafeMutableRawPointer.allocate(byteCount: maxBatch * widest * 4 + 64, alignment: 64)
+        }
+        actStamp = Array(repeating: -1, count: Self.slotCount)
+    }
+
+    deinit {
+        keys.deallocate(); values.deallocate()
+        for p in [x, xn, q, k, v, att, gate, up, attScratch] { p.deallocate() }
+        logits.baseAddress?.deallocate()
+        for b in actBuffers { b.deallocate() }
+    }
+
+    static let slotCount = 6
+
+    static func slot(_ actType: Int32) -> Int {
+        switch actType {
+        case 0: 0
+        case 1: 1
+        case 30: 2
+        case 8: 3
+        case 9: 4
+        default: 5
+        }
+    }
+
+    /// `y = W x` for `n` rows of `src`, quantizing `src` once per activation type until `stamp` changes.
+    @inline(__always)
+    func matmul(_ m: QuantizedMatrix, _ src: UnsafeMutablePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>) {
+        let wtype = Int32(m.type.rawValue)
+        let s = Self.slot(m.activationType)
+        let buffer = actBuffers[s]
+        let rowBytes = cq_act_row_bytes(wtype, Int64(m.columns))
+        if actStamp[s] != stamp {
+            for t in 0..<n {
+                cq_quantize_act(wtype, src + t * m.columns, buffer + t * rowBytes, Int64(m.columns))
+            }
+            actStamp[s] = stamp
+        }
+        cq_matmul(wtype, m.data, Int64(m.rows), Int64(m.columns), buffer, Int64(n), out, Int64(m.rows))
+    }
+
+    /// Runs `tokens` at positions `pos...`; fills `logits` for the last token when asked.
+    func run(_ tokens: UnsafeBufferPointer<Int32>, at pos: Int, wantLogits: Bool) {
+        let n = tokens.count
+        let d = c.dimension, hd = c.headDimension
+        let qd = c.heads * hd, kvd = c.kvHeads * hd, ff = c.feedForward
+        let embType = Int32(w.embedding.type.rawValue)
+        let embRow = cq_row_bytes(embType, Int64(d))
+        for (i, t) in tokens.enumerated() {
+            cq_dequantize_row(embType, w.embedding.data + Int(t) * embRow, x + i * d, Int64(d))
+        }
+        let scale = 1 / Float(hd).squareRoot()
+        for (li, layer) in w.layers.enumerated() {
+            for i in 0..<n { cq_rms_norm(x + i * d, layer.attentionNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
+            stamp &+= 1
+            matmul(layer.wq, xn, n, q)
+            matmul(layer.wk, xn, n, k)
+            matmul(layer.wv, xn, n, v)
+            if let bq = layer.bq, let bk = layer.bk, let bv = layer.bv {
+                for i in 0..<n {
+                    Self.add(q + i * qd, bq, qd)
+                    Self.add(k + i * kvd, bk, kvd)
+                    Self.add(v + i * kvd, bv, kvd)
+                }
+            }
+            let neox: Int32 = c.neoxRoPE ? 1 : 0
+            cq_rope(q, Int64(n), Int32(c.heads), Int32(hd), Int32(c.ropeDimensions), Int64(pos), c.ropeBase, neox)
+            cq_rope(k, Int64(n), Int32(c.kvHeads), Int32(hd), Int32(c.ropeDimensions), Int64(pos), c.ropeBase, neox)
+            let layerOffset = li * c.kvHeads * headStride
+            cq_store_kv(k, Int64(n), Int32(c.kvHeads), Int32(hd), keys + layerOffset, Int64(headStride), Int64(pos))
+            cq_store_kv(v, Int64(n), Int32(c.kvHeads), Int32(hd), values + layerOffset, Int64(headStride), Int64(pos))
+            cq_attention(q, Int64(n), Int32(c.heads), Int32(c.kvHeads), Int32(hd), keys + layerOffset,
+                         values + layerOffset, Int64(headStride), Int64(pos), scale, att, attScratch)
+            stamp &+= 1
+            matmul(layer.wo, att, n, xn)
+            Self.add(x, xn, n * d)
+            for i in 0..<n { cq_rms_norm(x + i * d, layer.ffnNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
+            stamp &+= 1
+            matmul(layer.gate, xn, n, gate)
+            matmul(layer.up, xn, n, up)
+            cq_swiglu(gate, up, gate, Int64(n * ff))
+            stamp &+= 1
+            matmul(layer.down, gate, n, xn)
+            Self.add(x, xn, n * d)
+        }
+        guard wantLogits else { return }
+        cq_rms_norm(x + (n - 1) * d, w.outputNorm, xn, Int64(d), c.rmsEpsilon)
+        stamp &+= 1
+        matmul(w.output, xn, 1, logits.baseAddress!)
+    }
+
+    @inline(__always)
+    static func add(_ y: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) {
+        for i in 0..<n { y[i] += b[i] }
+    }
+}

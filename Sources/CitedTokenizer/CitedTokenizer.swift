@@ -1,1 +1,0 @@
-// Module CitedTokenizer: see Package.swift for what it is for.

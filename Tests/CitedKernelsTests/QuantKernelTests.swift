@@ -1,0 +1,158 @@
+import CCitedKernels
+import Foundation
+import Testing
+
+/// Random but valid blocks: fp16 scales in a sane range, random quant bytes.
+func randomRow(type: Int32, cols: Int, rng: inout SystemRandomNumberGeneratorLCG) -> [UInt8] {
+    let bytes = cq_row_bytes(type, Int64(cols))
+    var row = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &rng) }
+    func half(_ at: Int, _ v: Float) { let h = cq_f32_to_f16(v); row[at] = UInt8(h & 0xFF); row[at + 1] = UInt8(h >> 8) }
+    func scale() -> Float { Float.random(in: -0.05...0.05, using: &rng) }
+    switch type {
+    case 0:
+        row = []
+        for _ in 0..<cols { withUnsafeBytes(of: Float.random(in: -1...1, using: &rng)) { row += $0 } }
+    case 1:
+        for i in 0..<cols { half(2 * i, Float.random(in: -1...1, using: &rng)) }
+    case 30:
+        for i in 0..<cols { let f = Float.random(in: -1...1, using: &rng); let b = f.bitPattern >> 16
+            row[2 * i] = UInt8(b & 0xFF); row[2 * i + 1] = UInt8(b >> 8) }
+    case 2, 6, 8:  // Q4_0 (18), Q5_0 (22), Q8_0 (34): d first
+        let bs = type == 2 ? 18 : type == 6 ? 22 : 34
+        for b in 0..<(cols / 32) { half(b * bs, scale()) }
+    case 3, 7:  // Q4_1 (20), Q5_1 (24): d, m
+        let bs = type == 3 ? 20 : 24
+        for b in 0..<(cols / 32) { half(b * bs, abs(scale())); half(b * bs + 2, scale()) }
+    case 12, 13:  // Q4_K (144), Q5_K (176): d, dmin first
+        let bs = type == 12 ? 144 : 176
+        for b in 0..<(cols / 256) { half(b * bs, abs(scale()) / 8); half(b * bs + 2, abs(scale()) / 8) }
+    case 14:  // Q6_K: d at the end (208)
+        for b in 0..<(cols / 256) { half(b * 210 + 208, abs(scale()) / 8) }
+    default: break
+    }
+    return row
+}
+
+/// A seeded generator so failures reproduce.
+struct SystemRandomNumberGeneratorLCG: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state ^ (state >> 29)
+    }
+}
+
+/// Dequantizes one activation row (the formats of cq_quantize_act) with plain loops.
+func dequantizeActivation(type wtype: Int32, _ a: [UInt8], cols: Int) -> [Float] {
+    let at = cq_act_type(wtype)
+    func half(_ i: Int) -> Float { cq_f16_to_f32(UInt16(a[i]) | UInt16(a[i + 1]) << 8) }
+    var out = [Float](repeating: 0, count: cols)
+    switch at {
+    case 0: a.withUnsafeBytes { p in for i in 0..<cols { out[i] = p.load(fromByteOffset: 4 * i, as: Float.self) } }
+    case 1: for i in 0..<cols { out[i] = half(2 * i) }
+    case 30: for i in 0..<cols { out[i] = Float(bitPattern: (UInt32(a[2 * i]) | UInt32(a[2 * i + 1]) << 8) << 16) }
+    case 8, 9:
+        let bs = at == 8 ? 34 : 36, q0 = at == 8 ? 2 : 4
+        for b in 0..<(cols / 32) {
+            let d = half(b * bs)
+            for j in 0..<32 { out[b * 32 + j] = d * Float(Int8(bitPattern: a[b * bs + q0 + j])) }
+        }
+    default:  // Q8_K: float d, 256 int8, 16 int16
+        for b in 0..<(cols / 256) {
+            let d = a.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: b * 292, as: Float.self) }
+            for j in 0..<256 { out[b * 256 + j] = d * Float(Int8(bitPattern: a[b * 292 + 4 + j])) }
+        }
+    }
+    return out
+}
+
+let weightTypes: [Int32] = [0, 1, 30, 2, 3, 6, 7, 8, 12, 13, 14]
+
+@Suite("Quantized kernels against plain loops")
+struct QuantKernelTests {
+    @Test("vec_dot equals a plain float dot of the dequantized rows", arguments: weightTypes)
+    func vecDot(type: Int32) {
+        var rng = SystemRandomNumberGeneratorLCG(state: UInt64(type) + 7)
+        let block = [12, 13, 14].contains(type) ? 256 : 32
+        for blocks in [1, 3, 5] {
+            let cols = block * blocks
+            let w = randomRow(type: type, cols: cols, rng: &rng)
+            let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
+            var act = [UInt8](repeating: 0, count: cq_act_row_bytes(type, Int64(cols)))
+            cq_quantize_act(type, x, &act, Int64(cols))
+            var wf = [Float](repeating: 0, count: cols)
+            cq_dequantize_row(type, w, &wf, Int64(cols))
+            let af = dequantizeActivation(type: type, act, cols: cols)
+            var expected: Double = 0
+            var magnitude: Double = 0
+            for i in 0..<cols { expected += Double(wf[i]) * Double(af[i]); magnitude += abs(Double(wf[i] * af[i])) }
+            let fast = cq_vec_dot(type, Int64(cols), w, act)
+            let ref = cq_vec_dot_ref(type, Int64(cols), w, act)
+            let tol = 1e-4 * magnitude + 1e-6
+            #expect(abs(Double(fast) - expected) <= tol, "type \(type) cols \(cols): \(fast) vs \(expected)")
+            #expect(abs(Double(ref) - expected) <= tol, "type \(type) cols \(cols): ref \(ref) vs \(expected)")
+            // The activation is within half a quantization step of the input.
+            for i in 0..<cols where [8, 9].contains(cq_act_type(type)) {
+                #expect(abs(af[i] - x[i]) <= 2.0 / 127 * 0.51 + 1e-3)
+            }
+        }
+    }
+
+    @Test("SIMD activation quantization matches the portable one bit for bit", arguments: [Int32(2), 3, 12])
+    func quantizeSIMD(type: Int32) {
+        var rng = SystemRandomNumberGeneratorLCG(state: 99)
+        let cols = [12].contains(type) ? 768 : 96
+        var x = (0..<cols).map { _ in Float.random(in: -3...3, using: &rng) }
+        x[5] = 0.5 * 3 / 127 * 127  // exercise ties
+        var fast = [UInt8](repeating: 0, count: cq_act_row_bytes(type, Int64(cols)))
+        var slow = fast
+        cq_quantize_act(type, x, &fast, Int64(cols))
+        cq_force_scalar(1)
+        cq_quantize_act(type, x, &slow, Int64(cols))
+        cq_force_scalar(0)
+        #expect(fast == slow)
+    }
+
+    @Test("matmul equals per-row dots on odd sizes, 1 and 2 threads", arguments: [Int32(3), 6, 8, 12, 14])
+    func matmul(type: Int32) {
+        var rng = SystemRandomNumberGeneratorLCG(state: 5)
+        let block = [12, 13, 14].contains(type) ? 256 : 32
+        let cols = block * 3, rows = 37, ntok = 5
+        var w: [UInt8] = []
+        for _ in 0..<rows { w += randomRow(type: type, cols: cols, rng: &rng) }
+        let rb = cq_act_row_bytes(type, Int64(cols))
+        var act = [UInt8](repeating: 0, count: rb * ntok)
+        for t in 0..<ntok {
+            let x = (0..<cols).map { _ in Float.random(in: -1...1, using: &rng) }
+            act.withUnsafeMutableBytes { p in cq_quantize_act(type, x, p.baseAddress! + t * rb, Int64(cols)) }
+        }
+        let wb = cq_row_bytes(type, Int64(cols))
+        var expected = [Float](repeating: 0, count: rows * ntok)
+        for t in 0..<ntok {
+            for r in 0..<rows {
+                expected[t * rows + r] = w.withUnsafeBytes { wp in act.withUnsafeBytes { ap in
+                    cq_vec_dot_ref(type, Int64(cols), wp.baseAddress! + r * wb, ap.baseAddress! + t * rb) } }
+            }
+        }
+        for threads in [1, 2] {
+            cq_set_threads(Int32(threads))
+            var out = [Float](repeating: .nan, count: rows * ntok)
+            cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
+            for i in 0..<out.count {
+                #expect(abs(out[i] - expected[i]) <= 1e-4 * max(1, abs(expected[i])), "\(threads) threads, \(i)")
+            }
+        }
+        cq_set_threads(2)
+    }
+
+    @Test("f16 conversion rounds to nearest even and round-trips halves")
+    func half() {
+        for h in stride(from: 0, to: 0x7C00, by: 7) {
+            #expect(cq_f32_to_f16(cq_f16_to_f32(UInt16(h))) == UInt16(h))
+        }
+        #expect(cq_f32_to_f16(1 + 1.0 / 2048) == 0x3C00)  // tie → even
+        #expect(cq_f32_to_f16(1 + 3.0 / 2048) == 0x3C02)
+        #expect(cq_f16_to_f32(0x0001) == Float(5.9604645e-08))
+        #expect(cq_f32_to_f16(70000) == 0x7C00)
+    }
+}
