@@ -17,6 +17,7 @@ struct Cited: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Each command joins this list when its issue lands.
+            SearchBenchCommand.self,
         ]
     )
 }
