@@ -1,0 +1,270 @@
+import CitedCore
+import CitedStore
+
+/// Turns a parsed document's blocks into passages: structure first (one heading path per passage),
+/// then a token bound from the embedder's tokenizer, with a one-sentence overlap inside long paragraphs.
+/// Formulas are never split; code blocks only when one alone exceeds the bound (at blank lines, then lines).
+public struct Chunker: Sendable {
+    /// Bumped whenever passages would come out differently; stamped on documents and vectors.
+    public static let version = 1
+
+    public let counter: TokenCounter
+    /// Tokens per passage, the tokenizer's special tokens included.
+    public let tokenLimit: Int
+    /// The longest sentence carried into the next passage as overlap.
+    public let overlapLimit: Int
+
+    public init(counter: TokenCounter, tokenLimit: Int = 256, overlapLimit: Int = 40) {
+        self.counter = counter
+        self.tokenLimit = tokenLimit
+        self.overlapLimit = overlapLimit
+    }
+
+    /// A piece of text with its content token count (specials excluded).
+    private struct Piece {
+        var text: String
+        var tokens: Int
+        var startLine: Int?
+        var endLine: Int?
+        var paragraph: Int?
+        var label: String?
+        var overlap = false
+    }
+
+    /// Passages for `document`, ordinals from 0, locators made with `path` for line-based formats.
+    public func passages(for document: ParsedDocument, path: String) -> [PassageRecord] {
+        let specials = counter.tokenCount("")
+        let budget = max(8, tokenLimit - specials)
+        var passages: [PassageRecord] = []
+        var index = 0
+        let blocks = document.blocks.filter { !$0.text.isEmpty }
+        while index < blocks.count {
+            // One group: consecutive blocks under the same heading path.
+            let heading = blocks[index].headingPath
+            var pieces: [Piece] = []
+            while index < blocks.count, blocks[index].headingPath == heading {
+                pieces.append(contentsOf: split(blocks[index], budget: budget))
+                index += 1
+            }
+            var current: [Piece] = []
+            var used = 0
+            func flush() {
+                guard current.contains(where: { !$0.overlap }) else { current = []; used = 0; return }
+                passages.append(makePassage(current, heading: heading, document: document, path: path,
+                                            ordinal: passages.count))
+                // Carry the last sentence over when it is short and prose.
+                if let last = current.last, last.tokens <= overlapLimit, last.paragraph != nil || document.locatorStyle != .lines,
+                   !last.overlap, last.label == "sentence" {
+                    var carried = last
+                    carried.overlap = true
+                    current = [carried]
+                    used = carried.tokens
+                } else {
+                    current = []
+                    used = 0
+                }
+            }
+            for piece in pieces {
+                if used + piece.tokens > budget, !current.isEmpty {
+                    flush()
+                    if used + piece.tokens > budget { current = []; used = 0 }
+                }
+                current.append(piece)
+                used += piece.tokens
+            }
+            flush()
+        }
+        return passages
+    }
+
+    /// Splits one block into pieces that each fit the budget (formulas stay whole regardless).
+    private func split(_ block: Block, budget: Int) -> [Piece] {
+        let tokens = contentTokens(block.text)
+        let whole = Piece(text: block.text, tokens: tokens, startLine: block.startLine, endLine: block.endLine,
+                          paragraph: block.paragraph, label: block.label)
+        if tokens <= budget || block.kind == .formula { return [whole] }
+        switch block.kind {
+        case .formula:
+            return [whole]
+        case .code:
+            return splitCode(block, budget: budget)
+        case .paragraph:
+            var pieces: [Piece] = []
+            for sentence in Chunker.sentences(block.text) {
+                let count = contentTokens(sentence)
+                if count <= budget {
+                    pieces.append(Piece(text: sentence, tokens: count, startLine: block.startLine, endLine: block.endLine,
+                                        paragraph: block.paragraph, label: "sentence"))
+                } else {
+                    pieces.append(contentsOf: splitWords(sentence, budget: budget).map {
+                        Piece(text: $0.text, tokens: $0.tokens, startLine: block.startLine, endLine: block.endLine,
+                              paragraph: block.paragraph)
+                    })
+                }
+            }
+            return pieces
+        }
+    }
+
+    /// An oversized code block: whole lines, grouped up to the budget, preferring blank-line breaks.
+    private func splitCode(_ block: Block, budget: Int) -> [Piece] {
+        let lines = block.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var pieces: [Piece] = []
+        var buffer: [String] = []
+        var used = 0
+        var firstLine = block.startLine
+        var lineNumber = block.startLine
+        func emit() {
+            guard !buffer.isEmpty else { return }
+            let text = buffer.joined(separator: "\n")
+            let end = lineNumber.map { $0 - 1 }
+            pieces.append(Piece(text: text, tokens: contentTokens(text), startLine: firstLine, endLine: end,
+                                paragraph: block.paragraph, label: block.label))
+            buffer = []
+            used = 0
+            firstLine = lineNumber
+        }
+        for line in lines {
+            let count = contentTokens(line)
+            if used + count > budget { emit() }
+            if count > budget {
+                // A single line longer than the budget: words, as a last resort.
+                for part in splitWords(line, budget: budget) {
+                    pieces.append(Piece(text: part.text, tokens: part.tokens, startLine: lineNumber, endLine: lineNumber,
+                                        paragraph: block.paragraph, label: block.label))
+                }
+                lineNumber = lineNumber.map { $0 + 1 }
+                firstLine = lineNumber
+                continue
+            }
+            buffer.append(line)
+            used += count
+            lineNumber = lineNumber.map { $0 + 1 }
+        }
+        emit()
+        return pieces
+    }
+
+    /// Greedy word groups under the budget (a word longer than the budget is cut by characters).
+    private func splitWords(_ text: String, budget: Int) -> [(text: String, tokens: Int)] {
+        var out: [(String, Int)] = []
+        var current: [Substring] = []
+        var used = 0
+        for word in text.split(separator: " ") {
+            var count = contentTokens(String(word))
+            var word = word
+            while count > budget {
+                let cut = word.prefix(max(1, word.count * budget / max(count, 1) - 1))
+                out.append((String(cut), contentTokens(String(cut))))
+                word = word.dropFirst(cut.count)
+                count = contentTokens(String(word))
+            }
+            if used + count > budget, !current.isEmpty {
+                let joined = current.joined(separator: " ")
+                out.append((joined, contentTokens(joined)))
+                current = []
+                used = 0
+            }
+            if !word.isEmpty {
+                current.append(word)
+                used += count
+            }
+        }
+        if !current.isEmpty {
+            let joined = current.joined(separator: " ")
+            out.append((joined, contentTokens(joined)))
+        }
+        return out
+    }
+
+    private func contentTokens(_ text: String) -> Int {
+        max(0, counter.tokenCount(text) - counter.tokenCount(""))
+    }
+
+    private func makePassage(_ pieces: [Piece], heading: [String], document: ParsedDocument, path: String,
+                             ordinal: Int) -> PassageRecord {
+        let separator = document.locatorStyle == .lines && pieces.contains(where: { $0.label != "sentence" }) ? "\n\n" : " "
+        var text = ""
+        var previousParagraph: Int? = nil
+        for (i, piece) in pieces.enumerated() {
+            if i > 0 {
+                let sameParagraph = piece.paragraph != nil && piece.paragraph == previousParagraph
+                    && piece.label == "sentence"
+                text += sameParagraph ? " " : separator
+            }
+            text += piece.text
+            previousParagraph = piece.paragraph
+        }
+        let startLine = pieces.compactMap(\.startLine).min()
+        let endLine = pieces.compactMap(\.endLine).max()
+        let paragraphs = pieces.compactMap(\.paragraph)
+        let label = pieces.compactMap(\.label).first { $0 != "sentence" }
+        let locator: String
+        switch document.locatorStyle {
+        case .abstract:
+            if heading.count > 1 {
+                locator = "\(heading[0]) §\(heading.dropFirst().joined(separator: " › "))"
+            } else {
+                locator = heading.first ?? "Abstract"
+            }
+        case .sectionParagraph:
+            let section = heading.isEmpty ? "" : "§\(heading.joined(separator: " › "))"
+            var para = ""
+            if let first = paragraphs.min(), let last = paragraphs.max() {
+                para = first == last ? "¶\(first)" : "¶\(first)–\(last)"
+            }
+            locator = [section, para].filter { !$0.isEmpty }.joined(separator: " ")
+        case .lines:
+            var where_ = path
+            if let start = startLine { where_ += ":\(start)-\(endLine ?? start)" }
+            if let name = label ?? heading.last, !name.isEmpty { where_ += " (\(name))" }
+            locator = where_
+        }
+        return PassageRecord(ordinal: ordinal, text: text, headingPath: heading.joined(separator: " > "),
+                             locator: locator, startLine: startLine, endLine: endLine,
+                             tokenCount: counter.tokenCount(text))
+    }
+
+    /// Sentence split at `. `, `? `, `! ` followed by an upper-case letter, digit or bracket;
+    /// common abbreviations (e.g., i.e., et al., Fig.) do not end a sentence.
+    public static func sentences(_ text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars)
+        var out: [String] = []
+        var start = 0
+        var i = 0
+        while i < scalars.count {
+            let c = scalars[i]
+            if (c == "." || c == "?" || c == "!"), i + 2 < scalars.count, scalars[i + 1] == " " {
+                let next = scalars[i + 2]
+                let startsSentence = next.properties.isUppercase || next.properties.numericType != nil
+                    || next == "(" || next == "[" || next == "\""
+                if startsSentence, c != "." || !endsWithAbbreviation(scalars, upTo: i) {
+                    out.append(String(String.UnicodeScalarView(scalars[start...i])))
+                    start = i + 2
+                    i += 2
+                    continue
+                }
+            }
+            i += 1
+        }
+        if start < scalars.count { out.append(String(String.UnicodeScalarView(scalars[start...]))) }
+        return out.filter { !$0.isEmpty }
+    }
+
+    private static let abbreviations: Set<String> = ["e.g", "i.e", "al", "fig", "figs", "eq", "eqs", "ref", "refs",
+                                                     "vs", "approx", "no", "vol", "dr", "mr", "mrs", "ms", "st", "cf",
+                                                     "etc", "resp", "sect", "ch", "p", "pp"]
+
+    private static func endsWithAbbreviation(_ scalars: [Unicode.Scalar], upTo end: Int) -> Bool {
+        var j = end - 1
+        var word = ""
+        while j >= 0, scalars[j] != " ", scalars[j] != "(" {
+            word = String(scalars[j]) + word
+            j -= 1
+        }
+        let lower = word.lowercased()
+        if abbreviations.contains(lower) { return true }
+        // A single capital letter: an initial (e.g. "J. Smith").
+        return word.count == 1 && word.first?.isUppercase == true
+    }
+}

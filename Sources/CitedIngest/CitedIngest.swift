@@ -1,1 +1,0 @@
-// Module CitedIngest: see Package.swift for what it is for.

@@ -1,0 +1,291 @@
+import CitedCore
+import CitedStore
+import Foundation
+import GRDB
+import Logging
+
+/// Settings for an ingest run.
+public struct IngestOptions: Sendable {
+    /// Overrides every document's domain; nil keeps the detected one.
+    public var domain: Domain?
+    /// Removes documents whose files vanished under the given roots.
+    public var prune: Bool
+    /// Commit after this many passages (a file is never split across transactions).
+    public var passagesPerTransaction: Int
+    /// Commit at least this often.
+    public var secondsPerTransaction: Double
+
+    public init(domain: Domain? = nil, prune: Bool = false, passagesPerTransaction: Int = 20_000,
+                secondsPerTransaction: Double = 2) {
+        self.domain = domain
+        self.prune = prune
+        self.passagesPerTransaction = passagesPerTransaction
+        self.secondsPerTransaction = secondsPerTransaction
+    }
+}
+
+/// Reads files into the store: incremental (content hashes), idempotent (unique keys), crash-safe
+/// (each file inside one savepoint of a batched transaction: it is all written or not at all).
+public final class Ingester {
+    public let store: Store
+    public let chunker: Chunker
+    public let options: IngestOptions
+    private let logger: Logger
+
+    public init(store: Store, chunker: Chunker, options: IngestOptions = IngestOptions(),
+                logger: Logger = Logger(label: "cited.ingest")) {
+        self.store = store
+        self.chunker = chunker
+        self.options = options
+        self.logger = logger
+    }
+
+    /// A root and the files found under it (relative paths, sorted).
+    struct Root {
+        var path: String
+        var files: [(relative: String, size: Int64)]
+        var isDirectory: Bool
+    }
+
+    /// Ingests every supported file under `paths`; errors in a file skip that file and are reported.
+    public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil,
+                       onError: (IngestError) -> Void) throws -> IngestSummary {
+        let started = Date()
+        var summary = IngestSummary()
+        var roots: [Root] = []
+        for path in paths {
+            do { roots.append(try discover(path)) } catch let error as IngestError {
+                summary.files.skipped += 1
+                summary.errors.append(error.description)
+                onError(error)
+            }
+        }
+        let filesTotal = roots.reduce(0) { $0 + $1.files.count }
+        let bytesTotal = roots.reduce(Int64(0)) { $0 + $1.files.reduce(0) { $0 + $1.size } }
+        var filesDone = 0
+        var bytesDone: Int64 = 0
+        var lastReport = Date.distantPast
+
+        try store.pool.writeWithoutTransaction { db in
+            var inTransaction = false
+            var pending = 0
+            var transactionStart = Date()
+            func commit(force: Bool) throws {
+                guard inTransaction else { return }
+                if force || pending >= options.passagesPerTransaction
+                    || Date().timeIntervalSince(transactionStart) >= options.secondsPerTransaction {
+                    try db.commit()
+                    inTransaction = false
+                    pending = 0
+                }
+            }
+            for root in roots {
+                for file in root.files {
+                    let display = root.isDirectory ? file.relative : (root.path as NSString).appendingPathComponent(file.relative)
+                    let report: (Int) -> Void = { documents in
+                        guard let progress else { return }
+                        let now = Date()
+                        guard now.timeIntervalSince(lastReport) >= 0.2 else { return }
+                        lastReport = now
+                        progress(IngestProgress(filesDone: filesDone, filesTotal: filesTotal,
+                                                documents: summary.documents.added + summary.documents.updated
+                                                    + summary.documents.unchanged + documents,
+                                                bytesDone: bytesDone, bytesTotal: bytesTotal,
+                                                seconds: now.timeIntervalSince(started), currentFile: display))
+                    }
+                    if !inTransaction {
+                        try db.beginTransaction(.immediate)
+                        inTransaction = true
+                        transactionStart = Date()
+                    }
+                    var fileSummary = IngestSummary()
+                    do {
+                        try db.inSavepoint {
+                            fileSummary = IngestSummary()
+                            try ingestFile(root: root.path, relative: file.relative, display: display, db: db,
+                                           summary: &fileSummary, report: report)
+                            return .commit
+                        }
+                        summary.merge(fileSummary)
+                        pending += fileSummary.passages
+                    } catch let error as IngestError {
+                        summary.files.skipped += 1
+                        summary.errors.append(error.description)
+                        onError(error)
+                    }
+                    filesDone += 1
+                    bytesDone += file.size
+                    report(0)
+                    try commit(force: false)
+                }
+                if options.prune && root.isDirectory {
+                    if !inTransaction {
+                        try db.beginTransaction(.immediate)
+                        inTransaction = true
+                    }
+                    try prune(root: root, db: db, summary: &summary)
+                }
+            }
+            try commit(force: true)
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// Files Cited reads under `path` (a directory walked recursively, or one file).
+    func discover(_ path: String) throws -> Root {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+            throw IngestError.unreadable(path: path, reason: "no such file or directory")
+        }
+        if !isDirectory.boolValue {
+            guard FileFormat.detect(path: absolute) != nil else { throw IngestError.unsupportedFormat(path: path) }
+            let size = (try? FileManager.default.attributesOfItem(atPath: absolute)[.size] as? Int64) ?? 0
+            return Root(path: (absolute as NSString).deletingLastPathComponent,
+                        files: [((absolute as NSString).lastPathComponent, size ?? 0)], isDirectory: false)
+        }
+        var files: [(String, Int64)] = []
+        let url = URL(fileURLWithPath: absolute, isDirectory: true)
+        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey]
+        if let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: keys,
+                                                       options: [.skipsHiddenFiles]) {
+            for case let item as URL in walker {
+                let values = try? item.resourceValues(forKeys: Set(keys))
+                guard values?.isRegularFile == true else { continue }
+                let full = item.standardizedFileURL.path
+                guard FileFormat.detect(path: full) != nil, full.hasPrefix(absolute + "/") else { continue }
+                files.append((String(full.dropFirst(absolute.count + 1)), Int64(values?.fileSize ?? 0)))
+            }
+        }
+        files.sort { $0.0 < $1.0 }
+        return Root(path: absolute, files: files, isDirectory: true)
+    }
+
+    /// One file inside the caller's savepoint.
+    private func ingestFile(root: String, relative: String, display: String, db: Database,
+                            summary: inout IngestSummary, report: (Int) -> Void) throws {
+        let absolute = (root as NSString).appendingPathComponent(relative)
+        let attributes: [FileAttributeKey: Any]
+        do { attributes = try FileManager.default.attributesOfItem(atPath: absolute) } catch {
+            throw IngestError.unreadable(path: display, reason: error.localizedDescription)
+        }
+        let size = (attributes[.size] as? Int64) ?? Int64((attributes[.size] as? Int) ?? 0)
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let existing = try SourceFileRecord.filter(Column("root") == root && Column("path") == relative).fetchOne(db)
+        if let existing, existing.size == size, existing.modifiedAt == modified,
+           existing.chunkerVersion == Chunker.version {
+            summary.files.unchanged += 1
+            return
+        }
+        if size == 0 { throw IngestError.empty(path: display) }
+        let hash = try FileText.sha256(path: absolute, displayPath: display)
+        if let existing, existing.contentHash == hash, existing.chunkerVersion == Chunker.version {
+            summary.files.unchanged += 1
+            return
+        }
+        guard let format = FileFormat.detect(path: absolute) else { throw IngestError.unsupportedFormat(path: display) }
+        var file = existing ?? SourceFileRecord(root: root, path: relative, size: size, modifiedAt: modified,
+                                                contentHash: hash, chunkerVersion: Chunker.version)
+        file.size = size
+        file.modifiedAt = modified
+        file.contentHash = hash
+        file.chunkerVersion = Chunker.version
+        file.ingestedAt = Date()
+        try file.save(db)
+        guard let fileID = file.id else { return }
+
+        var seen = Set<String>()
+        var count = 0
+        func store(_ parsed: ParsedDocument) throws {
+            count += 1
+            if count & 255 == 0 { report(count) }
+            try write(parsed, fileID: fileID, root: root, relative: relative, db: db, summary: &summary)
+            seen.insert(parsed.key)
+        }
+        switch format {
+        case .pubmed:
+            try PubMedParser().parse(path: absolute, displayPath: display) { event in
+                switch event {
+                case .article(let parsed):
+                    try store(parsed)
+                case .delete(let pmids):
+                    for pmid in pmids where try Store.deleteDocument(key: "PMID:\(pmid)", in: db) {
+                        summary.documents.deleted += 1
+                    }
+                }
+            }
+        default:
+            for parsed in try TextFormats.parse(format: format, path: absolute, relative: relative, display: display) {
+                try store(parsed)
+            }
+            if count == 0 { throw IngestError.noDocuments(path: display, reason: "no text found") }
+        }
+        // Documents this file held before but no longer does.
+        let stale = try Row.fetchAll(db, sql: "SELECT id, key FROM document WHERE file_id = ?", arguments: [fileID])
+            .filter { !seen.contains($0["key"] as String) }
+        for row in stale {
+            try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [row["id"] as Int64])
+            summary.documents.deleted += 1
+        }
+        if existing == nil { summary.files.ingested += 1 } else { summary.files.updated += 1 }
+    }
+
+    /// Writes one document unless an identical one is stored.
+    private func write(_ parsed: ParsedDocument, fileID: Int64, root: String, relative: String, db: Database,
+                       summary: inout IngestSummary) throws {
+        let hash = parsed.contentHash(chunkerVersion: Chunker.version)
+        let statement = try db.cachedStatement(sql: "SELECT id, content_hash, file_id FROM document WHERE key = ?")
+        let row = try Row.fetchOne(statement, arguments: [parsed.key])
+        let domain = options.domain ?? parsed.kind.defaultDomain
+        if let row, (row["content_hash"] as String) == hash {
+            summary.documents.unchanged += 1
+            if (row["file_id"] as Int64?) != fileID {
+                try db.execute(sql: "UPDATE document SET file_id = ?, root = ?, path = ? WHERE id = ?",
+                               arguments: [fileID, root, relative, row["id"] as Int64])
+            }
+            return
+        }
+        let passages = chunker.passages(for: parsed, path: relative)
+        var document = DocumentRecord(key: parsed.key, kind: parsed.kind, domain: domain, fileId: fileID, root: root,
+                                      path: relative, pmid: parsed.pmid, pmcid: parsed.pmcid, doi: parsed.doi,
+                                      title: parsed.title, year: parsed.year, journal: parsed.journal,
+                                      language: parsed.language, metadata: parsed.metadata, contentHash: hash,
+                                      chunkerVersion: Chunker.version)
+        let ids = try Store.replace(document: &document, passages: passages, in: db)
+        summary.newPassageIDs.append(contentsOf: ids)
+        summary.passages += ids.count
+        if row == nil { summary.documents.added += 1 } else { summary.documents.updated += 1 }
+    }
+
+    /// Removes files (and their documents) recorded under `root` that are no longer there.
+    private func prune(root: Root, db: Database, summary: inout IngestSummary) throws {
+        let present = Set(root.files.map(\.relative))
+        let recorded = try SourceFileRecord.filter(Column("root") == root.path).fetchAll(db)
+        for file in recorded where !present.contains(file.path) {
+            let documents = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM document WHERE file_id = ?",
+                                             arguments: [file.id]) ?? 0
+            try db.execute(sql: "DELETE FROM source_file WHERE id = ?", arguments: [file.id])
+            summary.files.pruned += 1
+            summary.documents.deleted += documents
+        }
+    }
+}
+
+extension IngestSummary {
+    /// Adds one file's counts to the run's.
+    mutating func merge(_ other: IngestSummary) {
+        files.ingested += other.files.ingested
+        files.unchanged += other.files.unchanged
+        files.updated += other.files.updated
+        files.skipped += other.files.skipped
+        files.pruned += other.files.pruned
+        documents.added += other.documents.added
+        documents.updated += other.documents.updated
+        documents.unchanged += other.documents.unchanged
+        documents.deleted += other.documents.deleted
+        passages += other.passages
+        errors += other.errors
+        newPassageIDs += other.newPassageIDs
+    }
+}

@@ -1,1 +1,0 @@
-// Module CitedStore: see Package.swift for what it is for.

@@ -1,0 +1,185 @@
+import CitedCore
+import Foundation
+import GRDB
+
+/// What a document carries besides its columns: authors, MeSH, publication types, corrections.
+public struct DocumentMetadata: Codable, Hashable, Sendable {
+    /// One MeSH descriptor with its major-topic flag (true if the descriptor or any qualifier is major).
+    public struct MeshHeading: Codable, Hashable, Sendable {
+        public var descriptor: String
+        public var major: Bool
+        public var qualifiers: [String]
+
+        public init(descriptor: String, major: Bool, qualifiers: [String] = []) {
+            self.descriptor = descriptor
+            self.major = major
+            self.qualifiers = qualifiers
+        }
+    }
+
+    public var authors: [String]
+    public var mesh: [MeshHeading]
+    public var publicationTypes: [String]
+    public var keywords: [String]
+    /// Other article ids by type (`pii`, `mid`, …) beyond the pmid/pmcid/doi columns.
+    public var articleIDs: [String: String]
+    /// True when the record is a retracted publication or has a `RetractionIn` correction.
+    public var retracted: Bool
+    /// References from `CommentsCorrections RefType="RetractionIn"` (PMIDs or source text).
+    public var retractionIn: [String]
+    /// References from `CommentsCorrections RefType="ErratumIn"`.
+    public var erratumIn: [String]
+
+    public init(authors: [String] = [], mesh: [MeshHeading] = [], publicationTypes: [String] = [],
+                keywords: [String] = [], articleIDs: [String: String] = [:], retracted: Bool = false,
+                retractionIn: [String] = [], erratumIn: [String] = []) {
+        self.authors = authors
+        self.mesh = mesh
+        self.publicationTypes = publicationTypes
+        self.keywords = keywords
+        self.articleIDs = articleIDs
+        self.retracted = retracted
+        self.retractionIn = retractionIn
+        self.erratumIn = erratumIn
+    }
+}
+
+/// A file seen under an ingest root; its hash is written last, so a file is "done" only when it is set.
+public struct SourceFileRecord: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "source_file"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    /// Absolute path of the ingest root the file was found under.
+    public var root: String
+    /// Path relative to `root`.
+    public var path: String
+    public var size: Int64
+    /// The file's modification time (seconds since 1970); with `size`, a cheap unchanged check.
+    public var modifiedAt: Double
+    /// SHA-256 of the file's bytes, hex.
+    public var contentHash: String
+    public var chunkerVersion: Int
+    public var ingestedAt: Date
+
+    public init(id: Int64? = nil, root: String, path: String, size: Int64, modifiedAt: Double, contentHash: String,
+                chunkerVersion: Int, ingestedAt: Date = Date()) {
+        self.id = id
+        self.root = root
+        self.path = path
+        self.size = size
+        self.modifiedAt = modifiedAt
+        self.contentHash = contentHash
+        self.chunkerVersion = chunkerVersion
+        self.ingestedAt = ingestedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One document: a PubMed citation, a PMC article, a doc page or a math note.
+public struct DocumentRecord: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "document"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let passages = hasMany(PassageRecord.self)
+
+    public var id: Int64?
+    /// Unique identity: `PMID:123`, `PMC456`, or `file:/abs/root//relative/path`.
+    public var key: String
+    public var kind: DocumentKind
+    public var domain: Domain
+    /// The `source_file` row it was read from (several PubMed documents share one file).
+    public var fileId: Int64?
+    /// Absolute path of the ingest root.
+    public var root: String
+    /// Path of the file relative to `root`.
+    public var path: String
+    public var pmid: String?
+    public var pmcid: String?
+    public var doi: String?
+    public var title: String
+    public var year: Int?
+    public var journal: String?
+    public var language: String?
+    public var metadata: DocumentMetadata
+    /// SHA-256 (hex) of the parsed content and chunker version: equal hash means nothing to write.
+    public var contentHash: String
+    public var chunkerVersion: Int
+    public var ingestedAt: Date
+
+    public init(id: Int64? = nil, key: String, kind: DocumentKind, domain: Domain, fileId: Int64? = nil,
+                root: String, path: String, pmid: String? = nil, pmcid: String? = nil, doi: String? = nil,
+                title: String, year: Int? = nil, journal: String? = nil, language: String? = nil,
+                metadata: DocumentMetadata = DocumentMetadata(), contentHash: String, chunkerVersion: Int,
+                ingestedAt: Date = Date()) {
+        self.id = id
+        self.key = key
+        self.kind = kind
+        self.domain = domain
+        self.fileId = fileId
+        self.root = root
+        self.path = path
+        self.pmid = pmid
+        self.pmcid = pmcid
+        self.doi = doi
+        self.title = title
+        self.year = year
+        self.journal = journal
+        self.language = language
+        self.metadata = metadata
+        self.contentHash = contentHash
+        self.chunkerVersion = chunkerVersion
+        self.ingestedAt = ingestedAt
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A retrievable span of a document, at most the embedder's token limit.
+public struct PassageRecord: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "passage"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    public static let document = belongsTo(DocumentRecord.self)
+
+    public var id: Int64?
+    public var documentId: Int64
+    /// Position in the document, from 0.
+    public var ordinal: Int
+    public var text: String
+    /// Headings from the outermost in, joined by `" > "` (e.g. `Abstract > RESULTS`).
+    public var headingPath: String
+    /// Where in the document, as shown to the user: `Abstract §RESULTS`, `§Methods ¶3`, `a/b.rst:10-20 (x)`.
+    public var locator: String
+    /// 1-based inclusive line range in the source file, when the format has lines.
+    public var startLine: Int?
+    public var endLine: Int?
+    /// Character range (UTF-16 offsets into the document's extracted text), when lines do not apply.
+    public var startChar: Int?
+    public var endChar: Int?
+    /// Tokens including the embedder's special tokens.
+    public var tokenCount: Int
+
+    public init(id: Int64? = nil, documentId: Int64 = 0, ordinal: Int, text: String, headingPath: String,
+                locator: String, startLine: Int? = nil, endLine: Int? = nil, startChar: Int? = nil,
+                endChar: Int? = nil, tokenCount: Int) {
+        self.id = id
+        self.documentId = documentId
+        self.ordinal = ordinal
+        self.text = text
+        self.headingPath = headingPath
+        self.locator = locator
+        self.startLine = startLine
+        self.endLine = endLine
+        self.startChar = startChar
+        self.endChar = endChar
+        self.tokenCount = tokenCount
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension DocumentKind: DatabaseValueConvertible {}
+extension Domain: DatabaseValueConvertible {}

@@ -1,0 +1,209 @@
+import CitedCore
+import Foundation
+import GRDB
+
+/// Errors from the store, each naming what was missing.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case passageNotFound(id: Int64)
+    case documentNotFound(id: Int64)
+    case cannotCreateDirectory(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .passageNotFound(let id): "no passage with id \(id) in the index"
+        case .documentNotFound(let id): "no document with id \(id) in the index"
+        case .cannotCreateDirectory(let path, let reason): "cannot create index folder \(path): \(reason)"
+        }
+    }
+}
+
+/// The index: one SQLite file in WAL mode, read by many, written by one.
+public final class Store: Sendable {
+    public let url: URL
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `url` and applies every registered migration.
+    /// - Parameter migrations: extra migrations appended after the ingest schema (e.g. vectors).
+    public init(url: URL, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws {
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotCreateDirectory(path: folder.path, reason: error.localizedDescription)
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL: durable at checkpoints, never corrupt after a crash.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.url = url
+        self.pool = try DatabasePool(path: url.path, configuration: configuration)
+        var migrator = Store.migrator
+        migrations(&migrator)
+        try migrator.migrate(pool)
+    }
+
+    /// The ingest schema's migrator; callers may append migrations before `migrate`.
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        Schema.register(in: &migrator)
+        return migrator
+    }
+
+    // MARK: Reads
+
+    /// The passage with this id.
+    public func passage(id: Int64) throws -> PassageRecord {
+        guard let found = try pool.read({ try PassageRecord.fetchOne($0, key: id) }) else {
+            throw StoreError.passageNotFound(id: id)
+        }
+        return found
+    }
+
+    /// The document with this id.
+    public func document(id: Int64) throws -> DocumentRecord {
+        guard let found = try pool.read({ try DocumentRecord.fetchOne($0, key: id) }) else {
+            throw StoreError.documentNotFound(id: id)
+        }
+        return found
+    }
+
+    /// The document with this key (`PMID:123`, `PMC456`, `file:…`), if any.
+    public func document(key: String) throws -> DocumentRecord? {
+        try pool.read { try DocumentRecord.filter(Column("key") == key).fetchOne($0) }
+    }
+
+    /// The PubMed or PMC document citing this PMID, if any.
+    public func document(pmid: String) throws -> DocumentRecord? {
+        try pool.read { try DocumentRecord.filter(Column("pmid") == pmid).order(Column("kind")).fetchOne($0) }
+    }
+
+    /// A document's passages in order.
+    public func passages(documentID: Int64) throws -> [PassageRecord] {
+        try pool.read {
+            try PassageRecord.filter(Column("document_id") == documentID).order(Column("ordinal")).fetchAll($0)
+        }
+    }
+
+    /// Every passage id in ascending order (for embedding or re-embedding the whole index).
+    public func passageIDs() throws -> [Int64] {
+        try pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM passage ORDER BY id") }
+    }
+
+    /// The user-facing source of a passage, as in every JSON answer.
+    public func source(for passageID: Int64) throws -> Source {
+        try pool.read { db in
+            guard let passage = try PassageRecord.fetchOne(db, key: passageID) else {
+                throw StoreError.passageNotFound(id: passageID)
+            }
+            guard let document = try DocumentRecord.fetchOne(db, key: passage.documentId) else {
+                throw StoreError.documentNotFound(id: passage.documentId)
+            }
+            return Store.source(document: document, passage: passage)
+        }
+    }
+
+    /// Builds a `Source` from rows already fetched.
+    public static func source(document: DocumentRecord, passage: PassageRecord) -> Source {
+        let id: String
+        switch document.kind {
+        case .pubmed:
+            id = document.pmid.map { "PMID:\($0)" } ?? document.key
+        case .pmc:
+            id = document.pmcid ?? document.pmid.map { "PMID:\($0)" } ?? document.path
+        case .doc, .note:
+            let heading = passage.headingPath.components(separatedBy: " > ").last ?? ""
+            id = heading.isEmpty ? document.path : "\(document.path)#\(heading)"
+        }
+        return Source(kind: document.kind, id: id, pmid: document.pmid, doi: document.doi,
+                      path: document.kind == .pubmed ? nil : document.path, title: document.title,
+                      locator: passage.locator, year: document.year)
+    }
+
+    /// Documents and passages per kind and domain.
+    public func counts() throws -> [IndexCount] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.kind, d.domain, COUNT(DISTINCT d.id) AS documents, COUNT(p.id) AS passages
+                FROM document d LEFT JOIN passage p ON p.document_id = d.id
+                GROUP BY d.kind, d.domain ORDER BY d.kind, d.domain
+                """)
+            return rows.map {
+                IndexCount(kind: $0["kind"], domain: $0["domain"], documents: $0["documents"],
+                           passages: $0["passages"])
+            }
+        }
+    }
+
+    /// BM25 over passage text, title and headings; lower `score` is better (SQLite's sign).
+    /// - Parameter match: an FTS5 MATCH expression, e.g. from `FTSQuery.expression(for:)`.
+    public func fullTextSearch(_ match: String, limit: Int = 10) throws -> [(passageID: Int64, score: Double)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT rowid, bm25(passage_fts, 1.0, 0.5, 0.5) AS score FROM passage_fts
+                WHERE passage_fts MATCH ? ORDER BY score LIMIT ?
+                """, arguments: [match, limit]).map { ($0["rowid"], $0["score"]) }
+        }
+    }
+
+    /// `PRAGMA integrity_check` plus FTS5's own check against its rows; `["ok"]` when sound.
+    public func integrityCheck() throws -> [String] {
+        let pragma = try pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+        do {
+            try pool.write { try $0.execute(sql: "INSERT INTO passage_fts(passage_fts) VALUES('integrity-check')") }
+        } catch {
+            return pragma.filter { $0 != "ok" } + ["passage_fts: \(error)"]
+        }
+        return pragma
+    }
+
+    // MARK: Index metadata
+
+    /// A value from `index_meta`, if set.
+    public func meta(_ key: String) throws -> String? {
+        try pool.read { try String.fetchOne($0, sql: "SELECT value FROM index_meta WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Sets a value in `index_meta` inside an open write.
+    public static func setMeta(_ key: String, _ value: String, in db: Database) throws {
+        try db.execute(sql: "INSERT INTO index_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [key, value])
+    }
+
+    // MARK: Writes (inside a caller's transaction)
+
+    /// Replaces the document with the same key (if any) and its passages; returns the new passage ids.
+    public static func replace(document: inout DocumentRecord, passages: [PassageRecord],
+                               in db: Database) throws -> [Int64] {
+        try db.execute(sql: "DELETE FROM document WHERE key = ?", arguments: [document.key])
+        document.id = nil
+        try document.insert(db)
+        guard let documentID = document.id else { return [] }
+        var ids: [Int64] = []
+        ids.reserveCapacity(passages.count)
+        for var passage in passages {
+            passage.id = nil
+            passage.documentId = documentID
+            try passage.insert(db)
+            if let id = passage.id { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// Removes the document with this key and its passages; returns whether one existed.
+    @discardableResult
+    public static func deleteDocument(key: String, in db: Database) throws -> Bool {
+        try db.execute(sql: "DELETE FROM document WHERE key = ?", arguments: [key])
+        return db.changesCount > 0
+    }
+}
+
+/// Documents and passages for one kind and domain.
+public struct IndexCount: Codable, Hashable, Sendable {
+    public var kind: String
+    public var domain: String
+    public var documents: Int
+    public var passages: Int
+}

@@ -1,0 +1,120 @@
+import CitedCore
+import Foundation
+import GRDB
+import Testing
+@testable import CitedStore
+
+/// A fresh database in a temporary folder, removed by the caller.
+func temporaryStore() throws -> (Store, URL) {
+    let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("cited-store-\(UUID().uuidString)", isDirectory: true)
+    let store = try Store(url: folder.appendingPathComponent("cited.sqlite"))
+    return (store, folder)
+}
+
+func sampleDocument(key: String, title: String, kind: DocumentKind = .pubmed, pmid: String? = nil) -> DocumentRecord {
+    DocumentRecord(key: key, kind: kind, domain: kind.defaultDomain, root: "/corpus", path: "a/b.xml", pmid: pmid,
+                   doi: "10.1/x", title: title, year: 2021,
+                   metadata: DocumentMetadata(authors: ["Doe J"], mesh: [.init(descriptor: "Humans", major: false)]),
+                   contentHash: "h-\(title)", chunkerVersion: 1)
+}
+
+func samplePassages(_ texts: [String]) -> [PassageRecord] {
+    texts.enumerated().map {
+        PassageRecord(ordinal: $0.offset, text: $0.element, headingPath: "Abstract > RESULTS",
+                      locator: "Abstract §RESULTS", tokenCount: 10)
+    }
+}
+
+@Suite("Store")
+struct StoreTests {
+    @Test("migrations create the schema and are idempotent")
+    func migrations() throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let again = try Store(url: store.url)
+        let tables = try again.pool.read {
+            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type IN ('table') ORDER BY name")
+        }
+        for name in ["document", "passage", "passage_fts", "source_file", "index_meta"] {
+            #expect(tables.contains(name), "missing table \(name)")
+        }
+        let mode = try again.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test("replace, read back, source and cascade delete keep FTS in sync")
+    func roundTrip() throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var document = sampleDocument(key: "PMID:1", title: "IL-6 in sepsis", pmid: "1")
+        let ids = try store.pool.write {
+            try Store.replace(document: &document, passages: samplePassages(["first passage", "second passage"]), in: $0)
+        }
+        #expect(ids.count == 2)
+        let passage = try store.passage(id: ids[1])
+        #expect(passage.ordinal == 1 && passage.text == "second passage")
+        let read = try store.document(id: document.id!)
+        #expect(read.metadata.mesh.first?.descriptor == "Humans")
+        #expect(read.year == 2021)
+        let source = try store.source(for: ids[0])
+        #expect(source == Source(kind: .pubmed, id: "PMID:1", pmid: "1", doi: "10.1/x", path: nil,
+                                 title: "IL-6 in sepsis", locator: "Abstract §RESULTS", year: 2021))
+        #expect(try store.passages(documentID: document.id!).map(\.text) == ["first passage", "second passage"])
+
+        // Replacing drops the old passages and their FTS rows.
+        var changed = sampleDocument(key: "PMID:1", title: "IL-6 in sepsis", pmid: "1")
+        let newIDs = try store.pool.write {
+            try Store.replace(document: &changed, passages: samplePassages(["only passage"]), in: $0)
+        }
+        #expect(newIDs.count == 1)
+        #expect(try store.fullTextSearch("\"second\"").isEmpty)
+        #expect(try store.fullTextSearch("\"only\"").map(\.passageID) == newIDs)
+        try store.pool.write { _ = try Store.deleteDocument(key: "PMID:1", in: $0) }
+        let counts = try store.pool.read {
+            (try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM passage")!,
+             try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM passage_fts")!)
+        }
+        #expect(counts == (0, 0))
+        #expect(try store.integrityCheck() == ["ok"])
+        #expect(throws: StoreError.passageNotFound(id: ids[0])) { try store.source(for: ids[0]) }
+    }
+
+    @Test("source ids for docs use path#heading and keep the path")
+    func docSource() throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var document = DocumentRecord(key: "file:/py//library/functools.rst.txt", kind: .doc, domain: .code,
+                                      root: "/py", path: "library/functools.rst.txt", title: "functools",
+                                      contentHash: "x", chunkerVersion: 1)
+        let passage = PassageRecord(ordinal: 0, text: "@functools.lru_cache(maxsize=128)",
+                                    headingPath: "functools > lru_cache",
+                                    locator: "library/functools.rst.txt:120-148 (lru_cache)", startLine: 120,
+                                    endLine: 148, tokenCount: 12)
+        let ids = try store.pool.write { try Store.replace(document: &document, passages: [passage], in: $0) }
+        let source = try store.source(for: ids[0])
+        #expect(source.id == "library/functools.rst.txt#lru_cache")
+        #expect(source.path == "library/functools.rst.txt")
+        #expect(try store.counts() == [IndexCount(kind: "doc", domain: "code", documents: 1, passages: 1)])
+    }
+
+    /// Compounds stay whole: their parts are only found as a prefix (`interleukin` → `interleukin-6`),
+    /// not as a suffix (`acetylcysteine`, `cache`), which is the price of keeping `IL-6` one token.
+    @Test("tokenizer keeps hyphenated names, gene symbols and identifiers", arguments: [
+        ("IL-6", true), ("il-6", true), ("lru_cache", true), ("BRCA1", true), ("interleukin", true),
+        ("N-acetylcysteine", true), ("cafe", true), ("acetylcysteine", false), ("cache", false), ("6", false),
+    ])
+    func tokenizer(query: String, found: Bool) throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var document = sampleDocument(key: "PMID:2", title: "Cytokines", pmid: "2")
+        _ = try store.pool.write {
+            try Store.replace(document: &document, passages: samplePassages([
+                "Interleukin-6 (IL-6) and BRCA1 with N-acetylcysteine; see functools.lru_cache in a café.",
+            ]), in: $0)
+        }
+        let expression = FTSQuery.expression(for: query)
+        let hits = try store.fullTextSearch(expression)
+        #expect(hits.isEmpty != found, "\(query) -> \(expression)")
+    }
+}
