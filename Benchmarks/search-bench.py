@@ -81,12 +81,14 @@ def main():
         rows["faiss IndexFlatIP"] = timed(lambda v: index.search(v[None, :], k)[1][0], q, args.repeat)
         del index
         if n <= args.sqlite_vec_max:
-            import sqlite3, sqlite_vec
-            db = sqlite3.connect(":memory:")
+            # The venv's sqlite3 module cannot load extensions; apsw can.
+            import apsw, sqlite_vec
+            db = apsw.Connection(":memory:")
             db.enable_load_extension(True)
-            sqlite_vec.load(db)
+            db.load_extension(sqlite_vec.loadable_path())
             db.execute(f"create virtual table v using vec0(e float[{args.dims}] distance_metric=cosine)")
-            db.executemany("insert into v(rowid, e) values (?, ?)", ((i, x[i].tobytes()) for i in range(n)))
+            with db:
+                db.executemany("insert into v(rowid, e) values (?, ?)", ((i, x[i].tobytes()) for i in range(n)))
             sql = "select rowid from v where e match ? and k = ? order by distance"
             rows["sqlite-vec brute force"] = timed(lambda v: [r[0] for r in db.execute(sql, (v.tobytes(), k))], q, 1)
             db.close()
