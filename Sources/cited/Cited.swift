@@ -18,6 +18,7 @@ struct Cited: AsyncParsableCommand {
         subcommands: [
             // Each command joins this list when its issue lands.
             SearchBenchCommand.self,
+            EmbedCommand.self,
         ]
     )
 }
