@@ -232,9 +232,12 @@ public struct Chunker: Sendable {
         var out: [String] = []
         var start = 0
         var i = 0
+        var inMath = false
         while i < scalars.count {
             let c = scalars[i]
-            if (c == "." || c == "?" || c == "!"), i + 2 < scalars.count, scalars[i + 1] == " " {
+            // Never split inside inline math ($…$).
+            if c == "$", i == 0 || scalars[i - 1] != "\\" { inMath.toggle() }
+            if !inMath, (c == "." || c == "?" || c == "!"), i + 2 < scalars.count, scalars[i + 1] == " " {
                 let next = scalars[i + 2]
                 let startsSentence = next.properties.isUppercase || next.properties.numericType != nil
                     || next == "(" || next == "[" || next == "\""

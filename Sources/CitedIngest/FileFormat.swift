@@ -30,7 +30,8 @@ public enum FileFormat: String, Sendable, CaseIterable {
         if base.hasSuffix(".gz") { base = String(base.dropLast(3)) }
         if let dot = base.lastIndex(of: "."), base.index(after: dot) < base.endIndex {
             let section = base[base.index(after: dot)...]
-            if let first = section.first, ("1"..."9").contains(first), section.count <= 4 { return .man }
+            if let first = section.first, ("1"..."9").contains(first), section.count <= 4,
+               section.dropFirst().allSatisfy({ $0.isLetter }) { return .man }
         }
         return nil
     }

@@ -1,5 +1,6 @@
 import CitedCore
 import CitedStore
+import CLibXML2
 import Foundation
 import GRDB
 import Logging
@@ -51,6 +52,7 @@ public final class Ingester {
     public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil,
                        onError: (IngestError) -> Void) throws -> IngestSummary {
         let started = Date()
+        silenceLibXML2()
         var summary = IngestSummary()
         var roots: [Root] = []
         for path in paths {
@@ -270,6 +272,11 @@ public final class Ingester {
             summary.documents.deleted += documents
         }
     }
+}
+
+/// Routes libxml2's global errors (I/O messages) away from stderr; parsers read errors from their own handlers.
+func silenceLibXML2() {
+    xmlSetStructuredErrorFunc(nil) { _, _ in }
 }
 
 extension IngestSummary {

@@ -9,8 +9,95 @@ enum TextFormats {
             return []
         case .jats:
             return [try JATSParser().parse(path: path, relative: relative, display: display)]
-        default:
-            throw IngestError.unsupportedFormat(path: display)
+        case .html:
+            let bytes = try FileText.bytes(path: path, displayPath: display)
+            _ = try FileText.text(bytes, displayPath: display)
+            let (title, blocks) = try HTMLParser().parse(bytes, display: display)
+            return [document(path: path, relative: relative, kind: .doc, title: title, blocks: blocks)]
+        case .markdown, .rst, .man, .tex:
+            let text = try FileText.text(try FileText.bytes(path: path, displayPath: display), displayPath: display)
+            let lines = splitLines(text)
+            let title: String?
+            let blocks: [Block]
+            var kind = format.kind
+            switch format {
+            case .markdown:
+                (title, blocks) = MarkdownParser().parse(lines)
+                if MarkdownParser.hasMath(text) { kind = .note }
+            case .rst:
+                (title, blocks) = RSTParser().parse(lines)
+            case .man:
+                (title, blocks) = ManParser().parse(lines)
+                if blocks.isEmpty { return [] } // a `.so` redirect or an empty page
+            default:
+                (title, blocks) = TeXParser().parse(lines)
+            }
+            return [document(path: path, relative: relative, kind: kind, title: title, blocks: blocks)]
         }
+    }
+
+    /// Lines without their terminators (`\n`, `\r\n`).
+    static func splitLines(_ text: String) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        }
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    private static func document(path: String, relative: String, kind: DocumentKind, title: String?,
+                                 blocks: [Block]) -> ParsedDocument {
+        let name = (relative as NSString).lastPathComponent
+        return ParsedDocument(key: "file:\(path)", kind: kind, title: title.flatMap { $0.isEmpty ? nil : $0 } ?? name,
+                              blocks: blocks, locatorStyle: .lines)
+    }
+}
+
+/// Collects paragraph lines into blocks, tracking the heading stack; shared by the line-based parsers.
+struct BlockBuilder {
+    var blocks: [Block] = []
+    var headings: [(level: Int, text: String)] = []
+    var label: String?
+    private var lines: [String] = []
+    private var start = 0
+    private var end = 0
+    var title: String?
+
+    var path: [String] { headings.map(\.text) + (label.map { [$0] } ?? []) }
+
+    /// Adds a line (1-based number) to the open paragraph.
+    mutating func add(_ line: String, number: Int) {
+        if lines.isEmpty { start = number }
+        lines.append(line)
+        end = number
+    }
+
+    /// Closes the open paragraph.
+    mutating func flush(kind: Block.Kind = .paragraph) {
+        defer { lines = [] }
+        let joined = kind == .paragraph
+            ? normalizeSpace(lines.joined(separator: " "))
+            : lines.joined(separator: "\n").trimmingCharacters(in: .newlines)
+        guard !joined.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        blocks.append(Block(kind: kind, text: joined, headingPath: path, startLine: start, endLine: end, label: label))
+    }
+
+    /// Adds a whole block (code, formula) at once.
+    mutating func block(_ kind: Block.Kind, _ text: String, from: Int, to: Int, label: String? = nil) {
+        flush()
+        let clean = kind == .paragraph ? normalizeSpace(text) : text.trimmingCharacters(in: .newlines)
+        guard !clean.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        blocks.append(Block(kind: kind, text: clean, headingPath: path, startLine: from, endLine: to,
+                            label: label ?? self.label))
+    }
+
+    /// Opens a heading at `level` (1 outermost), closing deeper ones.
+    mutating func heading(_ text: String, level: Int) {
+        flush()
+        label = nil
+        headings.removeAll { $0.level >= level }
+        let clean = normalizeSpace(text)
+        headings.append((level, clean))
+        if title == nil { title = clean }
     }
 }

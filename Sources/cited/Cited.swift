@@ -17,6 +17,8 @@ struct Cited: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // Each command joins this list when its issue lands.
+            IngestCommand.self,
+            IndexCommand.self,
             SearchBenchCommand.self,
             EmbedCommand.self,
         ]

@@ -1,0 +1,83 @@
+import CLibXML2
+import Foundation
+
+/// HTML pages through libxml2's HTML parser: headings, paragraphs, list items, definitions and `<pre>` code;
+/// navigation, scripts, styles, headers, footers and Sphinx sidebars are dropped.
+struct HTMLParser {
+    private static let dropped: Set<String> = ["script", "style", "nav", "header", "footer", "aside", "noscript",
+                                               "form", "button", "iframe", "svg", "template", "head"]
+    private static let droppedClasses = ["sphinxsidebar", "related", "footer", "navigation", "nav", "breadcrumb",
+                                         "toc", "headerlink", "sidebar", "menu", "inline-search", "mobile-nav"]
+
+    func parse(_ bytes: [UInt8], display: String) throws -> (String?, [Block]) {
+        let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                htmlReadMemory($0, Int32(buffer.count), nil, "UTF-8", options)
+            }
+        }
+        guard let document else { throw IngestError.malformedXML(path: display, line: 1, reason: "unreadable HTML") }
+        defer { xmlFreeDoc(document) }
+        guard let root = xmlDocGetRootElement(document) else {
+            throw IngestError.malformedXML(path: display, line: 1, reason: "no root element")
+        }
+        var builder = BlockBuilder()
+        let html = XMLNode(pointer: root)
+        let pageTitle = html.descendant("title")?.text
+        // Prefer the main content when the page marks it.
+        let main = html.descendants("div").first { ($0.attribute("role") ?? "") == "main" || ($0.attribute("class") ?? "").split(separator: " ").contains("body") }
+            ?? html.descendant("main") ?? html.descendant("article") ?? html.descendant("body") ?? html
+        walk(main, into: &builder)
+        builder.flush()
+        let title = builder.title ?? pageTitle
+        return (title.map(clean), builder.blocks)
+    }
+
+    private func clean(_ text: String) -> String {
+        normalizeSpace(text.replacingOccurrences(of: "¶", with: "").replacingOccurrences(of: "\u{00A0}", with: " "))
+    }
+
+    private func walk(_ node: XMLNode, into builder: inout BlockBuilder) {
+        for child in node.elements {
+            let name = child.name.lowercased()
+            if HTMLParser.dropped.contains(name) { continue }
+            let classes = (child.attribute("class") ?? "").lowercased()
+            if HTMLParser.droppedClasses.contains(where: { classes.split(separator: " ").contains(Substring($0)) })
+                || child.attribute("role") == "navigation" { continue }
+            let line = child.line
+            switch name {
+            case "h1", "h2", "h3", "h4", "h5", "h6":
+                builder.heading(clean(child.rawText), level: Int(String(name.last!))!)
+            case "pre":
+                builder.block(.code, child.rawText, from: line, to: line + child.rawText.filter { $0 == "\n" }.count)
+            case "p", "dd", "blockquote", "figcaption", "caption":
+                if child.descendant("p") != nil || child.descendant("pre") != nil {
+                    walk(child, into: &builder)
+                } else {
+                    builder.block(.paragraph, clean(child.rawText), from: line, to: line)
+                }
+            case "dt":
+                // Sphinx API entries: <dt id="functools.lru_cache">: the id names the entry.
+                if let id = child.attribute("id"), !id.isEmpty {
+                    builder.flush()
+                    builder.label = String(id.split(separator: ".").last ?? Substring(id))
+                }
+                builder.block(.paragraph, clean(child.rawText), from: line, to: line)
+            case "li":
+                if child.descendant("p") != nil || child.descendant("pre") != nil || child.descendant("ul") != nil {
+                    walk(child, into: &builder)
+                } else {
+                    builder.block(.paragraph, clean(child.rawText), from: line, to: line)
+                }
+            case "table":
+                for row in child.descendants("tr") {
+                    builder.block(.paragraph, clean(row.elements.map(\.rawText).joined(separator: " | ")),
+                                  from: row.line, to: row.line)
+                }
+            default:
+                walk(child, into: &builder)
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import CitedCore
+import CitedIngest
+import CitedStore
+import Foundation
+
+/// `cited ingest PATH...`: reads PubMed XML, PMC JATS, code docs and math notes into the index.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Read documents into the index (incremental: unchanged files are skipped).",
+        discussion: """
+        Formats: PubMed/MEDLINE XML (.xml, .xml.gz), PMC JATS (.nxml), Markdown, reStructuredText \
+        (.rst, .rst.txt), HTML, man pages (.N, .N.gz) and LaTeX (.tex). A file that cannot be read is \
+        reported as `error: path:line: reason` and skipped; the rest is ingested.
+        """
+    )
+
+    /// `--domain auto|clinical|code|math`.
+    enum DomainChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, clinical, code, math
+        var domain: Domain? { self == .auto ? nil : Domain(rawValue: rawValue) }
+    }
+
+    @OptionGroup var indexOptions: IndexOptions
+
+    @Argument(help: ArgumentHelp("Files or folders to ingest.", valueName: "PATH"))
+    var paths: [String]
+
+    @Option(help: "Domain of the documents (auto: from the format).")
+    var domain: DomainChoice = .auto
+
+    @Flag(name: .customLong("no-embed"), help: "Write passages without computing their vectors.")
+    var noEmbed = false
+
+    @Flag(help: "Remove documents whose files vanished under the given folders.")
+    var prune = false
+
+    @Flag(help: "Exit with an error if any file was skipped.")
+    var strict = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func run() throws {
+        let store = try Store(url: indexOptions.databaseURL)
+        let chunker = Chunker(counter: ApproximateTokenCounter())
+        let ingester = Ingester(store: store, chunker: chunker,
+                                options: IngestOptions(domain: domain.domain, prune: prune))
+        let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
+        let summary = try ingester.ingest(paths: paths, progress: bar.map { bar in { bar.show($0) } }) { error in
+            bar?.clear()
+            printError("error: \(error.description)")
+        }
+        bar?.clear()
+        if json {
+            try printJSON(summary)
+        } else {
+            let f = summary.files, d = summary.documents
+            print("files: \(f.ingested) ingested, \(f.unchanged) unchanged, \(f.updated) updated, \(f.skipped) skipped"
+                + (prune ? ", \(f.pruned) pruned" : ""))
+            print("documents: \(d.added) added, \(d.updated) updated, \(d.unchanged) unchanged, \(d.deleted) deleted; "
+                + "passages written: \(summary.passages)")
+        }
+        if indexOptions.verbose {
+            let documents = summary.documents.added + summary.documents.updated + summary.documents.unchanged
+            printError(String(format: "ingest: %.2f s, %.0f documents/s, %.0f passages/s", summary.seconds,
+                              Double(documents) / max(summary.seconds, 1e-9),
+                              Double(summary.passages) / max(summary.seconds, 1e-9)))
+        }
+        if strict && summary.files.skipped > 0 {
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// A one-line progress bar on stderr: files, documents/s, ETA by bytes.
+final class ProgressBar {
+    private var shown = false
+
+    func show(_ progress: IngestProgress) {
+        let fraction = progress.bytesTotal > 0 ? Double(progress.bytesDone) / Double(progress.bytesTotal) : 0
+        let width = 24
+        let filled = min(width, Int(fraction * Double(width)))
+        let rate = Double(progress.documents) / max(progress.seconds, 1e-3)
+        let eta = fraction > 0.01 ? progress.seconds * (1 - fraction) / fraction : .nan
+        let etaText = eta.isFinite ? String(format: "ETA %.0fs", eta) : "ETA --"
+        let line = String(format: "[%@%@] %d/%d files  %.0f articles/s  %@",
+                          String(repeating: "#", count: filled), String(repeating: ".", count: width - filled),
+                          progress.filesDone, progress.filesTotal, rate, etaText)
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        shown = true
+    }
+
+    func clear() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        shown = false
+    }
+}
