@@ -22,6 +22,7 @@ struct Cited: AsyncParsableCommand {
             IndexCommand.self,
             EmbedCommand.self,
             GenerateCommand.self,
+            SearchBenchCommand.self,
         ]
     )
 

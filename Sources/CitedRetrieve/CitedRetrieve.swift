@@ -1,1 +1,0 @@
-// Module CitedRetrieve: see Package.swift for what it is for.

@@ -1,0 +1,195 @@
+import CitedCore
+import CitedKernels
+import CitedStore
+import Foundation
+import GRDB
+
+/// Which ranked lists a search uses.
+public enum SearchMode: String, CaseIterable, Codable, Sendable {
+    /// Reciprocal-rank fusion of dense and BM25.
+    case hybrid
+    case dense
+    case bm25
+}
+
+/// Parameters of one search; defaults are the CLI's.
+public struct SearchParameters: Sendable {
+    public var k = 10
+    public var mode = SearchMode.hybrid
+    public var filters = SearchFilters()
+    /// At most this many passages of one document in the results (0: no cap).
+    public var perDocumentCap = 2
+    /// How the dense list is computed (`exact` is certified equal to a full fp32 scan).
+    public var denseMethod = DenseMethod.exact
+    /// Candidates taken from each list before fusion and the cap (0: automatic, from k).
+    public var candidates = 0
+
+    public init(k: Int = 10, mode: SearchMode = .hybrid, filters: SearchFilters = SearchFilters(),
+                perDocumentCap: Int = 2) {
+        self.k = k
+        self.mode = mode
+        self.filters = filters
+        self.perDocumentCap = perDocumentCap
+    }
+
+    var pool: Int { candidates > 0 ? candidates : max(50, k * 5) }
+}
+
+/// One result, as in `search --json`.
+public struct SearchHit: Codable, Sendable {
+    public var rank: Int
+    /// Cosine for dense, BM25 (higher is better) for bm25, the fused reciprocal-rank score for hybrid.
+    public var score: Double
+    public var passageID: Int64
+    public var documentID: Int64
+    public var source: Source
+    public var text: String
+    /// 1-based ranks in the dense and BM25 lists, when the passage was in them.
+    public var denseRank: Int?
+    public var bm25Rank: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case rank, score, text, source
+        case passageID = "passage_id"
+        case documentID = "document_id"
+        case denseRank = "dense_rank"
+        case bm25Rank = "bm25_rank"
+    }
+}
+
+/// Timings of the stages of one search, in milliseconds.
+public struct SearchTimings: Sendable {
+    public var embed = 0.0
+    public var dense = 0.0
+    public var bm25 = 0.0
+    public var hydrate = 0.0
+}
+
+/// Dense, BM25 and fused retrieval over one store, with filters and a per-document cap.
+public final class Retriever {
+    public let store: Store
+    public let embedder: Embedder?
+    public let dense: DenseIndex?
+    public private(set) var timings = SearchTimings()
+
+    /// - Parameters:
+    ///   - embedder: embeds queries; must match `dense.stamp` (refused otherwise).
+    ///   - dense: the index's vectors; nil allows `bm25` mode only.
+    public init(store: Store, embedder: Embedder?, dense: DenseIndex?) throws {
+        if let embedder, let stamp = dense?.stamp, stamp != embedder.stamp {
+            throw RetrieveError.embedderMismatch(index: "\(stamp.name) (\(stamp.weightsSHA256.prefix(12)))",
+                                                 query: "\(embedder.stamp.name) (\(embedder.stamp.weightsSHA256.prefix(12)))")
+        }
+        self.store = store
+        self.embedder = embedder
+        self.dense = dense
+    }
+
+    /// The best passages for `query`, best first.
+    public func search(_ query: String, parameters: SearchParameters = SearchParameters()) throws -> [SearchHit] {
+        timings = SearchTimings()
+        let allowed = try allowedPassages(parameters.filters)
+        var denseList: [(Int64, Double)] = []
+        var bm25List: [(Int64, Double)] = []
+        if parameters.mode != .bm25 {
+            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
+        }
+        if parameters.mode != .dense {
+            bm25List = try bm25Search(query, limit: parameters.pool, filters: parameters.filters)
+        }
+        let start = DispatchTime.now()
+        let ranked: [(Int64, Double)]
+        switch parameters.mode {
+        case .dense: ranked = denseList
+        case .bm25: ranked = bm25List
+        case .hybrid: ranked = Fusion.reciprocalRank([denseList.map(\.0), bm25List.map(\.0)]).map { ($0.id, $0.score) }
+        }
+        let denseRanks = Dictionary(denseList.enumerated().map { ($1.0, $0 + 1) }, uniquingKeysWith: min)
+        let bm25Ranks = Dictionary(bm25List.enumerated().map { ($1.0, $0 + 1) }, uniquingKeysWith: min)
+        let hits = try hydrate(ranked, k: parameters.k, cap: parameters.perDocumentCap) { id in
+            (denseRanks[id], bm25Ranks[id])
+        }
+        timings.hydrate = Self.ms(since: start)
+        return hits
+    }
+
+    /// Passage ids allowed by the filters, or nil when nothing is filtered.
+    func allowedPassages(_ filters: SearchFilters) throws -> [Int64]? {
+        guard let condition = filters.sqlCondition() else { return nil }
+        return try store.pool.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT p.id FROM passage p JOIN document d ON d.id = p.document_id WHERE \(condition.sql) ORDER BY p.id
+                """, arguments: condition.arguments)
+        }
+    }
+
+    /// The dense list: cosine similarities, best first.
+    public func denseSearch(_ query: String, limit: Int, allowed: [Int64]?, method: DenseMethod = .exact) throws
+        -> [(Int64, Double)] {
+        guard let dense, let embedder else { throw RetrieveError.noVectors }
+        var start = DispatchTime.now()
+        let vector = try embedder.embed([query])
+        timings.embed = Self.ms(since: start)
+        start = DispatchTime.now()
+        let mask = allowed.map { dense.mask(allowing: $0) }
+        let found = dense.search(vector, parameters: DenseSearchParameters(k: limit, method: method), mask: mask)
+        timings.dense = Self.ms(since: start)
+        return found.map { ($0.passageID, Double($0.score)) }
+    }
+
+    /// The BM25 list through FTS5: scores negated so that higher is better, best first.
+    public func bm25Search(_ query: String, limit: Int, filters: SearchFilters = SearchFilters()) throws -> [(Int64, Double)] {
+        guard let match = BM25Query.expression(for: query) else { return [] }
+        let start = DispatchTime.now()
+        defer { timings.bm25 = Self.ms(since: start) }
+        return try store.pool.read { db in
+            var arguments: StatementArguments = [match]
+            var sql = "SELECT f.rowid AS id, bm25(passage_fts, 1.0, 0.5, 0.5) AS score FROM passage_fts f"
+            if let condition = filters.sqlCondition() {
+                sql += " JOIN passage p ON p.id = f.rowid JOIN document d ON d.id = p.document_id"
+                sql += " WHERE passage_fts MATCH ? AND \(condition.sql)"
+                arguments += condition.arguments
+            } else {
+                sql += " WHERE passage_fts MATCH ?"
+            }
+            sql += " ORDER BY score LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["id"], -($0["score"] as Double)) }
+        }
+    }
+
+    /// Walks the ranked ids, keeps at most `cap` per document, stops at `k`, and loads texts and sources.
+    func hydrate(_ ranked: [(Int64, Double)], k: Int, cap: Int, ranks: (Int64) -> (Int?, Int?)) throws -> [SearchHit] {
+        guard !ranked.isEmpty, k > 0 else { return [] }
+        return try store.pool.read { db in
+            let ids = ranked.map(\.0)
+            var passages: [Int64: PassageRecord] = [:]
+            for p in try PassageRecord.filter(ids.contains(Column("id"))).fetchAll(db) { passages[p.id!] = p }
+            var perDocument: [Int64: Int] = [:]
+            var chosen: [(PassageRecord, Double)] = []
+            for (id, score) in ranked {
+                guard let p = passages[id] else { continue }
+                let used = perDocument[p.documentId, default: 0]
+                if cap > 0, used >= cap { continue }
+                perDocument[p.documentId] = used + 1
+                chosen.append((p, score))
+                if chosen.count == k { break }
+            }
+            let documentIDs = Array(Set(chosen.map(\.0.documentId)))
+            var documents: [Int64: DocumentRecord] = [:]
+            for d in try DocumentRecord.filter(documentIDs.contains(Column("id"))).fetchAll(db) { documents[d.id!] = d }
+            return chosen.enumerated().compactMap { index, pair in
+                let (p, score) = pair
+                guard let d = documents[p.documentId] else { return nil }
+                let (denseRank, bm25Rank) = ranks(p.id!)
+                return SearchHit(rank: index + 1, score: score, passageID: p.id!, documentID: p.documentId,
+                                 source: Store.source(document: d, passage: p), text: p.text,
+                                 denseRank: denseRank, bm25Rank: bm25Rank)
+            }
+        }
+    }
+
+    static func ms(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    }
+}

@@ -1,0 +1,178 @@
+import CitedCore
+import CitedKernels
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where dense vectors come from: SQLite is the source of truth; the cache file mirrors it.
+public protocol VectorSource {
+    /// Changes whenever any vector changes (written, deleted, re-embedded).
+    func vectorGeneration() throws -> String
+    /// The embedder that made the vectors, if any vectors exist.
+    func vectorStamp() throws -> EmbedderStamp?
+    /// How many vectors there are.
+    func vectorCount() throws -> Int
+    /// Every vector in ascending passage id order, as raw little-endian fp32 bytes.
+    func forEachVector(_ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws
+}
+
+/// A memory-mapped sidecar file holding the search matrix, a cache of the vectors in SQLite.
+///
+/// Layout: a 4096-byte header (magic, version, rows, dims, block size, generation, stamp JSON), the passage
+/// ids `(rows)` as Int64, then the `SearchMatrix` block (vectors, int8 codes, scales, sign bits).
+/// It is rebuilt when its generation or stamp differ from the store's, written to a temporary file and renamed,
+/// so a reader never sees half a file.
+public enum VectorCache {
+    static let magic: UInt64 = 0x4345_5649_4445_5443  // "CTEDIVEC"
+    static let version: UInt32 = 1
+    static let headerSize = 4096
+
+    /// Loads the cache at `url` if it matches `source`, else rebuilds it from `source` and writes it.
+    public static func load(_ url: URL, source: VectorSource) throws -> DenseIndex {
+        let generation = try source.vectorGeneration()
+        let stamp = try source.vectorStamp()
+        if let index = try? open(url, generation: generation, stamp: stamp) { return index }
+        return try rebuild(url, source: source, generation: generation, stamp: stamp)
+    }
+
+    /// Maps the file and checks it against the expected generation and stamp; throws when it does not match.
+    public static func open(_ url: URL, generation: String, stamp: EmbedderStamp?) throws -> DenseIndex {
+        let fd = Darwinless.open(url.path)
+        guard fd >= 0 else { throw RetrieveError.badCache(path: url.path, reason: "cannot open") }
+        defer { _ = Darwinless.close(fd) }
+        let size = Darwinless.fileSize(fd)
+        guard size >= headerSize else { throw RetrieveError.badCache(path: url.path, reason: "too short") }
+        guard let base = Darwinless.map(fd, size: size) else {
+            throw RetrieveError.badCache(path: url.path, reason: "mmap failed")
+        }
+        let release = { Darwinless.unmap(base, size: size) }
+        do {
+            let header = try Header(reading: UnsafeRawBufferPointer(start: base, count: headerSize), path: url.path)
+            guard header.generation == generation, header.stamp == stamp else {
+                throw RetrieveError.badCache(path: url.path, reason: "stale")
+            }
+            let layout = SearchMatrix.Layout(rows: header.rows, dims: header.dims)
+            let idsBytes = (header.rows * 8 + 63) & ~63
+            guard layout.byteCount == header.blockSize, size == headerSize + idsBytes + layout.byteCount else {
+                throw RetrieveError.badCache(path: url.path, reason: "size does not match its header")
+            }
+            let ids = Array(UnsafeBufferPointer(start: (base + headerSize).assumingMemoryBound(to: Int64.self),
+                                                count: header.rows))
+            // Bring the int8 codes and sign bits in now; fp32 rows are touched only when rescored.
+            Darwinless.willNeed(base + headerSize + idsBytes + layout.codes, size: layout.bits - layout.codes)
+            let matrix = SearchMatrix(base: UnsafeRawPointer(base + headerSize + idsBytes), layout: layout,
+                                      release: release)
+            return DenseIndex(ids: ids, matrix: matrix, stamp: header.stamp)
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    /// Reads every vector from `source` into a new cache file at `url` and maps it.
+    public static func rebuild(_ url: URL, source: VectorSource, generation: String, stamp: EmbedderStamp?) throws
+        -> DenseIndex {
+        guard let stamp else { throw RetrieveError.noVectors }
+        let dims = stamp.dimension
+        let expected = try source.vectorCount()
+        var ids: [Int64] = []
+        ids.reserveCapacity(expected)
+        var floats: [Float] = []
+        floats.reserveCapacity(expected * dims)
+        try source.forEachVector { id, bytes in
+            guard bytes.count == dims * 4 else { throw RetrieveError.vectorSize(passageID: id, bytes: bytes.count, dims: dims) }
+            ids.append(id)
+            floats.append(contentsOf: bytes.bindMemory(to: Float.self))
+        }
+        guard !ids.isEmpty else { throw RetrieveError.noVectors }
+        let layout = SearchMatrix.Layout(rows: ids.count, dims: dims)
+        let idsBytes = (ids.count * 8 + 63) & ~63
+        let total = headerSize + idsBytes + layout.byteCount
+        let block = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 64)
+        defer { block.deallocate() }
+        block.initializeMemory(as: UInt8.self, repeating: 0, count: headerSize + idsBytes)
+        try Header(rows: ids.count, dims: dims, blockSize: layout.byteCount, generation: generation, stamp: stamp)
+            .write(to: UnsafeMutableRawBufferPointer(start: block, count: headerSize))
+        ids.withUnsafeBytes { (block + headerSize).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        let matrixBase = block + headerSize + idsBytes
+        floats.withUnsafeBytes { matrixBase.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        SearchMatrix.deriveSections(in: matrixBase, layout: layout)
+        let temporary = url.appendingPathExtension("tmp-\(getpid())")
+        try Data(bytesNoCopy: block, count: total, deallocator: .none).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw RetrieveError.badCache(path: url.path, reason: "cannot write: \(String(cString: strerror(errno)))")
+        }
+        return try open(url, generation: generation, stamp: stamp)
+    }
+
+    struct Header {
+        var rows: Int
+        var dims: Int
+        var blockSize: Int
+        var generation: String
+        var stamp: EmbedderStamp?
+
+        init(rows: Int, dims: Int, blockSize: Int, generation: String, stamp: EmbedderStamp?) {
+            self.rows = rows
+            self.dims = dims
+            self.blockSize = blockSize
+            self.generation = generation
+            self.stamp = stamp
+        }
+
+        init(reading raw: UnsafeRawBufferPointer, path: String) throws {
+            guard raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self) == VectorCache.magic,
+                  raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == VectorCache.version else {
+                throw RetrieveError.badCache(path: path, reason: "not a Cited vector cache of version \(VectorCache.version)")
+            }
+            rows = Int(raw.loadUnaligned(fromByteOffset: 16, as: Int64.self))
+            dims = Int(raw.loadUnaligned(fromByteOffset: 24, as: Int64.self))
+            blockSize = Int(raw.loadUnaligned(fromByteOffset: 32, as: Int64.self))
+            let length = Int(raw.loadUnaligned(fromByteOffset: 40, as: Int64.self))
+            guard rows >= 0, dims > 0, length >= 0, length <= raw.count - 48 else {
+                throw RetrieveError.badCache(path: path, reason: "corrupt header")
+            }
+            let json = Data(raw[48..<(48 + length)])
+            struct Meta: Codable { var generation: String; var stamp: EmbedderStamp? }
+            let meta = try JSONDecoder().decode(Meta.self, from: json)
+            generation = meta.generation
+            stamp = meta.stamp
+        }
+
+        func write(to raw: UnsafeMutableRawBufferPointer) throws {
+            struct Meta: Codable { var generation: String; var stamp: EmbedderStamp? }
+            let json = try JSONEncoder().encode(Meta(generation: generation, stamp: stamp))
+            precondition(json.count <= raw.count - 48, "vector cache header too long")
+            raw.storeBytes(of: VectorCache.magic, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: VectorCache.version, toByteOffset: 8, as: UInt32.self)
+            raw.storeBytes(of: Int64(rows), toByteOffset: 16, as: Int64.self)
+            raw.storeBytes(of: Int64(dims), toByteOffset: 24, as: Int64.self)
+            raw.storeBytes(of: Int64(blockSize), toByteOffset: 32, as: Int64.self)
+            raw.storeBytes(of: Int64(json.count), toByteOffset: 40, as: Int64.self)
+            json.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[48..<(48 + json.count)]).copyMemory(from: $0) }
+        }
+    }
+}
+
+/// Thin POSIX wrappers for mapping the cache file read-only.
+enum Darwinless {
+    static func open(_ path: String) -> Int32 { Glibc.open(path, O_RDONLY) }
+    static func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+    static func fileSize(_ fd: Int32) -> Int {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? Int(st.st_size) : -1
+    }
+    static func map(_ fd: Int32, size: Int) -> UnsafeMutableRawPointer? {
+        let p = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
+        return p == MAP_FAILED ? nil : p
+    }
+    static func unmap(_ base: UnsafeMutableRawPointer, size: Int) { munmap(base, size) }
+    static func willNeed(_ base: UnsafeMutableRawPointer, size: Int) {
+        let page = Int(getpagesize())
+        let start = UInt(bitPattern: base) & ~UInt(page - 1)
+        let pointer = UnsafeMutableRawPointer(bitPattern: start)!
+        madvise(pointer, size + Int(UInt(bitPattern: base) - start), MADV_WILLNEED)
+    }
+}
