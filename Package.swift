@@ -50,7 +50,8 @@ let package = Package(
                                                      .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: fastMath),
         // Answers: domain routing, prompts, packing, citation constraint and checking, abstention.
-        .target(name: "CitedAnswer", dependencies: ["CitedCore"]),
+        .target(name: "CitedAnswer", dependencies: ["CitedCore", "CitedStore", "CitedRetrieve", "CitedModel",
+                                                    "CitedGenerate", "CitedTokenizer"]),
 
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [

@@ -1,0 +1,60 @@
+import CitedCore
+
+/// A numbered citation of an answer: the passage given to the model under that number.
+public struct AnswerCitation: Codable, Sendable, Equatable {
+    public var n: Int
+    public var passageID: Int64
+    public var source: Source
+
+    enum CodingKeys: String, CodingKey {
+        case n
+        case passageID = "passage_id"
+        case source
+    }
+}
+
+/// Milliseconds spent per stage.
+public struct AnswerTimings: Codable, Sendable, Equatable {
+    public var retrieve = 0
+    public var firstToken = 0
+    public var total = 0
+
+    enum CodingKeys: String, CodingKey {
+        case retrieve
+        case firstToken = "first_token"
+        case total
+    }
+}
+
+/// What `cited ask` returns (CLI.md `ask --json`).
+public struct Answer: Codable, Sendable {
+    public var question: String
+    /// The answer text with its citation markers, or the abstention message.
+    public var answer: String
+    public var abstained: Bool
+    /// Why the assistant abstained (`weak-evidence`, `sentinel`, `unsupported`), when it did.
+    public var abstentionReason: String?
+    public var domain: Domain
+    public var sentences: [AnswerSentence]
+    public var citations: [AnswerCitation]
+    /// The nearest passages, shown when the assistant abstains.
+    public var nearest: [AnswerCitation]
+    /// `generated` or `extractive` (quoted from the passages when the generated answer failed checks).
+    public var method: String
+    public var model: String
+    public var embedder: String
+    public var notice: String?
+    public var timingsMS: AnswerTimings
+    /// The audit record's id (`cited ask --replay ID`).
+    public var auditID: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice
+        case abstentionReason = "abstention_reason"
+        case timingsMS = "timings_ms"
+        case auditID = "audit_id"
+    }
+
+    public static let notFound = "Not found in the indexed sources."
+    public static let clinicalNotice = "Not for diagnosis or treatment decisions: check the cited sources."
+}

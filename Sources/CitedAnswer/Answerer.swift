@@ -1,0 +1,185 @@
+import CitedCore
+import Foundation
+
+/// A passage found for a question, as the answer pipeline needs it.
+public struct RetrievedPassage: Sendable {
+    public var passageID: Int64
+    public var source: Source
+    public var text: String
+    /// The retrieval score (fused rank score in hybrid mode).
+    public var score: Double
+
+    public init(passageID: Int64, source: Source, text: String, score: Double = 0) {
+        self.passageID = passageID
+        self.source = source
+        self.text = text
+        self.score = score
+    }
+}
+
+/// The generator as the answer pipeline sees it; the product wraps the GGUF engine, tests script it.
+public protocol AnswerModel: AnyObject {
+    var name: String { get }
+    /// The decoded text of every vocabulary entry, for the citation constraint.
+    var tokenTexts: [String] { get }
+    /// Greedy (or seeded) generation of a chat turn, streaming text; returns the whole text.
+    func generate(system: String, user: String, maxTokens: Int, seed: UInt64,
+                  constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
+                  onText: (String) -> Void) throws -> String
+}
+
+/// Settings of one `ask`.
+public struct AskParameters: Sendable {
+    /// Passages retrieved before packing.
+    public var k = 6
+    /// Token budget for the packed passages.
+    public var contextBudget = 1200
+    public var maxTokens = 160
+    public var seed: UInt64 = 0
+    public var domain: Domain?
+    /// Drop unsupported sentences instead of flagging them.
+    public var strict = false
+    /// Below this question–passage cosine the evidence is too weak to answer (calibrated on the dev set).
+    public var minimumEvidence: Float = 0.30
+
+    public init() {}
+}
+
+/// The pipeline: retrieve, route, pack, prompt, generate under the citation constraint, verify,
+/// and abstain when the evidence or the checks fail.
+public final class Answerer {
+    /// The model for a domain, loaded on first use (after the sources are on screen).
+    public let model: (Domain) throws -> AnswerModel
+    public let embedder: Embedder
+    public let builder: PromptBuilder
+    public let retrieve: (_ question: String, _ k: Int) throws -> [RetrievedPassage]
+    public var verificationPolicy = VerificationPolicy()
+    /// The prompt of the last generated answer (for the audit record).
+    public private(set) var lastPrompt: Prompt?
+    /// What the last question retrieved (for the audit record).
+    public private(set) var lastRetrieved: [RetrievedPassage] = []
+
+    public init(model: @escaping (Domain) throws -> AnswerModel, embedder: Embedder, builder: PromptBuilder,
+                retrieve: @escaping (_ question: String, _ k: Int) throws -> [RetrievedPassage]) {
+        self.model = model
+        self.embedder = embedder
+        self.builder = builder
+        self.retrieve = retrieve
+    }
+
+    /// Answers `question`. `onSources` gets the packed passages as soon as they are known, `onText`
+    /// the streamed model text.
+    public func answer(_ question: String, parameters: AskParameters,
+                       onSources: ([PackedPassage]) -> Void = { _ in },
+                       onText: (String) -> Void = { _ in }) throws -> Answer {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func elapsedMS() -> Int { Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) }
+
+        let hits = try retrieve(question, parameters.k)
+        lastRetrieved = hits
+        let domain = parameters.domain ?? DomainRouter.route(question: question, topKinds: hits.map(\.source.kind))
+        let ranked = hits.enumerated().map { index, hit in
+            PackedPassage(number: index + 1, passageID: hit.passageID, source: hit.source, text: hit.text)
+        }
+        let packed = ContextPacker.pack(ranked, budget: parameters.contextBudget, tokenCount: Self.approximateTokens)
+        var timings = AnswerTimings()
+        timings.retrieve = elapsedMS()
+        onSources(packed)
+
+        var answer = Answer(question: question, answer: "", abstained: false, abstentionReason: nil, domain: domain,
+                            sentences: [], citations: [], nearest: [], method: "generated", model: "",
+                            embedder: embedder.stamp.name, notice: domain == .clinical ? Answer.clinicalNotice : nil,
+                            timingsMS: timings, auditID: nil)
+        let vectors = try embedder.embed([question] + packed.map(\.text))
+        let dimension = embedder.stamp.dimension
+        let questionVector = Array(vectors[0..<dimension])
+        let evidence = packed.enumerated().map { index, passage in
+            EvidencePassage(number: passage.number, text: passage.text,
+                            vector: Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
+        }
+        let strongest = evidence.map { Self.dot(questionVector, $0.vector!) }.max() ?? 0
+        guard !packed.isEmpty, strongest >= parameters.minimumEvidence else {
+            return abstain(answer, reason: "weak-evidence", packed: packed, start: start)
+        }
+
+        let model = try self.model(domain)
+        answer.model = model.name
+        let prompt = builder.build(question: question, domain: domain, passages: packed)
+        lastPrompt = prompt
+        let constraint = CitationConstraint(tokenTexts: model.tokenTexts, allowed: Set(packed.map(\.number)))
+        var firstToken = 0
+        let text = try model.generate(system: prompt.system, user: prompt.user, maxTokens: parameters.maxTokens,
+                                      seed: parameters.seed, constrain: constraint.apply) { piece in
+            if firstToken == 0 { firstToken = elapsedMS() }
+            onText(piece)
+        }
+        answer.timingsMS.firstToken = firstToken
+        if text.uppercased().contains(PromptLibrary.sentinel) {
+            return abstain(answer, reason: "sentinel", packed: packed, start: start)
+        }
+
+        let verifier = Verifier(policy: verificationPolicy) { [embedder] sentence in try embedder.embed([sentence]) }
+        var sentences = verifier.verify(SentenceSplitter.split(text), passages: evidence)
+        if !sentences.contains(where: { $0.support == .supported }) {
+            // The generated answer failed its checks: quote the passages' best sentences instead.
+            sentences = try extractive(questionVector: questionVector, passages: evidence)
+            answer.method = "extractive"
+        }
+        if parameters.strict { sentences.removeAll { $0.support == .unsupported } }
+        guard sentences.contains(where: { $0.support == .supported }) else {
+            return abstain(answer, reason: "unsupported", packed: packed, start: start)
+        }
+        answer.sentences = sentences
+        answer.answer = sentences.map { sentence in
+            sentence.text + (sentence.citations.isEmpty ? "" : " " + sentence.citations.map { "[\($0)]" }.joined())
+        }.joined(separator: " ")
+        let used = Set(sentences.flatMap(\.citations))
+        answer.citations = packed.filter { used.contains($0.number) }.map(Self.citation)
+        answer.timingsMS.total = elapsedMS()
+        return answer
+    }
+
+    /// Up to two sentences quoted from the passages, the closest to the question first, each cited.
+    func extractive(questionVector: [Float], passages: [EvidencePassage]) throws -> [AnswerSentence] {
+        var candidates: [(number: Int, text: String)] = []
+        for passage in passages.prefix(3) {
+            for sentence in SentenceSplitter.split(passage.text) where sentence.text.count >= 30 {
+                candidates.append((passage.number, sentence.text))
+            }
+        }
+        guard !candidates.isEmpty else { return [] }
+        let vectors = try embedder.embed(candidates.map(\.text))
+        let dimension = embedder.stamp.dimension
+        let scored = candidates.indices.map { index in
+            (index, Self.dot(questionVector, Array(vectors[index * dimension..<(index + 1) * dimension])))
+        }.sorted { $0.1 > $1.1 }
+        return scored.prefix(2).filter { $0.1 >= 0.3 }.map { index, _ in
+            AnswerSentence(text: candidates[index].text, citations: [candidates[index].number], support: .supported)
+        }
+    }
+
+    private func abstain(_ base: Answer, reason: String, packed: [PackedPassage], start: UInt64) -> Answer {
+        var answer = base
+        answer.abstained = true
+        answer.abstentionReason = reason
+        answer.answer = Answer.notFound
+        answer.sentences = []
+        answer.citations = []
+        answer.nearest = packed.prefix(3).map(Self.citation)
+        answer.timingsMS.total = Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        return answer
+    }
+
+    /// A generous estimate of prompt tokens (BPE vocabularies average 3.5-4 characters a token).
+    static func approximateTokens(_ text: String) -> Int { text.utf8.count / 3 + 1 }
+
+    static func citation(_ passage: PackedPassage) -> AnswerCitation {
+        AnswerCitation(n: passage.number, passageID: passage.passageID, source: passage.source)
+    }
+
+    static func dot(_ a: [Float], _ b: [Float]) -> Float {
+        var sum: Float = 0
+        for index in 0..<min(a.count, b.count) { sum += a[index] * b[index] }
+        return sum
+    }
+}
