@@ -42,7 +42,27 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Flag(name: .customLong("dry-run"), help: "Parse and chunk, write nothing (prints counts and throughput).")
+    var dryRun = false
+
+    @Flag(name: .customLong("parse-only"), help: ArgumentHelp("Parse only, write nothing (benchmarks).",
+                                                              visibility: .hidden))
+    var parseOnly = false
+
     func run() throws {
+        if dryRun || parseOnly {
+            let ingester = Ingester(store: nil, chunker: Chunker(counter: ApproximateTokenCounter()))
+            let summary = ingester.dryRun(paths: paths, chunk: !parseOnly) { printError("error: \($0.description)") }
+            if json {
+                try printJSON(summary)
+            } else {
+                print(String(format: "%d files, %d documents (%d with text), %d passages, %d skipped: %.2f s, %.0f documents/s",
+                             summary.files, summary.documents, summary.withText, summary.passages, summary.skipped,
+                             summary.seconds, summary.documentsPerSecond))
+            }
+            if strict && summary.skipped > 0 { throw ExitCode.failure }
+            return
+        }
         let store = try Store(url: indexOptions.databaseURL)
         let chunker = Chunker(counter: ApproximateTokenCounter())
         let ingester = Ingester(store: store, chunker: chunker,
