@@ -220,9 +220,10 @@ public struct Chunker: Sendable {
             if let name = label ?? heading.last, !name.isEmpty { where_ += " (\(name))" }
             locator = where_
         }
+        // Pieces join at whitespace, where WordPiece splits anyway: the count is the sum plus the specials.
+        let tokens = pieces.reduce(counter.tokenCount("")) { $0 + $1.tokens }
         return PassageRecord(ordinal: ordinal, text: text, headingPath: heading.joined(separator: " > "),
-                             locator: locator, startLine: startLine, endLine: endLine,
-                             tokenCount: counter.tokenCount(text))
+                             locator: locator, startLine: startLine, endLine: endLine, tokenCount: tokens)
     }
 
     /// Sentence split at `. `, `? `, `! ` followed by an upper-case letter, digit or bracket;

@@ -70,6 +70,11 @@ struct StoreTests {
         #expect(newIDs.count == 1)
         #expect(try store.fullTextSearch("\"second\"").isEmpty)
         #expect(try store.fullTextSearch("\"only\"").map(\.passageID) == newIDs)
+        // A title change re-indexes the title; the old title no longer matches.
+        try store.pool.write { try $0.execute(sql: "UPDATE document SET title = 'Interleukin-6 renamed' WHERE key = 'PMID:1'") }
+        #expect(try store.integrityCheck() == ["ok"])
+        #expect(try store.fullTextSearch("\"renamed\"").map(\.passageID) == newIDs)
+        #expect(try store.fullTextSearch("\"sepsis\"").isEmpty)
         try store.pool.write { _ = try Store.deleteDocument(key: "PMID:1", in: $0) }
         let counts = try store.pool.read {
             (try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM passage")!,
