@@ -19,6 +19,7 @@ struct Cited: AsyncParsableCommand {
             // Each command joins this list when its issue lands.
             IngestCommand.self,
             IndexCommand.self,
+            EmbedCommand.self,
         ]
     )
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env python3
+"""sentence-transformers on the same passages: prints passages/s (2 threads, after one warm-up batch)."""
+import os, sys, time
+import torch
+from sentence_transformers import SentenceTransformer
+
+threads = int(os.environ.get("THREADS", "2"))
+torch.set_num_threads(threads)
+home = os.path.expanduser(os.environ.get("CITED_HOME", "~/.cache/cited"))
+passages = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+model = SentenceTransformer(os.path.join(home, "models/minilm"), device="cpu")
+model.encode(passages[:32], batch_size=32)
+start = time.perf_counter()
+vectors = model.encode(passages, batch_size=32, convert_to_numpy=True)
+seconds = time.perf_counter() - start
+tokens = sum(len(model.tokenizer(p, truncation=True, max_length=256)["input_ids"]) for p in passages)
+print(f"{len(passages) / seconds:.1f} {tokens / len(passages):.0f}")
+if len(sys.argv) > 2:
+    vectors.astype("float32").tofile(sys.argv[2])

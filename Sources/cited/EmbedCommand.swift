@@ -1,0 +1,95 @@
+import ArgumentParser
+import CitedCore
+import CitedModel
+import Foundation
+
+/// `cited embed TEXT...`: prints the embedder's unit vectors for each text.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Print the embedding vector of each text.",
+        discussion: "Uses the index's embedder, or the default embedder (minilm) when there is no index.")
+
+    @OptionGroup var options: IndexOptions
+
+    @Argument(help: "Texts to embed.")
+    var texts: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Also embed each line of FILE (for benchmarks).", valueName: "FILE"))
+    var lines: String?
+
+    @Option(name: .long, help: ArgumentHelp("Embedder: a model name in the cache or a checkpoint folder.",
+                                            valueName: "NAME|PATH"))
+    var embedder: String?
+
+    @Option(name: .long, help: "Worker threads.")
+    var threads = 2
+
+    @Flag(name: .long, help: "Print one JSON document.")
+    var json = false
+
+    func validate() throws {
+        if texts.isEmpty && lines == nil { throw ValidationError("give at least one TEXT or --lines FILE") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        var texts = texts
+        if let lines {
+            do {
+                texts += try String(contentsOfFile: lines, encoding: .utf8).split(separator: "\n").map(String.init)
+            } catch {
+                printError("error: cannot read \(lines): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+        let start = Date()
+        let model: BertEmbedder
+        do {
+            model = try BertEmbedder(directory: Self.modelDirectory(embedder ?? Self.defaultEmbedder),
+                                     chunkerVersion: 0, threads: threads)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(1)
+        }
+        let loaded = Date()
+        let vectors = try model.embed(texts)
+        let seconds = Date().timeIntervalSince(loaded)
+        if options.verbose {
+            printError(String(format: "load %.0f ms, embed %.0f ms, %.1f texts/s", loaded.timeIntervalSince(start) * 1000,
+                              seconds * 1000, Double(texts.count) / max(seconds, 1e-9)))
+        }
+        let dim = model.stamp.dimension
+        let rows = (0..<texts.count).map { Array(vectors[($0 * dim)..<(($0 + 1) * dim)]) }
+        if json {
+            try printJSON(Output(embedder: model.stamp.name, dims: dim, weightsSHA256: model.stamp.weightsSHA256,
+                                 vectors: rows))
+        } else {
+            for row in rows { print(row.map { String(format: "%.6f", $0) }.joined(separator: " ")) }
+        }
+    }
+
+    /// The embedder used when neither the index nor the user names one.
+    static let defaultEmbedder = "minilm"
+
+    /// A folder path if `spec` is one, else the model of that name in the cache.
+    static func modelDirectory(_ spec: String) -> URL {
+        var isDirectory: ObjCBool = false
+        if spec.contains("/") || FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) && isDirectory.boolValue {
+            return URL(fileURLWithPath: spec, isDirectory: true)
+        }
+        return CitedHome().models.appendingPathComponent(spec, isDirectory: true)
+    }
+
+    struct Output: Encodable {
+        var embedder: String
+        var dims: Int
+        var weightsSHA256: String
+        var vectors: [[Float]]
+
+        enum CodingKeys: String, CodingKey {
+            case embedder, dims, vectors
+            case weightsSHA256 = "weights_sha256"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import CitedCore
+import Foundation
+import Testing
+@testable import CitedModel
+
+/// The MiniLM folder in the model cache; records a clear failure if missing.
+func miniLMDirectory() throws -> URL {
+    let dir = CitedHome().models.appendingPathComponent("minilm")
+    guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("model.safetensors").path) else {
+        Issue.record("missing \(dir.path)/model.safetensors: fetch all-MiniLM-L6-v2 into the cache first")
+        throw CocoaError(.fileNoSuchFile)
+    }
+    return dir
+}
+
+struct GoldenPassage: Decodable {
+    var domain: String
+    var text: String
+}
+
+/// Passages and sentence-transformers vectors from Tests/Fixtures/reference/make_bert_golden.py.
+func bertGolden() throws -> (passages: [GoldenPassage], vectors: [Float]) {
+    let passagesURL = try #require(Bundle.module.url(forResource: "Fixtures/bert/passages", withExtension: "jsonl"))
+    let vectorsURL = try #require(Bundle.module.url(forResource: "Fixtures/bert/vectors", withExtension: "f16"))
+    let passages = try String(contentsOf: passagesURL, encoding: .utf8).split(separator: "\n")
+        .map { try JSONDecoder().decode(GoldenPassage.self, from: Data($0.utf8)) }
+    let data = try Data(contentsOf: vectorsURL)
+    let vectors = data.withUnsafeBytes { raw in
+        (0..<(data.count / 2)).map { Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)))) }
+    }
+    return (passages, vectors)
+}
+
+func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
+    var dot = 0.0, na = 0.0, nb = 0.0
+    for (x, y) in zip(a, b) { dot += Double(x * y); na += Double(x * x); nb += Double(y * y) }
+    return dot / (na.squareRoot() * nb.squareRoot())
+}
+
+@Suite("BERT embedder", .serialized)
+struct BertEmbedderTests {
+    @Test("fp32 vectors match sentence-transformers (cosine ≥ 0.9999) on 240 passages of three domains")
+    func golden() throws {
+        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1)
+        let (passages, reference) = try bertGolden()
+        #expect(passages.count >= 200)
+        #expect(Set(passages.map(\.domain)).isSuperset(of: ["clinical", "code", "math"]))
+        let dim = embedder.stamp.dimension
+        #expect(reference.count == passages.count * dim)
+        let vectors = try embedder.embed(passages.map(\.text))
+        var worst = 1.0
+        for i in passages.indices {
+            let c = cosine(vectors[(i * dim)..<((i + 1) * dim)], reference[(i * dim)..<((i + 1) * dim)])
+            worst = min(worst, c)
+            #expect(c >= 0.9999, "passage \(i) (\(passages[i].domain)): cosine \(c)")
+        }
+        print("BERT golden: \(passages.count) passages, worst cosine \(worst)")
+    }
+
+    @Test("stamp: name, weights sha256, dimension, pooling, token limit, chunker version")
+    func stamp() throws {
+        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 7)
+        #expect(embedder.stamp == EmbedderStamp(
+            name: "minilm", weightsSHA256: "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+            dimension: 384, pooling: "mean+l2", tokenLimit: 256, chunkerVersion: 7))
+    }
+
+    @Test("results do not depend on batching or thread count")
+    func batching() throws {
+        let dir = try miniLMDirectory()
+        let texts = try bertGolden().passages.prefix(40).map(\.text)
+        let a = try BertEmbedder(directory: dir, chunkerVersion: 1, threads: 2, batchTokens: 256).embed(texts)
+        let b = try BertEmbedder(directory: dir, chunkerVersion: 1, threads: 1, batchTokens: 8192).embed(texts)
+        let dim = 384
+        for i in texts.indices {
+            #expect(cosine(a[(i * dim)..<((i + 1) * dim)], b[(i * dim)..<((i + 1) * dim)]) > 0.99999)
+        }
+        #expect(try BertEmbedder(directory: dir, chunkerVersion: 1).embed([]).isEmpty)
+    }
+
+    @Test("sha256 of a small file")
+    func sha256() throws {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID()).bin")
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try SHA256.hex(fileAt: url) == SHA256.hex(bytes))
+    }
+}

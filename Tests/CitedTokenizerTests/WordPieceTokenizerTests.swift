@@ -1,0 +1,107 @@
+import CitedCore
+import Foundation
+import Testing
+@testable import CitedTokenizer
+
+/// The MiniLM tokenizer from the model cache; fails clearly if it is missing.
+func miniLMTokenizer() throws -> WordPieceTokenizer {
+    let url = CitedHome().models.appendingPathComponent("minilm/tokenizer.json")
+    guard FileManager.default.fileExists(atPath: url.path) else {
+        Issue.record("missing \(url.path): fetch the all-MiniLM-L6-v2 model into the cache first")
+        throw CocoaError(.fileNoSuchFile)
+    }
+    return try WordPieceTokenizer(tokenizerJSON: url)
+}
+
+struct GoldenCase: Decodable {
+    var text: String?
+    var `repeat`: String?
+    var times: Int?
+    var ids: [Int32]
+    var count: Int
+
+    var input: String { text ?? String(repeating: self.repeat ?? "", count: times ?? 0) }
+}
+
+func goldenCases() throws -> [GoldenCase] {
+    let url = try #require(Bundle.module.url(forResource: "Fixtures/wordpiece/golden", withExtension: "jsonl"))
+    let data = try String(contentsOf: url, encoding: .utf8)
+    return try data.split(separator: "\n").map { try JSONDecoder().decode(GoldenCase.self, from: Data($0.utf8)) }
+}
+
+@Suite("WordPiece tokenizer")
+struct WordPieceTokenizerTests {
+    @Test("ids equal HF tokenizers on the golden corpus (truncated at 256)")
+    func golden() throws {
+        let tokenizer = try miniLMTokenizer()
+        let cases = try goldenCases()
+        #expect(cases.count >= 2000)
+        var failures = 0
+        for c in cases {
+            let ids = tokenizer.encode(c.input)
+            if ids != c.ids {
+                failures += 1
+                if failures <= 10 {
+                    Issue.record("""
+                        mismatch for \(c.input.prefix(120).debugDescription)
+                        expected \(tokenizer.tokenStrings(c.ids).prefix(40))
+                        got      \(tokenizer.tokenStrings(ids).prefix(40))
+                        """)
+                }
+            }
+        }
+        #expect(failures == 0)
+    }
+
+    @Test("untruncated token counts equal HF tokenizers")
+    func counts() throws {
+        let tokenizer = try miniLMTokenizer()
+        for c in try goldenCases() {
+            #expect(tokenizer.tokenCount(c.input) == c.count, "\(c.input.prefix(80).debugDescription)")
+        }
+    }
+
+    @Test("vocab.txt loads the same tokenizer as tokenizer.json")
+    func vocabTXT() throws {
+        let fromJSON = try miniLMTokenizer()
+        let url = CitedHome().models.appendingPathComponent("minilm/vocab.txt")
+        let fromTXT = try WordPieceTokenizer(vocabTXT: url)
+        #expect(fromTXT.tokens == fromJSON.tokens)
+        for c in try goldenCases().prefix(300) {
+            #expect(fromTXT.encode(c.input) == c.ids)
+        }
+    }
+
+    @Test("special tokens, empty text and truncation on a tiny vocabulary")
+    func tiny() throws {
+        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "un", "##aff", "##able", "a", ",", "##b"]
+        let t = try WordPieceTokenizer(tokens: tokens, basic: BertBasicTokenizer(),
+                                       specials: ["[SEP]": 3, "[MASK]": 4], unknown: "[UNK]",
+                                       maxInputCharsPerWord: 100, maxLength: 5)
+        #expect(t.encode("") == [2, 3])
+        #expect(t.encode("Unaffable") == [2, 5, 6, 7, 3])
+        #expect(t.encode("unaffable, a", limit: nil) == [2, 5, 6, 7, 9, 8, 3])
+        #expect(t.encode("unaffable, a") == [2, 5, 6, 7, 3])
+        #expect(t.encode("a[MASK]ab", limit: nil) == [2, 8, 4, 8, 10, 3])
+        #expect(t.encode("unx") == [2, 1, 3])
+        #expect(t.tokenCount("unaffable, a") == 7)
+    }
+
+    @Test("basic tokenizer: accents, CJK, punctuation, control characters")
+    func basic() {
+        let b = BertBasicTokenizer()
+        func words(_ s: String) -> [String] {
+            var out: [String] = []
+            b.forEachWord(in: b.normalize(Substring(s))) { w in
+                var view = String.UnicodeScalarView()
+                view.append(contentsOf: w)
+                out.append(String(view))
+            }
+            return out
+        }
+        #expect(words("Héllo, WORLD!") == ["hello", ",", "world", "!"])
+        #expect(words("中文ab") == ["中", "文", "ab"])
+        #expect(words("a\u{0}b\tc\u{200B}d") == ["ab", "cd"])
+        #expect(words("") == [])
+    }
+}
