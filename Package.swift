@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "CitedGenerateTests", dependencies: ["CitedGenerate", "CitedCache"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedStoreTests", dependencies: ["CitedStore"]),
-        .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore", "CitedTokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
         .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer"]),
     ],

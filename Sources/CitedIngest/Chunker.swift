@@ -220,54 +220,58 @@ public struct Chunker: Sendable {
             if let name = label ?? heading.last, !name.isEmpty { where_ += " (\(name))" }
             locator = where_
         }
+        // Pieces join at whitespace, where WordPiece splits anyway: the count is the sum plus the specials.
+        let tokens = pieces.reduce(counter.tokenCount("")) { $0 + $1.tokens }
         return PassageRecord(ordinal: ordinal, text: text, headingPath: heading.joined(separator: " > "),
-                             locator: locator, startLine: startLine, endLine: endLine,
-                             tokenCount: counter.tokenCount(text))
+                             locator: locator, startLine: startLine, endLine: endLine, tokenCount: tokens)
     }
 
     /// Sentence split at `. `, `? `, `! ` followed by an upper-case letter, digit or bracket;
-    /// common abbreviations (e.g., i.e., et al., Fig.) do not end a sentence.
+    /// common abbreviations (e.g., i.e., et al., Fig.) and inline math (`$…$`) do not end a sentence.
     public static func sentences(_ text: String) -> [String] {
-        let scalars = Array(text.unicodeScalars)
+        let bytes = Array(text.utf8)
         var out: [String] = []
         var start = 0
         var i = 0
         var inMath = false
-        while i < scalars.count {
-            let c = scalars[i]
-            // Never split inside inline math ($…$).
-            if c == "$", i == 0 || scalars[i - 1] != "\\" { inMath.toggle() }
-            if !inMath, (c == "." || c == "?" || c == "!"), i + 2 < scalars.count, scalars[i + 1] == " " {
-                let next = scalars[i + 2]
-                let startsSentence = next.properties.isUppercase || next.properties.numericType != nil
-                    || next == "(" || next == "[" || next == "\""
-                if startsSentence, c != "." || !endsWithAbbreviation(scalars, upTo: i) {
-                    out.append(String(String.UnicodeScalarView(scalars[start...i])))
-                    start = i + 2
-                    i += 2
-                    continue
-                }
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x24, i == 0 || bytes[i - 1] != 0x5C { inMath.toggle() }
+            if !inMath, c == 0x2E || c == 0x3F || c == 0x21, i + 2 < bytes.count, bytes[i + 1] == 0x20,
+               startsSentence(bytes, at: i + 2), c != 0x2E || !endsWithAbbreviation(bytes, upTo: i) {
+                out.append(String(decoding: bytes[start...i], as: UTF8.self))
+                start = i + 2
+                i += 2
+                continue
             }
             i += 1
         }
-        if start < scalars.count { out.append(String(String.UnicodeScalarView(scalars[start...]))) }
+        if start < bytes.count { out.append(String(decoding: bytes[start...], as: UTF8.self)) }
         return out.filter { !$0.isEmpty }
+    }
+
+    private static func startsSentence(_ bytes: [UInt8], at index: Int) -> Bool {
+        let next = bytes[index]
+        if next < 0x80 {
+            return (next >= 0x41 && next <= 0x5A) || (next >= 0x30 && next <= 0x39) || next == 0x28 || next == 0x5B
+                || next == 0x22
+        }
+        let end = min(bytes.count, index + 4)
+        let scalar = String(decoding: bytes[index..<end], as: UTF8.self).unicodeScalars.first
+        return scalar?.properties.isUppercase == true
     }
 
     private static let abbreviations: Set<String> = ["e.g", "i.e", "al", "fig", "figs", "eq", "eqs", "ref", "refs",
                                                      "vs", "approx", "no", "vol", "dr", "mr", "mrs", "ms", "st", "cf",
                                                      "etc", "resp", "sect", "ch", "p", "pp"]
 
-    private static func endsWithAbbreviation(_ scalars: [Unicode.Scalar], upTo end: Int) -> Bool {
+    private static func endsWithAbbreviation(_ bytes: [UInt8], upTo end: Int) -> Bool {
         var j = end - 1
-        var word = ""
-        while j >= 0, scalars[j] != " ", scalars[j] != "(" {
-            word = String(scalars[j]) + word
-            j -= 1
-        }
-        let lower = word.lowercased()
-        if abbreviations.contains(lower) { return true }
-        // A single capital letter: an initial (e.g. "J. Smith").
-        return word.count == 1 && word.first?.isUppercase == true
+        while j >= 0, bytes[j] != 0x20, bytes[j] != 0x28 { j -= 1 }
+        let word = bytes[(j + 1)..<end]
+        if word.count == 1, let only = word.first, only >= 0x41, only <= 0x5A { return true } // an initial
+        guard word.count <= 6 else { return false }
+        let lower = String(decoding: word.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return abbreviations.contains(lower)
     }
 }

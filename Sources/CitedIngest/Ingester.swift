@@ -28,12 +28,13 @@ public struct IngestOptions: Sendable {
 /// Reads files into the store: incremental (content hashes), idempotent (unique keys), crash-safe
 /// (each file inside one savepoint of a batched transaction: it is all written or not at all).
 public final class Ingester {
-    public let store: Store
+    /// Nil only for `dryRun`, which never writes.
+    public let store: Store?
     public let chunker: Chunker
     public let options: IngestOptions
     private let logger: Logger
 
-    public init(store: Store, chunker: Chunker, options: IngestOptions = IngestOptions(),
+    public init(store: Store?, chunker: Chunker, options: IngestOptions = IngestOptions(),
                 logger: Logger = Logger(label: "cited.ingest")) {
         self.store = store
         self.chunker = chunker
@@ -68,7 +69,10 @@ public final class Ingester {
         var bytesDone: Int64 = 0
         var lastReport = Date.distantPast
 
+        guard let store else { preconditionFailure("Ingester.ingest needs a store") }
         try store.pool.writeWithoutTransaction { db in
+            // A larger page cache keeps a big file's transaction from spilling pages mid-way.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
             var inTransaction = false
             var pending = 0
             var transactionStart = Date()
@@ -207,14 +211,45 @@ public final class Ingester {
         }
         switch format {
         case .pubmed:
-            try PubMedParser().parse(path: absolute, displayPath: display) { event in
-                switch event {
-                case .article(let parsed):
-                    try store(parsed)
+            // Parse, hash and chunk on a second thread while this one writes.
+            let queue = BoundedQueue<PreparedEvent>(capacity: 512)
+            let chunker = self.chunker
+            let producer = Thread {
+                do {
+                    try PubMedParser().parse(path: absolute, displayPath: display) { event in
+                        switch event {
+                        case .article(let parsed):
+                            let hash = parsed.contentHash(chunkerVersion: Chunker.version)
+                            let passages = chunker.passages(for: parsed, path: relative)
+                            if !queue.push(.article(parsed, hash: hash, passages: passages)) { throw CancellationError() }
+                        case .delete(let pmids):
+                            if !queue.push(.delete(pmids)) { throw CancellationError() }
+                        }
+                    }
+                    queue.push(.finished)
+                } catch {
+                    queue.push(.failed(error))
+                }
+            }
+            producer.stackSize = 8 << 20
+            producer.start()
+            defer { queue.cancel() }
+            loop: while true {
+                switch queue.pop() {
+                case .article(let parsed, let hash, let passages):
+                    count += 1
+                    if count & 255 == 0 { report(count) }
+                    try write(parsed, hash: hash, passages: passages, fileID: fileID, root: root, relative: relative,
+                              db: db, summary: &summary)
+                    seen.insert(parsed.key)
                 case .delete(let pmids):
                     for pmid in pmids where try Store.deleteDocument(key: "PMID:\(pmid)", in: db) {
                         summary.documents.deleted += 1
                     }
+                case .failed(let error):
+                    throw error
+                case .finished:
+                    break loop
                 }
             }
         default:
@@ -234,9 +269,10 @@ public final class Ingester {
     }
 
     /// Writes one document unless an identical one is stored.
-    private func write(_ parsed: ParsedDocument, fileID: Int64, root: String, relative: String, db: Database,
+    private func write(_ parsed: ParsedDocument, hash precomputed: String? = nil, passages prepared: [PassageRecord]? = nil,
+                       fileID: Int64, root: String, relative: String, db: Database,
                        summary: inout IngestSummary) throws {
-        let hash = parsed.contentHash(chunkerVersion: Chunker.version)
+        let hash = precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)
         let statement = try db.cachedStatement(sql: "SELECT id, content_hash, file_id FROM document WHERE key = ?")
         let row = try Row.fetchOne(statement, arguments: [parsed.key])
         let domain = options.domain ?? parsed.kind.defaultDomain
@@ -248,7 +284,7 @@ public final class Ingester {
             }
             return
         }
-        let passages = chunker.passages(for: parsed, path: relative)
+        let passages = prepared ?? chunker.passages(for: parsed, path: relative)
         var document = DocumentRecord(key: parsed.key, kind: parsed.kind, domain: domain, fileId: fileID, root: root,
                                       path: relative, pmid: parsed.pmid, pmcid: parsed.pmcid, doi: parsed.doi,
                                       title: parsed.title, year: parsed.year, journal: parsed.journal,
@@ -294,5 +330,60 @@ extension IngestSummary {
         passages += other.passages
         errors += other.errors
         newPassageIDs += other.newPassageIDs
+    }
+}
+
+/// Counts from a run that parses (and optionally chunks) without touching the store.
+public struct DryRunSummary: Codable, Sendable {
+    public var files = 0
+    public var documents = 0
+    public var withText = 0
+    public var deleted = 0
+    public var passages = 0
+    public var skipped = 0
+    public var seconds = 0.0
+    public var documentsPerSecond = 0.0
+}
+
+extension Ingester {
+    /// Parses every file under `paths` (chunking too if `chunk`), writing nothing: for benchmarks.
+    public func dryRun(paths: [String], chunk: Bool, onError: (IngestError) -> Void) -> DryRunSummary {
+        silenceLibXML2()
+        let started = Date()
+        var summary = DryRunSummary()
+        for path in paths {
+            guard let root = try? discover(path) else { summary.skipped += 1; continue }
+            for file in root.files {
+                let absolute = (root.path as NSString).appendingPathComponent(file.relative)
+                summary.files += 1
+                func handle(_ document: ParsedDocument) {
+                    summary.documents += 1
+                    if document.blocks.first?.headingPath != ["Title"] { summary.withText += 1 }
+                    if chunk { summary.passages += chunker.passages(for: document, path: file.relative).count }
+                }
+                do {
+                    guard let format = FileFormat.detect(path: absolute) else { continue }
+                    if format == .pubmed {
+                        try PubMedParser().parse(path: absolute, displayPath: file.relative) { event in
+                            switch event {
+                            case .article(let document): handle(document)
+                            case .delete(let pmids): summary.deleted += pmids.count
+                            }
+                        }
+                    } else {
+                        for document in try TextFormats.parse(format: format, path: absolute, relative: file.relative,
+                                                              display: file.relative) { handle(document) }
+                    }
+                } catch let error as IngestError {
+                    summary.skipped += 1
+                    onError(error)
+                } catch {
+                    summary.skipped += 1
+                }
+            }
+        }
+        summary.seconds = Date().timeIntervalSince(started)
+        summary.documentsPerSecond = Double(summary.documents) / max(summary.seconds, 1e-9)
+        return summary
     }
 }

@@ -65,24 +65,42 @@ public enum Schema {
                     value TEXT NOT NULL
                 );
                 """)
-            // A regular (not external-content) FTS5 table: its rows are deleted by rowid, which stays
-            // correct even when passages go through ON DELETE CASCADE after their document row is gone.
+            // External content: the index reads text from a view over passage and document, so the
+            // text is stored once. Deleting from an external-content index needs the exact indexed values,
+            // so a document's passages are deleted *before* the document row goes (BEFORE DELETE), while
+            // its title can still be read; ON DELETE CASCADE then finds nothing left to do.
             try db.execute(sql: """
-                CREATE VIRTUAL TABLE passage_fts USING fts5(text, title, heading, tokenize = "\(tokenizer)");
+                CREATE VIEW passage_fts_source AS
+                    SELECT p.id AS id, p.text AS text, d.title AS title, p.heading_path AS heading
+                    FROM passage p JOIN document d ON d.id = p.document_id;
+                CREATE VIRTUAL TABLE passage_fts USING fts5(text, title, heading, content = 'passage_fts_source',
+                    content_rowid = 'id', tokenize = "\(tokenizer)");
                 CREATE TRIGGER passage_fts_insert AFTER INSERT ON passage BEGIN
                     INSERT INTO passage_fts(rowid, text, title, heading)
                     VALUES (new.id, new.text, (SELECT title FROM document WHERE id = new.document_id),
                             new.heading_path);
                 END;
                 CREATE TRIGGER passage_fts_delete AFTER DELETE ON passage BEGIN
-                    DELETE FROM passage_fts WHERE rowid = old.id;
+                    INSERT INTO passage_fts(passage_fts, rowid, text, title, heading)
+                    VALUES ('delete', old.id, old.text, (SELECT title FROM document WHERE id = old.document_id),
+                            old.heading_path);
                 END;
-                CREATE TRIGGER passage_fts_update AFTER UPDATE OF text, heading_path ON passage BEGIN
-                    UPDATE passage_fts SET text = new.text, heading = new.heading_path WHERE rowid = old.id;
+                CREATE TRIGGER passage_fts_update AFTER UPDATE OF text, heading_path, document_id ON passage BEGIN
+                    INSERT INTO passage_fts(passage_fts, rowid, text, title, heading)
+                    VALUES ('delete', old.id, old.text, (SELECT title FROM document WHERE id = old.document_id),
+                            old.heading_path);
+                    INSERT INTO passage_fts(rowid, text, title, heading)
+                    VALUES (new.id, new.text, (SELECT title FROM document WHERE id = new.document_id),
+                            new.heading_path);
+                END;
+                CREATE TRIGGER document_passages_delete BEFORE DELETE ON document BEGIN
+                    DELETE FROM passage WHERE document_id = old.id;
                 END;
                 CREATE TRIGGER document_fts_title AFTER UPDATE OF title ON document BEGIN
-                    UPDATE passage_fts SET title = new.title
-                    WHERE rowid IN (SELECT id FROM passage WHERE document_id = new.id);
+                    INSERT INTO passage_fts(passage_fts, rowid, text, title, heading)
+                    SELECT 'delete', id, text, old.title, heading_path FROM passage WHERE document_id = old.id;
+                    INSERT INTO passage_fts(rowid, text, title, heading)
+                    SELECT id, text, new.title, heading_path FROM passage WHERE document_id = new.id;
                 END;
                 """)
         }

@@ -44,6 +44,62 @@ public struct DocumentMetadata: Codable, Hashable, Sendable {
     }
 }
 
+extension DocumentMetadata {
+    /// The JSON GRDB would write for this value (keys sorted), built by hand: it is on the ingest hot path.
+    public var json: String {
+        var out = "{"
+        func string(_ value: String) {
+            out.append("\"")
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out.append("\\\"")
+                case "\\": out.append("\\\\")
+                case "\n": out.append("\\n")
+                case "\r": out.append("\\r")
+                case "\t": out.append("\\t")
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            out.append("\"")
+        }
+        func strings(_ values: [String]) {
+            out.append("[")
+            for (i, value) in values.enumerated() {
+                if i > 0 { out.append(",") }
+                string(value)
+            }
+            out.append("]")
+        }
+        out.append("\"articleIDs\":{")
+        for (i, key) in articleIDs.keys.sorted().enumerated() {
+            if i > 0 { out.append(",") }
+            string(key)
+            out.append(":")
+            string(articleIDs[key]!)
+        }
+        out.append("},\"authors\":"); strings(authors)
+        out.append(",\"erratumIn\":"); strings(erratumIn)
+        out.append(",\"keywords\":"); strings(keywords)
+        out.append(",\"mesh\":[")
+        for (i, heading) in mesh.enumerated() {
+            if i > 0 { out.append(",") }
+            out.append("{\"descriptor\":"); string(heading.descriptor)
+            out.append(",\"major\":\(heading.major),\"qualifiers\":"); strings(heading.qualifiers)
+            out.append("}")
+        }
+        out.append("],\"publicationTypes\":"); strings(publicationTypes)
+        out.append(",\"retracted\":\(retracted),\"retractionIn\":"); strings(retractionIn)
+        out.append("}")
+        return out
+    }
+}
+
 /// A file seen under an ingest root; its hash is written last, so a file is "done" only when it is set.
 public struct SourceFileRecord: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "source_file"

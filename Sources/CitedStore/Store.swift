@@ -179,7 +179,7 @@ public final class Store: Sendable {
     public static func replace(document: inout DocumentRecord, passages: [PassageRecord],
                                in db: Database) throws -> [Int64] {
         try db.cachedStatement(sql: "DELETE FROM document WHERE key = ?").execute(arguments: [document.key])
-        let metadata = String(decoding: try metadataEncoder.encode(document.metadata), as: UTF8.self)
+        let metadata = document.metadata.json
         let insertDocument = try db.cachedStatement(sql: """
             INSERT INTO document (key, kind, domain, file_id, root, path, pmid, pmcid, doi, title, year, journal,
                                   language, metadata, content_hash, chunker_version, ingested_at)
@@ -189,7 +189,7 @@ public final class Store: Sendable {
             document.key, document.kind.rawValue, document.domain.rawValue, document.fileId, document.root,
             document.path, document.pmid, document.pmcid, document.doi, document.title, document.year,
             document.journal, document.language, metadata, document.contentHash, document.chunkerVersion,
-            document.ingestedAt,
+            databaseTimestamp(document.ingestedAt),
         ])
         let documentID = db.lastInsertedRowID
         document.id = documentID
@@ -210,12 +210,19 @@ public final class Store: Sendable {
         return ids
     }
 
-    /// JSON for `document.metadata`, the shape GRDB decodes nested Codable values from.
-    private static let metadataEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
+    /// The text GRDB stores a `Date` as (`yyyy-MM-dd HH:mm:ss.SSS`, UTC), cached per second.
+    private static func databaseTimestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        let millis = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))"
+    }
 
     /// Removes the document with this key and its passages; returns whether one existed.
     @discardableResult

@@ -2,6 +2,7 @@ import ArgumentParser
 import CitedCore
 import CitedIngest
 import CitedStore
+import CitedTokenizer
 import Foundation
 
 /// `cited ingest PATH...`: reads PubMed XML, PMC JATS, code docs and math notes into the index.
@@ -42,9 +43,29 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Flag(name: .customLong("dry-run"), help: "Parse and chunk, write nothing (prints counts and throughput).")
+    var dryRun = false
+
+    @Flag(name: .customLong("parse-only"), help: ArgumentHelp("Parse only, write nothing (benchmarks).",
+                                                              visibility: .hidden))
+    var parseOnly = false
+
     func run() throws {
+        if dryRun || parseOnly {
+            let ingester = Ingester(store: nil, chunker: try IngestCommand.chunker())
+            let summary = ingester.dryRun(paths: paths, chunk: !parseOnly) { printError("error: \($0.description)") }
+            if json {
+                try printJSON(summary)
+            } else {
+                print(String(format: "%d files, %d documents (%d with text), %d passages, %d skipped: %.2f s, %.0f documents/s",
+                             summary.files, summary.documents, summary.withText, summary.passages, summary.skipped,
+                             summary.seconds, summary.documentsPerSecond))
+            }
+            if strict && summary.skipped > 0 { throw ExitCode.failure }
+            return
+        }
         let store = try Store(url: indexOptions.databaseURL)
-        let chunker = Chunker(counter: ApproximateTokenCounter())
+        let chunker = try IngestCommand.chunker()
         let ingester = Ingester(store: store, chunker: chunker,
                                 options: IngestOptions(domain: domain.domain, prune: prune))
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
@@ -71,6 +92,30 @@ struct IngestCommand: ParsableCommand {
         if strict && summary.files.skipped > 0 {
             throw ExitCode.failure
         }
+    }
+}
+
+extension IngestCommand {
+    /// The default embedder's folder; its tokenizer bounds passages (MiniLM: 256 WordPiece tokens).
+    static let embedderName = "minilm"
+
+    /// A chunker counting with the embedder's WordPiece tokenizer, or, when the model is not in the cache,
+    /// with a conservative approximation (and a warning).
+    static func chunker() throws -> Chunker {
+        let folder = CitedHome().models.appendingPathComponent(embedderName, isDirectory: true)
+        let json = folder.appendingPathComponent("tokenizer.json")
+        let vocab = folder.appendingPathComponent("vocab.txt")
+        if FileManager.default.fileExists(atPath: json.path) {
+            let tokenizer = try WordPieceTokenizer(tokenizerJSON: json)
+            return Chunker(counter: tokenizer, tokenLimit: tokenizer.maxLength)
+        }
+        if FileManager.default.fileExists(atPath: vocab.path) {
+            let tokenizer = try WordPieceTokenizer(vocabTXT: vocab)
+            return Chunker(counter: tokenizer, tokenLimit: tokenizer.maxLength)
+        }
+        printError("warning: no tokenizer at \(folder.path) (run `cited models fetch \(embedderName)`); "
+            + "passage sizes use a conservative approximation")
+        return Chunker(counter: ApproximateTokenCounter())
     }
 }
 

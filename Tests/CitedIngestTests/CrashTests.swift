@@ -70,7 +70,7 @@ struct CrashTests {
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM passage_fts")!,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source_file")!)
         }
-        #expect(files == 11)
+        #expect(files == 10)
         #expect(documents == distinctKeys)
         #expect(passages == fts)
         // A clean ingest of the same corpus gives exactly the same numbers.

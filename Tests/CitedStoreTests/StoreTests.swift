@@ -70,6 +70,11 @@ struct StoreTests {
         #expect(newIDs.count == 1)
         #expect(try store.fullTextSearch("\"second\"").isEmpty)
         #expect(try store.fullTextSearch("\"only\"").map(\.passageID) == newIDs)
+        // A title change re-indexes the title; the old title no longer matches.
+        try store.pool.write { try $0.execute(sql: "UPDATE document SET title = 'Interleukin-6 renamed' WHERE key = 'PMID:1'") }
+        #expect(try store.integrityCheck() == ["ok"])
+        #expect(try store.fullTextSearch("\"renamed\"").map(\.passageID) == newIDs)
+        #expect(try store.fullTextSearch("\"sepsis\"").isEmpty)
         try store.pool.write { _ = try Store.deleteDocument(key: "PMID:1", in: $0) }
         let counts = try store.pool.read {
             (try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM passage")!,
@@ -116,5 +121,20 @@ struct StoreTests {
         let expression = FTSQuery.expression(for: query)
         let hits = try store.fullTextSearch(expression)
         #expect(hits.isEmpty != found, "\(query) -> \(expression)")
+    }
+}
+
+@Suite("Metadata JSON")
+struct MetadataJSONTests {
+    @Test("hand-written JSON decodes to the same value, escapes included")
+    func roundTrip() throws {
+        let metadata = DocumentMetadata(authors: ["O'Brien \"J\"", "Smith\\A", "Ünal\nB\u{1}"],
+                                        mesh: [.init(descriptor: "Interleukin-6", major: true, qualifiers: ["blood*"])],
+                                        publicationTypes: ["Retracted Publication"], keywords: ["中文", "🎉"],
+                                        articleIDs: ["pii": "S0", "mid": "NIHMS1"], retracted: true,
+                                        retractionIn: ["PMID:1"], erratumIn: [])
+        let decoded = try JSONDecoder().decode(DocumentMetadata.self, from: Data(metadata.json.utf8))
+        #expect(decoded == metadata)
+        #expect(DocumentMetadata().json.hasPrefix("{\"articleIDs\":{}"))
     }
 }
