@@ -19,7 +19,10 @@ struct Cited: AsyncParsableCommand {
             // Each command joins this list when its issue lands.
             IngestCommand.self,
             IndexCommand.self,
+            SearchCommand.self,
+            EvalCommand.self,
             SearchBenchCommand.self,
+            SearchEmbedCommand.self,
             EmbedCommand.self,
         ]
     )
