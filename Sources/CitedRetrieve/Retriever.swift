@@ -76,7 +76,8 @@ public final class Retriever {
     ///   - embedder: embeds queries; must match `dense.stamp` (refused otherwise).
     ///   - dense: the index's vectors; nil allows `bm25` mode only.
     public init(store: Store, embedder: Embedder?, dense: DenseIndex?) throws {
-        if let embedder, let stamp = dense?.stamp, stamp != embedder.stamp {
+        // The chunker version says how passages were cut, not how a query is embedded.
+        if let embedder, let stamp = dense?.stamp, !Self.sameSpace(stamp, embedder.stamp) {
             throw RetrieveError.embedderMismatch(index: "\(stamp.name) (\(stamp.weightsSHA256.prefix(12)))",
                                                  query: "\(embedder.stamp.name) (\(embedder.stamp.weightsSHA256.prefix(12)))")
         }
@@ -187,6 +188,12 @@ public final class Retriever {
                                  denseRank: denseRank, bm25Rank: bm25Rank)
             }
         }
+    }
+
+    /// True when vectors made under the two stamps may be compared.
+    public static func sameSpace(_ a: EmbedderStamp, _ b: EmbedderStamp) -> Bool {
+        a.name == b.name && a.weightsSHA256 == b.weightsSHA256 && a.dimension == b.dimension && a.pooling == b.pooling
+            && a.tokenLimit == b.tokenLimit
     }
 
     static func ms(since start: DispatchTime) -> Double {
