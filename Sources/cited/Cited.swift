@@ -26,7 +26,9 @@ struct Cited: AsyncParsableCommand {
             SearchEmbedCommand.self,
             EmbedCommand.self,
             GenerateCommand.self,
-            SearchBenchCommand.self,
+            AskCommand.self,
+            ChatCommand.self,
+            ShowCommand.self,
         ]
     )
 

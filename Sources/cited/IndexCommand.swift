@@ -9,6 +9,7 @@ struct IndexCommand: ParsableCommand {
         abstract: "Inspect and maintain the index.",
         subcommands: [
             IndexStatusCommand.self,
+            IndexRebuildCommand.self,
         ]
     )
 }

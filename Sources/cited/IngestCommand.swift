@@ -1,6 +1,7 @@
 import ArgumentParser
 import CitedCore
 import CitedIngest
+import CitedRetrieve
 import CitedStore
 import CitedTokenizer
 import Foundation
@@ -64,7 +65,7 @@ struct IngestCommand: ParsableCommand {
             if strict && summary.skipped > 0 { throw ExitCode.failure }
             return
         }
-        let store = try Store(url: indexOptions.databaseURL)
+        let store = try Store(url: indexOptions.databaseURL, migrations: VectorTable.register)
         let chunker = try IngestCommand.chunker()
         let ingester = Ingester(store: store, chunker: chunker,
                                 options: IngestOptions(domain: domain.domain, prune: prune))
@@ -74,6 +75,8 @@ struct IngestCommand: ParsableCommand {
             printError("error: \(error.description)")
         }
         bar?.clear()
+        let embedded = noEmbed ? 0 : try Embedding.embedMissing(store: store, chunkerVersion: Chunker.version,
+                                                               verbose: indexOptions.verbose)
         if json {
             try printJSON(summary)
         } else {
@@ -81,7 +84,7 @@ struct IngestCommand: ParsableCommand {
             print("files: \(f.ingested) ingested, \(f.unchanged) unchanged, \(f.updated) updated, \(f.skipped) skipped"
                 + (prune ? ", \(f.pruned) pruned" : ""))
             print("documents: \(d.added) added, \(d.updated) updated, \(d.unchanged) unchanged, \(d.deleted) deleted; "
-                + "passages written: \(summary.passages)")
+                + "passages written: \(summary.passages)" + (noEmbed ? " (not embedded: --no-embed)" : ", vectors computed: \(embedded)"))
         }
         if indexOptions.verbose {
             let documents = summary.documents.added + summary.documents.updated + summary.documents.unchanged

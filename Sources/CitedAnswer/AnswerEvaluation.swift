@@ -1,0 +1,60 @@
+import CitedCore
+import CitedRetrieve
+import Foundation
+
+/// Scores answers against a question file (CLI.md `eval answers`).
+public enum AnswerEvaluation {
+    /// One question's outcome.
+    public struct Outcome: Codable, Sendable {
+        public var id: String
+        public var answerable: Bool
+        public var abstained: Bool
+        public var citedGold: Bool
+        /// Share of the gold facts present in the answer.
+        public var facts: Double
+        public var supportedSentences: Int
+        public var citedSentences: Int
+        public var milliseconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id, answerable, abstained, facts, milliseconds
+            case citedGold = "cited_gold"
+            case supportedSentences = "supported_sentences"
+            case citedSentences = "cited_sentences"
+        }
+    }
+
+    public static func outcome(of answer: Answer, for question: EvalQuestion, milliseconds: Int) -> Outcome {
+        let answerable = question.answerable ?? true
+        let text = answer.answer.lowercased()
+        let citedGold = !answer.abstained && answer.citations.contains { citation in
+            question.gold.contains { EvalQuestion.matches(citation.source, gold: $0) }
+        }
+        let facts = question.facts ?? []
+        let present = answer.abstained ? 0 : facts.filter { text.contains($0.lowercased()) }.count
+        let cited = answer.sentences.filter { !$0.citations.isEmpty }
+        return Outcome(id: question.id, answerable: answerable, abstained: answer.abstained, citedGold: citedGold,
+                       facts: facts.isEmpty ? (answer.abstained ? 0 : 1) : Double(present) / Double(facts.count),
+                       supportedSentences: cited.filter { $0.support == .supported }.count,
+                       citedSentences: cited.count, milliseconds: milliseconds)
+    }
+
+    /// `cited_gold`, `facts`, `false_abstain` over answerable questions, `abstain_correct` over
+    /// unanswerable ones, `citation_precision` over all cited sentences, and the median time.
+    public static func metrics(_ outcomes: [Outcome]) -> [String: Double] {
+        let answerable = outcomes.filter(\.answerable)
+        let unanswerable = outcomes.filter { !$0.answerable }
+        func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+        let cited = outcomes.reduce(0) { $0 + $1.citedSentences }
+        let supported = outcomes.reduce(0) { $0 + $1.supportedSentences }
+        let times = outcomes.map(\.milliseconds).sorted()
+        return [
+            "cited_gold": mean(answerable.map { $0.citedGold ? 1 : 0 }),
+            "facts": mean(answerable.map(\.facts)),
+            "false_abstain": mean(answerable.map { $0.abstained ? 1 : 0 }),
+            "abstain_correct": mean(unanswerable.map { $0.abstained ? 1 : 0 }),
+            "citation_precision": cited == 0 ? 0 : Double(supported) / Double(cited),
+            "median_ms": times.isEmpty ? 0 : Double(times[times.count / 2]),
+        ]
+    }
+}

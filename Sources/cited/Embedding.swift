@@ -1,0 +1,39 @@
+import CitedCore
+import CitedModel
+import CitedRetrieve
+import CitedStore
+import Foundation
+
+/// Opening the index's embedder and keeping vectors current, shared by `ingest` and `index rebuild`.
+enum Embedding {
+    /// The embedder the index was built with (its name), else the default one.
+    static func embedder(for store: Store, named override: String? = nil, chunkerVersion: Int) throws -> BertEmbedder {
+        let name = try override ?? VectorIndexer.indexStamp(store)?.name ?? EmbedCommand.defaultEmbedder
+        return try BertEmbedder(directory: EmbedCommand.modelDirectory(name), chunkerVersion: chunkerVersion, threads: 2)
+    }
+
+    /// Prints a one-line progress bar on stderr when it is a terminal.
+    static func progressPrinter(_ label: String) -> (EmbeddingProgress) -> Void {
+        guard isatty(STDERR_FILENO) == 1 else { return { _ in } }
+        return { progress in
+            let width = 24
+            let filled = progress.total > 0 ? min(width, progress.done * width / progress.total) : width
+            let line = String(format: "%@ [%@%@] %d/%d passages  %.0f passages/s  ETA %.0fs", label,
+                              String(repeating: "#", count: filled), String(repeating: ".", count: width - filled),
+                              progress.done, progress.total, progress.passagesPerSecond, progress.secondsLeft)
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + (progress.done == progress.total ? "\n" : "")).utf8))
+        }
+    }
+
+    /// Embeds the passages an ingest left without vectors; returns how many.
+    static func embedMissing(store: Store, chunkerVersion: Int, verbose: Bool) throws -> Int {
+        let embedder = try embedder(for: store, chunkerVersion: chunkerVersion)
+        let start = Date()
+        let count = try VectorIndexer(store: store, embedder: embedder).embedMissing(progress: progressPrinter("embedding"))
+        if verbose && count > 0 {
+            printError(String(format: "embed: %d passages in %.1f s (%.1f passages/s)", count,
+                              Date().timeIntervalSince(start), Double(count) / max(Date().timeIntervalSince(start), 1e-9)))
+        }
+        return count
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import CitedAnswer
+import CitedCore
+import CitedRetrieve
+import Foundation
+
+/// `cited eval answers --questions FILE.jsonl`: cited_gold, facts, abstain_correct, false_abstain,
+/// citation_precision.
+struct EvalAnswersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "answers",
+        abstract: "Answer every question of a file and score the answers.",
+        discussion: """
+        cited_gold: answerable questions whose answer cites a gold source; facts: share of gold fact \
+        strings in the answer; false_abstain: answerable questions answered "not found"; \
+        abstain_correct: unanswerable questions answered "not found"; citation_precision: cited \
+        sentences the checker judged supported.
+        """)
+
+    @OptionGroup var options: IndexOptions
+    @Option(name: .long, help: ArgumentHelp("Question file, JSON lines.", valueName: "FILE.jsonl")) var questions: String
+    @Option(name: .long, help: ArgumentHelp("Model name or GGUF path.", valueName: "NAME|PATH")) var model: String?
+    @Flag(name: .long, help: "Use the configured fast model.") var fast = false
+    @Option(name: .long, help: "Only the first N questions.") var limit: Int?
+    @Flag(name: .long, help: "Print one JSON document.") var json = false
+
+    struct Output: Encodable {
+        var questions: Int
+        var model: String
+        var metrics: [String: Double]
+        var per_question: [AnswerEvaluation.Outcome]
+    }
+
+    func run() throws {
+        var list = try EvalQuestion.load(URL(fileURLWithPath: questions))
+        if let limit { list = Array(list.prefix(limit)) }
+        let session = try AskSession(options: options)
+        var outcomes: [AnswerEvaluation.Outcome] = []
+        var modelName = model ?? ""
+        for (index, question) in list.enumerated() {
+            let start = Date()
+            let settings = AskSettings(question: question.question, k: 6, model: model, fast: fast,
+                                       domain: nil, maxTokens: 160, seed: 0, strict: false)
+            let answer = try session.ask(settings, onSources: { _ in }, onText: { _ in })
+            if !answer.model.isEmpty { modelName = answer.model }
+            let outcome = AnswerEvaluation.outcome(of: answer, for: question,
+                                                   milliseconds: Int(Date().timeIntervalSince(start) * 1000))
+            outcomes.append(outcome)
+            printError("[\(index + 1)/\(list.count)] \(question.id): \(answer.abstained ? "abstained" : "answered")"
+                + (outcome.citedGold ? ", cites gold" : "") + " (\(outcome.milliseconds) ms)")
+        }
+        let metrics = AnswerEvaluation.metrics(outcomes)
+        if json { return try printJSON(Output(questions: list.count, model: modelName, metrics: metrics, per_question: outcomes)) }
+        print("questions: \(list.count)  model: \(modelName)")
+        for key in metrics.keys.sorted() { print(String(format: "  %-20@ %.3f", key as NSString, metrics[key]!)) }
+    }
+}
