@@ -179,13 +179,15 @@ public final class Ingester {
         let size = (attributes[.size] as? Int64) ?? Int64((attributes[.size] as? Int) ?? 0)
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         let existing = try SourceFileRecord.filter(Column("root") == root && Column("path") == relative).fetchOne(db)
+        // The domain override is part of a file's identity: `--domain math` re-files unchanged bytes.
+        let domainTag = "-" + (options.domain?.rawValue ?? "auto")
         if let existing, existing.size == size, existing.modifiedAt == modified,
-           existing.chunkerVersion == Chunker.version {
+           existing.chunkerVersion == Chunker.version, existing.contentHash.hasSuffix(domainTag) {
             summary.files.unchanged += 1
             return
         }
         if size == 0 { throw IngestError.empty(path: display) }
-        let hash = try FileText.sha256(path: absolute, displayPath: display)
+        let hash = try FileText.sha256(path: absolute, displayPath: display) + domainTag
         if let existing, existing.contentHash == hash, existing.chunkerVersion == Chunker.version {
             summary.files.unchanged += 1
             return
@@ -272,10 +274,10 @@ public final class Ingester {
     private func write(_ parsed: ParsedDocument, hash precomputed: String? = nil, passages prepared: [PassageRecord]? = nil,
                        fileID: Int64, root: String, relative: String, db: Database,
                        summary: inout IngestSummary) throws {
-        let hash = precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)
+        let domain = options.domain ?? parsed.kind.defaultDomain
+        let hash = (precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)) + "-" + domain.rawValue
         let statement = try db.cachedStatement(sql: "SELECT id, content_hash, file_id FROM document WHERE key = ?")
         let row = try Row.fetchOne(statement, arguments: [parsed.key])
-        let domain = options.domain ?? parsed.kind.defaultDomain
         if let row, (row["content_hash"] as String) == hash {
             summary.documents.unchanged += 1
             if (row["file_id"] as Int64?) != fileID {

@@ -116,6 +116,12 @@ struct IngesterTests {
         let counts = try store.counts()
         #expect(counts.count == 1 && counts[0].kind == "doc" && counts[0].domain == "math")
         #expect(counts[0].documents == 1 && counts[0].passages == summary.passages)
+        // Same bytes, another domain: the document is re-filed, not skipped.
+        let (refiled, _) = try ingest(store, [file], options: IngestOptions(domain: .code))
+        #expect(refiled.files.updated == 1 && refiled.documents.updated == 1)
+        #expect(try store.counts().map(\.domain) == ["code"])
+        let (again, _) = try ingest(store, [file], options: IngestOptions(domain: .code))
+        #expect(again.files.unchanged == 1)
         let (_, missing) = try ingest(store, [folder.appendingPathComponent("nope").path])
         #expect(missing.count == 1 && missing[0].contains("no such file"))
     }
