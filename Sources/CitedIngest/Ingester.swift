@@ -47,6 +47,13 @@ public final class Ingester {
         var path: String
         var files: [(relative: String, size: Int64)]
         var isDirectory: Bool
+        /// The path as the user wrote it, to name files in messages.
+        var given: String
+
+        /// `path:line` prefix for a file: the user's spelling of the root plus the relative path.
+        func display(_ relative: String) -> String {
+            isDirectory ? (given.hasSuffix("/") ? given + relative : given + "/" + relative) : given
+        }
     }
 
     /// Ingests every supported file under `paths`; errors in a file skip that file and are reported.
@@ -87,7 +94,7 @@ public final class Ingester {
             }
             for root in roots {
                 for file in root.files {
-                    let display = root.isDirectory ? file.relative : (root.path as NSString).appendingPathComponent(file.relative)
+                    let display = root.display(file.relative)
                     let report: (Int) -> Void = { documents in
                         guard let progress else { return }
                         let now = Date()
@@ -149,7 +156,7 @@ public final class Ingester {
             guard FileFormat.detect(path: absolute) != nil else { throw IngestError.unsupportedFormat(path: path) }
             let size = (try? FileManager.default.attributesOfItem(atPath: absolute)[.size] as? Int64) ?? 0
             return Root(path: (absolute as NSString).deletingLastPathComponent,
-                        files: [((absolute as NSString).lastPathComponent, size ?? 0)], isDirectory: false)
+                        files: [((absolute as NSString).lastPathComponent, size ?? 0)], isDirectory: false, given: path)
         }
         var files: [(String, Int64)] = []
         let url = URL(fileURLWithPath: absolute, isDirectory: true)
@@ -165,7 +172,7 @@ public final class Ingester {
             }
         }
         files.sort { $0.0 < $1.0 }
-        return Root(path: absolute, files: files, isDirectory: true)
+        return Root(path: absolute, files: files, isDirectory: true, given: path)
     }
 
     /// One file inside the caller's savepoint.
@@ -366,7 +373,7 @@ extension Ingester {
                 do {
                     guard let format = FileFormat.detect(path: absolute) else { continue }
                     if format == .pubmed {
-                        try PubMedParser().parse(path: absolute, displayPath: file.relative) { event in
+                        try PubMedParser().parse(path: absolute, displayPath: root.display(file.relative)) { event in
                             switch event {
                             case .article(let document): handle(document)
                             case .delete(let pmids): summary.deleted += pmids.count
@@ -374,7 +381,7 @@ extension Ingester {
                         }
                     } else {
                         for document in try TextFormats.parse(format: format, path: absolute, relative: file.relative,
-                                                              display: file.relative) { handle(document) }
+                                                              display: root.display(file.relative)) { handle(document) }
                     }
                 } catch let error as IngestError {
                     summary.skipped += 1

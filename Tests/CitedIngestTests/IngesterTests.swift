@@ -95,8 +95,10 @@ struct IngesterTests {
         let expected = ["bad/binary.md:1: binary", "bad/empty.md:0: empty", "bad/huge-line.md:3: line of",
                         "bad/latin1.md:1: not valid UTF-8", "bad/malformed.xml:", "bad/truncated.xml.gz:"]
         #expect(errors.count == expected.count)
+        #expect(errors.contains { $0.contains("truncated.xml.gz:0: cannot read: corrupt or truncated gzip data") },
+                "\(errors)")
         for (error, prefix) in zip(errors.sorted(), expected) {
-            #expect(error.hasPrefix(prefix), "\(error)")
+            #expect(error.hasPrefix(root.path + "/" + prefix), "\(error)")
             #expect(!error.contains("\n"))
         }
         // The malformed PubMed file wrote none of its complete articles.
