@@ -20,20 +20,21 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
 
 peak() { grep "Maximum resident" "$1" | awk '{print $6}'; }
+cpu() { echo "user $(grep 'User time' "$1" | awk '{print $NF}') s, sys $(grep 'System time' "$1" | awk '{print $NF}') s"; }
 
 echo "== parse only (same fields) =="
 lxml_json=$(/usr/bin/time -v -o "$WORK/lxml.time" "$VENV/bin/python" Benchmarks/ingest_lxml.py "$PUBMED")
 cited_json=$(/usr/bin/time -v -o "$WORK/parse.time" "$CITED" ingest --parse-only --json "$PUBMED")
 lxml_rate=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['articles_per_s'])" "$lxml_json")
 cited_rate=$(python3 -c "import json,sys; print(round(json.loads(sys.argv[1])['documentsPerSecond'],1))" "$cited_json")
-echo "lxml iterparse: $lxml_json (peak $(peak "$WORK/lxml.time") KB)"
-echo "cited parse:    $(echo "$cited_json" | tr -d '\n ' ) (peak $(peak "$WORK/parse.time") KB)"
+echo "lxml iterparse: $lxml_json (peak $(peak "$WORK/lxml.time") KB, $(cpu "$WORK/lxml.time"))"
+echo "cited parse:    $(echo "$cited_json" | tr -d '\n ' ) (peak $(peak "$WORK/parse.time") KB, $(cpu "$WORK/parse.time"))"
 echo "parse ratio cited/lxml: $(python3 -c "print(round($cited_rate/$lxml_rate, 2))")x  (target >= 1.0)"
 
 echo "== full ingest --no-embed (SQLite + FTS5) =="
 /usr/bin/time -v -o "$WORK/ingest.time" "$CITED" ingest --no-embed --json --index "$WORK/index" "$PUBMED" > "$WORK/ingest.json"
 wall=$(grep "Elapsed (wall clock)" "$WORK/ingest.time" | awk '{print $NF}')
-echo "cited ingest: wall $wall, peak $(peak "$WORK/ingest.time") KB (targets: <= 10 s, <= 200000 KB)"
+echo "cited ingest: wall $wall, $(cpu "$WORK/ingest.time"), peak $(peak "$WORK/ingest.time") KB (targets: <= 10 s, <= 200000 KB)"
 python3 -c "import json; d=json.load(open('$WORK/ingest.json')); print('files', d['files'], 'documents', d['documents'], 'passages', d['passages'])"
 /usr/bin/time -v -o "$WORK/again.time" "$CITED" ingest --no-embed --json --index "$WORK/index" "$PUBMED" > "$WORK/again.json"
 echo "re-ingest unchanged: wall $(grep 'Elapsed (wall clock)' "$WORK/again.time" | awk '{print $NF}'), $(python3 -c "import json; d=json.load(open('$WORK/again.json')); print(d['files'], 'passages written', d['passages'])")"

@@ -47,6 +47,13 @@ public final class Ingester {
         var path: String
         var files: [(relative: String, size: Int64)]
         var isDirectory: Bool
+        /// The path as the user wrote it, to name files in messages.
+        var given: String
+
+        /// `path:line` prefix for a file: the user's spelling of the root plus the relative path.
+        func display(_ relative: String) -> String {
+            isDirectory ? (given.hasSuffix("/") ? given + relative : given + "/" + relative) : given
+        }
     }
 
     /// Ingests every supported file under `paths`; errors in a file skip that file and are reported.
@@ -87,7 +94,7 @@ public final class Ingester {
             }
             for root in roots {
                 for file in root.files {
-                    let display = root.isDirectory ? file.relative : (root.path as NSString).appendingPathComponent(file.relative)
+                    let display = root.display(file.relative)
                     let report: (Int) -> Void = { documents in
                         guard let progress else { return }
                         let now = Date()
@@ -149,7 +156,7 @@ public final class Ingester {
             guard FileFormat.detect(path: absolute) != nil else { throw IngestError.unsupportedFormat(path: path) }
             let size = (try? FileManager.default.attributesOfItem(atPath: absolute)[.size] as? Int64) ?? 0
             return Root(path: (absolute as NSString).deletingLastPathComponent,
-                        files: [((absolute as NSString).lastPathComponent, size ?? 0)], isDirectory: false)
+                        files: [((absolute as NSString).lastPathComponent, size ?? 0)], isDirectory: false, given: path)
         }
         var files: [(String, Int64)] = []
         let url = URL(fileURLWithPath: absolute, isDirectory: true)
@@ -165,7 +172,7 @@ public final class Ingester {
             }
         }
         files.sort { $0.0 < $1.0 }
-        return Root(path: absolute, files: files, isDirectory: true)
+        return Root(path: absolute, files: files, isDirectory: true, given: path)
     }
 
     /// One file inside the caller's savepoint.
@@ -179,13 +186,15 @@ public final class Ingester {
         let size = (attributes[.size] as? Int64) ?? Int64((attributes[.size] as? Int) ?? 0)
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         let existing = try SourceFileRecord.filter(Column("root") == root && Column("path") == relative).fetchOne(db)
+        // The domain override is part of a file's identity: `--domain math` re-files unchanged bytes.
+        let domainTag = "-" + (options.domain?.rawValue ?? "auto")
         if let existing, existing.size == size, existing.modifiedAt == modified,
-           existing.chunkerVersion == Chunker.version {
+           existing.chunkerVersion == Chunker.version, existing.contentHash.hasSuffix(domainTag) {
             summary.files.unchanged += 1
             return
         }
         if size == 0 { throw IngestError.empty(path: display) }
-        let hash = try FileText.sha256(path: absolute, displayPath: display)
+        let hash = try FileText.sha256(path: absolute, displayPath: display) + domainTag
         if let existing, existing.contentHash == hash, existing.chunkerVersion == Chunker.version {
             summary.files.unchanged += 1
             return
@@ -272,10 +281,10 @@ public final class Ingester {
     private func write(_ parsed: ParsedDocument, hash precomputed: String? = nil, passages prepared: [PassageRecord]? = nil,
                        fileID: Int64, root: String, relative: String, db: Database,
                        summary: inout IngestSummary) throws {
-        let hash = precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)
+        let domain = options.domain ?? parsed.kind.defaultDomain
+        let hash = (precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)) + "-" + domain.rawValue
         let statement = try db.cachedStatement(sql: "SELECT id, content_hash, file_id FROM document WHERE key = ?")
         let row = try Row.fetchOne(statement, arguments: [parsed.key])
-        let domain = options.domain ?? parsed.kind.defaultDomain
         if let row, (row["content_hash"] as String) == hash {
             summary.documents.unchanged += 1
             if (row["file_id"] as Int64?) != fileID {
@@ -364,7 +373,7 @@ extension Ingester {
                 do {
                     guard let format = FileFormat.detect(path: absolute) else { continue }
                     if format == .pubmed {
-                        try PubMedParser().parse(path: absolute, displayPath: file.relative) { event in
+                        try PubMedParser().parse(path: absolute, displayPath: root.display(file.relative)) { event in
                             switch event {
                             case .article(let document): handle(document)
                             case .delete(let pmids): summary.deleted += pmids.count
@@ -372,7 +381,7 @@ extension Ingester {
                         }
                     } else {
                         for document in try TextFormats.parse(format: format, path: absolute, relative: file.relative,
-                                                              display: file.relative) { handle(document) }
+                                                              display: root.display(file.relative)) { handle(document) }
                     }
                 } catch let error as IngestError {
                     summary.skipped += 1

@@ -62,6 +62,16 @@ public struct PubMedParser {
     /// Calls `handle` for each article and deletion, in file order.
     /// - Throws: `IngestError.malformedXML` with the line where libxml2 stopped.
     public func parse(path: String, displayPath: String, handle: (PubMedEvent) throws -> Void) throws {
+        do {
+            try stream(path: path, displayPath: displayPath, handle: handle)
+        } catch IngestError.malformedXML(let display, let line, let reason) where path.hasSuffix(".gz") {
+            // libxml2 reports a damaged gzip stream as odd XML; name the real cause when that is it.
+            _ = try FileText.bytes(path: path, displayPath: display)
+            throw IngestError.malformedXML(path: display, line: line, reason: reason)
+        }
+    }
+
+    private func stream(path: String, displayPath: String, handle: (PubMedEvent) throws -> Void) throws {
         let reader = try XMLStreamReader(path: path, displayPath: displayPath)
         // Interned name pointer → tag, so the hot loop compares pointers, not strings.
         var cache: [UnsafeRawPointer: Tag] = [:]

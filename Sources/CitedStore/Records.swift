@@ -114,7 +114,7 @@ public struct SourceFileRecord: Codable, Hashable, Sendable, FetchableRecord, Mu
     public var size: Int64
     /// The file's modification time (seconds since 1970); with `size`, a cheap unchanged check.
     public var modifiedAt: Double
-    /// SHA-256 of the file's bytes, hex.
+    /// SHA-256 of the file's bytes (hex), then `-` and the domain override (`auto`, `math`, …).
     public var contentHash: String
     public var chunkerVersion: Int
     public var ingestedAt: Date
@@ -160,7 +160,7 @@ public struct DocumentRecord: Codable, Hashable, Sendable, FetchableRecord, Muta
     public var journal: String?
     public var language: String?
     public var metadata: DocumentMetadata
-    /// SHA-256 (hex) of the parsed content and chunker version: equal hash means nothing to write.
+    /// SHA-256 (hex) of the parsed content and chunker version, then `-domain`: equal means nothing to write.
     public var contentHash: String
     public var chunkerVersion: Int
     public var ingestedAt: Date

@@ -87,6 +87,18 @@ public final class Store: Sendable {
         }
     }
 
+    /// Passages by id, in the order given (missing ids are left out); e.g. the ids an ingest just wrote.
+    public func passages(ids: [Int64]) throws -> [PassageRecord] {
+        try pool.read { db in
+            var byID: [Int64: PassageRecord] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[start..<min(start + 500, ids.count)])
+                for passage in try PassageRecord.fetchAll(db, keys: slice) { byID[passage.id!] = passage }
+            }
+            return ids.compactMap { byID[$0] }
+        }
+    }
+
     /// Every passage id in ascending order (for embedding or re-embedding the whole index).
     public func passageIDs() throws -> [Int64] {
         try pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM passage ORDER BY id") }

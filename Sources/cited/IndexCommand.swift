@@ -44,7 +44,8 @@ struct IndexStatusCommand: ParsableCommand {
     func run() throws {
         let url = indexOptions.databaseURL
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationError("no index at \(url.path); run `cited ingest PATH...` first")
+            printError("error: no index at \(url.path); run `cited ingest PATH...` first")
+            throw ExitCode.failure
         }
         let store = try Store(url: url)
         let counts = try store.counts()

@@ -61,6 +61,7 @@ struct StoreTests {
         #expect(source == Source(kind: .pubmed, id: "PMID:1", pmid: "1", doi: "10.1/x", path: nil,
                                  title: "IL-6 in sepsis", locator: "Abstract §RESULTS", year: 2021))
         #expect(try store.passages(documentID: document.id!).map(\.text) == ["first passage", "second passage"])
+        #expect(try store.passages(ids: [ids[1], 999_999, ids[0]]).map(\.text) == ["second passage", "first passage"])
 
         // Replacing drops the old passages and their FTS rows.
         var changed = sampleDocument(key: "PMID:1", title: "IL-6 in sepsis", pmid: "1")
