@@ -41,6 +41,10 @@ public struct AskParameters: Sendable {
     public var strict = false
     /// Below this question–passage cosine the evidence is too weak to answer (calibrated on the dev set).
     public var minimumEvidence: Float = 0.30
+    /// Passages less similar to the question than the best one by more than this are left out.
+    public var relevanceMargin: Float = 0.15
+    /// At most this many passages go into the prompt.
+    public var maxPassages = 4
 
     public init() {}
 }
@@ -81,7 +85,19 @@ public final class Answerer {
         let ranked = hits.enumerated().map { index, hit in
             PackedPassage(number: index + 1, passageID: hit.passageID, source: hit.source, text: hit.text)
         }
-        let packed = ContextPacker.pack(ranked, budget: parameters.contextBudget, tokenCount: Self.approximateTokens)
+        // Embed the question and the candidates once: for the evidence check, the relevance cut and
+        // the verifier's similarity.
+        let dimension = embedder.stamp.dimension
+        let vectors = try embedder.embed([question] + ranked.map(\.text))
+        let questionVector = Array(vectors[0..<dimension])
+        let similarities = ranked.indices.map { index in
+            Self.dot(questionVector, Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
+        }
+        // Keep passages close to the best one: distractors cost prefill time and lure small models.
+        let strongest = similarities.max() ?? 0
+        let relevant = ranked.indices.filter { similarities[$0] >= max(strongest - parameters.relevanceMargin, 0) }
+            .prefix(parameters.maxPassages).map { ranked[$0] }
+        let packed = ContextPacker.pack(relevant, budget: parameters.contextBudget, tokenCount: Self.approximateTokens)
         var timings = AnswerTimings()
         timings.retrieve = elapsedMS()
         onSources(packed)
@@ -90,14 +106,11 @@ public final class Answerer {
                             sentences: [], citations: [], nearest: [], method: "generated", model: "",
                             embedder: embedder.stamp.name, notice: domain == .clinical ? Answer.clinicalNotice : nil,
                             timingsMS: timings, auditID: nil)
-        let vectors = try embedder.embed([question] + packed.map(\.text))
-        let dimension = embedder.stamp.dimension
-        let questionVector = Array(vectors[0..<dimension])
-        let evidence = packed.enumerated().map { index, passage in
-            EvidencePassage(number: passage.number, text: passage.text,
-                            vector: Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
+        let evidence = packed.map { passage in
+            let index = ranked.firstIndex { $0.passageID == passage.passageID }!
+            return EvidencePassage(number: passage.number, text: passage.text,
+                                   vector: Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
         }
-        let strongest = evidence.map { Self.dot(questionVector, $0.vector!) }.max() ?? 0
         guard !packed.isEmpty, strongest >= parameters.minimumEvidence else {
             return abstain(answer, reason: "weak-evidence", packed: packed, start: start)
         }

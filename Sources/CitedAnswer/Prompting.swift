@@ -104,11 +104,11 @@ public struct PromptBuilder: Sendable {
                       sha256: SHA256.hex(of: Data((system + "\u{0}" + user).utf8)))
     }
 
-    /// `[n] id · title (year) · locator` then the text, every line behind "> ".
+    /// `[n] "title" (year), locator:` then the text, every line behind "> ".
     static func quote(_ passage: PackedPassage) -> String {
-        var header = "[\(passage.number)] \(passage.source.id) · \(singleLine(passage.source.title))"
+        var header = "[\(passage.number)] \"\(singleLine(passage.source.title))\""
         if let year = passage.source.year { header += " (\(year))" }
-        header += " · \(passage.source.locator)"
+        header += ", \(passage.source.locator):"
         let body = passage.text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "> " + $0 }.joined(separator: "\n")
         return header + "\n" + body

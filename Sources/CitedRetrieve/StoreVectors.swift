@@ -11,17 +11,8 @@ import GRDB
 public enum VectorTable {
     public static let name = "vector"
 
-    /// Registers the table's migration (a no-op when another module created it first).
-    public static func register(in migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v2-vectors") { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS vector (
-                    passage_id INTEGER PRIMARY KEY REFERENCES passage(id) ON DELETE CASCADE,
-                    embedding BLOB NOT NULL
-                )
-                """)
-        }
-    }
+    /// The store's schema creates the table (migration `v2-vectors`); kept so callers may still pass it.
+    public static func register(in migrator: inout DatabaseMigrator) {}
 
     /// Writes vectors `(ids.count, stamp.dimension)` for passages and bumps the generation; inside a write.
     public static func write(ids: [Int64], vectors: [Float], stamp: EmbedderStamp, in db: Database) throws {

@@ -1,6 +1,6 @@
 import GRDB
 
-/// The schema, one migration per change; later modules (vectors) append their own migrations.
+/// The whole schema, one migration per change, registered in one place so every open sees it all.
 public enum Schema {
     /// The FTS5 tokenizer: `unicode61` keeping `-` and `_` inside tokens, so `IL-6`, `BRCA1`,
     /// `lru_cache` and `N-acetylcysteine` stay one searchable token each. Queries must quote such terms
@@ -104,5 +104,15 @@ public enum Schema {
                 END;
                 """)
         }
+        // Passage vectors: one fp32 BLOB per passage, stamped in index_meta (see CitedRetrieve.VectorTable).
+        migrator.registerMigration("v2-vectors") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS vector (
+                    passage_id INTEGER PRIMARY KEY REFERENCES passage(id) ON DELETE CASCADE,
+                    embedding BLOB NOT NULL
+                )
+                """)
+        }
+        AnswerLog.register(in: &migrator)
     }
 }
