@@ -24,10 +24,10 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 command -v swift >/dev/null 2>&1 || { echo "error: no Swift toolchain (expected swift on PATH or /opt/swift)" >&2; exit 1; }
 
-# CITED_SWIFT_FLAGS lets the test command build once with the flags its tests need.
-echo "setup: building (release)" >&2
+# CITED_BUILD_ARGS lets the test command build everything once, with the flags its tests need.
+echo "setup: building (release; the first build takes several minutes)" >&2
 # shellcheck disable=SC2086
-if ! swift build -c release ${CITED_SWIFT_FLAGS:-} --product cited > .build-setup.log 2>&1; then
+if ! swift build -c release ${CITED_BUILD_ARGS:---product cited} > .build-setup.log 2>&1; then
   grep -E 'error|warning: unable' .build-setup.log >&2 || tail -20 .build-setup.log >&2
   echo "error: build failed (full log: .build-setup.log)" >&2
   exit 1

@@ -3,7 +3,8 @@
 # release mode (numeric code is far too slow in debug builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CITED_SWIFT_FLAGS="-Xswiftc -enable-testing"   # one release build serves setup and tests
+# One release build (with tests) serves both setup and the test run.
+export CITED_BUILD_ARGS="-Xswiftc -enable-testing --build-tests"
 scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-swift test -c release -Xswiftc -enable-testing "$@"
+swift test -c release -Xswiftc -enable-testing --skip-build "$@"

@@ -99,7 +99,7 @@ func abstention() throws {
     let (sentinel, _) = answerer("NOT IN SOURCES")
     let a = try sentinel.answer("What reduces vertebral fractures in postmenopausal women?", parameters: AskParameters())
     #expect(a.abstained && a.abstentionReason == "sentinel" && a.answer == Answer.notFound)
-    #expect(a.nearest.count == 2)
+    #expect(!a.nearest.isEmpty && a.nearest.count <= 3)
 
     let (unrelated, _) = answerer("Paris is the capital [1].")
     let b = try unrelated.answer("Which Python function sorts a list in place?", parameters: AskParameters())
