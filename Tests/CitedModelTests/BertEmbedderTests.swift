@@ -41,7 +41,7 @@ func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
 struct BertEmbedderTests {
     @Test("fp32 vectors match sentence-transformers (cosine ≥ 0.9999) on 240 passages of three domains")
     func golden() throws {
-        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1)
+        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1, precision: .fp32)
         let (passages, reference) = try bertGolden()
         #expect(passages.count >= 200)
         #expect(Set(passages.map(\.domain)).isSuperset(of: ["clinical", "code", "math"]))
@@ -87,5 +87,31 @@ struct BertEmbedderTests {
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         #expect(try SHA256.hex(fileAt: url) == SHA256.hex(bytes))
+    }
+}
+
+@Suite("BERT embedder, int16 linear layers", .serialized)
+struct BertQuantizedTests {
+    @Test("int16 vectors stay within cosine 0.9999 of fp32 and of sentence-transformers")
+    func int16() throws {
+        let dir = try miniLMDirectory()
+        let (passages, reference) = try bertGolden()
+        let texts = passages.map(\.text)
+        let fp32 = try BertEmbedder(directory: dir, chunkerVersion: 1, precision: .fp32).embed(texts)
+        let int16 = try BertEmbedder(directory: dir, chunkerVersion: 1, precision: .int16)
+        #expect(int16.encoder.precision == .int16)
+        let q = try int16.embed(texts)
+        let dim = 384
+        var worstFP32 = 1.0, worstST = 1.0
+        for i in passages.indices {
+            let r = (i * dim)..<((i + 1) * dim)
+            let c = cosine(q[r], fp32[r])
+            if c < 0.9999 { print("int16 cosine \(c) for passage \(i): \(texts[i].prefix(60).debugDescription)") }
+            worstFP32 = min(worstFP32, c)
+            worstST = min(worstST, cosine(q[r], reference[r]))
+        }
+        print("BERT int16: worst cosine to fp32 \(worstFP32), to sentence-transformers \(worstST)")
+        #expect(worstFP32 >= 0.9999)
+        #expect(worstST >= 0.9999)
     }
 }
