@@ -6,9 +6,9 @@ struct DenseQuantizedTests {
     @Test("AVX2 path equals the portable integer path and approximates fp32",
           arguments: [(1, 16, 2), (3, 32, 6), (5, 48, 384), (9, 1152, 384), (67, 384, 1536)])
     func linear(rows: Int, outputs: Int, inputs: Int) {
-        let w = randomFloats(outputs * inputs, seed: 11, scale: 0.1)
-        let a = randomFloats(rows * inputs, seed: 12, scale: 2)
-        let bias = randomFloats(outputs, seed: 13)
+        let w = denseRandomFloats(outputs * inputs, seed: 11, scale: 0.1)
+        let a = denseRandomFloats(rows * inputs, seed: 12, scale: 2)
+        let bias = denseRandomFloats(outputs, seed: 13)
         let layer = Dense.QuantizedLinear(weights: w, outputs: outputs, inputs: inputs)
         var fast = [Float](repeating: 0, count: rows * outputs), slow = fast
         var q = [Int16](repeating: 0, count: rows * inputs), s = [Float](repeating: 0, count: rows)
