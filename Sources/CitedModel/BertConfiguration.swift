@@ -48,6 +48,9 @@ extension Bert {
         /// Reads a Hugging Face `config.json` of a BERT model with absolute positions and GELU.
         public init(contentsOf url: URL) throws {
             let file = url.path
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw BertError.badConfiguration(file: file, reason: "missing (not a BERT checkpoint folder?)")
+            }
             guard let data = try? Data(contentsOf: url),
                   let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw BertError.badConfiguration(file: file, reason: "not a readable JSON object")

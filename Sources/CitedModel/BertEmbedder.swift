@@ -17,9 +17,9 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {
     private var scratches: [Bert.Scratch] = []
     private let lock = NSLock()
 
-    /// Loads the checkpoint in `directory`. `name` defaults to the folder's name.
+    /// Loads the checkpoint in `directory`. `name` defaults to the folder's name; `.fp32` is the reference.
     public init(directory: URL, name: String? = nil, chunkerVersion: Int, threads: Int = 2,
-                batchTokens: Int = 2048) throws {
+                batchTokens: Int = 2048, precision: Bert.Precision = .int16) throws {
         let configuration = try Bert.Configuration(contentsOf: directory.appendingPathComponent("config.json"))
         var limit = 256
         let stConfig = directory.appendingPathComponent("sentence_bert_config.json")
@@ -47,7 +47,8 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {
         }
         let weightsURL = directory.appendingPathComponent("model.safetensors")
         let file = try SafetensorsFile(url: weightsURL)
-        encoder = Bert.Encoder(configuration: configuration, weights: try Bert.Weights(file: file, configuration: configuration))
+        encoder = Bert.Encoder(configuration: configuration, weights: try Bert.Weights(file: file, configuration: configuration),
+                               precision: precision)
         stamp = EmbedderStamp(name: name ?? directory.lastPathComponent, weightsSHA256: try Self.digest(of: weightsURL),
                               dimension: configuration.hiddenSize, pooling: "mean+l2", tokenLimit: limit,
                               chunkerVersion: chunkerVersion)
@@ -143,7 +144,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {
                   let m = (json["modified"] as? NSNumber)?.doubleValue, abs(m - modified) < 1e-3 else { continue }
             return sha
         }
-        let sha = try SHA256.hex(fileAt: url)
+        let sha = try BertWeightsDigest.hex(fileAt: url)
         let record: [String: Any] = ["sha256": sha, "size": size, "modified": modified]
         if let data = try? JSONSerialization.data(withJSONObject: record) {
             try? data.write(to: records[1], options: .atomic)

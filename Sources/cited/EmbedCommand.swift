@@ -25,12 +25,16 @@ struct EmbedCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads.")
     var threads = 2
 
+    @Option(name: .long, help: "Linear-layer arithmetic: int16 (fast, default) or fp32 (reference).")
+    var precision: String = "int16"
+
     @Flag(name: .long, help: "Print one JSON document.")
     var json = false
 
     func validate() throws {
         if texts.isEmpty && lines == nil { throw ValidationError("give at least one TEXT or --lines FILE") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if Bert.Precision(rawValue: precision) == nil { throw ValidationError("--precision must be int16 or fp32") }
     }
 
     func run() throws {
@@ -47,17 +51,21 @@ struct EmbedCommand: ParsableCommand {
         let model: BertEmbedder
         do {
             model = try BertEmbedder(directory: Self.modelDirectory(embedder ?? Self.defaultEmbedder),
-                                     chunkerVersion: 0, threads: threads)
+                                     chunkerVersion: 0, threads: threads,
+                                     precision: Bert.Precision(rawValue: precision) ?? .int16)
         } catch {
             printError("error: \(error)")
             throw ExitCode(1)
         }
         let loaded = Date()
+        let cpuBefore = Self.cpuSeconds()
         let vectors = try model.embed(texts)
         let seconds = Date().timeIntervalSince(loaded)
+        let cpu = Self.cpuSeconds() - cpuBefore
         if options.verbose {
-            printError(String(format: "load %.0f ms, embed %.0f ms, %.1f texts/s", loaded.timeIntervalSince(start) * 1000,
-                              seconds * 1000, Double(texts.count) / max(seconds, 1e-9)))
+            printError(String(format: "load %.0f ms, embed %.0f ms (%.2f CPU s, %.2f texts per CPU s), %.1f texts/s",
+                              loaded.timeIntervalSince(start) * 1000, seconds * 1000, cpu,
+                              Double(texts.count) / max(cpu, 1e-9), Double(texts.count) / max(seconds, 1e-9)))
         }
         let dim = model.stamp.dimension
         let rows = (0..<texts.count).map { Array(vectors[($0 * dim)..<(($0 + 1) * dim)]) }
@@ -67,6 +75,18 @@ struct EmbedCommand: ParsableCommand {
         } else {
             for row in rows { print(row.map { String(format: "%.6f", $0) }.joined(separator: " ")) }
         }
+    }
+
+    /// User + system CPU time of this process so far, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// The embedder used when neither the index nor the user names one.

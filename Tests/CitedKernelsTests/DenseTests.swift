@@ -3,7 +3,7 @@ import Testing
 @testable import CitedKernels
 
 /// Deterministic pseudo-random floats in [-scale, scale].
-func randomFloats(_ n: Int, seed: UInt64, scale: Float = 1) -> [Float] {
+func denseRandomFloats(_ n: Int, seed: UInt64, scale: Float = 1) -> [Float] {
     var state = seed &* 6364136223846793005 &+ 1442695040888963407
     return (0..<n).map { _ in
         state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -34,8 +34,8 @@ struct DenseTests {
 
     @Test("GELU with bias equals the plain loop", arguments: [(1, 1), (3, 7), (5, 33), (2, 1536)])
     func gelu(rows: Int, cols: Int) {
-        var x = randomFloats(rows * cols, seed: 1, scale: 5)
-        let bias = randomFloats(cols, seed: 2)
+        var x = denseRandomFloats(rows * cols, seed: 1, scale: 5)
+        let bias = denseRandomFloats(cols, seed: 2)
         let ref = (0..<(rows * cols)).map { i -> Double in
             let v = Double(x[i]) + Double(bias[i % cols])
             return 0.5 * v * (1 + Foundation.erf(v / 2.0.squareRoot()))
@@ -46,9 +46,9 @@ struct DenseTests {
 
     @Test("LayerNorm with bias and residual equals the plain loop", arguments: [(1, 1), (3, 7), (4, 384), (2, 385)])
     func layerNorm(rows: Int, cols: Int) {
-        var x = randomFloats(rows * cols, seed: 3, scale: 3)
-        let residual = randomFloats(rows * cols, seed: 4), bias = randomFloats(cols, seed: 5)
-        let gamma = randomFloats(cols, seed: 6), beta = randomFloats(cols, seed: 7)
+        var x = denseRandomFloats(rows * cols, seed: 3, scale: 3)
+        let residual = denseRandomFloats(rows * cols, seed: 4), bias = denseRandomFloats(cols, seed: 5)
+        let gamma = denseRandomFloats(cols, seed: 6), beta = denseRandomFloats(cols, seed: 7)
         var ref = [Double](repeating: 0, count: rows * cols)
         for r in 0..<rows {
             let v = (0..<cols).map { Double(x[r * cols + $0]) + Double(bias[$0]) + Double(residual[r * cols + $0]) }
@@ -68,7 +68,7 @@ struct DenseTests {
     @Test("softmax rows with stride equal the plain loop", arguments: [(1, 1), (3, 5), (7, 136), (2, 257)])
     func softmax(rows: Int, cols: Int) {
         let ld = cols + 3
-        var x = randomFloats(rows * ld, seed: 8, scale: 20)
+        var x = denseRandomFloats(rows * ld, seed: 8, scale: 20)
         let original = x
         x.withUnsafeMutableBufferPointer { Dense.softmaxRows($0.baseAddress!, rows: rows, cols: cols, ld: ld, scale: 0.5) }
         for r in 0..<rows {
@@ -83,7 +83,7 @@ struct DenseTests {
 
     @Test("matmul and matmulTransposed equal the plain loop", arguments: [(1, 1, 1), (3, 5, 7), (17, 33, 65)])
     func gemm(m: Int, n: Int, k: Int) {
-        let a = randomFloats(m * k, seed: 9), b = randomFloats(n * k, seed: 10)
+        let a = denseRandomFloats(m * k, seed: 9), b = denseRandomFloats(n * k, seed: 10)
         var c = [Float](repeating: 0, count: m * n), d = [Float](repeating: 0, count: m * n)
         Dense.matmulTransposed(a, lda: k, b, ldb: k, &c, ldc: n, m: m, n: n, k: k)
         Dense.matmul(a, lda: k, b, ldb: n, &d, ldc: n, m: m, n: n, k: k)  // b read as (k, n)

@@ -31,7 +31,7 @@ func bertGolden() throws -> (passages: [GoldenPassage], vectors: [Float]) {
     return (passages, vectors)
 }
 
-func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
+func bertCosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
     var dot = 0.0, na = 0.0, nb = 0.0
     for (x, y) in zip(a, b) { dot += Double(x * y); na += Double(x * x); nb += Double(y * y) }
     return dot / (na.squareRoot() * nb.squareRoot())
@@ -41,7 +41,7 @@ func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
 struct BertEmbedderTests {
     @Test("fp32 vectors match sentence-transformers (cosine ≥ 0.9999) on 240 passages of three domains")
     func golden() throws {
-        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1)
+        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1, precision: .fp32)
         let (passages, reference) = try bertGolden()
         #expect(passages.count >= 200)
         #expect(Set(passages.map(\.domain)).isSuperset(of: ["clinical", "code", "math"]))
@@ -50,7 +50,7 @@ struct BertEmbedderTests {
         let vectors = try embedder.embed(passages.map(\.text))
         var worst = 1.0
         for i in passages.indices {
-            let c = cosine(vectors[(i * dim)..<((i + 1) * dim)], reference[(i * dim)..<((i + 1) * dim)])
+            let c = bertCosine(vectors[(i * dim)..<((i + 1) * dim)], reference[(i * dim)..<((i + 1) * dim)])
             worst = min(worst, c)
             #expect(c >= 0.9999, "passage \(i) (\(passages[i].domain)): cosine \(c)")
         }
@@ -73,19 +73,45 @@ struct BertEmbedderTests {
         let b = try BertEmbedder(directory: dir, chunkerVersion: 1, threads: 1, batchTokens: 8192).embed(texts)
         let dim = 384
         for i in texts.indices {
-            #expect(cosine(a[(i * dim)..<((i + 1) * dim)], b[(i * dim)..<((i + 1) * dim)]) > 0.99999)
+            #expect(bertCosine(a[(i * dim)..<((i + 1) * dim)], b[(i * dim)..<((i + 1) * dim)]) > 0.99999)
         }
         #expect(try BertEmbedder(directory: dir, chunkerVersion: 1).embed([]).isEmpty)
     }
 
     @Test("sha256 of a small file")
     func sha256() throws {
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(BertWeightsDigest.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(BertWeightsDigest.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID()).bin")
         let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        #expect(try SHA256.hex(fileAt: url) == SHA256.hex(bytes))
+        #expect(try BertWeightsDigest.hex(fileAt: url) == BertWeightsDigest.hex(bytes))
+    }
+}
+
+@Suite("BERT embedder, int16 linear layers", .serialized)
+struct BertQuantizedTests {
+    @Test("int16 vectors stay within cosine 0.9999 of fp32 and of sentence-transformers")
+    func int16() throws {
+        let dir = try miniLMDirectory()
+        let (passages, reference) = try bertGolden()
+        let texts = passages.map(\.text)
+        let fp32 = try BertEmbedder(directory: dir, chunkerVersion: 1, precision: .fp32).embed(texts)
+        let int16 = try BertEmbedder(directory: dir, chunkerVersion: 1, precision: .int16)
+        #expect(int16.encoder.precision == .int16)
+        let q = try int16.embed(texts)
+        let dim = 384
+        var worstFP32 = 1.0, worstST = 1.0
+        for i in passages.indices {
+            let r = (i * dim)..<((i + 1) * dim)
+            let c = bertCosine(q[r], fp32[r])
+            if c < 0.9999 { print("int16 cosine \(c) for passage \(i): \(texts[i].prefix(60).debugDescription)") }
+            worstFP32 = min(worstFP32, c)
+            worstST = min(worstST, bertCosine(q[r], reference[r]))
+        }
+        print("BERT int16: worst cosine to fp32 \(worstFP32), to sentence-transformers \(worstST)")
+        #expect(worstFP32 >= 0.9999)
+        #expect(worstST >= 0.9999)
     }
 }

@@ -13,7 +13,7 @@ func miniLMTokenizer() throws -> WordPieceTokenizer {
     return try WordPieceTokenizer(tokenizerJSON: url)
 }
 
-struct GoldenCase: Decodable {
+struct WordPieceGoldenCase: Decodable {
     var text: String?
     var `repeat`: String?
     var times: Int?
@@ -23,10 +23,10 @@ struct GoldenCase: Decodable {
     var input: String { text ?? String(repeating: self.repeat ?? "", count: times ?? 0) }
 }
 
-func goldenCases() throws -> [GoldenCase] {
+func wordPieceGoldenCases() throws -> [WordPieceGoldenCase] {
     let url = try #require(Bundle.module.url(forResource: "Fixtures/wordpiece/golden", withExtension: "jsonl"))
     let data = try String(contentsOf: url, encoding: .utf8)
-    return try data.split(separator: "\n").map { try JSONDecoder().decode(GoldenCase.self, from: Data($0.utf8)) }
+    return try data.split(separator: "\n").map { try JSONDecoder().decode(WordPieceGoldenCase.self, from: Data($0.utf8)) }
 }
 
 @Suite("WordPiece tokenizer")
@@ -34,7 +34,7 @@ struct WordPieceTokenizerTests {
     @Test("ids equal HF tokenizers on the golden corpus (truncated at 256)")
     func golden() throws {
         let tokenizer = try miniLMTokenizer()
-        let cases = try goldenCases()
+        let cases = try wordPieceGoldenCases()
         #expect(cases.count >= 2000)
         var failures = 0
         for c in cases {
@@ -56,7 +56,7 @@ struct WordPieceTokenizerTests {
     @Test("untruncated token counts equal HF tokenizers")
     func counts() throws {
         let tokenizer = try miniLMTokenizer()
-        for c in try goldenCases() {
+        for c in try wordPieceGoldenCases() {
             #expect(tokenizer.tokenCount(c.input) == c.count, "\(c.input.prefix(80).debugDescription)")
         }
     }
@@ -67,7 +67,7 @@ struct WordPieceTokenizerTests {
         let url = CitedHome().models.appendingPathComponent("minilm/vocab.txt")
         let fromTXT = try WordPieceTokenizer(vocabTXT: url)
         #expect(fromTXT.tokens == fromJSON.tokens)
-        for c in try goldenCases().prefix(300) {
+        for c in try wordPieceGoldenCases().prefix(300) {
             #expect(fromTXT.encode(c.input) == c.ids)
         }
     }

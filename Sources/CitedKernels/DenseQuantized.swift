@@ -1,0 +1,53 @@
+import CCitedKernels
+
+extension Dense {
+    /// A linear layer with 11-bit integer weights (one scale per output) applied to activations quantised
+    /// per row to 11–16 bits (as wide as int32 sums allow); sums are exact, only the roundings err.
+    public final class QuantizedLinear: @unchecked Sendable {
+        public let outputs: Int
+        public let inputs: Int
+        private let packed: [Int16]
+        private let scales: [Float]
+
+        /// Whether the kernel handles a `(outputs, inputs)` weight matrix.
+        public static func supports(outputs: Int, inputs: Int) -> Bool {
+            embed_q16_supported(outputs, inputs) != 0
+        }
+
+        /// Quantises `weights` `(outputs, inputs)` row-major, PyTorch layout.
+        public init(weights: [Float], outputs: Int, inputs: Int) {
+            precondition(weights.count == outputs * inputs, "weights must be (outputs, inputs)")
+            precondition(Self.supports(outputs: outputs, inputs: inputs), "unsupported quantised shape")
+            self.outputs = outputs
+            self.inputs = inputs
+            var packed = [Int16](repeating: 0, count: outputs * inputs)
+            var scales = [Float](repeating: 0, count: outputs)
+            embed_q16_pack(weights, outputs, inputs, &packed, &scales)
+            self.packed = packed
+            self.scales = scales
+        }
+
+        /// `c (rows, outputs) = a (rows, inputs) · wᵀ + bias`. Scratch: `rows·inputs` Int16, `rows` Floats.
+        public func apply(_ a: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>?,
+                          into c: UnsafeMutablePointer<Float>, quantized: UnsafeMutablePointer<Int16>,
+                          rowScales: UnsafeMutablePointer<Float>) {
+            packed.withUnsafeBufferPointer { p in
+                scales.withUnsafeBufferPointer { s in
+                    embed_q16_linear(a, rows, inputs, p.baseAddress!, s.baseAddress!, bias, outputs, c, quantized, rowScales)
+                }
+            }
+        }
+
+        /// The portable path with the same integer arithmetic (for tests).
+        public func applyReference(_ a: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>?,
+                                   into c: UnsafeMutablePointer<Float>, quantized: UnsafeMutablePointer<Int16>,
+                                   rowScales: UnsafeMutablePointer<Float>) {
+            packed.withUnsafeBufferPointer { p in
+                scales.withUnsafeBufferPointer { s in
+                    embed_q16_linear_reference(a, rows, inputs, p.baseAddress!, s.baseAddress!, bias, outputs, c,
+                                              quantized, rowScales)
+                }
+            }
+        }
+    }
+}
