@@ -247,3 +247,32 @@ void cited_dot_f32_gather(const float *m, size_t dims, const int64_t *rows, size
 #endif
     for (size_t i = 0; i < count; i++) out[i] = dot_f32_scalar(m + (size_t)rows[i] * dims, x, dims);
 }
+
+void cited_lut8_rows(const uint8_t *bytes, size_t rows, size_t nbytes, const int16_t *lut, int32_t *out) {
+    if (nbytes == 48) {
+        // The 384-dimension case, unrolled by the compiler with a constant trip count.
+        for (size_t i = 0; i < rows; i++) {
+            const uint8_t *r = bytes + i * 48;
+            int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (size_t b = 0; b < 48; b += 4) {
+                s0 += lut[b * 256 + r[b]];
+                s1 += lut[(b + 1) * 256 + r[b + 1]];
+                s2 += lut[(b + 2) * 256 + r[b + 2]];
+                s3 += lut[(b + 3) * 256 + r[b + 3]];
+            }
+            out[i] = s0 + s1 + s2 + s3;
+        }
+        return;
+    }
+    for (size_t i = 0; i < rows; i++) {
+        const uint8_t *r = bytes + i * nbytes;
+        int32_t s = 0;
+        for (size_t b = 0; b < nbytes; b++) s += lut[b * 256 + r[b]];
+        out[i] = s;
+    }
+}
+
+void cited_dot_u8i8_gather(const uint8_t *m, size_t dims, const int64_t *rows, size_t count,
+                           const int8_t *x, int32_t *out) {
+    for (size_t i = 0; i < count; i++) cited_dot_u8i8_rows(m + (size_t)rows[i] * dims, 1, dims, x, out + i);
+}

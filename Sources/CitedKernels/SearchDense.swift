@@ -9,7 +9,8 @@ public enum DenseMethod: String, CaseIterable, Sendable {
     /// Exact top-k, certified: an int8 pass with a per-row error bound, then fp32 rescoring of every row
     /// whose upper bound reaches the k-th best lower bound. Same results as `blas`, a quarter of the bytes.
     case exact
-    /// Approximate: a pass over sign bits against a 4-bit query, fp32 rescoring of a shortlist.
+    /// Approximate: the fp32 query against each row's sign bits (byte lookup tables), then exact rescoring of a
+    /// shortlist (certified int8, then fp32).
     case binary
 }
 
@@ -124,31 +125,60 @@ extension SearchMatrix {
     }
 
     func searchBinary(_ query: [Float], k: Int, shortlist: Int, mask: RowMask?, threads: Int) -> [ScoredRow] {
-        // The query as signed 4-bit levels l ∈ [−7, 7] stored as l + 8 ∈ [1, 15]: four bit planes plus an
-        // all-ones plane weighted −8, so the pass computes Σ_j l_j · bit_ij ∝ query · (row's sign bits).
+        // Pass 1: the query's dot product with each row's sign bits, by one table lookup per byte of bits.
+        // lut[b][v] = Σ x_j over the set bits t of v, j = 8b + t, scaled into Int16.
         let words = layout.words
-        var amax: Float = 0
-        for x in query { amax = max(amax, abs(x)) }
-        let step = amax > 0 ? amax / 7 : 1
-        var planes = [UInt64](repeating: 0, count: 5 * words)
-        for (j, x) in query.enumerated() {
-            let level = Int(max(-7, min(7, (x / step).rounded()))) + 8
-            for p in 0..<4 where level & (1 << p) != 0 { planes[p * words + (j >> 6)] |= 1 << UInt64(j & 63) }
-            planes[4 * words + (j >> 6)] |= 1 << UInt64(j & 63)
+        let nbytes = words * 8
+        var bound: Float = 0
+        for b in 0..<nbytes {
+            var s: Float = 0
+            for t in 0..<8 where 8 * b + t < dims { s += abs(query[8 * b + t]) }
+            bound = max(bound, s)
         }
-        let weights: [Int32] = [1, 2, 4, 8, -8]
+        let scale = bound > 0 ? 16000 / bound : 1
+        var lut = [Int16](repeating: 0, count: nbytes * 256)
+        for b in 0..<nbytes {
+            var partial = [Float](repeating: 0, count: 256)
+            for v in 1..<256 {
+                let t = v.trailingZeroBitCount
+                let j = 8 * b + t
+                partial[v] = partial[v & (v - 1)] + (j < dims ? query[j] : 0)
+                lut[b * 256 + v] = Int16((partial[v] * scale).rounded())
+            }
+        }
         let scores = UnsafeMutableBufferPointer<Int32>.allocate(capacity: rows)
         defer { scores.deallocate() }
-        let bitsBase = self.bits
-        planes.withUnsafeBufferPointer { pl in
-            weights.withUnsafeBufferPointer { w in
-                parallelRows(threads: threads) { start, end in
-                    cited_bitplane_rows(bitsBase + start * words, end - start, words, pl.baseAddress, w.baseAddress, 5,
-                                        scores.baseAddress! + start)
-                }
+        let bytes = UnsafeRawPointer(self.bits).assumingMemoryBound(to: UInt8.self)
+        lut.withUnsafeBufferPointer { table in
+            parallelRows(threads: threads) { start, end in
+                cited_lut8_rows(bytes + start * nbytes, end - start, nbytes, table.baseAddress, scores.baseAddress! + start)
             }
         }
         let list = SearchSelect.shortlist(UnsafeBufferPointer(scores), count: max(shortlist, k), mask: mask)
-        return rescore(query, rows: list, k: k)
+        return rescoreCertified(query, rows: list, k: k)
+    }
+
+    /// Exact top-k of the listed rows: int8 dots with error bounds, then fp32 for rows that may make the cut.
+    func rescoreCertified(_ query: [Float], rows list: [Int], k: Int) -> [ScoredRow] {
+        guard list.count > 4 * k else { return rescore(query, rows: list, k: k) }
+        var codes = [Int8](repeating: 0, count: dims)
+        var queryError: Float = 0
+        let queryScale = query.withUnsafeBufferPointer { cited_quantize_query_i8($0.baseAddress, dims, &codes, &queryError) }
+        let ids = list.map { Int64($0) }
+        var dots = [Int32](repeating: 0, count: ids.count)
+        cited_dot_u8i8_gather(self.codes, dims, ids, ids.count, codes, &dots)
+        let slack: Float = 1e-4
+        var approx = [Float](repeating: 0, count: ids.count)
+        var margin = [Float](repeating: 0, count: ids.count)
+        var lower = TopK(capacity: k)
+        for (n, row) in list.enumerated() {
+            approx[n] = scale[row] * queryScale * Float(dots[n])
+            margin[n] = resid[row] + qnorm[row] * queryError + slack
+            lower.push(row: row, score: approx[n] - margin[n])
+        }
+        let tau = lower.count < k ? -Float.infinity : lower.threshold
+        var candidates: [Int] = []
+        for (n, row) in list.enumerated() where approx[n] + margin[n] >= tau { candidates.append(row) }
+        return rescore(query, rows: candidates, k: k)
     }
 }

@@ -110,3 +110,37 @@ struct SearchKernelTests {
         }
     }
 }
+
+@Suite("Lookup-table and gather kernels against plain loops")
+struct SearchLookupTests {
+    @Test("byte lookup sums equal the plain loop", arguments: [(1, 48), (7, 48), (5, 6), (3, 1), (9, 49)])
+    func lut(shape: (Int, Int)) {
+        let (rows, nbytes) = shape
+        var rng = SplitMix(state: UInt64(rows * 100 + nbytes))
+        let bytes = (0..<(rows * nbytes)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let lut = (0..<(nbytes * 256)).map { _ in Int16(truncatingIfNeeded: rng.next() % 4001) - 2000 }
+        var out = [Int32](repeating: 0, count: rows)
+        cited_lut8_rows(bytes, rows, nbytes, lut, &out)
+        for i in 0..<rows {
+            var want: Int32 = 0
+            for b in 0..<nbytes { want += Int32(lut[b * 256 + Int(bytes[i * nbytes + b])]) }
+            #expect(out[i] == want)
+        }
+    }
+
+    @Test("int8 gather equals the row kernel", arguments: [33, 384])
+    func gather(dims: Int) {
+        var rng = SplitMix(state: UInt64(dims))
+        let rows = 11
+        let m = (0..<(rows * dims)).map { _ in UInt8(1 + rng.next() % 255) }
+        let x = (0..<dims).map { _ in Int8(Int(rng.next() % 129) - 64) }
+        let list: [Int64] = [10, 0, 3, 3, 7]
+        var got = [Int32](repeating: 0, count: list.count)
+        cited_dot_u8i8_gather(m, dims, list, list.count, x, &got)
+        for (n, r) in list.enumerated() {
+            var want: Int32 = 0
+            for j in 0..<dims { want += (Int32(m[Int(r) * dims + j]) - 128) * Int32(x[j]) }
+            #expect(got[n] == want)
+        }
+    }
+}

@@ -31,3 +31,12 @@ void cited_bitplane_rows(const uint64_t *bits, size_t rows, size_t words,
 /// `out[i] = dot(m[rows[i]], x)` in fp32 for a list of row indices (exact rescoring of a shortlist).
 void cited_dot_f32_gather(const float *m, size_t dims, const int64_t *rows, size_t count,
                           const float *x, float *out);
+
+/// Asymmetric binary scores by byte lookup: `out[i] = sum_b lut[b * 256 + bytes[i, b]]`, rows `(rows, nbytes)`.
+/// With `lut[b][v]` the (scaled) sum of the query's components whose sign bits are set in byte value `v`,
+/// this is the query's dot product with each row's sign bits.
+void cited_lut8_rows(const uint8_t *bytes, size_t rows, size_t nbytes, const int16_t *lut, int32_t *out);
+
+/// `out[i] = sum_j (m[rows[i], j] - 128) * x[j]` for a list of rows (int8 rescoring of a shortlist).
+void cited_dot_u8i8_gather(const uint8_t *m, size_t dims, const int64_t *rows, size_t count,
+                           const int8_t *x, int32_t *out);
