@@ -44,6 +44,15 @@ public struct SHA256: Sendable {
         for region in data.regions { region.withUnsafeBytes { update($0) } }
     }
 
+    /// Feeds a string's UTF-8 bytes.
+    public mutating func update(_ string: String) {
+        var string = string
+        string.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Feeds raw bytes (same as `update(_:)`, for call sites that name the buffer).
+    public mutating func update(buffer: UnsafeRawBufferPointer) { update(buffer) }
+
     /// The digest as 64 lowercase hex digits.
     public mutating func finalizeHex() -> String {
         let bitLength = length &* 8

@@ -1,4 +1,5 @@
 import CLibXML2
+import CitedCore
 import Foundation
 
 /// Reading files as bytes (gzip through libxml2's zlib input) and as validated UTF-8 text.

@@ -144,7 +144,7 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {
                   let m = (json["modified"] as? NSNumber)?.doubleValue, abs(m - modified) < 1e-3 else { continue }
             return sha
         }
-        let sha = try BertWeightsDigest.hex(fileAt: url)
+        let sha = try SHA256.hex(ofFile: url)
         let record: [String: Any] = ["sha256": sha, "size": size, "modified": modified]
         if let data = try? JSONSerialization.data(withJSONObject: record) {
             try? data.write(to: records[1], options: .atomic)

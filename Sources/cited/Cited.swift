@@ -23,7 +23,6 @@ struct Cited: AsyncParsableCommand {
             SearchCommand.self,
             EvalCommand.self,
             SearchBenchCommand.self,
-            SearchEmbedCommand.self,
             EmbedCommand.self,
             GenerateCommand.self,
             AskCommand.self,

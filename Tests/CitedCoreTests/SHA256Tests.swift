@@ -28,3 +28,16 @@ func sha256Streaming() {
     #expect(SHA256.hex(of: Data(repeating: UInt8(ascii: "a"), count: 1_000_000))
             == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
 }
+
+@Test("A file's digest equals the digest of its bytes")
+func sha256File() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID()).bin")
+    let bytes = Data((0..<9_000_001).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    try bytes.write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    #expect(try SHA256.hex(ofFile: url) == SHA256.hex(of: bytes))
+    var hasher = SHA256()
+    hasher.update("ab")
+    hasher.update("c")
+    #expect(hasher.finalizeHex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+}
