@@ -1,4 +1,6 @@
 import ArgumentParser
+import CitedIngest
+import CitedRetrieve
 import CitedStore
 import Foundation
 
@@ -18,7 +20,7 @@ struct IndexCommand: ParsableCommand {
 struct IndexStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show documents and passages per kind and domain."
+        abstract: "Show documents, passages and vectors per kind and domain, and the embedder stamp."
     )
 
     @OptionGroup var indexOptions: IndexOptions
@@ -34,9 +36,10 @@ struct IndexStatusCommand: ParsableCommand {
         var files: Int
         var chunkerVersion: Int?
         var counts: [IndexCount]
+        var vectors: VectorIndexer.Status
 
         enum CodingKeys: String, CodingKey {
-            case database, documents, passages, files, counts
+            case database, documents, passages, files, counts, vectors
             case chunkerVersion = "chunker_version"
         }
     }
@@ -53,7 +56,8 @@ struct IndexStatusCommand: ParsableCommand {
         let versions = try store.pool.read { try Int.fetchAll($0, sql: "SELECT DISTINCT chunker_version FROM document") }
         let status = Status(database: url.path, documents: counts.reduce(0) { $0 + $1.documents },
                             passages: counts.reduce(0) { $0 + $1.passages }, files: files,
-                            chunkerVersion: versions.count == 1 ? versions[0] : nil, counts: counts)
+                            chunkerVersion: versions.count == 1 ? versions[0] : nil, counts: counts,
+                            vectors: try VectorIndexer.status(store, chunkerVersion: Chunker.version))
         if json {
             try printJSON(status)
             return
@@ -61,6 +65,17 @@ struct IndexStatusCommand: ParsableCommand {
         print("index: \(status.database)")
         print("files: \(files), documents: \(status.documents), passages: \(status.passages)")
         if versions.count > 1 { print("warning: documents from chunker versions \(versions)") }
+        let vectors = status.vectors
+        if let stamp = vectors.stamp {
+            print("vectors: \(vectors.vectors) of \(vectors.passages) passages; embedder \(stamp.name) "
+                + "(sha256 \(stamp.weightsSHA256.prefix(12))…, \(stamp.dimension)-d, \(stamp.pooling), "
+                + "\(stamp.tokenLimit) tokens, chunker v\(stamp.chunkerVersion))")
+        } else {
+            print("vectors: none (run `cited ingest` without --no-embed, or `cited index rebuild`)")
+        }
+        if vectors.missing > 0 { print("warning: \(vectors.missing) passages have no vector; `cited ingest` embeds them") }
+        if vectors.stale { print("warning: vectors were made for another chunker version; run `cited index rebuild`") }
+        if let done = vectors.rebuildInProgress { print("rebuild in progress: \(done) vectors in the shadow table") }
         for count in counts {
             print("  \(count.kind.padding(toLength: 7, withPad: " ", startingAt: 0)) "
                 + "\(count.domain.padding(toLength: 9, withPad: " ", startingAt: 0)) "
