@@ -19,7 +19,7 @@ struct BPETokenizerTests {
     @Test("gpt-2 split: contractions, letters, digits, punctuation, trailing spaces")
     func gpt2() {
         #expect(words(.gpt2, "I'm here  now 123!!") == ["I", "'m", " here", " ", " now", " 123", "!!"])
-        #expect(words(.gpt2, "a\n\nb   ") == ["a", "\n\n", "b", "   "])
+        #expect(words(.gpt2, "a\n\nb   ") == ["a", "\n", "\n", "b", "   "])  // \s+(?!\S) leaves one
         #expect(words(.gpt2, "") == [])
     }
 
