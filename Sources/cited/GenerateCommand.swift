@@ -46,6 +46,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Threads for the matrix kernels.")
     var threads: Int = 2
 
+    @Flag(name: .customLong("ignore-eos"), help: "Keep generating past end-of-generation tokens (benchmarks).")
+    var ignoreEOS = false
+
     @Flag(help: "Wrap the prompt in the model's chat template.")
     var chat = false
 
@@ -84,7 +87,7 @@ struct GenerateCommand: ParsableCommand {
         let ids = try generator.promptTokens(prompt, chat: chat)
         let parameters = GenerateParameters(maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
                                             minP: minP, repetitionPenalty: repeatPenalty, seed: seed,
-                                            stopStrings: stop)
+                                            stopStrings: stop, stopOnEndOfGeneration: !ignoreEOS)
         let out = FileHandle.standardOutput
         let result = try generator.generate(prompt: ids, parameters: parameters) { piece in
             if !json { out.write(Data(piece.utf8)) }

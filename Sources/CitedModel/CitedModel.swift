@@ -1,0 +1,1 @@
+// Module CitedModel: see Package.swift for what it is for.

@@ -1,0 +1,1 @@
+// Module CitedTokenizer: see Package.swift for what it is for.
