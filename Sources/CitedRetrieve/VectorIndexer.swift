@@ -49,7 +49,9 @@ public final class VectorIndexer {
     /// made with the same embedder; a rebuild with another embedder starts over.
     @discardableResult
     public func rebuild(progress: (EmbeddingProgress) -> Void = { _ in }) throws -> Int {
-        let stampJSON = String(decoding: try JSONEncoder().encode(embedder.stamp), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let stampJSON = String(decoding: try encoder.encode(embedder.stamp), as: UTF8.self)
         try store.pool.write { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS \(Self.shadow) (
@@ -58,7 +60,8 @@ public final class VectorIndexer {
                 )
                 """)
             let previous = try String.fetchOne(db, sql: "SELECT value FROM index_meta WHERE key = 'rebuild_embedder'")
-            if previous != stampJSON {
+                .flatMap { try? JSONDecoder().decode(EmbedderStamp.self, from: Data($0.utf8)) }
+            if previous != embedder.stamp {
                 try db.execute(sql: "DELETE FROM \(Self.shadow)")
                 try Store.setMeta("rebuild_embedder", stampJSON, in: db)
             }

@@ -56,8 +56,10 @@ struct VectorIndexerTests {
         indexer.batchSize = 1
 
         let done = ManagedAtomicFlag()
-        var searches = 0, failures = 0, sawNew = false
+        let counts = ReaderCounts()
         let reader = Thread {
+            var searches = 0, failures = 0, sawNew = false
+            defer { counts.record(searches: searches, failures: failures, sawNew: sawNew) }
             while !done.isSet {
                 do {
                     let dense = try VectorCache.load(cache, source: StoreVectorSource(store: corpus.store))
@@ -79,9 +81,9 @@ struct VectorIndexerTests {
         Thread.sleep(forTimeInterval: 0.2)
         done.set()
         while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(searches > 0)
-        #expect(failures == 0)
-        #expect(sawNew)
+        #expect(counts.searches > 0)
+        #expect(counts.failures == 0)
+        #expect(counts.sawNew)
         #expect(try VectorIndexer.indexStamp(corpus.store)?.name == "other-test")
     }
 
@@ -107,6 +109,17 @@ struct VectorIndexerTests {
         let status = try VectorIndexer.status(corpus.store, chunkerVersion: 1)
         #expect(status.vectors == corpus.passageIDs.count && status.rebuildInProgress == nil)
         #expect(status.stamp?.name == "other-test")
+    }
+}
+
+/// What the reader thread saw, handed over when it ends.
+final class ReaderCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var searches = 0, failures = 0, sawNew = false
+    func record(searches: Int, failures: Int, sawNew: Bool) {
+        lock.lock()
+        (self.searches, self.failures, self.sawNew) = (searches, failures, sawNew)
+        lock.unlock()
     }
 }
 
