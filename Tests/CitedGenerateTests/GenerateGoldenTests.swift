@@ -78,8 +78,8 @@ struct GenerateGoldenTests {
                             "case \(n): diverged at step \(d) (llama.cpp top-2 gap \(c.top2_gaps[d])); got \(out)")
                 }
                 if Self.knownDivergences.contains("\(name)#\(n)") {
-                    withKnownIssue("open (issue 6): logits differ from llama.cpp by 0.2-0.8 at the first step; "
-                                   + "cause not yet found", check)
+                    withKnownIssue("open (issue 6): logits differ from llama.cpp by 0.2-0.8 at the first step",
+                                   check)
                 } else {
                     check()
                 }
