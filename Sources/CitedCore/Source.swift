@@ -11,9 +11,11 @@ public struct Source: Codable, Hashable, Sendable {
     /// Where in the document: `Abstract §RESULTS`, `§Methods ¶3`, `library/x.rst.txt:120-148 (lru_cache)`.
     public var locator: String
     public var year: Int?
+    /// Warnings a reader must see beside the reference: `retracted`, `erratum`.
+    public var flags: [String]?
 
     public init(kind: DocumentKind, id: String, pmid: String? = nil, doi: String? = nil, path: String? = nil,
-                title: String, locator: String, year: Int? = nil) {
+                title: String, locator: String, year: Int? = nil, flags: [String]? = nil) {
         self.kind = kind
         self.id = id
         self.pmid = pmid
@@ -22,5 +24,6 @@ public struct Source: Codable, Hashable, Sendable {
         self.title = title
         self.locator = locator
         self.year = year
+        self.flags = flags
     }
 }

@@ -129,9 +129,12 @@ public final class Store: Sendable {
             let heading = passage.headingPath.components(separatedBy: " > ").last ?? ""
             id = heading.isEmpty ? document.path : "\(document.path)#\(heading)"
         }
+        var flags: [String] = []
+        if document.metadata.retracted { flags.append("retracted") }
+        if !document.metadata.erratumIn.isEmpty { flags.append("erratum") }
         return Source(kind: document.kind, id: id, pmid: document.pmid, doi: document.doi,
                       path: document.kind == .pubmed ? nil : document.path, title: document.title,
-                      locator: passage.locator, year: document.year)
+                      locator: passage.locator, year: document.year, flags: flags.isEmpty ? nil : flags)
     }
 
     /// Documents and passages per kind and domain.

@@ -175,7 +175,8 @@ final class AnswerView {
         guard stream else { return }
         print(style("1", "Sources"))
         for passage in passages {
-            print("  [\(passage.number)] \(passage.source.id) · \(passage.source.title.prefix(90)) · \(passage.source.locator)")
+            let flags = passage.source.flags.map { " · " + $0.map { "⚠ \($0.uppercased())" }.joined(separator: " ") } ?? ""
+            print("  [\(passage.number)] \(passage.source.id) · \(passage.source.title.prefix(90)) · \(passage.source.locator)\(flags)")
         }
         print("")
         fflush(stdout)
@@ -223,6 +224,7 @@ final class AnswerView {
         line += " · \(source.title)"
         if let year = source.year { line += " (\(year))" }
         line += " · \(source.locator)"
+        if let flags = source.flags { line += " · " + flags.map { "⚠ \($0.uppercased())" }.joined(separator: " ") }
         return line
     }
 }

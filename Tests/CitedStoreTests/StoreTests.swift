@@ -86,6 +86,26 @@ struct StoreTests {
         #expect(throws: StoreError.passageNotFound(id: ids[0])) { try store.source(for: ids[0]) }
     }
 
+    @Test("retracted articles and articles with an erratum carry flags in their sources")
+    func retractionFlags() throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var retracted = sampleDocument(key: "PMID:1", title: "Retracted: a trial", pmid: "1")
+        retracted.metadata.retracted = true
+        retracted.metadata.retractionIn = ["2"]
+        var corrected = sampleDocument(key: "PMID:3", title: "Corrected", pmid: "3")
+        corrected.metadata.erratumIn = ["4"]
+        var plain = sampleDocument(key: "PMID:5", title: "Plain", pmid: "5")
+        let ids = try store.pool.write { db in
+            try Store.replace(document: &retracted, passages: samplePassages(["a"]), in: db)
+                + Store.replace(document: &corrected, passages: samplePassages(["b"]), in: db)
+                + Store.replace(document: &plain, passages: samplePassages(["c"]), in: db)
+        }
+        #expect(try store.source(for: ids[0]).flags == ["retracted"])
+        #expect(try store.source(for: ids[1]).flags == ["erratum"])
+        #expect(try store.source(for: ids[2]).flags == nil)
+    }
+
     @Test("source ids for docs use path#heading and keep the path")
     func docSource() throws {
         let (store, folder) = try temporaryStore()
