@@ -17,6 +17,9 @@
 static int g_threads = 2;
 static int g_started = 0;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+// One job at a time: concurrent callers (threads of the host program, parallel tests) queue here, since
+// the job's description and the kernels' per-thread scratch are shared.
+static pthread_mutex_t g_job = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_wake = PTHREAD_COND_INITIALIZER;
 static _Atomic uint64_t g_claim;  // (generation << 32) | next chunk
 static atomic_int g_done;         // chunks finished in the current generation
@@ -73,7 +76,8 @@ int cq_threads(void) { return g_threads; }
 
 void cq_parallel_for(int64_t n, cq_task_fn fn, void *ctx) {
     if (n <= 0) return;
-    if (g_threads <= 1 || n == 1) { fn(ctx, 0, n, 0); return; }
+    pthread_mutex_lock(&g_job);
+    if (g_threads <= 1 || n == 1) { fn(ctx, 0, n, 0); pthread_mutex_unlock(&g_job); return; }
     pthread_mutex_lock(&g_lock);
     while (g_started < g_threads - 1) {
         pthread_t th;
@@ -98,4 +102,5 @@ void cq_parallel_for(int64_t n, cq_task_fn fn, void *ctx) {
     while (atomic_load_explicit(&g_done, memory_order_acquire) < g_chunks) {
         if (++spins < 4000) CQ_PAUSE(); else sched_yield();
     }
+    pthread_mutex_unlock(&g_job);
 }

@@ -11,7 +11,12 @@ final class HashingEmbedder: Embedder {
     func embed(_ texts: [String]) throws -> [Float] {
         texts.flatMap { text -> [Float] in
             var vector = [Float](repeating: 0, count: 64)
-            for word in ContentWords.stems(of: text) { vector[abs(word.hashValue) % 64] += 1 }
+            for word in ContentWords.stems(of: text) {
+                // FNV-1a: a hash that is the same in every process (hashValue is seeded per run).
+                var hash: UInt64 = 14_695_981_039_346_656_037
+                for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+                vector[Int(hash % 64)] += 1
+            }
             let norm = max(vector.map { $0 * $0 }.reduce(0, +).squareRoot(), 1e-6)
             return vector.map { $0 / norm }
         }
