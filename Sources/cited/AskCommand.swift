@@ -99,7 +99,7 @@ final class AskSession {
 
     func storedSettings(id: Int64) throws -> AskSettings {
         guard let record = try AnswerLog.record(id: id, in: search.retriever.store) else {
-            throw ValidationError("no stored answer with id \(id)")
+            throw CommandError("no stored answer with id \(id)")
         }
         return try JSONDecoder().decode(AskSettings.self, from: Data(record.parameters.utf8))
     }
@@ -109,7 +109,7 @@ final class AskSession {
     }
 
     func ask(_ settings: AskSettings, onSources: ([PackedPassage]) -> Void, onText: (String) -> Void) throws -> Answer {
-        guard let embedder = search.retriever.embedder else { throw ValidationError("the index has no vectors") }
+        guard let embedder = search.retriever.embedder else { throw CommandError("the index has no vectors; run `cited index rebuild`") }
         let answerer = Answerer(
             model: { [self] domain in try loadModel(modelName(for: domain, settings: settings)) },
             embedder: embedder, builder: PromptBuilder(library: try PromptLibrary()),

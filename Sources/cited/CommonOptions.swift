@@ -34,3 +34,10 @@ func printJSON<T: Encodable>(_ value: T) throws {
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+/// A runtime failure of a command: printed as one line on stderr, exit code 1 (not a usage error).
+struct CommandError: Error, CustomStringConvertible, LocalizedError {
+    let description: String
+    init(_ description: String) { self.description = description }
+    var errorDescription: String? { description }
+}

@@ -33,7 +33,7 @@ struct IndexRebuildCommand: ParsableCommand {
     func run() throws {
         let url = indexOptions.databaseURL
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationError("no index at \(url.path); run `cited ingest PATH...` first")
+            throw CommandError("no index at \(url.path); run `cited ingest PATH...` first")
         }
         let store = try Store(url: url, migrations: VectorTable.register)
         let model = try Embedding.embedder(for: store, named: embedder ?? EmbedCommand.defaultEmbedder,

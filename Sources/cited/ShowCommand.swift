@@ -38,7 +38,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let url = options.databaseURL
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationError("no index at \(url.path); run `cited ingest PATH...` first")
+            throw CommandError("no index at \(url.path); run `cited ingest PATH...` first")
         }
         let store = try Store(url: url)
         let (document, focus) = try resolve(in: store)
@@ -94,7 +94,7 @@ struct ShowCommand: ParsableCommand {
             }
             let candidates = try DocumentRecord.filter(sql: "path = ? OR path LIKE ?", arguments: [path, "%/" + path]).fetchAll(db)
             guard let document = candidates.first else {
-                throw ValidationError("nothing in the index matches \(reference)")
+                throw CommandError("nothing in the index matches \(reference)")
             }
             let passages = try PassageRecord.filter(sql: "document_id = ?", arguments: [document.id!]).order(sql: "ordinal").fetchAll(db)
             if let line {
