@@ -14,17 +14,21 @@ public enum VectorTable {
     /// The store's schema creates the table (migration `v2-vectors`); kept so callers may still pass it.
     public static func register(in migrator: inout DatabaseMigrator) {}
 
-    /// Writes vectors `(ids.count, stamp.dimension)` for passages and bumps the generation; inside a write.
-    public static func write(ids: [Int64], vectors: [Float], stamp: EmbedderStamp, in db: Database) throws {
-        let dims = stamp.dimension
-        precondition(vectors.count == ids.count * dims, "vectors and ids disagree")
-        let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO vector(passage_id, embedding) VALUES (?, ?)")
+    /// Stores vectors `(ids.count, dimension)` as fp32 BLOBs in `table` (the live table or a rebuild's shadow).
+    static func insert(ids: [Int64], vectors: [Float], dimension: Int, into table: String, in db: Database) throws {
+        precondition(vectors.count == ids.count * dimension, "vectors and ids disagree")
+        let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO \(table)(passage_id, embedding) VALUES (?, ?)")
+        let rowBytes = dimension * MemoryLayout<Float>.size
         try vectors.withUnsafeBytes { raw in
-            for (i, id) in ids.enumerated() {
-                let blob = Data(raw[(i * dims * 4)..<((i + 1) * dims * 4)])
-                try statement.execute(arguments: [id, blob])
+            for (index, id) in ids.enumerated() {
+                try statement.execute(arguments: [id, Data(raw[(index * rowBytes)..<((index + 1) * rowBytes)])])
             }
         }
+    }
+
+    /// Writes vectors `(ids.count, stamp.dimension)` for passages and bumps the generation; inside a write.
+    public static func write(ids: [Int64], vectors: [Float], stamp: EmbedderStamp, in db: Database) throws {
+        try insert(ids: ids, vectors: vectors, dimension: stamp.dimension, into: name, in: db)
         try Store.setMeta("embedder", String(decoding: JSONEncoder().encode(stamp), as: UTF8.self), in: db)
         let generation = (try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM index_meta WHERE key = 'vector_generation'") ?? 0) + 1
         try Store.setMeta("vector_generation", String(generation), in: db)

@@ -67,7 +67,8 @@ public final class VectorIndexer {
             }
         }
         let embedded = try fill(table: Self.shadow, progress: progress) { ids, vectors, db in
-            try Self.insert(ids: ids, vectors: vectors, dimension: self.embedder.stamp.dimension, table: Self.shadow, in: db)
+            try VectorTable.insert(ids: ids, vectors: vectors, dimension: self.embedder.stamp.dimension,
+                                   into: Self.shadow, in: db)
         }
         try store.pool.write { db in
             try db.execute(sql: "DELETE FROM \(VectorTable.name)")
@@ -102,16 +103,6 @@ public final class VectorIndexer {
             progress(EmbeddingProgress(done: done, total: total, passagesPerSecond: Double(done) / max(seconds, 1e-9)))
         }
         return done
-    }
-
-    static func insert(ids: [Int64], vectors: [Float], dimension: Int, table: String, in db: Database) throws {
-        let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO \(table)(passage_id, embedding) VALUES (?, ?)")
-        try vectors.withUnsafeBytes { raw in
-            for (index, id) in ids.enumerated() {
-                let bytes = dimension * MemoryLayout<Float>.size
-                try statement.execute(arguments: [id, Data(raw[(index * bytes)..<((index + 1) * bytes)])])
-            }
-        }
     }
 
     /// Vector counts for `cited index status`.
