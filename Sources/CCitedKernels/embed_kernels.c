@@ -8,7 +8,8 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define EMBED_X86 1
 #define AVX2 __attribute__((target("avx2,fma")))
-static int embed_has_avx2(void) {
+/// Whether the CPU runs AVX2 with FMA (checked once); shared by the embedder's kernel files.
+int embed_has_avx2(void) {
     static int cached = -1;
     if (cached < 0) {
         __builtin_cpu_init();

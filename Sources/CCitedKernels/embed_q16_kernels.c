@@ -156,20 +156,13 @@ AVX2 static void quantize_rows_avx2(const float *a, size_t m, size_t k, int16_t 
     }
 }
 
-static int has_avx2(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return cached;
-}
+int embed_has_avx2(void);  // embed_kernels.c
 #endif
 
 void embed_q16_linear(const float *a, size_t m, size_t k, const int16_t *packed, const float *wscale,
                      const float *bias, size_t n, float *c, int16_t *aq, float *ascale) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (has_avx2()) {
+    if (embed_has_avx2()) {
         quantize_rows_avx2(a, m, k, aq, ascale);
         linear_avx2(m, k, packed, wscale, bias, n, c, aq, ascale);
         return;
