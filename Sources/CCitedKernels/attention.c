@@ -8,45 +8,182 @@
 #define AVX2 __attribute__((target("avx2,fma,f16c")))
 #endif
 
-static float dot_f16_ref(const uint16_t *a, const uint16_t *b, int n) {
-    float s = 0;
-    for (int i = 0; i < n; i++) s += cq_f16_to_f32(a[i]) * cq_f16_to_f32(b[i]);
-    return s;
+static uint32_t f32_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static float bits_f32(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+
+// exp(x) as ggml's SIMD expf computes it (so softmax and SiLU round like llama.cpp): x = n·ln2 + b with
+// n = round(x / ln2) taken from the 1.5·2^23 shift, ln2 split in two parts, e^b - 1 by a degree-5
+// polynomial in b, and 2^n built in the exponent bits. |n| > 126 splits 2^n into two factors so that
+// results near the ends of the float range scale correctly; |n| > 192 saturates to 0 or infinity.
+#define EXP_SHIFT 0x1.8p23f
+#define EXP_INV_LN2 0x1.715476p+0f
+#define EXP_LN2_HI 0x1.62e4p-1f
+#define EXP_LN2_LO 0x1.7f7d1cp-20f
+#define EXP_C1 0x1.ffffecp-1f
+#define EXP_C2 0x1.fffdb6p-2f
+#define EXP_C3 0x1.555e66p-3f
+#define EXP_C4 0x1.573e2ep-5f
+#define EXP_C5 0x1.0e4020p-7f
+
+float cq_expf_ggml(float x) {
+    const float z = fmaf(x, EXP_INV_LN2, EXP_SHIFT);
+    const float n = z - EXP_SHIFT;
+    const float b = fmaf(-n, EXP_LN2_LO, fmaf(-n, EXP_LN2_HI, x));
+    const uint32_t e = f32_bits(z) << 23;
+    const float k = bits_f32(e + f32_bits(1.0f));
+    const float u = b * b;
+    const float p = fmaf(fmaf(fmaf(EXP_C5, b, EXP_C4), u, fmaf(EXP_C3, b, EXP_C2)), u, EXP_C1 * b);
+    if (!(fabsf(n) > 126)) return fmaf(p, k, k);
+    const uint32_t g = n <= 0 ? 0x82000000u : 0;
+    const float s1 = bits_f32(g + 0x7f000000u), s2 = bits_f32(e - g);
+    if (fabsf(n) > 192) return s1 * s1;
+    return fmaf(s2, p, s2) * s1;
 }
 
-static void axpy_f16_ref(float *y, const uint16_t *x, float a, int n) {
-    for (int i = 0; i < n; i++) y[i] += a * cq_f16_to_f32(x[i]);
+static float hsum8_ref(const float *l) {
+    return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+}
+
+/// Sum of ggml's four 8-lane accumulators (lane i of accumulator k at l[8k+i]) in its reduce order:
+/// k0+k2, k1+k3, then those two, then halves of 4 and two pairwise (hadd) steps.
+static float reduce32_ref(const float *l) {
+    float c[8];
+    for (int i = 0; i < 8; i++) c[i] = (l[i] + l[16 + i]) + (l[8 + i] + l[24 + i]);
+    const float t0 = c[0] + c[4], t1 = c[1] + c[5], t2 = c[2] + c[6], t3 = c[3] + c[7];
+    return (t0 + t1) + (t2 + t3);
+}
+
+/// q·k as ggml_vec_dot_f16 (the single-token path): 32 lanes, leftovers added in double.
+static float dot_f16_vec_ref(const uint16_t *a, const uint16_t *b, int n) {
+    float lane[32] = {0};
+    const int np = n & ~31;
+    for (int i = 0; i < np; i++) lane[i & 31] += cq_f16_to_f32(a[i]) * cq_f16_to_f32(b[i]);
+    double s = reduce32_ref(lane);
+    for (int i = np; i < n; i++) s += (double)(cq_f16_to_f32(a[i]) * cq_f16_to_f32(b[i]));
+    return (float)s;
+}
+
+static float dot_f16_ref(const uint16_t *a, const uint16_t *b, int n) {
+    float lane[8] = {0};
+    for (int i = 0; i < n; i++) lane[i & 7] += cq_f16_to_f32(a[i]) * cq_f16_to_f32(b[i]);
+    return hsum8_ref(lane);
 }
 
 #if defined(__x86_64__)
+AVX2 static __m256 exp8(__m256 x) {
+    const __m256 shift = _mm256_set1_ps(EXP_SHIFT);
+    const __m256 z = _mm256_fmadd_ps(x, _mm256_set1_ps(EXP_INV_LN2), shift);
+    const __m256 n = _mm256_sub_ps(z, shift);
+    const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(EXP_LN2_LO), _mm256_fnmadd_ps(n, _mm256_set1_ps(EXP_LN2_HI), x));
+    const __m256i e = _mm256_slli_epi32(_mm256_castps_si256(z), 23);
+    const __m256 k = _mm256_castsi256_ps(_mm256_add_epi32(e, _mm256_castps_si256(_mm256_set1_ps(1))));
+    const __m256 absn = _mm256_andnot_ps(_mm256_set1_ps(-0.f), n);
+    const __m256 big = _mm256_cmp_ps(absn, _mm256_set1_ps(126), _CMP_GT_OQ);
+    const __m256 u = _mm256_mul_ps(b, b);
+    const __m256 p = _mm256_fmadd_ps(
+        _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(EXP_C5), b, _mm256_set1_ps(EXP_C4)), u,
+                        _mm256_fmadd_ps(_mm256_set1_ps(EXP_C3), b, _mm256_set1_ps(EXP_C2))),
+        u, _mm256_mul_ps(_mm256_set1_ps(EXP_C1), b));
+    const __m256 normal = _mm256_fmadd_ps(p, k, k);
+    if (!_mm256_movemask_ps(big)) return normal;
+    const __m256i g = _mm256_and_si256(_mm256_castps_si256(_mm256_cmp_ps(n, _mm256_setzero_ps(), _CMP_LE_OQ)),
+                                       _mm256_set1_epi32((int)0x82000000u));
+    const __m256 s1 = _mm256_castsi256_ps(_mm256_add_epi32(g, _mm256_set1_epi32(0x7f000000)));
+    const __m256 s2 = _mm256_castsi256_ps(_mm256_sub_epi32(e, g));
+    const __m256 huge = _mm256_cmp_ps(absn, _mm256_set1_ps(192), _CMP_GT_OQ);
+    const __m256 scaled = _mm256_mul_ps(_mm256_fmadd_ps(s2, p, s2), s1);
+    return _mm256_blendv_ps(_mm256_blendv_ps(normal, scaled, big), _mm256_mul_ps(s1, s1), huge);
+}
+
+/// Sum of 8 lanes in tinyBLAS's order: halves added, then ((0+2)+(1+3)).
+AVX2 static float hsum8(__m256 v) {
+    __m128 r = _mm_add_ps(_mm256_extractf128_ps(v, 1), _mm256_castps256_ps128(v));
+    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
+    r = _mm_add_ss(r, _mm_movehdup_ps(r));
+    return _mm_cvtss_f32(r);
+}
+
 AVX2 static float dot_f16_avx(const uint16_t *a, const uint16_t *b, int n) {
     __m256 acc = _mm256_setzero_ps();
     int i = 0;
     for (; i + 8 <= n; i += 8)
         acc = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))),
                               _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i))), acc);
-    __m128 r = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-    r = _mm_add_ps(r, _mm_movehl_ps(r, r));
-    r = _mm_add_ss(r, _mm_movehdup_ps(r));
-    float s = _mm_cvtss_f32(r);
-    for (; i < n; i++) s += _cvtsh_ss(a[i]) * _cvtsh_ss(b[i]);
-    return s;
+    if (i == n) return hsum8(acc);
+    float lane[8];
+    _mm256_storeu_ps(lane, acc);
+    for (; i < n; i++) lane[i & 7] += _cvtsh_ss(a[i]) * _cvtsh_ss(b[i]);
+    return hsum8_ref(lane);
 }
 
+/// e[j] = exp(s[j] - mx) for j < n (zero up to the next multiple of 8); returns the sum as ggml adds
+/// it: each group of 8 summed in float, the groups in double.
+AVX2 static double softmax_exp_avx(float *s, int64_t n, float mx) {
+    double sum = 0;
+    const __m256 vmx = _mm256_set1_ps(mx);
+    for (int64_t j = 0; j < n; j += 8) {
+        const int64_t left = n - j;
+        if (left < 8) for (int64_t i = left; i < 8; i++) s[j + i] = -INFINITY;
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(s + j), vmx));
+        _mm256_storeu_ps(s + j, e);
+        sum += (double)hsum8(e);
+    }
+    return sum;
+}
+
+/// ggml_vec_dot_f16 on AVX2: four 8-lane accumulators over steps of 32, reduced as reduce32_ref.
+AVX2 static float dot_f16_vec_avx(const uint16_t *a, const uint16_t *b, int n) {
+    __m256 s[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };
+    const int np = n & ~31;
+    for (int i = 0; i < np; i += 32)
+        for (int k = 0; k < 4; k++)
+            s[k] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 8 * k))),
+                                   _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i + 8 * k))), s[k]);
+    s[0] = _mm256_add_ps(s[0], s[2]);
+    s[1] = _mm256_add_ps(s[1], s[3]);
+    s[0] = _mm256_add_ps(s[0], s[1]);
+    const __m128 t0 = _mm_add_ps(_mm256_castps256_ps128(s[0]), _mm256_extractf128_ps(s[0], 1));
+    const __m128 t1 = _mm_hadd_ps(t0, t0);
+    double r = _mm_cvtss_f32(_mm_hadd_ps(t1, t1));
+    for (int i = np; i < n; i++) r += (double)(_cvtsh_ss(a[i]) * _cvtsh_ss(b[i]));
+    return (float)r;
+}
+
+/// lanes[j % 8] += p * v_j, as tinyBLAS accumulates the probabilities times the transposed V cache.
 AVX2 static void axpy_f16_avx(float *y, const uint16_t *x, float a, int n) {
     const __m256 va = _mm256_set1_ps(a);
     int i = 0;
     for (; i + 8 <= n; i += 8)
-        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(va, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i))), _mm256_loadu_ps(y + i)));
+        _mm256_storeu_ps(y + i, _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i))), va, _mm256_loadu_ps(y + i)));
     for (; i < n; i++) y[i] += a * _cvtsh_ss(x[i]);
 }
 #endif
+
+static double softmax_exp_ref(float *s, int64_t n, float mx) {
+    double sum = 0;
+    for (int64_t j = 0; j < n; j += 8) {
+        float lane[8];
+        for (int i = 0; i < 8; i++) lane[i] = j + i < n ? cq_expf_ggml(s[j + i] - mx) : 0.f;
+        for (int i = 0; i < 8 && j + i < n; i++) s[j + i] = lane[i];
+        sum += (double)hsum8_ref(lane);
+    }
+    return sum;
+}
+
+static void axpy_f16_ref(float *y, const uint16_t *x, float a, int n) {
+    for (int i = 0; i < n; i++) y[i] += a * cq_f16_to_f32(x[i]);
+}
 
 typedef struct {
     const float *q; int64_t ntok; int n_head, n_kv_head, hd;
     const uint16_t *kc, *vc; int64_t head_stride, pos0; float scale; float *out, *scratch; int simd;
 } att_ctx;
 
+/// llama.cpp multiplies by tinyBLAS for 2+ tokens (8 lanes) and by ggml_vec_dot_f16 for one (32 lanes).
+static int sum_lanes(const att_ctx *c) { return c->ntok == 1 ? 32 : 8; }
+
+/// One head of one token: scores, softmax and the weighted sum of values, each rounded as llama.cpp
+/// rounds them (q and p to f16; exp by cq_expf_ggml; sums in tinyBLAS's lane order).
 static void att_one(const att_ctx *c, int64_t t, int h, float *sc) {
     const int group = c->n_head / c->n_kv_head, kvh = h / group, hd = c->hd;
     const int64_t n = c->pos0 + t + 1;
@@ -56,35 +193,52 @@ static void att_one(const att_ctx *c, int64_t t, int h, float *sc) {
     const uint16_t *k = c->kc + kvh * c->head_stride, *v = c->vc + kvh * c->head_stride;
     float mx = -INFINITY;
     for (int64_t j = 0; j < n; j++) {
+        float d;
 #if defined(__x86_64__)
-        const float d = c->simd ? dot_f16_avx(q16, k + j * hd, hd) : dot_f16_ref(q16, k + j * hd, hd);
+        if (sum_lanes(c) == 32) d = c->simd ? dot_f16_vec_avx(q16, k + j * hd, hd) : dot_f16_vec_ref(q16, k + j * hd, hd);
+        else d = c->simd ? dot_f16_avx(q16, k + j * hd, hd) : dot_f16_ref(q16, k + j * hd, hd);
 #else
-        const float d = dot_f16_ref(q16, k + j * hd, hd);
+        if (sum_lanes(c) == 32) d = dot_f16_vec_ref(q16, k + j * hd, hd);
+        else d = dot_f16_ref(q16, k + j * hd, hd);
 #endif
         sc[j] = d * c->scale;
         if (sc[j] > mx) mx = sc[j];
     }
-    double sum = 0;
-    for (int64_t j = 0; j < n; j++) { const float e = expf(sc[j] - mx); sc[j] = e; sum += e; }
+#if defined(__x86_64__)
+    const double sum = c->simd ? softmax_exp_avx(sc, n, mx) : softmax_exp_ref(sc, n, mx);
+#else
+    const double sum = softmax_exp_ref(sc, n, mx);
+#endif
     const float inv = (float)(1.0 / sum);
-    float *o = c->out + t * (int64_t)c->n_head * hd + (int64_t)h * hd;
-    memset(o, 0, sizeof(float) * (size_t)hd);
+    const int nl = sum_lanes(c);
+    float lanes[32 * 512];
+    memset(lanes, 0, sizeof(float) * (size_t)nl * (size_t)hd);
     for (int64_t j = 0; j < n; j++) {
         const float p = cq_f16_to_f32(cq_f32_to_f16(sc[j] * inv));
         if (p == 0) continue;
+        float *acc = lanes + (j % nl) * hd;
 #if defined(__x86_64__)
-        if (c->simd) axpy_f16_avx(o, v + j * hd, p, hd); else axpy_f16_ref(o, v + j * hd, p, hd);
+        if (c->simd) axpy_f16_avx(acc, v + j * hd, p, hd);
+        else axpy_f16_ref(acc, v + j * hd, p, hd);
 #else
-        axpy_f16_ref(o, v + j * hd, p, hd);
+        axpy_f16_ref(acc, v + j * hd, p, hd);
 #endif
+    }
+    float *o = c->out + t * (int64_t)c->n_head * hd + (int64_t)h * hd;
+    for (int i = 0; i < hd; i++) {
+        float l[32];
+        for (int r = 0; r < nl; r++) l[r] = lanes[r * hd + i];
+        o[i] = nl == 32 ? reduce32_ref(l) : hsum8_ref(l);
     }
 }
 
 static void att_task(void *ctx, int64_t b, int64_t e, int thread) {
     const att_ctx *c = ctx;
-    float *sc = c->scratch + (int64_t)thread * (c->pos0 + c->ntok);
+    float *sc = c->scratch + (int64_t)thread * cq_attention_scratch_row(c->pos0 + c->ntok);
     for (int64_t i = b; i < e; i++) att_one(c, i / c->n_head, (int)(i % c->n_head), sc);
 }
+
+int64_t cq_attention_scratch_row(int64_t positions) { return (positions + 7) & ~(int64_t)7; }
 
 void cq_attention(const float *q, int64_t ntok, int n_head, int n_kv_head, int hd,
                   const uint16_t *kc, const uint16_t *vc, int64_t head_stride, int64_t pos0,
@@ -117,6 +271,8 @@ void cq_rms_norm(const float *x, const float *w, float *y, int64_t n, float eps)
     for (int64_t i = 0; i < n; i++) y[i] = (x[i] * scale) * w[i];
 }
 
+/// Rotation as ggml's rope: cos/sin from libm at theta = pos * base^(-2i/n_rot), accumulated in float;
+/// the two products fused as GCC contracts ggml's expressions (a*c - b*s -> fma(a, c, -(b*s))).
 void cq_rope(float *x, int64_t ntok, int n_heads, int hd, int n_rot, int64_t pos0, float base, int neox) {
     const float theta_scale = powf(base, -2.0f / (float)n_rot);
     float cs[512], sn[512];
@@ -128,13 +284,40 @@ void cq_rope(float *x, int64_t ntok, int n_heads, int hd, int n_rot, int64_t pos
             for (int i = 0; i < n_rot / 2; i++) {
                 const int a = neox ? i : 2 * i, b = neox ? i + n_rot / 2 : 2 * i + 1;
                 const float x0 = v[a], x1 = v[b];
-                v[a] = x0 * cs[i] - x1 * sn[i];
-                v[b] = x0 * sn[i] + x1 * cs[i];
+                v[a] = fmaf(x0, cs[i], -(x1 * sn[i]));
+                v[b] = fmaf(x0, sn[i], x1 * cs[i]);
             }
         }
     }
 }
 
-void cq_swiglu(const float *g, const float *u, float *out, int64_t n) {
-    for (int64_t i = 0; i < n; i++) out[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+static void swiglu_ref(const float *g, const float *u, float *out, int64_t n) {
+    int64_t i = 0;
+    for (; i < (n & ~(int64_t)7); i++) out[i] = g[i] / (1.0f + cq_expf_ggml(-g[i])) * u[i];
+    for (; i < n; i++) out[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+}
+
+#if defined(__x86_64__)
+AVX2 static void swiglu_avx(const float *g, const float *u, float *out, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x = _mm256_loadu_ps(g + i);
+        const __m256 e = exp8(_mm256_sub_ps(_mm256_setzero_ps(), x));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_div_ps(x, _mm256_add_ps(_mm256_set1_ps(1), e)), _mm256_loadu_ps(u + i)));
+    }
+    for (; i < n; i++) out[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+}
+#endif
+
+void cq_swiglu(const float *g, const float *u, float *out, int64_t rows, int64_t width) {
+    for (int64_t r = 0; r < rows; r++) {
+#if defined(__x86_64__)
+        if (cq_has_avx2()) { swiglu_avx(g + r * width, u + r * width, out + r * width, width); continue; }
+#endif
+        swiglu_ref(g + r * width, u + r * width, out + r * width, width);
+    }
+}
+
+void cq_swiglu_ref(const float *g, const float *u, float *out, int64_t rows, int64_t width) {
+    for (int64_t r = 0; r < rows; r++) swiglu_ref(g + r * width, u + r * width, out + r * width, width);
 }

@@ -205,8 +205,11 @@ static float dot_q8_0(int64_t n, const blk_q8_0 *x, const blk_q8_0 *y) {
     return s;
 }
 
+/// Q4_K as llama.cpp's AVX2 repacked (8x8) kernels round it: per super-block the exact integer sums of
+/// scale·q·a and of min·bsum, each folded into its own float by fma with d·y.d and dmin·y.d; the mins
+/// total is subtracted at the end.
 static float dot_q4_K(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
-    float s = 0;
+    float acc = 0, accm = 0;
     for (int64_t b = 0; b < n / QKK; b++) {
         const uint8_t *q = x[b].qs;
         const int8_t *a = y[b].qs;
@@ -221,9 +224,10 @@ static float dot_q4_K(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
             summ += m0 * (y[b].bsums[4 * j] + y[b].bsums[4 * j + 1]) + m1 * (y[b].bsums[4 * j + 2] + y[b].bsums[4 * j + 3]);
             q += 32; a += 64;
         }
-        s += y[b].d * cq_f16_to_f32(x[b].d) * sumi - y[b].d * cq_f16_to_f32(x[b].dmin) * summ;
+        acc = fmaf((float)sumi, cq_f16_to_f32(x[b].d) * y[b].d, acc);
+        accm = fmaf((float)summ, cq_f16_to_f32(x[b].dmin) * y[b].d, accm);
     }
-    return s;
+    return acc - accm;
 }
 
 static float dot_q5_K(int64_t n, const blk_q5_K *x, const blk_q8_K *y) {
@@ -274,6 +278,61 @@ static float dot_q6_K(int64_t n, const blk_q6_K *x, const blk_q8_K *y) {
     return s;
 }
 
+/// Q6_K as llama.cpp's tiled path rounds it: per super-block the exact integer Σ scale·(q-32)·a,
+/// times the weight scale (rounded), folded into the sum by fma with the activation scale.
+static float dot_q6_K_tiled(int64_t n, const blk_q6_K *x, const blk_q8_K *y) {
+    float acc = 0;
+    for (int64_t b = 0; b < n / QKK; b++) {
+        const uint8_t *ql = x[b].ql, *qh = x[b].qh;
+        const int8_t *a = y[b].qs;
+        int sumi = 0;
+        for (int h = 0; h < 2; h++) {
+            for (int l = 0; l < 32; l++) {
+                int v0 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+                int v1 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                int v2 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+                int v3 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+                int is = h * 8 + l / 16;
+                sumi += x[b].scales[is] * v0 * a[l] + x[b].scales[is + 2] * v1 * a[l + 32]
+                      + x[b].scales[is + 4] * v2 * a[l + 64] + x[b].scales[is + 6] * v3 * a[l + 96];
+            }
+            ql += 64; qh += 32; a += 128;
+        }
+        const float r = cq_f16_to_f32(x[b].d) * (float)sumi;
+        acc = fmaf(r, y[b].d, acc);
+    }
+    return acc;
+}
+
+/// Q4_K as llama.cpp's repacked GEMM rounds it: like dot_q4_K, but the float sums take a term every
+/// 64 values (a pair of sub-blocks) instead of every super-block.
+static float dot_q4_K_gemm(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
+    float acc = 0, accm = 0;
+    for (int64_t b = 0; b < n / QKK; b++) {
+        const uint8_t *q = x[b].qs;
+        const int8_t *a = y[b].qs;
+        const float d = cq_f16_to_f32(x[b].d) * y[b].d, dmin = cq_f16_to_f32(x[b].dmin) * y[b].d;
+        for (int j = 0; j < 4; j++) {
+            uint8_t sc0, m0, sc1, m1;
+            cq_scale_min_k4(2 * j, x[b].scales, &sc0, &m0);
+            cq_scale_min_k4(2 * j + 1, x[b].scales, &sc1, &m1);
+            int s0 = 0, s1 = 0;
+            for (int l = 0; l < 32; l++) { s0 += (q[l] & 0xF) * a[l]; s1 += (q[l] >> 4) * a[l + 32]; }
+            const int summ = m0 * (y[b].bsums[4 * j] + y[b].bsums[4 * j + 1]) + m1 * (y[b].bsums[4 * j + 2] + y[b].bsums[4 * j + 3]);
+            acc = fmaf((float)(sc0 * s0 + sc1 * s1), d, acc);
+            accm = fmaf((float)summ, dmin, accm);
+            q += 32; a += 64;
+        }
+    }
+    return acc - accm;
+}
+
+int cq_kernel_for(int wtype, int64_t ntok, int64_t row) {
+    if (wtype == CQ_Q6_K && ntok >= 8) return CQ_Q6_K_TILED;
+    if (wtype == CQ_Q4_K && ntok > 3 && row < ntok - ntok % 4) return CQ_Q4_K_GEMM;
+    return wtype;
+}
+
 float cq_vec_dot_ref(int t, int64_t n, const void *w, const void *a) {
     switch (t) {
     case CQ_F32: { const float *x = w, *y = a; float s = 0; for (int64_t i = 0; i < n; i++) s += x[i] * y[i]; return s; }
@@ -289,6 +348,8 @@ float cq_vec_dot_ref(int t, int64_t n, const void *w, const void *a) {
     case CQ_Q4_K: return dot_q4_K(n, w, a);
     case CQ_Q5_K: return dot_q5_K(n, w, a);
     case CQ_Q6_K: return dot_q6_K(n, w, a);
+    case CQ_Q6_K_TILED: return dot_q6_K_tiled(n, w, a);
+    case CQ_Q4_K_GEMM: return dot_q4_K_gemm(n, w, a);
     default: return 0;
     }
 }
@@ -309,7 +370,8 @@ void cq_matmul_range(int t, const void *w, int64_t cols, const void *act, int64_
             const char *wr = (const char *)w + (size_t)r * wb;
             for (int64_t k = t0; k < t1; k++) {
                 const void *ar = (const char *)act + (size_t)k * ab;
-                out[k * out_stride + r] = avx ? cq_vec_dot_avx2(t, cols, wr, ar) : cq_vec_dot_ref(t, cols, wr, ar);
+                const int kernel = cq_kernel_for(t, ntok, k);
+                out[k * out_stride + r] = avx ? cq_vec_dot_avx2(kernel, cols, wr, ar) : cq_vec_dot_ref(kernel, cols, wr, ar);
             }
         }
     }

@@ -1,4 +1,5 @@
 // AVX2/FMA/F16C dot products and activation quantization; chosen at run time by quant.c.
+#include <math.h>
 #include "quant_internal.h"
 
 #if defined(__x86_64__)
@@ -112,9 +113,10 @@ AVX2 static float avx_q8_0(int64_t n, const blk_q8_0 *x, const blk_q8_0 *y) {
     return hsum_ps(acc);
 }
 
+/// Q4_K with the rounding of llama.cpp's repacked 8x8 kernels (see dot_q4_K in quant.c): exact integer
+/// sums per super-block, folded in float by fma.
 AVX2 static float avx_q4_K(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
-    __m256 acc = _mm256_setzero_ps();
-    float accm = 0;
+    float acc = 0, accm = 0;
     const __m256i m4 = _mm256_set1_epi8(0xF);
     for (int64_t b = 0; b < n / QKK; b++) {
         uint8_t sc[8], mn[8];
@@ -133,11 +135,37 @@ AVX2 static float avx_q4_K(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
             sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * j + 1])));
             q += 32; a += 64;
         }
-        const float d = y[b].d * h2f(x[b].d);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
-        accm += y[b].d * h2f(x[b].dmin) * summ;
+        acc = fmaf((float)hsum_i32(sumi), h2f(x[b].d) * y[b].d, acc);
+        accm = fmaf((float)summ, h2f(x[b].dmin) * y[b].d, accm);
     }
-    return hsum_ps(acc) - accm;
+    return acc - accm;
+}
+
+/// Q4_K as llama.cpp's repacked GEMM (see dot_q4_K_gemm in quant.c).
+AVX2 static float avx_q4_K_gemm(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
+    float acc = 0, accm = 0;
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    for (int64_t b = 0; b < n / QKK; b++) {
+        uint8_t sc[8], mn[8];
+        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[b].scales, &sc[j], &mn[j]);
+        const float d = h2f(x[b].d) * y[b].d, dmin = h2f(x[b].dmin) * y[b].d;
+        const uint8_t *q = x[b].qs;
+        const int8_t *a = y[b].qs;
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)q);
+            const __m256i lo = _mm256_and_si256(bits, m4), hi = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            const __m256i p0 = _mm256_maddubs_epi16(lo, _mm256_loadu_si256((const __m256i *)a));
+            const __m256i p1 = _mm256_maddubs_epi16(hi, _mm256_loadu_si256((const __m256i *)(a + 32)));
+            const __m256i s = _mm256_add_epi32(_mm256_madd_epi16(p0, _mm256_set1_epi16(sc[2 * j])),
+                                               _mm256_madd_epi16(p1, _mm256_set1_epi16(sc[2 * j + 1])));
+            const int summ = mn[2 * j] * (y[b].bsums[4 * j] + y[b].bsums[4 * j + 1])
+                           + mn[2 * j + 1] * (y[b].bsums[4 * j + 2] + y[b].bsums[4 * j + 3]);
+            acc = fmaf((float)hsum_i32(s), d, acc);
+            accm = fmaf((float)summ, dmin, accm);
+            q += 32; a += 64;
+        }
+    }
+    return acc - accm;
 }
 
 AVX2 static float avx_q5_K(int64_t n, const blk_q5_K *x, const blk_q8_K *y) {
@@ -172,38 +200,55 @@ AVX2 static float avx_q5_K(int64_t n, const blk_q5_K *x, const blk_q8_K *y) {
     return hsum_ps(acc) - accm;
 }
 
+/// Integer lanes of one Q6_K super-block: lane l holds scale·q·a over its bytes minus the -32 offset
+/// 32·(bsums[2l]·s[2l] + bsums[2l+1]·s[2l+1]), as ggml's AVX2 vec_dot splits them.
+AVX2 static inline __m256i q6_K_block_lanes(const blk_q6_K *x, const blk_q8_K *y) {
+    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
+    const uint8_t *ql = x->ql, *qh = x->qh;
+    const int8_t *a = y->qs;
+    const int8_t *scp = x->scales;
+    const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)scp));
+    const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), scales16), 5);
+    __m256i sumi = _mm256_setzero_si256();
+    for (int h = 0; h < 2; h++) {
+        const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+        const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+        const __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
+        __m256i v[4];
+        v[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
+        v[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
+        v[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
+        v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
+        for (int k = 0; k < 4; k++) {
+            const __m256i p = _mm256_maddubs_epi16(v[k], _mm256_loadu_si256((const __m256i *)(a + 32 * k)));
+            // 16 int16 lanes: the first 8 use the scale of group `is`, the next 8 the following one
+            const int is = h * 8 + 2 * k;
+            const __m256i s = _mm256_set_m128i(_mm_set1_epi16(scp[is + 1]), _mm_set1_epi16(scp[is]));
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(s, p));
+        }
+        ql += 64; qh += 32; a += 128;
+    }
+    return _mm256_sub_epi32(sumi, offset);
+}
+
+/// Q6_K as llama.cpp's vec_dot (fewer than 8 tokens): each int32 lane accumulated in float across blocks.
 AVX2 static float avx_q6_K(int64_t n, const blk_q6_K *x, const blk_q8_K *y) {
     __m256 acc = _mm256_setzero_ps();
-    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
     for (int64_t b = 0; b < n / QKK; b++) {
-        const uint8_t *ql = x[b].ql, *qh = x[b].qh;
-        const int8_t *a = y[b].qs;
-        const int8_t *scp = x[b].scales;
-        int bias = 0;
-        for (int j = 0; j < 16; j++) bias += scp[j] * y[b].bsums[j];
-        __m256i sumi = _mm256_setzero_si256();
-        for (int h = 0; h < 2; h++) {
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            const __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
-            __m256i v[4];
-            v[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
-            v[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
-            v[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
-            v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
-            for (int k = 0; k < 4; k++) {
-                const __m256i p = _mm256_maddubs_epi16(v[k], _mm256_loadu_si256((const __m256i *)(a + 32 * k)));
-                // 16 int16 lanes: first 8 use scale of group (is), next 8 the following group
-                const int is = h * 8 + 2 * k;
-                const __m256i s = _mm256_set_m128i(_mm_set1_epi16(scp[is + 1]), _mm_set1_epi16(scp[is]));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, s));
-            }
-            ql += 64; qh += 32; a += 128;
-        }
-        const float d = h2f(x[b].d) * y[b].d;
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, _mm256_setr_epi32(32 * bias, 0, 0, 0, 0, 0, 0, 0))), acc);
+        const float d = y[b].d * h2f(x[b].d);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6_K_block_lanes(&x[b], &y[b])), acc);
     }
     return hsum_ps(acc);
+}
+
+/// Q6_K as llama.cpp's tiled matmul (8+ tokens): see dot_q6_K_tiled in quant.c.
+AVX2 static float avx_q6_K_tiled(int64_t n, const blk_q6_K *x, const blk_q8_K *y) {
+    float acc = 0;
+    for (int64_t b = 0; b < n / QKK; b++) {
+        const float r = h2f(x[b].d) * (float)hsum_i32(q6_K_block_lanes(&x[b], &y[b]));
+        acc = fmaf(r, y[b].d, acc);
+    }
+    return acc;
 }
 
 AVX2 static float avx_f32(int64_t n, const float *x, const float *y) {
@@ -240,6 +285,8 @@ AVX2 float cq_vec_dot_avx2(int t, int64_t n, const void *w, const void *a) {
     case CQ_Q4_K: return avx_q4_K(n, w, a);
     case CQ_Q5_K: return avx_q5_K(n, w, a);
     case CQ_Q6_K: return avx_q6_K(n, w, a);
+    case CQ_Q6_K_TILED: return avx_q6_K_tiled(n, w, a);
+    case CQ_Q4_K_GEMM: return avx_q4_K_gemm(n, w, a);
     default: return cq_vec_dot_ref(t, n, w, a);
     }
 }

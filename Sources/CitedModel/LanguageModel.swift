@@ -54,6 +54,13 @@ public final class LanguageModel: @unchecked Sendable {
     /// A short name: the file name without extension.
     public var name: String { url.deletingPathExtension().lastPathComponent }
 
+    /// Called with each intermediate tensor of the next forward passes (llama.cpp's names, e.g.
+    /// `attn_norm-0`, `l_out-23`, `result_norm`); for comparisons with a reference engine.
+    public var activationObserver: ActivationObserver? {
+        get { state.observer }
+        set { state.observer = newValue }
+    }
+
     /// Forgets the KV cache.
     public func reset() { position = 0 }
 

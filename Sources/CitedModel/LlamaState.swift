@@ -1,5 +1,8 @@
 import CCitedKernels
 
+/// Receives a named intermediate tensor (row-major, tokens × width) during a forward pass.
+public typealias ActivationObserver = (String, UnsafeBufferPointer<Float>) -> Void
+
 /// KV cache and scratch buffers of one model, and the forward pass over a batch of tokens.
 final class LlamaState {
     let c: LlamaConfiguration
@@ -18,6 +21,8 @@ final class LlamaState {
     let actBuffers: [UnsafeMutableRawPointer]
     var actStamp: [Int]
     var stamp = 0
+    /// Sees intermediate activations (llama.cpp's tensor names) for golden comparisons; nil in normal use.
+    var observer: ActivationObserver?
 
     init(config: LlamaConfiguration, weights: LlamaWeights, context: Int, maxBatch: Int) {
         c = config
@@ -43,7 +48,7 @@ final class LlamaState {
         gate = buf(maxBatch * config.feedForward)
         up = buf(maxBatch * config.feedForward)
         logits = UnsafeMutableBufferPointer(start: buf(config.vocabularySize), count: config.vocabularySize)
-        attScratch = buf(16 * context)
+        attScratch = buf(16 * Int(cq_attention_scratch_row(Int64(context))))
         let widest = max(config.dimension, qd, config.feedForward)
         actBuffers = (0..<Self.slotCount).map { _ in
             UnsafeMutableRawPointer.allocate(byteCount: maxBatch * widest * 4 + 64, alignment: 64)
@@ -87,6 +92,11 @@ final class LlamaState {
         cq_matmul(wtype, m.data, Int64(m.rows), Int64(m.columns), buffer, Int64(n), out, Int64(m.rows))
     }
 
+    @inline(__always)
+    func observe(_ name: String, _ layer: Int, _ p: UnsafePointer<Float>, _ count: Int) {
+        observer?(layer < 0 ? name : "\(name)-\(layer)", UnsafeBufferPointer(start: p, count: count))
+    }
+
     /// Runs `tokens` at positions `pos...`; fills `logits` for the last token when asked.
     func run(_ tokens: UnsafeBufferPointer<Int32>, at pos: Int, wantLogits: Bool) {
         let n = tokens.count
@@ -99,7 +109,9 @@ final class LlamaState {
         }
         let scale = 1 / Float(hd).squareRoot()
         for (li, layer) in w.layers.enumerated() {
+            observe("inp", li, x, n * d)
             for i in 0..<n { cq_rms_norm(x + i * d, layer.attentionNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
+            observe("attn_norm", li, xn, n * d)
             stamp &+= 1
             matmul(layer.wq, xn, n, q)
             matmul(layer.wk, xn, n, k)
@@ -111,28 +123,43 @@ final class LlamaState {
                     Self.add(v + i * kvd, bv, kvd)
                 }
             }
+            observe("Qcur", li, q, n * qd)
+            observe("Kcur", li, k, n * kvd)
+            observe("Vcur", li, v, n * kvd)
             let neox: Int32 = c.neoxRoPE ? 1 : 0
             cq_rope(q, Int64(n), Int32(c.heads), Int32(hd), Int32(c.ropeDimensions), Int64(pos), c.ropeBase, neox)
             cq_rope(k, Int64(n), Int32(c.kvHeads), Int32(hd), Int32(c.ropeDimensions), Int64(pos), c.ropeBase, neox)
+            observe("Qrope", li, q, n * qd)
+            observe("Krope", li, k, n * kvd)
             let layerOffset = li * c.kvHeads * headStride
             cq_store_kv(k, Int64(n), Int32(c.kvHeads), Int32(hd), keys + layerOffset, Int64(headStride), Int64(pos))
             cq_store_kv(v, Int64(n), Int32(c.kvHeads), Int32(hd), values + layerOffset, Int64(headStride), Int64(pos))
             cq_attention(q, Int64(n), Int32(c.heads), Int32(c.kvHeads), Int32(hd), keys + layerOffset,
                          values + layerOffset, Int64(headStride), Int64(pos), scale, att, attScratch)
+            observe("kqv_out", li, att, n * qd)
             stamp &+= 1
             matmul(layer.wo, att, n, xn)
+            observe("attn_out", li, xn, n * d)
             Self.add(x, xn, n * d)
+            observe("ffn_inp", li, x, n * d)
             for i in 0..<n { cq_rms_norm(x + i * d, layer.ffnNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
+            observe("ffn_norm", li, xn, n * d)
             stamp &+= 1
             matmul(layer.gate, xn, n, gate)
             matmul(layer.up, xn, n, up)
-            cq_swiglu(gate, up, gate, Int64(n * ff))
+            observe("ffn_gate", li, gate, n * ff)
+            observe("ffn_up", li, up, n * ff)
+            cq_swiglu(gate, up, gate, Int64(n), Int64(ff))
+            observe("ffn_swiglu", li, gate, n * ff)
             stamp &+= 1
             matmul(layer.down, gate, n, xn)
+            observe("ffn_out", li, xn, n * d)
             Self.add(x, xn, n * d)
+            observe("l_out", li, x, n * d)
         }
         guard wantLogits else { return }
         cq_rms_norm(x + (n - 1) * d, w.outputNorm, xn, Int64(d), c.rmsEpsilon)
+        observe("result_norm", -1, xn, d)
         stamp &+= 1
         matmul(w.output, xn, 1, logits.baseAddress!)
     }

@@ -14,7 +14,7 @@ struct QuantAttentionTests {
         let q = (0..<(ntok * heads * hd)).map { _ in Float.random(in: -1...1, using: &rng) }
         var fast = [Float](repeating: 0, count: q.count)
         var slow = fast
-        var scratch = [Float](repeating: 0, count: 16 * ctx)
+        var scratch = [Float](repeating: 0, count: 16 * Int(cq_attention_scratch_row(Int64(ctx))))
         cq_attention(q, Int64(ntok), Int32(heads), Int32(kvHeads), Int32(hd), kc, vc, Int64(stride), Int64(pos0),
                      0.3, &fast, &scratch)
         cq_attention_ref(q, Int64(ntok), Int32(heads), Int32(kvHeads), Int32(hd), kc, vc, Int64(stride), Int64(pos0),
@@ -40,7 +40,7 @@ struct QuantAttentionTests {
                     for j in 0..<n { o += e[j] / z * Double(cq_f16_to_f32(vc[kvh * stride + j * hd + i])) }
                     let at = (t * heads + h) * hd + i
                     #expect(abs(Double(slow[at]) - o) < 2e-3)
-                    #expect(abs(fast[at] - slow[at]) < 1e-5)
+                    #expect(fast[at] == slow[at], "SIMD and plain loops must round alike")
                 }
             }
         }
@@ -55,8 +55,35 @@ struct QuantAttentionTests {
         let ms = x.map { Double($0 * $0) }.reduce(0, +) / 37
         for i in 0..<37 { #expect(abs(Double(y[i]) - Double(x[i]) / (ms + 1e-5).squareRoot() * Double(w[i])) < 1e-5) }
         var s = [Float](repeating: 0, count: 37)
-        cq_swiglu(x, w, &s, 37)
+        cq_swiglu(x, w, &s, 1, 37)
         for i in 0..<37 { #expect(abs(s[i] - x[i] / (1 + exp(-x[i])) * w[i]) < 1e-6) }
+    }
+
+    @Test("SwiGLU over rows: SIMD equals the plain loop bit for bit, tails included")
+    func swigluRows() {
+        var rng = SystemRandomNumberGeneratorLCG(state: 5)
+        let rows = 3, width = 45
+        let g = (0..<(rows * width)).map { _ in Float.random(in: -30...30, using: &rng) }
+        let u = (0..<(rows * width)).map { _ in Float.random(in: -2...2, using: &rng) }
+        var fast = [Float](repeating: 0, count: g.count), slow = fast
+        cq_swiglu(g, u, &fast, Int64(rows), Int64(width))
+        cq_swiglu_ref(g, u, &slow, Int64(rows), Int64(width))
+        #expect(fast == slow)
+        for i in 0..<g.count { #expect(abs(Double(slow[i]) - Double(g[i]) / (1 + exp(-Double(g[i]))) * Double(u[i])) < 1e-5 * (1 + abs(Double(slow[i])))) }
+    }
+
+    @Test("ggml-style expf is within 2.5 ulp of exp over the normal float range, and saturates like it")
+    func expf() {
+        var x: Float = -87.3
+        while x < 88.7 {
+            let got = Double(cq_expf_ggml(x)), want = Foundation.exp(Double(x))
+            #expect(abs(got - want) <= 2.5 * Double(Float(want).ulp), "x = \(x)")
+            x += 0.0137
+        }
+        #expect(cq_expf_ggml(-.infinity) == 0)
+        #expect(cq_expf_ggml(-200) == 0)
+        #expect(cq_expf_ggml(200) == .infinity)
+        #expect(cq_expf_ggml(0) == 1)
     }
 
     @Test("RoPE rotates adjacent pairs (llama) or halves (neox) by pos·base^(-2i/d)", arguments: [Int32(0), 1])

@@ -11,7 +11,18 @@ extern "C" {
 enum cq_type {
     CQ_F32 = 0, CQ_F16 = 1, CQ_Q4_0 = 2, CQ_Q4_1 = 3, CQ_Q5_0 = 6, CQ_Q5_1 = 7, CQ_Q8_0 = 8, CQ_Q8_1 = 9,
     CQ_Q4_K = 12, CQ_Q5_K = 13, CQ_Q6_K = 14, CQ_Q8_K = 15, CQ_BF16 = 30,
+    /// Q6_K rounded as llama.cpp's tiled K-quant matmul does for batches of 8+ tokens (a kernel id,
+    /// not a storage type: same blocks as CQ_Q6_K).
+    CQ_Q6_K_TILED = 0x100 | CQ_Q6_K,
+    /// Q4_K rounded as llama.cpp's repacked 8x8 GEMM (groups of 4 tokens): the sum folded every 64 values.
+    CQ_Q4_K_GEMM = 0x200 | CQ_Q4_K,
 };
+
+/// The kernel for `wtype` weights applied to activation row `row` of a matmul over `ntok` rows,
+/// chosen as llama.cpp's CPU backend chooses it, since each path rounds differently: Q6_K takes the
+/// tiled path from 8 rows on; Q4_K (repacked) takes the GEMM for the rows in whole groups of 4 and
+/// the GEMV for the rest.
+int cq_kernel_for(int wtype, int64_t ntok, int64_t row);
 
 /// 1 if weights of this type have a dot-product kernel.
 int cq_supported(int wtype);
@@ -23,7 +34,7 @@ size_t cq_row_bytes(int type, int64_t cols);
 size_t cq_act_row_bytes(int wtype, int64_t cols);
 /// Converts `cols` floats into the activation format of `wtype` (`cols` a multiple of its block).
 void cq_quantize_act(int wtype, const float *x, void *out, int64_t cols);
-/// Dot product of one weight row with one activation row.
+/// Dot product of one weight row with one activation row (`wtype` may be a kernel id of cq_kernel_for).
 float cq_vec_dot(int wtype, int64_t cols, const void *w, const void *act);
 /// Portable reference of `cq_vec_dot` (no SIMD).
 float cq_vec_dot_ref(int wtype, int64_t cols, const void *w, const void *act);
