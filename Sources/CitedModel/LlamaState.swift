@@ -140,25 +140,36 @@ final class LlamaState {
             stamp &+= 1
             matmul(layer.wo, att, n, xn)
             observe("attn_out", li, xn, n * d)
-            Self.add(x, xn, n * d)
-            observe("ffn_inp", li, x, n * d)
-            for i in 0..<n { cq_rms_norm(x + i * d, layer.ffnNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
-            observe("ffn_norm", li, xn, n * d)
+            // As llama.cpp: the last layer's feed-forward runs only for the rows whose logits are wanted
+            // (none, or the last token); the kernels it then takes round like one-token ones.
+            var m = n
+            if li == w.layers.count - 1 {
+                guard wantLogits else { return }
+                if n > 1 {
+                    (x + 0).update(from: x + (n - 1) * d, count: d)
+                    (xn + 0).update(from: xn + (n - 1) * d, count: d)
+                }
+                m = 1
+            }
+            Self.add(x, xn, m * d)
+            observe("ffn_inp", li, x, m * d)
+            for i in 0..<m { cq_rms_norm(x + i * d, layer.ffnNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
+            observe("ffn_norm", li, xn, m * d)
             stamp &+= 1
-            matmul(layer.gate, xn, n, gate)
-            matmul(layer.up, xn, n, up)
-            observe("ffn_gate", li, gate, n * ff)
-            observe("ffn_up", li, up, n * ff)
-            cq_swiglu(gate, up, gate, Int64(n), Int64(ff))
-            observe("ffn_swiglu", li, gate, n * ff)
+            matmul(layer.gate, xn, m, gate)
+            matmul(layer.up, xn, m, up)
+            observe("ffn_gate", li, gate, m * ff)
+            observe("ffn_up", li, up, m * ff)
+            cq_swiglu(gate, up, gate, Int64(m), Int64(ff))
+            observe("ffn_swiglu", li, gate, m * ff)
             stamp &+= 1
-            matmul(layer.down, gate, n, xn)
-            observe("ffn_out", li, xn, n * d)
-            Self.add(x, xn, n * d)
-            observe("l_out", li, x, n * d)
+            matmul(layer.down, gate, m, xn)
+            observe("ffn_out", li, xn, m * d)
+            Self.add(x, xn, m * d)
+            observe("l_out", li, x, m * d)
         }
-        guard wantLogits else { return }
-        cq_rms_norm(x + (n - 1) * d, w.outputNorm, xn, Int64(d), c.rmsEpsilon)
+        // the last layer left the one wanted row at the top
+        cq_rms_norm(x, w.outputNorm, xn, Int64(d), c.rmsEpsilon)
         observe("result_norm", -1, xn, d)
         stamp &+= 1
         matmul(w.output, xn, 1, logits.baseAddress!)

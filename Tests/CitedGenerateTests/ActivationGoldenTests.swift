@@ -31,7 +31,12 @@ struct ActivationGoldenTests {
     /// layer's output must be equal bit for bit; the first layer that is not is named.
     @Test("every layer's output equals llama.cpp's for a 15-token prompt and one decoded token",
           arguments: ["smollm2-135m", "qwen2.5-coder-0.5b"])
-    func layers(model name: String) throws {
+    func layers(model name: String) throws { try Self.check(name) }
+
+    @Test("the 1.5B model's layers equal llama.cpp's (CITED_TEST_1_5B=1)", .enabled(if: testLargeModel))
+    func layers15() throws { try Self.check("qwen2.5-coder-1.5b") }
+
+    static func check(_ name: String) throws {
         try #require(cq_has_avx2() == 1, "the bit-exact paths are the AVX2 ones")
         guard let model = loadModel(name) else { return }
         let golden = try ActivationGolden.load(name)

@@ -36,11 +36,21 @@ func loadModel(_ name: String) -> LanguageModel? {
     }
 }
 
+/// Opt-in for tests of the 1.5B model (not part of the CI setup).
+let testLargeModel = ProcessInfo.processInfo.environment["CITED_TEST_1_5B"] == "1"
+
 @Suite("Greedy generation against llama.cpp", .serialized)
 struct GenerateGoldenTests {
     @Test("prompt ids, first-step logits and 64 greedy tokens match llama.cpp",
           arguments: ["smollm2-135m", "qwen2.5-coder-0.5b"])
-    func golden(model name: String) throws {
+    func golden(model name: String) throws { try Self.check(name) }
+
+    /// The 1.5B model is not fetched by the CI setup (1.1 GB); run with CITED_TEST_1_5B=1 after
+    /// `cited models fetch qwen2.5-coder-1.5b`.
+    @Test("the 1.5B model's greedy transcripts match llama.cpp", .enabled(if: testLargeModel))
+    func golden15() throws { try Self.check("qwen2.5-coder-1.5b") }
+
+    static func check(_ name: String) throws {
         guard let model = loadModel(name) else { return }
         let golden = try GenerateGolden.load(name)
         let generator = Generator(model: model)
