@@ -98,6 +98,40 @@ struct QuantKernelTests {
         }
     }
 
+    @Test("llama.cpp's batched roundings: SIMD equals the plain loop bit for bit, near the exact dot",
+          arguments: [Int32(CQ_Q4_K.rawValue), Int32(CQ_Q4_K_GEMM.rawValue), Int32(CQ_Q6_K_TILED.rawValue)])
+    func batchedKernels(kernel: Int32) throws {
+        try #require(cq_has_avx2() == 1, "the batched roundings are defined by the AVX2 kernels")
+        let type = kernel & 0xFF
+        var rng = SystemRandomNumberGeneratorLCG(state: UInt64(kernel))
+        for blocks in [1, 4] {
+            let cols = 256 * blocks
+            let w = randomRow(type: type, cols: cols, rng: &rng)
+            let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
+            var act = [UInt8](repeating: 0, count: cq_act_row_bytes(type, Int64(cols)))
+            cq_quantize_act(type, x, &act, Int64(cols))
+            var wf = [Float](repeating: 0, count: cols)
+            cq_dequantize_row(type, w, &wf, Int64(cols))
+            let af = dequantizeActivation(type: type, act, cols: cols)
+            var expected: Double = 0, magnitude: Double = 0
+            for i in 0..<cols { expected += Double(wf[i]) * Double(af[i]); magnitude += abs(Double(wf[i] * af[i])) }
+            let fast = cq_vec_dot(kernel, Int64(cols), w, act), ref = cq_vec_dot_ref(kernel, Int64(cols), w, act)
+            #expect(fast == ref, "kernel \(kernel) cols \(cols): \(fast) vs \(ref)")
+            #expect(abs(Double(ref) - expected) <= 1e-4 * magnitude + 1e-6)
+        }
+    }
+
+    @Test("kernels are chosen per row as llama.cpp's CPU backend chooses them")
+    func kernelChoice() {
+        let q4 = Int32(CQ_Q4_K.rawValue), q6 = Int32(CQ_Q6_K.rawValue)
+        #expect(cq_kernel_for(q6, 7, 0) == q6)
+        #expect(cq_kernel_for(q6, 8, 7) == Int32(CQ_Q6_K_TILED.rawValue))
+        #expect(cq_kernel_for(q4, 3, 0) == q4)
+        #expect(cq_kernel_for(q4, 9, 7) == Int32(CQ_Q4_K_GEMM.rawValue))
+        #expect(cq_kernel_for(q4, 9, 8) == q4)
+        #expect(cq_kernel_for(Int32(CQ_Q5_0.rawValue), 64, 0) == Int32(CQ_Q5_0.rawValue))
+    }
+
     @Test("SIMD activation quantization matches the portable one bit for bit", arguments: [Int32(2), 3, 12])
     func quantizeSIMD(type: Int32) {
         var rng = SystemRandomNumberGeneratorLCG(state: 99)
