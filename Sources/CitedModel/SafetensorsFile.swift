@@ -157,7 +157,11 @@ public final class SafetensorsFile: @unchecked Sendable {
         return try [Float](unsafeUninitializedCapacity: n) { out, count in
             switch info.dtype {
             case .f32:
+                #if _endian(little)
+                out.baseAddress!.withMemoryRebound(to: UInt8.self, capacity: 4 * n) { $0.update(from: src.assumingMemoryBound(to: UInt8.self), count: 4 * n) }
+                #else
                 for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                #endif
             case .f16:
                 for i in 0..<n {
                     out[i] = Float(Float16(bitPattern: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))

@@ -46,38 +46,36 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw WordPieceError.unreadable(path: path, reason: error.localizedDescription)
         }
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw WordPieceError.malformed(path: path, reason: "not a JSON object")
+        let file: TokenizerFile
+        do { file = try JSONDecoder().decode(TokenizerFile.self, from: data) } catch {
+            throw WordPieceError.malformed(path: path, reason: "no model.vocab in a JSON object (\(error))")
         }
-        guard let model = root["model"] as? [String: Any], let vocab = model["vocab"] as? [String: Any] else {
-            throw WordPieceError.malformed(path: path, reason: "no model.vocab")
-        }
-        if let type = model["type"] as? String, type != "WordPiece" {
+        let model = file.model
+        if let type = model.type, type != "WordPiece" {
             throw WordPieceError.malformed(path: path, reason: "model type \(type), expected WordPiece")
         }
+        let vocab = model.vocab
         var tokens = [String](repeating: "", count: vocab.count)
-        for (token, value) in vocab {
-            guard let id = (value as? NSNumber)?.intValue, id >= 0, id < vocab.count else {
+        for (token, id) in vocab {
+            guard id >= 0, id < vocab.count else {
                 throw WordPieceError.malformed(path: path, reason: "bad id for token \(token)")
             }
             tokens[id] = token
         }
         var basic = BertBasicTokenizer()
-        if let norm = root["normalizer"] as? [String: Any], norm["type"] as? String == "BertNormalizer" {
-            basic.cleanText = norm["clean_text"] as? Bool ?? true
-            basic.handleChineseChars = norm["handle_chinese_chars"] as? Bool ?? true
-            basic.lowercase = norm["lowercase"] as? Bool ?? true
-            basic.stripAccents = norm["strip_accents"] as? Bool ?? basic.lowercase
+        if let norm = file.normalizer, norm.type == "BertNormalizer" {
+            basic.cleanText = norm.clean_text ?? true
+            basic.handleChineseChars = norm.handle_chinese_chars ?? true
+            basic.lowercase = norm.lowercase ?? true
+            basic.stripAccents = norm.strip_accents ?? basic.lowercase
         }
         var specials: [String: Int32] = [:]
-        for case let added as [String: Any] in root["added_tokens"] as? [Any] ?? [] {
-            guard let content = added["content"] as? String, let id = (added["id"] as? NSNumber)?.int32Value,
-                  added["normalized"] as? Bool == false else { continue }
-            specials[content] = id
+        for added in file.added_tokens ?? [] where added.normalized == false {
+            specials[added.content] = added.id
         }
         try self.init(tokens: tokens, basic: basic, specials: specials,
-                      unknown: model["unk_token"] as? String ?? "[UNK]",
-                      maxInputCharsPerWord: (model["max_input_chars_per_word"] as? NSNumber)?.intValue ?? 100,
+                      unknown: model.unk_token ?? "[UNK]",
+                      maxInputCharsPerWord: model.max_input_chars_per_word ?? 100,
                       maxLength: maxLength, path: path)
     }
 
@@ -268,4 +266,30 @@ struct ByteTrie: Sendable {
         }
         return best
     }
+}
+
+/// The parts of a Hugging Face `tokenizer.json` a WordPiece tokenizer needs (decoded with Codable:
+/// several times faster than JSONSerialization on the 30k-entry vocabulary).
+private struct TokenizerFile: Decodable {
+    struct Model: Decodable {
+        let type: String?
+        let vocab: [String: Int]
+        let unk_token: String?
+        let max_input_chars_per_word: Int?
+    }
+    struct Normalizer: Decodable {
+        let type: String?
+        let clean_text: Bool?
+        let handle_chinese_chars: Bool?
+        let lowercase: Bool?
+        let strip_accents: Bool?
+    }
+    struct AddedToken: Decodable {
+        let content: String
+        let id: Int32
+        let normalized: Bool?
+    }
+    let model: Model
+    let normalizer: Normalizer?
+    let added_tokens: [AddedToken]?
 }
