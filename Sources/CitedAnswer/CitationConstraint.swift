@@ -13,13 +13,20 @@ public final class CitationConstraint {
     private let continuations: [Int]
     /// Ids whose text contains `[` directly followed by a digit.
     private let openers: [(id: Int, bodyAfterBracket: String)]
+    /// Ids that could open the "not in sources" sentinel (its prefixes, spaces aside); banned as the
+    /// first token when the evidence is strong enough that the model must answer.
+    private let sentinelOpeners: [Int]
     private var tail = ""
     private var consumed = 0
     private var inCode = false
 
-    public init(tokenTexts: [String], allowed: Set<Int>) {
+    public init(tokenTexts: [String], allowed: Set<Int>, forbidSentinel: Bool = false) {
         self.allowed = allowed
         texts = tokenTexts
+        sentinelOpeners = forbidSentinel ? tokenTexts.indices.filter { id in
+            let text = tokenTexts[id].trimmingCharacters(in: .whitespacesAndNewlines)
+            return !text.isEmpty && PromptLibrary.sentinel.hasPrefix(text)
+        } : []
         var continuations: [Int] = []
         var openers: [(Int, String)] = []
         for (id, text) in tokenTexts.enumerated() where !text.isEmpty {
@@ -37,6 +44,7 @@ public final class CitationConstraint {
 
     /// Masks the logits of tokens that would write an invalid marker. `generated` are the ids so far.
     public func apply(_ logits: UnsafeMutableBufferPointer<Float>, generated: [Int32]) {
+        if generated.isEmpty { for id in sentinelOpeners where id < logits.count { logits[id] = -.infinity } }
         advance(generated)
         if inCode { return }
         switch state() {

@@ -101,18 +101,30 @@ func constrainedMarkers() throws {
 
 @Test("The sentinel, weak evidence and an invented dose all end in abstention or a quoted answer")
 func abstention() throws {
+    // The hashing embedder's cosines are not MiniLM's: thresholds set for it.
+    var moderate = AskParameters()
+    moderate.minimumEvidence = 0.1
+    moderate.strongEvidence = 1.01
     let (sentinel, _) = answerer("NOT IN SOURCES")
-    let a = try sentinel.answer("What reduces vertebral fractures in postmenopausal women?", parameters: AskParameters())
+    let a = try sentinel.answer("What reduces vertebral fractures in postmenopausal women?", parameters: moderate)
     #expect(a.abstained && a.abstentionReason == "sentinel" && a.answer == Answer.notFound)
     #expect(!a.nearest.isEmpty && a.nearest.count <= 3)
 
+    // With strong evidence the model may not decline: its sentinel becomes a quoted answer.
+    var strong = moderate
+    strong.strongEvidence = 0.1
+    let forced = try sentinel.answer("What reduces vertebral fractures in postmenopausal women?", parameters: strong)
+    #expect(!forced.abstained && forced.method == "extractive" && !forced.citations.isEmpty)
+
     let (unrelated, _) = answerer("Paris is the capital [1].")
-    let b = try unrelated.answer("Which Python function sorts a list in place?", parameters: AskParameters())
+    var calibrated = AskParameters()
+    calibrated.minimumEvidence = 0.3
+    let b = try unrelated.answer("Which Python function sorts a list in place?", parameters: calibrated)
     #expect(b.abstained && b.abstentionReason == "weak-evidence")
 
     let (invented, _) = answerer("Menatetrenone 90 mg daily reduced vertebral fractures [1].")
     let c = try invented.answer("Does menatetrenone reduce vertebral fractures in postmenopausal women?",
-                                parameters: AskParameters())
+                                parameters: moderate)
     #expect(c.method == "extractive" || c.abstained)
     #expect(!c.answer.contains("90 mg"))
 }

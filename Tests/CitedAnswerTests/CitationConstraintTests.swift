@@ -43,3 +43,17 @@ func afterOpening() {
     #expect(!allowed.contains("7") && !allowed.contains("3"))
     #expect(allowed.contains("x"))
 }
+
+@Test("With strong evidence the sentinel cannot open the answer; later, and otherwise, nothing is banned for it")
+func sentinelBan() {
+    let words = ["NOT", " NOT", "N", "No", "Not", " IN", "The", "NOT IN SOURCES"]
+    func open(forbid: Bool, after: [Int32]) -> Set<String> {
+        let constraint = CitationConstraint(tokenTexts: words, allowed: [1], forbidSentinel: forbid)
+        var logits = [Float](repeating: 0, count: words.count)
+        logits.withUnsafeMutableBufferPointer { constraint.apply($0, generated: after) }
+        return Set(words.indices.filter { logits[$0] > -.infinity }.map { words[$0] })
+    }
+    #expect(open(forbid: true, after: []) == ["No", "Not", " IN", "The"])
+    #expect(open(forbid: true, after: [6]) == Set(words))
+    #expect(open(forbid: false, after: []) == Set(words))
+}
