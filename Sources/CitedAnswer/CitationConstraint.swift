@@ -68,7 +68,7 @@ public final class CitationConstraint {
         }
     }
 
-    private static let boundaries: Set<Character> = [" ", "(", ".", ",", ";", ":", "\n"]
+    private static let boundaries: Set<Character> = [" ", "(", ".", ",", ";", ":", "\n", "]"]
 
     private enum State {
         case outside

@@ -57,3 +57,9 @@ func sentinelBan() {
     #expect(open(forbid: true, after: [6]) == Set(words))
     #expect(open(forbid: false, after: []) == Set(words))
 }
+
+@Test("A marker right after another ([2][3]) is constrained too")
+func adjacentMarkers() {
+    #expect(!allowedAfter([" [", "2", "]"], passages: [1, 2]).contains("[3"))
+    #expect(allowedAfter([" [", "2", "]"], passages: [1, 2, 3]).contains("[3"))
+}
