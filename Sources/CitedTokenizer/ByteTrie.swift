@@ -1,14 +1,17 @@
 /// A byte trie over a WordPiece vocabulary: word-initial pieces and `##` continuations under separate roots.
 ///
 /// Every edge lives in one open-addressing table keyed by `node << 8 | byte` (multiplicative hash, linear
-/// probing), so a step is one multiply and usually one probe: no per-node storage, no `Hasher`.
+/// probing). A slot holds the edge's key, its child and the token ending there, so a step is one multiply
+/// and usually one memory access: no per-node storage, no `Hasher`.
 struct ByteTrie: Sendable {
-    /// Edge keys (`node << 8 | byte`), `emptyKey` in unused slots.
-    private let keys: [UInt32]
-    /// The child node of the edge in the same slot.
-    private let children: [Int32]
-    /// Token id ending at each node, or -1.
-    private let terminal: [Int32]
+    /// One edge: `key` is `node << 8 | byte` (`emptyKey` in unused slots); `token` ends at `child`, or -1.
+    private struct Edge {
+        var key: UInt32
+        var child: Int32
+        var token: Int32
+    }
+
+    private let edges: [Edge]
     /// `64 - log2(slot count)`: the hash keeps the product's top bits.
     private let shift: UInt64
     private static let emptyKey = UInt32.max
@@ -45,18 +48,14 @@ struct ByteTrie: Sendable {
         // At most half full, so probe runs stay short.
         var bits: UInt64 = 4
         while (1 << bits) < edges.count * 2 { bits += 1 }
-        var keys = [UInt32](repeating: Self.emptyKey, count: 1 << bits)
-        var children = [Int32](repeating: -1, count: 1 << bits)
+        var table = [Edge](repeating: Edge(key: Self.emptyKey, child: -1, token: -1), count: 1 << bits)
         let mask = (1 << Int(bits)) - 1
         for (key, child) in edges {
             var slot = Self.slot(key, shift: 64 - bits)
-            while keys[slot] != Self.emptyKey { slot = (slot + 1) & mask }
-            keys[slot] = key
-            children[slot] = child
+            while table[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
+            table[slot] = Edge(key: key, child: child, token: terminal[Int(child)])
         }
-        self.keys = keys
-        self.children = children
-        self.terminal = terminal
+        self.edges = table
         self.shift = 64 - bits
     }
 
@@ -65,16 +64,16 @@ struct ByteTrie: Sendable {
         Int(truncatingIfNeeded: (UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
-    /// The child of `node` along `byte`, or -1.
+    /// The edge from `node` along `byte`, if any.
     @inline(__always)
-    private func child(_ node: Int32, _ byte: UInt8) -> Int32 {
+    private func edge(_ node: Int32, _ byte: UInt8) -> Edge? {
         let key = UInt32(bitPattern: node) << 8 | UInt32(byte)
-        let mask = keys.count - 1
+        let mask = edges.count - 1
         var slot = Self.slot(key, shift: shift)
         while true {
-            let found = keys[slot]
-            if found == key { return children[slot] }
-            if found == Self.emptyKey { return -1 }
+            let found = edges[slot]
+            if found.key == key { return found }
+            if found.key == Self.emptyKey { return nil }
             slot = (slot + 1) & mask
         }
     }
@@ -90,11 +89,10 @@ struct ByteTrie: Sendable {
         while i < bytes.count {
             var byte = bytes[i]
             if lowercasingASCII && byte &- 0x41 < 26 { byte |= 0x20 }
-            node = child(node, byte)
-            if node < 0 { break }
+            guard let edge = edge(node, byte) else { break }
+            node = edge.child
             i += 1
-            let id = terminal[Int(node)]
-            if id >= 0 { best = (id, i) }
+            if edge.token >= 0 { best = (edge.token, i) }
         }
         return best
     }
