@@ -36,6 +36,8 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     public let tokens: [String]
 
     private let trie: ByteTrie
+    /// Whole-word tokens, tried before the trie.
+    private let words: WordTable
     /// Special tokens matched in raw text.
     let specialTokens: SpecialTokens
 
@@ -117,6 +119,7 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
         self.maxLength = maxLength
         self.maxInputCharsPerWord = maxInputCharsPerWord
         trie = ByteTrie(tokens: tokens, continuingPrefix: "##")
+        words = WordTable(tokens: tokens, continuingPrefix: "##")
         specialTokens = SpecialTokens(specials)
     }
 
@@ -181,6 +184,10 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
             ids.append(unknownID)
             return
         }
+        if let id = words.id(of: word, lowercasing: lowercasing) {
+            ids.append(id)
+            return
+        }
         let mark = ids.count
         var start = 0
         while start < word.count {
@@ -198,7 +205,9 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     /// How many ids `appendPieces` would append.
     @inline(__always)
     private func pieceCount(_ word: UnsafeBufferPointer<UInt8>, scalarCount: Int, lowercasing: Bool) -> Int {
-        if scalarCount > maxInputCharsPerWord { return 1 }
+        // One byte is one token: itself or [UNK].
+        if word.count == 1 || scalarCount > maxInputCharsPerWord { return 1 }
+        if words.id(of: word, lowercasing: lowercasing) != nil { return 1 }
         var count = 0
         var start = 0
         while start < word.count {

@@ -17,6 +17,7 @@ extension WordPieceTokenizer {
     /// punctuation that holds any other byte (non-ASCII, a control character) is normalised on its own. That
     /// gives the same words, because no normalisation step reaches across an ASCII space or punctuation mark:
     /// they are starters that never decompose, and lower-casing and the character classes go scalar by scalar.
+    @inline(__always)
     func forEachWord(in text: String, _ body: (WordPieceWord) -> Void) {
         var text = text
         text.withUTF8 { bytes in
