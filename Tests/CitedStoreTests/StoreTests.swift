@@ -158,6 +158,16 @@ struct MetadataJSONTests {
         #expect(decoded == metadata)
         #expect(DocumentMetadata().json.hasPrefix("{\"articleIDs\":{}"))
     }
+
+    @Test("exact text: sorted keys, escapes, raw UTF-8")
+    func exactText() {
+        let metadata = DocumentMetadata(authors: ["A\"\\\n\r\t\u{1}\u{1F}é/"],
+                                        mesh: [.init(descriptor: "D", major: false, qualifiers: ["q"])],
+                                        articleIDs: ["pii": "P", "mid": "M"], retracted: true)
+        #expect(metadata.json == #"{"articleIDs":{"mid":"M","pii":"P"},"authors":["A\"\\\n\r\t\u0001\u001fé/"],"#
+            + #""erratumIn":[],"keywords":[],"mesh":[{"descriptor":"D","major":false,"qualifiers":["q"]}],"#
+            + #""publicationTypes":[],"retracted":true,"retractionIn":[]}"#)
+    }
 }
 
 @Suite("Passage batches")
