@@ -194,12 +194,15 @@ public final class Ingester {
             return
         }
         if size == 0 { throw IngestError.empty(path: display) }
-        let hash = try FileText.sha256(path: absolute, displayPath: display) + domainTag
+        guard let format = FileFormat.detect(path: absolute) else { throw IngestError.unsupportedFormat(path: display) }
+        // A file seen before is hashed first: unchanged bytes are not parsed again. A new file is hashed while
+        // it is parsed, and its hash is written last (inside the same savepoint).
+        let hashing = existing == nil ? BackgroundFileHash(path: absolute, displayPath: display) : nil
+        let hash = hashing == nil ? try FileText.sha256(path: absolute, displayPath: display) + domainTag : ""
         if let existing, existing.contentHash == hash, existing.chunkerVersion == Chunker.version {
             summary.files.unchanged += 1
             return
         }
-        guard let format = FileFormat.detect(path: absolute) else { throw IngestError.unsupportedFormat(path: display) }
         var file = existing ?? SourceFileRecord(root: root, path: relative, size: size, modifiedAt: modified,
                                                 contentHash: hash, chunkerVersion: Chunker.version)
         file.size = size
@@ -277,6 +280,10 @@ public final class Ingester {
         for row in stale {
             try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [row["id"] as Int64])
             summary.documents.deleted += 1
+        }
+        if let hashing {
+            file.contentHash = try hashing.value() + domainTag
+            try file.update(db)
         }
         if existing == nil { summary.files.ingested += 1 } else { summary.files.updated += 1 }
     }
