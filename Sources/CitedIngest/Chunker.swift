@@ -13,11 +13,14 @@ public struct Chunker: Sendable {
     public let tokenLimit: Int
     /// The longest sentence carried into the next passage as overlap.
     public let overlapLimit: Int
+    /// Tokens the counter adds to any text (`[CLS]`, `[SEP]`).
+    private let specialTokens: Int
 
     public init(counter: TokenCounter, tokenLimit: Int = 256, overlapLimit: Int = 40) {
         self.counter = counter
         self.tokenLimit = tokenLimit
         self.overlapLimit = overlapLimit
+        specialTokens = counter.tokenCount("")
     }
 
     /// A piece of text with its content token count (specials excluded).
@@ -33,8 +36,7 @@ public struct Chunker: Sendable {
 
     /// Passages for `document`, ordinals from 0, locators made with `path` for line-based formats.
     public func passages(for document: ParsedDocument, path: String) -> [PassageRecord] {
-        let specials = counter.tokenCount("")
-        let budget = max(8, tokenLimit - specials)
+        let budget = max(8, tokenLimit - specialTokens)
         var passages: [PassageRecord] = []
         var index = 0
         let blocks = document.blocks.filter { !$0.text.isEmpty }
@@ -79,24 +81,34 @@ public struct Chunker: Sendable {
 
     /// Splits one block into pieces that each fit the budget (formulas stay whole regardless).
     private func split(_ block: Block, budget: Int) -> [Piece] {
-        let tokens = contentTokens(block.text)
-        let whole = Piece(text: block.text, tokens: tokens, startLine: block.startLine, endLine: block.endLine,
-                          paragraph: block.paragraph, label: block.label)
-        if tokens <= budget || block.kind == .formula { return [whole] }
+        func whole(_ tokens: Int) -> Piece {
+            Piece(text: block.text, tokens: tokens, startLine: block.startLine, endLine: block.endLine,
+                  paragraph: block.paragraph, label: block.label)
+        }
         switch block.kind {
         case .formula:
-            return [whole]
+            return [whole(contentTokens(block.text))]
         case .code:
-            return splitCode(block, budget: budget)
+            let tokens = contentTokens(block.text)
+            return tokens <= budget ? [whole(tokens)] : splitCode(block, budget: budget)
         case .paragraph:
+            if block.text.utf8.count <= budget {
+                // Short (a token spans at least one byte): most likely one piece as it is.
+                let tokens = contentTokens(block.text)
+                if tokens <= budget { return [whole(tokens)] }
+            }
+            // Sentences join at single spaces, where the tokenizer splits anyway (as `makePassage` assumes):
+            // the block's count is the sum of its sentences', so each sentence is counted once.
+            let sentences = Chunker.sentences(block.text).map { (text: $0, tokens: contentTokens($0)) }
+            let tokens = sentences.reduce(0) { $0 + $1.tokens }
+            if tokens <= budget { return [whole(tokens)] }
             var pieces: [Piece] = []
-            for sentence in Chunker.sentences(block.text) {
-                let count = contentTokens(sentence)
-                if count <= budget {
-                    pieces.append(Piece(text: sentence, tokens: count, startLine: block.startLine, endLine: block.endLine,
-                                        paragraph: block.paragraph, label: "sentence"))
+            for sentence in sentences {
+                if sentence.tokens <= budget {
+                    pieces.append(Piece(text: sentence.text, tokens: sentence.tokens, startLine: block.startLine,
+                                        endLine: block.endLine, paragraph: block.paragraph, label: "sentence"))
                 } else {
-                    pieces.append(contentsOf: splitWords(sentence, budget: budget).map {
+                    pieces.append(contentsOf: splitWords(sentence.text, budget: budget).map {
                         Piece(text: $0.text, tokens: $0.tokens, startLine: block.startLine, endLine: block.endLine,
                               paragraph: block.paragraph)
                     })
@@ -178,7 +190,7 @@ public struct Chunker: Sendable {
     }
 
     private func contentTokens(_ text: String) -> Int {
-        max(0, counter.tokenCount(text) - counter.tokenCount(""))
+        max(0, counter.tokenCount(text) - specialTokens)
     }
 
     private func makePassage(_ pieces: [Piece], heading: [String], document: ParsedDocument, path: String,
@@ -221,7 +233,7 @@ public struct Chunker: Sendable {
             locator = where_
         }
         // Pieces join at whitespace, where WordPiece splits anyway: the count is the sum plus the specials.
-        let tokens = pieces.reduce(counter.tokenCount("")) { $0 + $1.tokens }
+        let tokens = pieces.reduce(specialTokens) { $0 + $1.tokens }
         return PassageRecord(ordinal: ordinal, text: text, headingPath: heading.joined(separator: " > "),
                              locator: locator, startLine: startLine, endLine: endLine, tokenCount: tokens)
     }

@@ -194,12 +194,15 @@ public final class Ingester {
             return
         }
         if size == 0 { throw IngestError.empty(path: display) }
-        let hash = try FileText.sha256(path: absolute, displayPath: display) + domainTag
+        guard let format = FileFormat.detect(path: absolute) else { throw IngestError.unsupportedFormat(path: display) }
+        // A file seen before is hashed first: unchanged bytes are not parsed again. A new file is hashed while
+        // it is parsed, and its hash is written last (inside the same savepoint).
+        let hashing = existing == nil ? BackgroundFileHash(path: absolute, displayPath: display) : nil
+        let hash = hashing == nil ? try FileText.sha256(path: absolute, displayPath: display) + domainTag : ""
         if let existing, existing.contentHash == hash, existing.chunkerVersion == Chunker.version {
             summary.files.unchanged += 1
             return
         }
-        guard let format = FileFormat.detect(path: absolute) else { throw IngestError.unsupportedFormat(path: display) }
         var file = existing ?? SourceFileRecord(root: root, path: relative, size: size, modifiedAt: modified,
                                                 contentHash: hash, chunkerVersion: Chunker.version)
         file.size = size
@@ -212,10 +215,12 @@ public final class Ingester {
 
         var seen = Set<String>()
         var count = 0
+        var batch = PassageBatch()
         func store(_ parsed: ParsedDocument) throws {
             count += 1
             if count & 255 == 0 { report(count) }
-            try write(parsed, fileID: fileID, root: root, relative: relative, db: db, summary: &summary)
+            try write(parsed, fileID: fileID, root: root, relative: relative, batch: &batch, db: db,
+                      summary: &summary)
             seen.insert(parsed.key)
         }
         switch format {
@@ -249,9 +254,10 @@ public final class Ingester {
                     count += 1
                     if count & 255 == 0 { report(count) }
                     try write(parsed, hash: hash, passages: passages, fileID: fileID, root: root, relative: relative,
-                              db: db, summary: &summary)
+                              batch: &batch, db: db, summary: &summary)
                     seen.insert(parsed.key)
                 case .delete(let pmids):
+                    try writePassages(&batch, db: db, summary: &summary)
                     for pmid in pmids where try Store.deleteDocument(key: "PMID:\(pmid)", in: db) {
                         summary.documents.deleted += 1
                     }
@@ -267,6 +273,7 @@ public final class Ingester {
             }
             if count == 0 { throw IngestError.noDocuments(path: display, reason: "no text found") }
         }
+        try writePassages(&batch, db: db, summary: &summary)
         // Documents this file held before but no longer does.
         let stale = try Row.fetchAll(db, sql: "SELECT id, key FROM document WHERE file_id = ?", arguments: [fileID])
             .filter { !seen.contains($0["key"] as String) }
@@ -274,12 +281,19 @@ public final class Ingester {
             try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [row["id"] as Int64])
             summary.documents.deleted += 1
         }
+        if let hashing {
+            file.contentHash = try hashing.value() + domainTag
+            try file.update(db)
+        }
         if existing == nil { summary.files.ingested += 1 } else { summary.files.updated += 1 }
     }
 
-    /// Writes one document unless an identical one is stored.
+    /// Passages queued before they are written together (see `PassageBatch`).
+    static let passagesPerBatch = 1024
+
+    /// Writes one document unless an identical one is stored; its passages join `batch`.
     private func write(_ parsed: ParsedDocument, hash precomputed: String? = nil, passages prepared: [PassageRecord]? = nil,
-                       fileID: Int64, root: String, relative: String, db: Database,
+                       fileID: Int64, root: String, relative: String, batch: inout PassageBatch, db: Database,
                        summary: inout IngestSummary) throws {
         let domain = options.domain ?? parsed.kind.defaultDomain
         let hash = (precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)) + "-" + domain.rawValue
@@ -299,10 +313,22 @@ public final class Ingester {
                                       title: parsed.title, year: parsed.year, journal: parsed.journal,
                                       language: parsed.language, metadata: parsed.metadata, contentHash: hash,
                                       chunkerVersion: Chunker.version)
-        let ids = try Store.replace(document: &document, passages: passages, in: db)
+        if row != nil {
+            // The stored version's passages may still be queued: write them before deleting it.
+            try writePassages(&batch, db: db, summary: &summary)
+            try Store.deleteDocument(key: parsed.key, in: db)
+        }
+        let documentID = try Store.insert(document: &document, in: db)
+        batch.append(passages, documentID: documentID)
+        if batch.count >= Self.passagesPerBatch { try writePassages(&batch, db: db, summary: &summary) }
+        if row == nil { summary.documents.added += 1 } else { summary.documents.updated += 1 }
+    }
+
+    /// Writes the queued passages and counts them.
+    private func writePassages(_ batch: inout PassageBatch, db: Database, summary: inout IngestSummary) throws {
+        let ids = try batch.write(in: db)
         summary.newPassageIDs.append(contentsOf: ids)
         summary.passages += ids.count
-        if row == nil { summary.documents.added += 1 } else { summary.documents.updated += 1 }
     }
 
     /// Removes files (and their documents) recorded under `root` that are no longer there.

@@ -45,59 +45,68 @@ public struct DocumentMetadata: Codable, Hashable, Sendable {
 }
 
 extension DocumentMetadata {
-    /// The JSON GRDB would write for this value (keys sorted), built by hand: it is on the ingest hot path.
+    /// The JSON GRDB would write for this value (keys sorted), built by hand in UTF-8: it is on the ingest
+    /// hot path.
     public var json: String {
-        var out = "{"
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        func raw(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
         func string(_ value: String) {
-            out.append("\"")
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out.append("\\\"")
-                case "\\": out.append("\\\\")
-                case "\n": out.append("\\n")
-                case "\r": out.append("\\r")
-                case "\t": out.append("\\t")
+            out.append(0x22)
+            for byte in value.utf8 {
+                switch byte {
+                case 0x22: raw("\\\"")
+                case 0x5C: raw("\\\\")
+                case 0x0A: raw("\\n")
+                case 0x0D: raw("\\r")
+                case 0x09: raw("\\t")
+                case ..<0x20:
+                    raw("\\u00")
+                    out.append(Self.hexDigits[Int(byte >> 4)])
+                    out.append(Self.hexDigits[Int(byte & 0xF)])
                 default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
+                    out.append(byte)
                 }
             }
-            out.append("\"")
+            out.append(0x22)
         }
         func strings(_ values: [String]) {
-            out.append("[")
+            out.append(0x5B)
             for (i, value) in values.enumerated() {
-                if i > 0 { out.append(",") }
+                if i > 0 { out.append(0x2C) }
                 string(value)
             }
-            out.append("]")
+            out.append(0x5D)
         }
-        out.append("\"articleIDs\":{")
+        func bool(_ value: Bool) { value ? raw("true") : raw("false") }
+        raw("{\"articleIDs\":{")
         for (i, key) in articleIDs.keys.sorted().enumerated() {
-            if i > 0 { out.append(",") }
+            if i > 0 { out.append(0x2C) }
             string(key)
-            out.append(":")
+            out.append(0x3A)
             string(articleIDs[key]!)
         }
-        out.append("},\"authors\":"); strings(authors)
-        out.append(",\"erratumIn\":"); strings(erratumIn)
-        out.append(",\"keywords\":"); strings(keywords)
-        out.append(",\"mesh\":[")
+        raw("},\"authors\":"); strings(authors)
+        raw(",\"erratumIn\":"); strings(erratumIn)
+        raw(",\"keywords\":"); strings(keywords)
+        raw(",\"mesh\":[")
         for (i, heading) in mesh.enumerated() {
-            if i > 0 { out.append(",") }
-            out.append("{\"descriptor\":"); string(heading.descriptor)
-            out.append(",\"major\":\(heading.major),\"qualifiers\":"); strings(heading.qualifiers)
-            out.append("}")
+            if i > 0 { out.append(0x2C) }
+            raw("{\"descriptor\":"); string(heading.descriptor)
+            raw(",\"major\":"); bool(heading.major)
+            raw(",\"qualifiers\":"); strings(heading.qualifiers)
+            out.append(0x7D)
         }
-        out.append("],\"publicationTypes\":"); strings(publicationTypes)
-        out.append(",\"retracted\":\(retracted),\"retractionIn\":"); strings(retractionIn)
-        out.append("}")
-        return out
+        raw("],\"publicationTypes\":"); strings(publicationTypes)
+        raw(",\"retracted\":"); bool(retracted)
+        raw(",\"retractionIn\":"); strings(retractionIn)
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// A file seen under an ingest root; its hash is written last, so a file is "done" only when it is set.

@@ -190,11 +190,19 @@ public final class Store: Sendable {
     // MARK: Writes (inside a caller's transaction)
 
     /// Replaces the document with the same key (if any) and its passages; returns the new passage ids.
-    /// Uses cached statements: this is the ingest hot path.
     public static func replace(document: inout DocumentRecord, passages: [PassageRecord],
                                in db: Database) throws -> [Int64] {
-        try db.cachedStatement(sql: "DELETE FROM document WHERE key = ?").execute(arguments: [document.key])
-        let metadata = document.metadata.json
+        try deleteDocument(key: document.key, in: db)
+        let documentID = try insert(document: &document, in: db)
+        var batch = PassageBatch()
+        batch.append(passages, documentID: documentID)
+        return try batch.write(in: db)
+    }
+
+    /// Inserts a document whose key is not stored yet (the ingest hot path: a cached statement); sets its id
+    /// and returns it. Its passages go in through a `PassageBatch`.
+    @discardableResult
+    public static func insert(document: inout DocumentRecord, in db: Database) throws -> Int64 {
         let insertDocument = try db.cachedStatement(sql: """
             INSERT INTO document (key, kind, domain, file_id, root, path, pmid, pmcid, doi, title, year, journal,
                                   language, metadata, content_hash, chunker_version, ingested_at)
@@ -203,26 +211,11 @@ public final class Store: Sendable {
         try insertDocument.execute(arguments: [
             document.key, document.kind.rawValue, document.domain.rawValue, document.fileId, document.root,
             document.path, document.pmid, document.pmcid, document.doi, document.title, document.year,
-            document.journal, document.language, metadata, document.contentHash, document.chunkerVersion,
-            databaseTimestamp(document.ingestedAt),
+            document.journal, document.language, document.metadata.json, document.contentHash,
+            document.chunkerVersion, databaseTimestamp(document.ingestedAt),
         ])
-        let documentID = db.lastInsertedRowID
-        document.id = documentID
-        let insertPassage = try db.cachedStatement(sql: """
-            INSERT INTO passage (document_id, ordinal, text, heading_path, locator, start_line, end_line,
-                                 start_char, end_char, token_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        var ids: [Int64] = []
-        ids.reserveCapacity(passages.count)
-        for passage in passages {
-            try insertPassage.execute(arguments: [
-                documentID, passage.ordinal, passage.text, passage.headingPath, passage.locator, passage.startLine,
-                passage.endLine, passage.startChar, passage.endChar, passage.tokenCount,
-            ])
-            ids.append(db.lastInsertedRowID)
-        }
-        return ids
+        document.id = db.lastInsertedRowID
+        return db.lastInsertedRowID
     }
 
     /// The text GRDB stores a `Date` as (`yyyy-MM-dd HH:mm:ss.SSS`, UTC), cached per second.
@@ -242,7 +235,7 @@ public final class Store: Sendable {
     /// Removes the document with this key and its passages; returns whether one existed.
     @discardableResult
     public static func deleteDocument(key: String, in db: Database) throws -> Bool {
-        try db.execute(sql: "DELETE FROM document WHERE key = ?", arguments: [key])
+        try db.cachedStatement(sql: "DELETE FROM document WHERE key = ?").execute(arguments: [key])
         return db.changesCount > 0
     }
 }

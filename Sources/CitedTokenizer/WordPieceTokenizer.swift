@@ -36,8 +36,10 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     public let tokens: [String]
 
     private let trie: ByteTrie
-    /// Special tokens matched in raw text: (scalars, id), longest first.
-    private let specials: [([Unicode.Scalar], Int32)]
+    /// Whole-word tokens, tried before the trie.
+    private let words: WordTable
+    /// Special tokens matched in raw text.
+    let specialTokens: SpecialTokens
 
     /// Loads `tokenizer.json` (HF `tokenizers` format). Its own truncation and padding are ignored.
     public convenience init(tokenizerJSON url: URL, maxLength: Int = 256) throws {
@@ -115,9 +117,8 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
         self.maxLength = maxLength
         self.maxInputCharsPerWord = maxInputCharsPerWord
         trie = ByteTrie(tokens: tokens, continuingPrefix: "##")
-        self.specials = specials.map { (Array($0.key.unicodeScalars), $0.value) }
-            .filter { !$0.0.isEmpty }
-            .sorted { $0.0.count > $1.0.count }
+        words = WordTable(tokens: tokens, continuingPrefix: "##")
+        specialTokens = SpecialTokens(specials)
     }
 
     /// `[CLS] ids… [SEP]`, truncated to `maxLength`.
@@ -129,16 +130,41 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     public func encode(_ text: String, limit: Int?) -> [Int32] {
         var ids: [Int32] = [clsID]
         let budget = limit.map { max(0, $0 - 2) } ?? Int.max
-        appendContentIDs(of: text, to: &ids, budget: budget)
+        var scratch: [UInt8] = []
+        forEachWord(in: text) { word in
+            if ids.count - 1 >= budget { return }
+            switch word {
+            case .special(let id): ids.append(id)
+            case .ascii(let bytes): appendPieces(bytes, scalarCount: bytes.count, lowercasing: basic.lowercase, to: &ids)
+            case .scalars(let scalars):
+                utf8(scalars, into: &scratch)
+                scratch.withUnsafeBufferPointer {
+                    appendPieces($0, scalarCount: scalars.count, lowercasing: false, to: &ids)
+                }
+            }
+        }
+        if ids.count - 1 > budget { ids.removeSubrange((1 + budget)...) }
         ids.append(sepID)
         return ids
     }
 
     /// Token count of `text` with `[CLS]` and `[SEP]`, not truncated: the chunker compares it to `maxLength`.
+    /// Equal to `encode(text, limit: nil).count`, without building the ids.
     public func tokenCount(_ text: String) -> Int {
-        var ids: [Int32] = []
-        appendContentIDs(of: text, to: &ids, budget: Int.max)
-        return ids.count + 2
+        var count = 2
+        var scratch: [UInt8] = []
+        forEachWord(in: text) { word in
+            switch word {
+            case .special: count += 1
+            case .ascii(let bytes): count += pieceCount(bytes, scalarCount: bytes.count, lowercasing: basic.lowercase)
+            case .scalars(let scalars):
+                utf8(scalars, into: &scratch)
+                count += scratch.withUnsafeBufferPointer {
+                    pieceCount($0, scalarCount: scalars.count, lowercasing: false)
+                }
+            }
+        }
+        return count
     }
 
     /// The token strings of `ids`, for debugging.
@@ -146,69 +172,25 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
         ids.map { Int($0) < tokens.count && $0 >= 0 ? tokens[Int($0)] : "<\($0)>" }
     }
 
-    // MARK: - Pipeline
+    // MARK: - WordPiece
 
-    private func appendContentIDs(of text: String, to ids: inout [Int32], budget: Int) {
-        let start = ids.count
-        var full: Bool { ids.count - start >= budget }
-        forEachSegment(of: text) { segment, special in
-            if full { return }
-            if let special { ids.append(special); return }
-            let scalars = basic.normalize(segment)
-            basic.forEachWord(in: scalars) { word in
-                if full { return }
-                appendWordPieces(word, to: &ids)
-            }
-        }
-        if ids.count - start > budget { ids.removeSubrange((start + budget)...) }
-    }
-
-    /// Splits raw text on special tokens (leftmost, longest first): calls `body` with plain text or a special id.
-    private func forEachSegment(of text: String, _ body: (Substring, Int32?) -> Void) {
-        guard !specials.isEmpty, text.unicodeScalars.contains(where: { s in specials.contains { $0.0[0] == s } })
-        else {
-            body(Substring(text), nil)
-            return
-        }
-        let view = text.unicodeScalars
-        var plainStart = view.startIndex
-        var i = view.startIndex
-        while i < view.endIndex {
-            var matched: (end: String.UnicodeScalarView.Index, id: Int32)?
-            for (pattern, id) in specials where pattern[0] == view[i] {
-                var j = i
-                var k = 0
-                while k < pattern.count, j < view.endIndex, view[j] == pattern[k] {
-                    j = view.index(after: j)
-                    k += 1
-                }
-                if k == pattern.count { matched = (j, id); break }
-            }
-            if let (end, id) = matched {
-                if plainStart < i { body(Substring(view[plainStart..<i]), nil) }
-                body("", id)
-                i = end
-                plainStart = end
-            } else {
-                i = view.index(after: i)
-            }
-        }
-        if plainStart < view.endIndex { body(Substring(view[plainStart..<view.endIndex]), nil) }
-    }
-
-    /// Greedy longest-match-first WordPiece; the whole word is `[UNK]` if any part has no match.
-    private func appendWordPieces(_ word: ArraySlice<Unicode.Scalar>, to ids: inout [Int32]) {
-        if word.count > maxInputCharsPerWord {
+    /// Greedy longest-match-first WordPiece of one word; the whole word is `[UNK]` if it is too long or
+    /// any part has no match.
+    private func appendPieces(_ word: UnsafeBufferPointer<UInt8>, scalarCount: Int, lowercasing: Bool,
+                              to ids: inout [Int32]) {
+        if scalarCount > maxInputCharsPerWord {
             ids.append(unknownID)
             return
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(word.count * 2)
-        for s in word { bytes.append(contentsOf: UTF8.encode(s)!) }
+        if let id = words.id(of: word, lowercasing: lowercasing) {
+            ids.append(id)
+            return
+        }
         let mark = ids.count
         var start = 0
-        while start < bytes.count {
-            guard let (id, end) = trie.longestMatch(bytes, from: start, continuing: start > 0) else {
+        while start < word.count {
+            guard let (id, end) = trie.longestMatch(word, from: start, continuing: start > 0,
+                                                    lowercasingASCII: lowercasing) else {
                 ids.removeSubrange(mark...)
                 ids.append(unknownID)
                 return
@@ -217,54 +199,28 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
             start = end
         }
     }
-}
 
-/// A byte trie over the vocabulary: word-initial pieces and `##` continuations in separate roots.
-struct ByteTrie: Sendable {
-    /// (node << 8 | byte) → child node.
-    private var children: [Int: Int32] = [:]
-    /// Token id ending at each node, or -1.
-    private var terminal: [Int32] = [-1, -1]
-    private static let initialRoot = 0
-    private static let continuingRoot = 1
-
-    init(tokens: [String], continuingPrefix: String) {
-        for (id, token) in tokens.enumerated() {
-            // Bytes, not Characters: "##ि" is two Characters, "#" and "#ि".
-            var root = Self.initialRoot
-            var body = Array(token.utf8)
-            let prefix = Array(continuingPrefix.utf8)
-            if body.count > prefix.count && body.starts(with: prefix) {
-                root = Self.continuingRoot
-                body.removeFirst(prefix.count)
-            }
-            var node = root
-            for byte in body {
-                let key = node << 8 | Int(byte)
-                if let child = children[key] {
-                    node = Int(child)
-                } else {
-                    let child = terminal.count
-                    terminal.append(-1)
-                    children[key] = Int32(child)
-                    node = child
-                }
-            }
-            if node != root && terminal[node] < 0 { terminal[node] = Int32(id) }
+    /// How many ids `appendPieces` would append.
+    @inline(__always)
+    private func pieceCount(_ word: UnsafeBufferPointer<UInt8>, scalarCount: Int, lowercasing: Bool) -> Int {
+        // One byte is one token: itself or [UNK].
+        if word.count == 1 || scalarCount > maxInputCharsPerWord { return 1 }
+        if words.id(of: word, lowercasing: lowercasing) != nil { return 1 }
+        var count = 0
+        var start = 0
+        while start < word.count {
+            guard let (_, end) = trie.longestMatch(word, from: start, continuing: start > 0,
+                                                   lowercasingASCII: lowercasing) else { return 1 }
+            count += 1
+            start = end
         }
+        return count
     }
 
-    /// The longest token matching `bytes[from...]`: its id and where it ends.
-    func longestMatch(_ bytes: [UInt8], from: Int, continuing: Bool) -> (Int32, Int)? {
-        var node = continuing ? Self.continuingRoot : Self.initialRoot
-        var best: (Int32, Int)?
-        var i = from
-        while i < bytes.count, let child = children[node << 8 | Int(bytes[i])] {
-            node = Int(child)
-            i += 1
-            if terminal[node] >= 0 { best = (terminal[node], i) }
-        }
-        return best
+    /// The UTF-8 bytes of `scalars` in `buffer` (reused between words).
+    private func utf8(_ scalars: ArraySlice<Unicode.Scalar>, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        for s in scalars { buffer.append(contentsOf: UTF8.encode(s)!) }
     }
 }
 

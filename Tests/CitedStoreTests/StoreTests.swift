@@ -158,4 +158,71 @@ struct MetadataJSONTests {
         #expect(decoded == metadata)
         #expect(DocumentMetadata().json.hasPrefix("{\"articleIDs\":{}"))
     }
+
+    @Test("exact text: sorted keys, escapes, raw UTF-8")
+    func exactText() {
+        let metadata = DocumentMetadata(authors: ["A\"\\\n\r\t\u{1}\u{1F}é/"],
+                                        mesh: [.init(descriptor: "D", major: false, qualifiers: ["q"])],
+                                        articleIDs: ["pii": "P", "mid": "M"], retracted: true)
+        #expect(metadata.json == #"{"articleIDs":{"mid":"M","pii":"P"},"authors":["A\"\\\n\r\t\u0001\u001fé/"],"#
+            + #""erratumIn":[],"keywords":[],"mesh":[{"descriptor":"D","major":false,"qualifiers":["q"]}],"#
+            + #""publicationTypes":[],"retracted":true,"retractionIn":[]}"#)
+    }
+}
+
+@Suite("Passage batches")
+struct PassageBatchTests {
+    @Test("multi-row batches store the same rows, ids and FTS answers as one insert per passage")
+    func sameAsOneByOne() throws {
+        let (batched, folderA) = try temporaryStore()
+        let (single, folderB) = try temporaryStore()
+        defer {
+            try? FileManager.default.removeItem(at: folderA)
+            try? FileManager.default.removeItem(at: folderB)
+        }
+        // 700 passages: two full 256-row statements and a shorter one.
+        let documents = (0..<70).map { d in
+            (sampleDocument(key: "PMID:\(d)", title: "Trial \(d) of drug \(d % 7)", pmid: "\(d)"),
+             samplePassages((0..<10).map { "passage \($0) of document \(d) about word\(d * 10 + $0) and sepsis" }))
+        }
+        var batchIDs: [Int64] = []
+        try batched.pool.write { db in
+            var batch = PassageBatch()
+            for (document, passages) in documents {
+                var document = document
+                batch.append(passages, documentID: try Store.insert(document: &document, in: db))
+            }
+            #expect(batch.count == 700)
+            batchIDs = try batch.write(in: db)
+            #expect(batch.count == 0)
+        }
+        var singleIDs: [Int64] = []
+        try single.pool.write { db in
+            for (document, passages) in documents {
+                var document = document
+                let documentID = try Store.insert(document: &document, in: db)
+                for var passage in passages {
+                    passage.documentId = documentID
+                    try passage.insert(db)
+                    singleIDs.append(passage.id!)
+                }
+            }
+        }
+        #expect(batchIDs == singleIDs)
+        let rows = "SELECT id, document_id, ordinal, text, heading_path, locator, token_count FROM passage ORDER BY id"
+        #expect(try batched.pool.read { try Row.fetchAll($0, sql: rows) } == single.pool.read { try Row.fetchAll($0, sql: rows) })
+        for query in ["sepsis", "word345", "\"document 12\"", "title:trial AND drug"] {
+            #expect(try batched.fullTextSearch(query, limit: 50).map(\.passageID)
+                    == single.fullTextSearch(query, limit: 50).map(\.passageID), "\(query)")
+        }
+        #expect(try batched.integrityCheck() == ["ok"])
+    }
+
+    @Test("an empty batch writes nothing")
+    func empty() throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var batch = PassageBatch()
+        #expect(try store.pool.write { try batch.write(in: $0) } == [])
+    }
 }

@@ -61,6 +61,41 @@ struct WordPieceTokenizerTests {
         }
     }
 
+    @Test("counts equal encoded lengths: ASCII fast path, mixed runs, controls, specials")
+    func countsMatchEncoding() throws {
+        let tokenizer = try miniLMTokenizer()
+        var texts = try wordPieceGoldenCases().map(\.input)
+        texts += [
+            "IL-6 and TNF-α (p < 0.05) in 12 patients; café–bar, naïve Δ-9.", "ab\u{1}cd ef\u{7F}gh\tij\u{0B}kl\u{0C}mn",
+            "x[SEP]y [MASK]z[CLS]", "[SEP", "Ünïcödé Straße İstanbul ǅ", "中文ab 한국어 日本語テキスト",
+            "a\u{00A0}b\u{2003}c\u{200B}d\u{FEFF}e", String(repeating: "a", count: 100),
+            String(repeating: "a", count: 101), String(repeating: "é", count: 101), "e\u{301}\u{301}x A\u{30A}",
+            "HELLO World ÀB", "𝔘𝔫𝔦 😀 emoji👍🏽", "\r\n\t ", "", "[", "x\u{11938}y",
+        ]
+        for text in texts {
+            #expect(tokenizer.tokenCount(text) == tokenizer.encode(text, limit: nil).count, "\(text.prefix(80).debugDescription)")
+            // Run by run (ASCII words straight from the bytes) equals normalising the whole text first.
+            guard !text.contains("[") else { continue }
+            var whole: [String] = []
+            tokenizer.basic.forEachWord(in: tokenizer.basic.normalize(Substring(text))) { whole.append(string($0)) }
+            var runs: [String] = []
+            tokenizer.forEachWord(in: text) { word in
+                switch word {
+                case .special(let id): runs.append("<\(id)>")
+                case .ascii(let bytes): runs.append(String(decoding: bytes, as: UTF8.self).lowercased())
+                case .scalars(let scalars): runs.append(string(scalars))
+                }
+            }
+            #expect(runs == whole, "\(text.prefix(80).debugDescription)")
+        }
+    }
+
+    private func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
     @Test("vocab.txt loads the same tokenizer as tokenizer.json")
     func vocabTXT() throws {
         let fromJSON = try miniLMTokenizer()
