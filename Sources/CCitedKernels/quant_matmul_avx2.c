@@ -1,0 +1,364 @@
+// Multi-token AVX2 matmul kernels. Each weight block is decoded once (nibbles, high bits, scales) and
+// dotted with several tokens' activation blocks, instead of one cq_vec_dot call per (row, token).
+//
+// Rounding: for every output element the float operations are exactly those of the single-pair
+// kernel that cq_kernel_for names (see quant_avx2.c); only the exact integer parts are computed in
+// another order. Two layouts:
+// - 32-value blocks (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0): one 8-lane float accumulator per (row, token), as
+//   the pair kernels; a weight block is decoded once per group of up to 4 tokens.
+// - K-quants whose pair kernels fold each integer sum into one float (Q4_K GEMV and GEMM, Q6_K tiled):
+//   8 weight rows side by side, row i in float lane i, so the scalar fma of each pair becomes lane i
+//   of a vector fma; the 8 rows' blocks are decoded once into a small buffer reused by every token.
+#include <math.h>
+#include <stdlib.h>
+#include "quant_internal.h"
+
+#if defined(__x86_64__)
+#include "quant_simd.h"
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+/// Token rows per tile: the tile's activations stay in L2 while the weight rows are decoded once per tile.
+#define TOKEN_TILE 64
+
+// ---- 32-value blocks -------------------------------------------------------------------------------
+
+/// Weights of one 32-value block as bytes (offsets removed for the signed types).
+AVX2 static ALWAYS_INLINE __m256i blk32_weights(int t, const uint8_t *blk) {
+    switch (t) {
+    case CQ_Q4_0: return _mm256_sub_epi8(unpack_nibbles(blk + 2), _mm256_set1_epi8(8));
+    case CQ_Q4_1: return unpack_nibbles(blk + 4);
+    case CQ_Q5_0: return _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(blk + 6), q5_high(blk + 2)), _mm256_set1_epi8(16));
+    case CQ_Q5_1: return _mm256_or_si256(unpack_nibbles(blk + 8), q5_high(blk + 4));
+    default: return _mm256_loadu_si256((const __m256i *)(blk + 2));  // Q8_0
+    }
+}
+
+static ALWAYS_INLINE size_t blk32_bytes(int t) {
+    switch (t) {
+    case CQ_Q4_0: return sizeof(blk_q4_0);
+    case CQ_Q4_1: return sizeof(blk_q4_1);
+    case CQ_Q5_0: return sizeof(blk_q5_0);
+    case CQ_Q5_1: return sizeof(blk_q5_1);
+    default: return sizeof(blk_q8_0);
+    }
+}
+
+/// R weight rows (w, row stride wb) times T tokens (act, row stride ab) over nb blocks; out[k*stride + r].
+/// da/sa: the tokens' activation scales (and Q8_1 sums) as floats, token k's at da[k*nb]. Per (row,
+/// token) as the pair kernels: acc = fma(d_w*d_a, (float)lane_int, acc) per block, then hsum_ps;
+/// Q4_1/Q5_1 add the fma chain of m_w·s_a after it.
+AVX2 static ALWAYS_INLINE void blk32_tile(const int t, const int R, const int T, const uint8_t *w, size_t wb,
+                                          const uint8_t *act, size_t ab, const float *da, const float *sa,
+                                          int64_t nb, float *out, int64_t stride) {
+    const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
+    const int is_signed = !has_min;
+    const size_t wbs = blk32_bytes(t), abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0);
+    const size_t aq = has_min ? 4 : 2;
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[2][8];
+    float summ[2][8];
+    for (int r = 0; r < R; r++)
+        for (int k = 0; k < T; k++) { acc[r][k] = _mm256_setzero_ps(); summ[r][k] = 0; }
+    for (int64_t b = 0; b < nb; b++) {
+        __m256i q[2], qa[2];
+        __m256 dw[2];
+        float mw[2];
+        for (int r = 0; r < R; r++) {
+            const uint8_t *blk = w + (size_t)r * wb + (size_t)b * wbs;
+            q[r] = blk32_weights(t, blk);
+            qa[r] = is_signed ? _mm256_sign_epi8(q[r], q[r]) : q[r];
+            uint16_t h; memcpy(&h, blk, 2); dw[r] = _mm256_set1_ps(h2f(h));
+            if (has_min) { memcpy(&h, blk + 2, 2); mw[r] = h2f(h); }
+        }
+        for (int k = 0; k < T; k++) {
+            const __m256i a = _mm256_loadu_si256((const __m256i *)(act + (size_t)k * ab + (size_t)b * abs_ + aq));
+            const __m256 d = _mm256_broadcast_ss(da + k * nb + b);
+            for (int r = 0; r < R; r++) {
+                const __m256i p = is_signed ? _mm256_maddubs_epi16(qa[r], _mm256_sign_epi8(a, q[r]))
+                                            : _mm256_maddubs_epi16(q[r], a);
+                const __m256 li = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones));
+                acc[r][k] = _mm256_fmadd_ps(_mm256_mul_ps(dw[r], d), li, acc[r][k]);
+                if (has_min) summ[r][k] = fmaf(mw[r], sa[k * nb + b], summ[r][k]);
+            }
+        }
+    }
+    for (int r = 0; r < R; r++)
+        for (int k = 0; k < T; k++) out[(int64_t)k * stride + r] = has_min ? hsum_ps(acc[r][k]) + summ[r][k] : hsum_ps(acc[r][k]);
+}
+
+/// Per-thread scratch for the activation scales of a token tile.
+static _Thread_local float *scale_scratch;
+static _Thread_local size_t scale_scratch_len;
+
+static float *scales_buffer(size_t n) {
+    if (n > scale_scratch_len) {
+        free(scale_scratch);
+        scale_scratch = malloc(n * sizeof(float));
+        scale_scratch_len = scale_scratch ? n : 0;
+    }
+    return scale_scratch;
+}
+
+/// Tokens [t0, t1) against row r, in groups of 8 (4 for the types with a min term, whose extra
+/// accumulators would not fit the registers) and a tail.
+#define BLK32_TOKENS(R)                                                                                   \
+    do {                                                                                                  \
+        int64_t k = t0;                                                                                   \
+        if (!has_min)                                                                                     \
+            for (; k + 8 <= t1; k += 8)                                                                   \
+                blk32_tile(t, R, 8, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
+        for (; k + 4 <= t1; k += 4)                                                                       \
+            blk32_tile(t, R, 4, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
+        for (; k + 2 <= t1; k += 2)                                                                       \
+            blk32_tile(t, R, 2, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
+        if (k < t1)                                                                                       \
+            blk32_tile(t, R, 1, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
+    } while (0)
+
+/// Rows [r0, r1) × all tokens for one 32-value block type: token tiles outermost (their scales
+/// converted to float once), then each row against groups of tokens.
+AVX2 static ALWAYS_INLINE void blk32_matmul(const int t, const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
+                                            float *out, int64_t stride, int64_t r0, int64_t r1) {
+    const size_t wb = cq_row_bytes(t, cols), ab = cq_act_row_bytes(t, cols);
+    const int64_t nb = cols / QK;
+    const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
+    const size_t abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0);
+    float *da = scales_buffer((size_t)(2 * TOKEN_TILE * nb));
+    if (!da) return;
+    float *sa = da + TOKEN_TILE * nb;
+    for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
+        const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
+        for (int64_t k = t0; k < t1; k++)
+            for (int64_t b = 0; b < nb; b++) {
+                const uint8_t *ablk = act + (size_t)k * ab + (size_t)b * abs_;
+                uint16_t h; memcpy(&h, ablk, 2);
+                da[(k - t0) * nb + b] = h2f(h);
+                if (has_min) { memcpy(&h, ablk + 2, 2); sa[(k - t0) * nb + b] = h2f(h); }
+            }
+        for (int64_t r = r0; r < r1; r++) { const uint8_t *wr = w + (size_t)r * wb; BLK32_TOKENS(1); }
+    }
+}
+
+AVX2 static void matmul_q4_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q4_0, w, c, a, n, o, s, r0, r1); }
+AVX2 static void matmul_q4_1(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q4_1, w, c, a, n, o, s, r0, r1); }
+AVX2 static void matmul_q5_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q5_0, w, c, a, n, o, s, r0, r1); }
+AVX2 static void matmul_q5_1(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q5_1, w, c, a, n, o, s, r0, r1); }
+AVX2 static void matmul_q8_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q8_0, w, c, a, n, o, s, r0, r1); }
+
+// ---- K-quants, 8 rows in the lanes -----------------------------------------------------------------
+
+/// Sums of 8 int32 vectors, v[i]'s total in lane i.
+AVX2 static ALWAYS_INLINE __m256i reduce8_i32(const __m256i v[8]) {
+    const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
+    const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+/// The 8-row group starting at row r: row i is r+i, repeated as the last valid row past `count`.
+static ALWAYS_INLINE const uint8_t *group_row(const uint8_t *w, size_t wb, int64_t r, int i, int count) {
+    return w + (size_t)(r + (i < count ? i : count - 1)) * wb;
+}
+
+/// Stores the lanes of the valid rows.
+AVX2 static ALWAYS_INLINE void store_rows(float *dst, __m256 v, int count) {
+    if (count == 8) { _mm256_storeu_ps(dst, v); return; }
+    float tmp[8];
+    _mm256_storeu_ps(tmp, v);
+    for (int i = 0; i < count; i++) dst[i] = tmp[i];
+}
+
+/// One Q4_K super-block of 8 rows, decoded.
+typedef struct {
+    __m256i lo[4][8], hi[4][8];  // nibbles of sub-blocks 2j (low) and 2j+1 (high), per row
+    __m256i sc[4][8][2];         // the two sub-blocks' scales as 16-bit broadcasts
+    __m256i mins[4];             // lane i: min(2j) | min(2j+1) << 16 of row i
+    __m256 d, dmin;              // lane i: row i's super-block scales
+} q4k_rows8;
+
+AVX2 static ALWAYS_INLINE void q4k_decode8(q4k_rows8 *g, const uint8_t *w, size_t wb, int64_t r, int count, int64_t sb) {
+    const __m256i m4 = _mm256_set1_epi8(0xF);
+    uint16_t d16[8], m16[8];
+    uint32_t mp[4][8];
+    for (int i = 0; i < 8; i++) {
+        const blk_q4_K *x = (const blk_q4_K *)group_row(w, wb, r, i, count) + sb;
+        uint8_t sc[8], mn[8];
+        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x->scales, &sc[j], &mn[j]);
+        for (int j = 0; j < 4; j++) {
+            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
+            g->lo[j][i] = _mm256_and_si256(bits, m4);
+            g->hi[j][i] = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
+            g->sc[j][i][0] = _mm256_set1_epi16(sc[2 * j]);
+            g->sc[j][i][1] = _mm256_set1_epi16(sc[2 * j + 1]);
+            mp[j][i] = (uint32_t)mn[2 * j] | (uint32_t)mn[2 * j + 1] << 16;
+        }
+        d16[i] = x->d; m16[i] = x->dmin;
+    }
+    for (int j = 0; j < 4; j++) g->mins[j] = _mm256_loadu_si256((const __m256i *)mp[j]);
+    g->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)d16));
+    g->dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)m16));
+}
+
+/// Integer sums of sub-blocks 2j, 2j+1 (scaled) of the 8 rows with activation a (64 values at a).
+AVX2 static ALWAYS_INLINE __m256i q4k_pair_sums(const q4k_rows8 *g, int j, const int8_t *a, __m256i v[8]) {
+    const __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32));
+    for (int i = 0; i < 8; i++) {
+        const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(g->lo[j][i], a0), g->sc[j][i][0]);
+        const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(g->hi[j][i], a1), g->sc[j][i][1]);
+        v[i] = _mm256_add_epi32(p0, p1);
+    }
+    return reduce8_i32(v);
+}
+
+/// lane i: min(2j)·(bsums of sub-block 2j) + min(2j+1)·(bsums of 2j+1) of row i.
+AVX2 static ALWAYS_INLINE __m256i q4k_min_sums(const q4k_rows8 *g, int j, const blk_q8_K *y) {
+    const int b0 = y->bsums[4 * j] + y->bsums[4 * j + 1], b1 = y->bsums[4 * j + 2] + y->bsums[4 * j + 3];
+    return _mm256_madd_epi16(g->mins[j], _mm256_set1_epi32((int)((uint32_t)(uint16_t)b0 | (uint32_t)b1 << 16)));
+}
+
+/// Q4_K: rows [r0, r1) in groups of 8; tokens below `ngemm` as the GEMM (a float term every 64 values),
+/// the others as the GEMV (one per super-block); see dot_q4_K and dot_q4_K_gemm in quant.c.
+AVX2 static void matmul_q4_K(const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
+                             float *out, int64_t stride, int64_t r0, int64_t r1, int64_t ngemm) {
+    const size_t wb = cq_row_bytes(CQ_Q4_K, cols), ab = cq_act_row_bytes(CQ_Q4_K, cols);
+    const int64_t nsb = cols / QKK;
+    q4k_rows8 g;
+    __m256 acc[TOKEN_TILE], accm[TOKEN_TILE];
+    for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
+        const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
+        for (int64_t r = r0; r < r1; r += 8) {
+            const int count = r1 - r < 8 ? (int)(r1 - r) : 8;
+            for (int64_t k = t0; k < t1; k++) { acc[k - t0] = _mm256_setzero_ps(); accm[k - t0] = _mm256_setzero_ps(); }
+            for (int64_t sb = 0; sb < nsb; sb++) {
+                q4k_decode8(&g, w, wb, r, count, sb);
+                for (int64_t k = t0; k < t1; k++) {
+                    const blk_q8_K *y = (const blk_q8_K *)(act + (size_t)k * ab) + sb;
+                    const __m256 yd = _mm256_set1_ps(y->d);
+                    const __m256 d = _mm256_mul_ps(g.d, yd), dmin = _mm256_mul_ps(g.dmin, yd);
+                    __m256 a = acc[k - t0], am = accm[k - t0];
+                    __m256i v[8];
+                    if (k < ngemm) {
+                        for (int j = 0; j < 4; j++) {
+                            const __m256i s = q4k_pair_sums(&g, j, y->qs + 64 * j, v);
+                            a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), d, a);
+                            am = _mm256_fmadd_ps(_mm256_cvtepi32_ps(q4k_min_sums(&g, j, y)), dmin, am);
+                        }
+                    } else {
+                        __m256i s = _mm256_setzero_si256(), m = _mm256_setzero_si256();
+                        for (int j = 0; j < 4; j++) {
+                            s = _mm256_add_epi32(s, q4k_pair_sums(&g, j, y->qs + 64 * j, v));
+                            m = _mm256_add_epi32(m, q4k_min_sums(&g, j, y));
+                        }
+                        a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), d, a);
+                        am = _mm256_fmadd_ps(_mm256_cvtepi32_ps(m), dmin, am);
+                    }
+                    acc[k - t0] = a; accm[k - t0] = am;
+                }
+            }
+            for (int64_t k = t0; k < t1; k++) store_rows(out + k * stride + r, _mm256_sub_ps(acc[k - t0], accm[k - t0]), count);
+        }
+    }
+}
+
+/// One Q6_K super-block of 8 rows, decoded.
+typedef struct {
+    __m256i v[8][8];    // [chunk][row]: 6-bit values (0..63) of 32-value chunk c (activation bytes 32c..)
+    __m256i sc[8][8];   // [chunk][row]: the chunk's two 16-value scales, 16-bit, low half then high half
+    __m256i off[8];     // [row]: the 16 scales times 32 as 16-bit lanes (for the -32 offset with bsums)
+    __m256 d;           // lane i: row i's super-block scale
+} q6k_rows8;
+
+AVX2 static ALWAYS_INLINE void q6k_decode8(q6k_rows8 *g, const uint8_t *w, size_t wb, int64_t r, int count, int64_t sb) {
+    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
+    uint16_t d16[8];
+    for (int i = 0; i < 8; i++) {
+        const blk_q6_K *x = (const blk_q6_K *)group_row(w, wb, r, i, count) + sb;
+        const uint8_t *ql = x->ql, *qh = x->qh;
+        for (int h = 0; h < 2; h++) {
+            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            const __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
+            g->v[4 * h + 0][i] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
+            g->v[4 * h + 1][i] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
+            g->v[4 * h + 2][i] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
+            g->v[4 * h + 3][i] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
+            for (int k = 0; k < 4; k++) {
+                const int is = h * 8 + 2 * k;
+                g->sc[4 * h + k][i] = _mm256_set_m128i(_mm_set1_epi16(x->scales[is + 1]), _mm_set1_epi16(x->scales[is]));
+            }
+            ql += 64; qh += 32;
+        }
+        g->off[i] = _mm256_slli_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)x->scales)), 5);
+        d16[i] = x->d;
+    }
+    g->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)d16));
+}
+
+/// Q6_K as the tiled path rounds it (dot_q6_K_tiled in quant.c): per super-block and row,
+/// acc = fma(d_w·(float)Σ, d_a, acc).
+AVX2 static void matmul_q6_K_tiled(const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
+                                   float *out, int64_t stride, int64_t r0, int64_t r1) {
+    const size_t wb = cq_row_bytes(CQ_Q6_K, cols), ab = cq_act_row_bytes(CQ_Q6_K, cols);
+    const int64_t nsb = cols / QKK;
+    q6k_rows8 g;
+    __m256 acc[TOKEN_TILE];
+    for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
+        const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
+        for (int64_t r = r0; r < r1; r += 8) {
+            const int count = r1 - r < 8 ? (int)(r1 - r) : 8;
+            for (int64_t k = t0; k < t1; k++) acc[k - t0] = _mm256_setzero_ps();
+            for (int64_t sb = 0; sb < nsb; sb++) {
+                q6k_decode8(&g, w, wb, r, count, sb);
+                for (int64_t k = t0; k < t1; k++) {
+                    const blk_q8_K *y = (const blk_q8_K *)(act + (size_t)k * ab) + sb;
+                    const __m256i bsums = _mm256_loadu_si256((const __m256i *)y->bsums);
+                    __m256i v[8];
+                    for (int i = 0; i < 8; i++) {
+                        __m256i s = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_madd_epi16(bsums, g.off[i]));
+                        for (int c = 0; c < 8; c++) {
+                            const __m256i p = _mm256_maddubs_epi16(g.v[c][i], _mm256_loadu_si256((const __m256i *)(y->qs + 32 * c)));
+                            s = _mm256_add_epi32(s, _mm256_madd_epi16(g.sc[c][i], p));
+                        }
+                        v[i] = s;
+                    }
+                    const __m256 rr = _mm256_mul_ps(g.d, _mm256_cvtepi32_ps(reduce8_i32(v)));
+                    acc[k - t0] = _mm256_fmadd_ps(rr, _mm256_set1_ps(y->d), acc[k - t0]);
+                }
+            }
+            for (int64_t k = t0; k < t1; k++) store_rows(out + k * stride + r, acc[k - t0], count);
+        }
+    }
+}
+
+int cq_matmul_range_avx2(int t, const void *w, int64_t cols, const void *act, int64_t ntok,
+                         float *out, int64_t stride, int64_t r0, int64_t r1) {
+    const uint8_t *wp = w, *ap = act;
+    switch (t) {
+    case CQ_Q4_0: matmul_q4_0(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
+    case CQ_Q4_1: matmul_q4_1(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
+    case CQ_Q5_0: matmul_q5_0(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
+    case CQ_Q5_1: matmul_q5_1(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
+    case CQ_Q8_0: matmul_q8_0(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
+    case CQ_Q4_K: {
+        // below 4 tokens decoding 8 rows into the buffer costs more than it saves
+        if (ntok < 4) return 0;
+        // the tokens in whole groups of 4 take the GEMM rounding (see cq_kernel_for)
+        const int64_t ngemm = ntok - ntok % 4;
+        matmul_q4_K(wp, cols, ap, ntok, out, stride, r0, r1, ngemm);
+        return 1;
+    }
+    case CQ_Q6_K:
+        if (cq_kernel_for(CQ_Q6_K, ntok, 0) != CQ_Q6_K_TILED) return 0;
+        matmul_q6_K_tiled(wp, cols, ap, ntok, out, stride, r0, r1);
+        return 1;
+    default: return 0;
+    }
+}
+
+#else
+int cq_matmul_range_avx2(int t, const void *w, int64_t cols, const void *act, int64_t ntok,
+                         float *out, int64_t stride, int64_t r0, int64_t r1) {
+    (void)t; (void)w; (void)cols; (void)act; (void)ntok; (void)out; (void)stride; (void)r0; (void)r1;
+    return 0;
+}
+#endif
