@@ -19,7 +19,9 @@
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /// Token rows per tile: the tile's activations stay in L2 while the weight rows are decoded once per tile.
+#ifndef TOKEN_TILE
 #define TOKEN_TILE 64
+#endif
 
 // ---- 32-value blocks -------------------------------------------------------------------------------
 
@@ -168,52 +170,88 @@ AVX2 static ALWAYS_INLINE void store_rows(float *dst, __m256 v, int count) {
     for (int i = 0; i < count; i++) dst[i] = tmp[i];
 }
 
-/// One Q4_K super-block of 8 rows, decoded.
+/// 8x8 transpose of 32-bit elements: out[s] lane i = in[i] lane s.
+AVX2 static ALWAYS_INLINE void transpose8_i32(const __m256i in[8], __m256i out[8]) {
+    __m256i t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_epi32(in[i], in[i + 1]);
+        t[i + 1] = _mm256_unpackhi_epi32(in[i], in[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_unpacklo_epi64(t[i], t[i + 2]);
+        u[i + 1] = _mm256_unpackhi_epi64(t[i], t[i + 2]);
+        u[i + 2] = _mm256_unpacklo_epi64(t[i + 1], t[i + 3]);
+        u[i + 3] = _mm256_unpackhi_epi64(t[i + 1], t[i + 3]);
+    }
+    for (int i = 0; i < 4; i++) {
+        out[i] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x20);
+        out[i + 4] = _mm256_permute2x128_si256(u[i], u[i + 4], 0x31);
+    }
+}
+
+/// One Q4_K super-block of 8 rows, interleaved: lane i of every vector belongs to row i.
 typedef struct {
-    __m256i lo[4][8], hi[4][8];  // nibbles of sub-blocks 2j (low) and 2j+1 (high), per row
-    __m256i sc[4][8][2];         // the two sub-blocks' scales as 16-bit broadcasts
-    __m256i mins[4];             // lane i: min(2j) | min(2j+1) << 16 of row i
+    __m256i lo[4][8], hi[4][8];  // [j][s]: row i's values 4s..4s+3 of sub-block 2j (lo) and 2j+1 (hi)
+    __m256i sc[4][2];            // [j]: lane i = sub-block 2j (2j+1) scale of row i in both 16-bit halves
+    __m256i mins[4];             // [j]: lane i = min(2j) | min(2j+1) << 16 of row i
     __m256 d, dmin;              // lane i: row i's super-block scales
 } q4k_rows8;
 
 AVX2 static ALWAYS_INLINE void q4k_decode8(q4k_rows8 *g, const uint8_t *w, size_t wb, int64_t r, int count, int64_t sb) {
     const __m256i m4 = _mm256_set1_epi8(0xF);
     uint16_t d16[8], m16[8];
-    uint32_t mp[4][8];
+    uint32_t sc32[4][2][8], mp[4][8];
+    const blk_q4_K *x[8];
     for (int i = 0; i < 8; i++) {
-        const blk_q4_K *x = (const blk_q4_K *)group_row(w, wb, r, i, count) + sb;
+        x[i] = (const blk_q4_K *)group_row(w, wb, r, i, count) + sb;
         uint8_t sc[8], mn[8];
-        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x->scales, &sc[j], &mn[j]);
+        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[i]->scales, &sc[j], &mn[j]);
         for (int j = 0; j < 4; j++) {
-            const __m256i bits = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
-            g->lo[j][i] = _mm256_and_si256(bits, m4);
-            g->hi[j][i] = _mm256_and_si256(_mm256_srli_epi16(bits, 4), m4);
-            g->sc[j][i][0] = _mm256_set1_epi16(sc[2 * j]);
-            g->sc[j][i][1] = _mm256_set1_epi16(sc[2 * j + 1]);
+            sc32[j][0][i] = sc[2 * j] * 0x10001u;
+            sc32[j][1][i] = sc[2 * j + 1] * 0x10001u;
             mp[j][i] = (uint32_t)mn[2 * j] | (uint32_t)mn[2 * j + 1] << 16;
         }
-        d16[i] = x->d; m16[i] = x->dmin;
+        d16[i] = x[i]->d; m16[i] = x[i]->dmin;
     }
-    for (int j = 0; j < 4; j++) g->mins[j] = _mm256_loadu_si256((const __m256i *)mp[j]);
+    for (int j = 0; j < 4; j++) {
+        __m256i rows[8], cols[8];
+        for (int i = 0; i < 8; i++) rows[i] = _mm256_loadu_si256((const __m256i *)(x[i]->qs + 32 * j));
+        transpose8_i32(rows, cols);
+        for (int s = 0; s < 8; s++) {
+            g->lo[j][s] = _mm256_and_si256(cols[s], m4);
+            g->hi[j][s] = _mm256_and_si256(_mm256_srli_epi16(cols[s], 4), m4);
+        }
+        g->sc[j][0] = _mm256_loadu_si256((const __m256i *)sc32[j][0]);
+        g->sc[j][1] = _mm256_loadu_si256((const __m256i *)sc32[j][1]);
+        g->mins[j] = _mm256_loadu_si256((const __m256i *)mp[j]);
+    }
     g->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)d16));
     g->dmin = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)m16));
 }
 
-/// Integer sums of sub-blocks 2j, 2j+1 (scaled) of the 8 rows with activation a (64 values at a).
-AVX2 static ALWAYS_INLINE __m256i q4k_pair_sums(const q4k_rows8 *g, int j, const int8_t *a, __m256i v[8]) {
-    const __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32));
-    for (int i = 0; i < 8; i++) {
-        const __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(g->lo[j][i], a0), g->sc[j][i][0]);
-        const __m256i p1 = _mm256_madd_epi16(_mm256_maddubs_epi16(g->hi[j][i], a1), g->sc[j][i][1]);
-        v[i] = _mm256_add_epi32(p0, p1);
+/// lane i: the exact Σ scale·q·a over sub-blocks 2j, 2j+1 of row i (activation values at a, 64 of them).
+/// Eight steps of 4 values per row are summed in 16 bits (at most 8·2·15·127 < 2^15) before scaling.
+AVX2 static ALWAYS_INLINE __m256i q4k_pair_sums(const q4k_rows8 *g, int j, const int8_t *a) {
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (int s = 0; s < 8; s++) {
+        int32_t a0, a1;
+        memcpy(&a0, a + 4 * s, 4); memcpy(&a1, a + 32 + 4 * s, 4);
+        lo = _mm256_add_epi16(lo, _mm256_maddubs_epi16(g->lo[j][s], _mm256_set1_epi32(a0)));
+        hi = _mm256_add_epi16(hi, _mm256_maddubs_epi16(g->hi[j][s], _mm256_set1_epi32(a1)));
     }
-    return reduce8_i32(v);
+    return _mm256_add_epi32(_mm256_madd_epi16(lo, g->sc[j][0]), _mm256_madd_epi16(hi, g->sc[j][1]));
 }
 
-/// lane i: min(2j)·(bsums of sub-block 2j) + min(2j+1)·(bsums of 2j+1) of row i.
-AVX2 static ALWAYS_INLINE __m256i q4k_min_sums(const q4k_rows8 *g, int j, const blk_q8_K *y) {
-    const int b0 = y->bsums[4 * j] + y->bsums[4 * j + 1], b1 = y->bsums[4 * j + 2] + y->bsums[4 * j + 3];
-    return _mm256_madd_epi16(g->mins[j], _mm256_set1_epi32((int)((uint32_t)(uint16_t)b0 | (uint32_t)b1 << 16)));
+/// lane i: min(2j)·(bsums of sub-block 2j) + min(2j+1)·(bsums of 2j+1) of row i; bpairs holds the
+/// activation's 8 sums of 32 values as 16-bit pairs, pair j in 32-bit lane j.
+AVX2 static ALWAYS_INLINE __m256i q4k_min_sums(const q4k_rows8 *g, int j, __m256i bpairs) {
+    return _mm256_madd_epi16(g->mins[j], _mm256_permutevar8x32_epi32(bpairs, _mm256_set1_epi32(j)));
+}
+
+/// The 8 sums of 32 activation values (pairs of bsums) as 16-bit values, sub-blocks 2j, 2j+1 in lane j.
+AVX2 static ALWAYS_INLINE __m256i q8k_pair_bsums(const blk_q8_K *y) {
+    const __m128i b0 = _mm_loadu_si128((const __m128i *)y->bsums), b1 = _mm_loadu_si128((const __m128i *)(y->bsums + 8));
+    return _mm256_castsi128_si256(_mm_hadd_epi16(b0, b1));
 }
 
 /// Q4_K: rows [r0, r1) in groups of 8; tokens below `ngemm` as the GEMM (a float term every 64 values),
@@ -236,18 +274,18 @@ AVX2 static void matmul_q4_K(const uint8_t *w, int64_t cols, const uint8_t *act,
                     const __m256 yd = _mm256_set1_ps(y->d);
                     const __m256 d = _mm256_mul_ps(g.d, yd), dmin = _mm256_mul_ps(g.dmin, yd);
                     __m256 a = acc[k - t0], am = accm[k - t0];
-                    __m256i v[8];
+                    const __m256i bp = q8k_pair_bsums(y);
                     if (k < ngemm) {
                         for (int j = 0; j < 4; j++) {
-                            const __m256i s = q4k_pair_sums(&g, j, y->qs + 64 * j, v);
+                            const __m256i s = q4k_pair_sums(&g, j, y->qs + 64 * j);
                             a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), d, a);
-                            am = _mm256_fmadd_ps(_mm256_cvtepi32_ps(q4k_min_sums(&g, j, y)), dmin, am);
+                            am = _mm256_fmadd_ps(_mm256_cvtepi32_ps(q4k_min_sums(&g, j, bp)), dmin, am);
                         }
                     } else {
                         __m256i s = _mm256_setzero_si256(), m = _mm256_setzero_si256();
                         for (int j = 0; j < 4; j++) {
-                            s = _mm256_add_epi32(s, q4k_pair_sums(&g, j, y->qs + 64 * j, v));
-                            m = _mm256_add_epi32(m, q4k_min_sums(&g, j, y));
+                            s = _mm256_add_epi32(s, q4k_pair_sums(&g, j, y->qs + 64 * j));
+                            m = _mm256_add_epi32(m, q4k_min_sums(&g, j, bp));
                         }
                         a = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), d, a);
                         am = _mm256_fmadd_ps(_mm256_cvtepi32_ps(m), dmin, am);
