@@ -46,107 +46,116 @@ static ALWAYS_INLINE size_t blk32_bytes(int t) {
     }
 }
 
-/// R weight rows (w, row stride wb) times T tokens (act, row stride ab) over nb blocks; out[k*stride + r].
-/// da/sa: the tokens' activation scales (and Q8_1 sums) as floats, token k's at da[k*nb]. Per (row,
-/// token) as the pair kernels: acc = fma(d_w*d_a, (float)lane_int, acc) per block, then hsum_ps;
-/// Q4_1/Q5_1 add the fma chain of m_w·s_a after it.
-AVX2 static ALWAYS_INLINE void blk32_tile(const int t, const int R, const int T, const uint8_t *w, size_t wb,
-                                          const uint8_t *act, size_t ab, const float *da, const float *sa,
-                                          int64_t nb, float *out, int64_t stride) {
+/// One 32-value weight block, decoded: its bytes (offset removed for the signed types) and, for the
+/// signed types, their magnitudes (the sign trick of dot_i8).
+typedef struct { __m256i q, qa; } blk32_dec;
+
+/// Decodes row wr (nb blocks) into dec, its scales (and mins) into dw (mw) as floats.
+AVX2 static ALWAYS_INLINE void blk32_decode_row(const int t, const uint8_t *wr, int64_t nb, blk32_dec *dec, float *dw, float *mw) {
     const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
-    const int is_signed = !has_min;
-    const size_t wbs = blk32_bytes(t), abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0);
-    const size_t aq = has_min ? 4 : 2;
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256 acc[2][8];
-    float summ[2][8];
-    for (int r = 0; r < R; r++)
-        for (int k = 0; k < T; k++) { acc[r][k] = _mm256_setzero_ps(); summ[r][k] = 0; }
+    const size_t wbs = blk32_bytes(t);
     for (int64_t b = 0; b < nb; b++) {
-        __m256i q[2], qa[2];
-        __m256 dw[2];
-        float mw[2];
-        for (int r = 0; r < R; r++) {
-            const uint8_t *blk = w + (size_t)r * wb + (size_t)b * wbs;
-            q[r] = blk32_weights(t, blk);
-            qa[r] = is_signed ? _mm256_sign_epi8(q[r], q[r]) : q[r];
-            uint16_t h; memcpy(&h, blk, 2); dw[r] = _mm256_set1_ps(h2f(h));
-            if (has_min) { memcpy(&h, blk + 2, 2); mw[r] = h2f(h); }
-        }
+        const uint8_t *blk = wr + (size_t)b * wbs;
+        const __m256i q = blk32_weights(t, blk);
+        dec[b].q = q;
+        if (!has_min) dec[b].qa = _mm256_sign_epi8(q, q);
+        uint16_t h; memcpy(&h, blk, 2); dw[b] = h2f(h);
+        if (has_min) { memcpy(&h, blk + 2, 2); mw[b] = h2f(h); }
+    }
+}
+
+/// A token tile's activations regrouped block-major: block b of the tile's token k at qs[b*TOKEN_TILE + k],
+/// its scale (and Q8_1 sum) as floats at d[b*TOKEN_TILE + k] (s[...]).
+typedef struct { __m256i *qs; float *d, *s; } blk32_tile_act;
+
+/// One decoded weight row times T tokens of a tile (from tile token k0) over nb blocks; out[k*stride].
+/// Per (row, token) as the pair kernels: acc = fma(d_w*d_a, (float)lane_int, acc) per block, then
+/// hsum_ps; Q4_1/Q5_1 add the fma chain of m_w·s_a after it.
+AVX2 static ALWAYS_INLINE void blk32_tile(const int t, const int T, const blk32_dec *dec, const float *dw, const float *mw,
+                                          const blk32_tile_act *ta, int64_t k0, int64_t nb, float *out, int64_t stride) {
+    const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[8];
+    float summ[8];
+    for (int k = 0; k < T; k++) { acc[k] = _mm256_setzero_ps(); summ[k] = 0; }
+    const __m256i *qs = ta->qs + k0;
+    const float *da = ta->d + k0, *sa = ta->s + k0;
+    for (int64_t b = 0; b < nb; b++, qs += TOKEN_TILE, da += TOKEN_TILE, sa += TOKEN_TILE) {
+        const __m256i q = dec[b].q, qa = dec[b].qa;
+        const float d_w = dw[b];
         for (int k = 0; k < T; k++) {
-            const __m256i a = _mm256_loadu_si256((const __m256i *)(act + (size_t)k * ab + (size_t)b * abs_ + aq));
-            const __m256 d = _mm256_broadcast_ss(da + k * nb + b);
-            for (int r = 0; r < R; r++) {
-                const __m256i p = is_signed ? _mm256_maddubs_epi16(qa[r], _mm256_sign_epi8(a, q[r]))
-                                            : _mm256_maddubs_epi16(q[r], a);
-                const __m256 li = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones));
-                acc[r][k] = _mm256_fmadd_ps(_mm256_mul_ps(dw[r], d), li, acc[r][k]);
-                if (has_min) summ[r][k] = fmaf(mw[r], sa[k * nb + b], summ[r][k]);
-            }
+            const __m256i a = _mm256_load_si256(qs + k);
+            const __m256i p = has_min ? _mm256_maddubs_epi16(q, a) : _mm256_maddubs_epi16(qa, _mm256_sign_epi8(a, q));
+            const __m256 li = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones));
+            acc[k] = _mm256_fmadd_ps(_mm256_set1_ps(d_w * da[k]), li, acc[k]);
+            if (has_min) summ[k] = fmaf(mw[b], sa[k], summ[k]);
         }
     }
-    for (int r = 0; r < R; r++)
-        for (int k = 0; k < T; k++) out[(int64_t)k * stride + r] = has_min ? hsum_ps(acc[r][k]) + summ[r][k] : hsum_ps(acc[r][k]);
+    for (int k = 0; k < T; k++) out[(int64_t)k * stride] = has_min ? hsum_ps(acc[k]) + summ[k] : hsum_ps(acc[k]);
 }
 
-/// Per-thread scratch for the activation scales of a token tile.
-static _Thread_local float *scale_scratch;
-static _Thread_local size_t scale_scratch_len;
+/// Per-thread scratch (32-byte aligned) of the 32-value block kernels.
+static _Thread_local void *blk32_scratch;
+static _Thread_local size_t blk32_scratch_len;
 
-static float *scales_buffer(size_t n) {
-    if (n > scale_scratch_len) {
-        free(scale_scratch);
-        scale_scratch = malloc(n * sizeof(float));
-        scale_scratch_len = scale_scratch ? n : 0;
+static void *scratch_buffer(size_t n) {
+    if (n > blk32_scratch_len) {
+        free(blk32_scratch);
+        blk32_scratch = aligned_alloc(32, (n + 31) & ~(size_t)31);
+        blk32_scratch_len = blk32_scratch ? n : 0;
     }
-    return scale_scratch;
+    return blk32_scratch;
 }
 
-/// Tokens [t0, t1) against row r, in groups of 8 (4 for the types with a min term, whose extra
-/// accumulators would not fit the registers) and a tail.
-#define BLK32_TOKENS(R)                                                                                   \
-    do {                                                                                                  \
-        int64_t k = t0;                                                                                   \
-        if (!has_min)                                                                                     \
-            for (; k + 8 <= t1; k += 8)                                                                   \
-                blk32_tile(t, R, 8, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
-        for (; k + 4 <= t1; k += 4)                                                                       \
-            blk32_tile(t, R, 4, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
-        for (; k + 2 <= t1; k += 2)                                                                       \
-            blk32_tile(t, R, 2, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
-        if (k < t1)                                                                                       \
-            blk32_tile(t, R, 1, wr, wb, act + (size_t)k * ab, ab, da + (k - t0) * nb, sa + (k - t0) * nb, nb, out + k * stride + r, stride); \
-    } while (0)
-
-/// Rows [r0, r1) × all tokens for one 32-value block type: token tiles outermost (their scales
-/// converted to float once), then each row against groups of tokens.
-AVX2 static ALWAYS_INLINE void blk32_matmul(const int t, const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
-                                            float *out, int64_t stride, int64_t r0, int64_t r1) {
+/// Rows [r0, r1) × all tokens for one 32-value block type: token tiles outermost (regrouped
+/// block-major, scales converted to float once), then each row, decoded once per tile, against groups
+/// of 8 tokens (4 for the types with a min term, whose extra accumulators would not fit the
+/// registers) and a tail. Returns 0 when the scratch cannot be had.
+AVX2 static ALWAYS_INLINE int blk32_matmul(const int t, const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
+                                           float *out, int64_t stride, int64_t r0, int64_t r1) {
     const size_t wb = cq_row_bytes(t, cols), ab = cq_act_row_bytes(t, cols);
     const int64_t nb = cols / QK;
     const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
-    const size_t abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0);
-    float *da = scales_buffer((size_t)(2 * TOKEN_TILE * nb));
-    if (!da) return;
-    float *sa = da + TOKEN_TILE * nb;
+    const size_t abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0), aq = has_min ? 4 : 2;
+    const int group = has_min ? 4 : 8;
+    const size_t tile_vals = (size_t)nb * TOKEN_TILE;
+    uint8_t *scratch = scratch_buffer((size_t)nb * sizeof(blk32_dec) + tile_vals * (32 + 2 * sizeof(float)) + 2 * sizeof(float) * (size_t)nb);
+    if (!scratch) return 0;
+    blk32_dec *dec = (blk32_dec *)scratch;
+    blk32_tile_act ta = { (__m256i *)(dec + nb), NULL, NULL };
+    ta.d = (float *)(ta.qs + tile_vals);
+    ta.s = ta.d + tile_vals;
+    float *dw = ta.s + tile_vals, *mw = dw + nb;
     for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
         const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
         for (int64_t k = t0; k < t1; k++)
             for (int64_t b = 0; b < nb; b++) {
                 const uint8_t *ablk = act + (size_t)k * ab + (size_t)b * abs_;
+                const size_t at = (size_t)b * TOKEN_TILE + (size_t)(k - t0);
+                _mm256_store_si256(ta.qs + at, _mm256_loadu_si256((const __m256i *)(ablk + aq)));
                 uint16_t h; memcpy(&h, ablk, 2);
-                da[(k - t0) * nb + b] = h2f(h);
-                if (has_min) { memcpy(&h, ablk + 2, 2); sa[(k - t0) * nb + b] = h2f(h); }
+                ta.d[at] = h2f(h);
+                if (has_min) { memcpy(&h, ablk + 2, 2); ta.s[at] = h2f(h); }
             }
-        for (int64_t r = r0; r < r1; r++) { const uint8_t *wr = w + (size_t)r * wb; BLK32_TOKENS(1); }
+        for (int64_t r = r0; r < r1; r++) {
+            blk32_decode_row(t, w + (size_t)r * wb, nb, dec, dw, mw);
+            int64_t k = t0;
+#define BLK32_TILE(T) blk32_tile(t, T, dec, dw, mw, &ta, k - t0, nb, out + k * stride + r, stride)
+            if (group == 8) for (; k + 8 <= t1; k += 8) BLK32_TILE(8);
+            for (; k + 4 <= t1; k += 4) BLK32_TILE(4);
+            for (; k + 2 <= t1; k += 2) BLK32_TILE(2);
+            if (k < t1) BLK32_TILE(1);
+#undef BLK32_TILE
+        }
     }
+    return 1;
 }
 
-AVX2 static void matmul_q4_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q4_0, w, c, a, n, o, s, r0, r1); }
-AVX2 static void matmul_q4_1(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q4_1, w, c, a, n, o, s, r0, r1); }
-AVX2 static void matmul_q5_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q5_0, w, c, a, n, o, s, r0, r1); }
-AVX2 static void matmul_q5_1(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q5_1, w, c, a, n, o, s, r0, r1); }
-AVX2 static void matmul_q8_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { blk32_matmul(CQ_Q8_0, w, c, a, n, o, s, r0, r1); }
+AVX2 static int matmul_q4_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { return blk32_matmul(CQ_Q4_0, w, c, a, n, o, s, r0, r1); }
+AVX2 static int matmul_q4_1(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { return blk32_matmul(CQ_Q4_1, w, c, a, n, o, s, r0, r1); }
+AVX2 static int matmul_q5_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { return blk32_matmul(CQ_Q5_0, w, c, a, n, o, s, r0, r1); }
+AVX2 static int matmul_q5_1(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { return blk32_matmul(CQ_Q5_1, w, c, a, n, o, s, r0, r1); }
+AVX2 static int matmul_q8_0(const uint8_t *w, int64_t c, const uint8_t *a, int64_t n, float *o, int64_t s, int64_t r0, int64_t r1) { return blk32_matmul(CQ_Q8_0, w, c, a, n, o, s, r0, r1); }
 
 // ---- K-quants, 8 rows in the lanes -----------------------------------------------------------------
 
@@ -372,11 +381,11 @@ int cq_matmul_range_avx2(int t, const void *w, int64_t cols, const void *act, in
                          float *out, int64_t stride, int64_t r0, int64_t r1) {
     const uint8_t *wp = w, *ap = act;
     switch (t) {
-    case CQ_Q4_0: matmul_q4_0(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
-    case CQ_Q4_1: matmul_q4_1(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
-    case CQ_Q5_0: matmul_q5_0(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
-    case CQ_Q5_1: matmul_q5_1(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
-    case CQ_Q8_0: matmul_q8_0(wp, cols, ap, ntok, out, stride, r0, r1); return 1;
+    case CQ_Q4_0: return matmul_q4_0(wp, cols, ap, ntok, out, stride, r0, r1);
+    case CQ_Q4_1: return matmul_q4_1(wp, cols, ap, ntok, out, stride, r0, r1);
+    case CQ_Q5_0: return matmul_q5_0(wp, cols, ap, ntok, out, stride, r0, r1);
+    case CQ_Q5_1: return matmul_q5_1(wp, cols, ap, ntok, out, stride, r0, r1);
+    case CQ_Q8_0: return matmul_q8_0(wp, cols, ap, ntok, out, stride, r0, r1);
     case CQ_Q4_K: {
         // below 4 tokens decoding 8 rows into the buffer costs more than it saves
         if (ntok < 4) return 0;
