@@ -94,6 +94,37 @@ AVX2 static ALWAYS_INLINE void blk32_tile(const int t, const int T, const blk32_
     for (int k = 0; k < T; k++) out[(int64_t)k * stride] = has_min ? hsum_ps(acc[k]) + summ[k] : hsum_ps(acc[k]);
 }
 
+/// Few tokens (decode): each weight block decoded in registers and dotted with the T tokens at once,
+/// no scratch; same float sequence as blk32_tile.
+AVX2 static ALWAYS_INLINE void blk32_direct(const int t, const int T, const uint8_t *wr, const uint8_t *act, size_t ab,
+                                            int64_t nb, float *out, int64_t stride) {
+    const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
+    const size_t wbs = blk32_bytes(t), abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0), aq = has_min ? 4 : 2;
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256 acc[3];
+    float summ[3];
+    for (int k = 0; k < T; k++) { acc[k] = _mm256_setzero_ps(); summ[k] = 0; }
+    for (int64_t b = 0; b < nb; b++) {
+        const uint8_t *blk = wr + (size_t)b * wbs;
+        const __m256i q = blk32_weights(t, blk);
+        const __m256i qa = has_min ? q : _mm256_sign_epi8(q, q);
+        uint16_t h; memcpy(&h, blk, 2);
+        const float d_w = h2f(h);
+        float m_w = 0;
+        if (has_min) { memcpy(&h, blk + 2, 2); m_w = h2f(h); }
+        for (int k = 0; k < T; k++) {
+            const uint8_t *ablk = act + (size_t)k * ab + (size_t)b * abs_;
+            const __m256i a = _mm256_loadu_si256((const __m256i *)(ablk + aq));
+            const __m256i p = has_min ? _mm256_maddubs_epi16(q, a) : _mm256_maddubs_epi16(qa, _mm256_sign_epi8(a, q));
+            const __m256 li = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones));
+            memcpy(&h, ablk, 2);
+            acc[k] = _mm256_fmadd_ps(_mm256_set1_ps(d_w * h2f(h)), li, acc[k]);
+            if (has_min) { memcpy(&h, ablk + 2, 2); summ[k] = fmaf(m_w, h2f(h), summ[k]); }
+        }
+    }
+    for (int k = 0; k < T; k++) out[(int64_t)k * stride] = has_min ? hsum_ps(acc[k]) + summ[k] : hsum_ps(acc[k]);
+}
+
 /// Per-thread scratch (32-byte aligned) of the 32-value block kernels.
 static _Thread_local void *blk32_scratch;
 static _Thread_local size_t blk32_scratch_len;
@@ -110,7 +141,7 @@ static void *scratch_buffer(size_t n) {
 /// Rows [r0, r1) × all tokens for one 32-value block type: token tiles outermost (regrouped
 /// block-major, scales converted to float once), then each row, decoded once per tile, against groups
 /// of 8 tokens (4 for the types with a min term, whose extra accumulators would not fit the
-/// registers) and a tail. Returns 0 when the scratch cannot be had.
+/// registers) and a tail; below 4 tokens, blk32_direct. Returns 0 when the scratch cannot be had.
 AVX2 static ALWAYS_INLINE int blk32_matmul(const int t, const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
                                            float *out, int64_t stride, int64_t r0, int64_t r1) {
     const size_t wb = cq_row_bytes(t, cols), ab = cq_act_row_bytes(t, cols);
@@ -118,6 +149,17 @@ AVX2 static ALWAYS_INLINE int blk32_matmul(const int t, const uint8_t *w, int64_
     const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
     const size_t abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0), aq = has_min ? 4 : 2;
     const int group = has_min ? 4 : 8;
+    if (ntok < 4) {
+        for (int64_t r = r0; r < r1; r++) {
+            const uint8_t *wr = w + (size_t)r * wb;
+            switch (ntok) {
+            case 3: blk32_direct(t, 3, wr, act, ab, nb, out + r, stride); break;
+            case 2: blk32_direct(t, 2, wr, act, ab, nb, out + r, stride); break;
+            default: blk32_direct(t, 1, wr, act, ab, nb, out + r, stride); break;
+            }
+        }
+        return 1;
+    }
     const size_t tile_vals = (size_t)nb * TOKEN_TILE;
     uint8_t *scratch = scratch_buffer((size_t)nb * sizeof(blk32_dec) + tile_vals * (32 + 2 * sizeof(float)) + 2 * sizeof(float) * (size_t)nb);
     if (!scratch) return 0;
