@@ -397,6 +397,33 @@ void cq_matmul(int t, const void *w, int64_t rows, int64_t cols, const void *act
     cq_parallel_for((rows + MM_ROW_GROUP - 1) / MM_ROW_GROUP, mm_task, &c);
 }
 
+typedef struct { const cq_matmul_job *jobs; int count; } mm_batch_ctx;
+
+static int64_t mm_groups(const cq_matmul_job *j) { return (j->rows + MM_ROW_GROUP - 1) / MM_ROW_GROUP; }
+
+static void mm_batch_task(void *c, int64_t b, int64_t e, int thread) {
+    (void)thread;
+    const mm_batch_ctx *m = c;
+    int64_t first = 0;  // first group index of job i
+    for (int i = 0; i < m->count && first < e; i++) {
+        const cq_matmul_job *j = &m->jobs[i];
+        const int64_t g = mm_groups(j), lo = b > first ? b - first : 0, hi = e - first < g ? e - first : g;
+        if (lo < hi) {
+            const int64_t r0 = lo * MM_ROW_GROUP, r1 = hi * MM_ROW_GROUP < j->rows ? hi * MM_ROW_GROUP : j->rows;
+            cq_matmul_range(j->wtype, j->w, j->cols, j->act, j->ntok, j->out, j->out_stride, r0, r1);
+        }
+        first += g;
+    }
+}
+
+void cq_matmul_batch(const cq_matmul_job *jobs, int count) {
+    int64_t groups = 0, work = 0;
+    for (int i = 0; i < count; i++) { groups += mm_groups(&jobs[i]); work += jobs[i].rows * jobs[i].cols * jobs[i].ntok; }
+    mm_batch_ctx c = { jobs, count };
+    if (work < 32768) { mm_batch_task(&c, 0, groups, 0); return; }
+    cq_parallel_for(groups, mm_batch_task, &c);
+}
+
 void cq_dequantize_row(int t, const void *w, float *y, int64_t n) {
     switch (t) {
     case CQ_F32: memcpy(y, w, (size_t)n * 4); break;
