@@ -46,8 +46,8 @@ struct QuantAttentionTests {
         }
     }
 
-    @Test("batch attention (head sizes multiple of 8) equals the plain loops bit for bit",
-          arguments: [(64, 14, 2, 37, 9), (128, 12, 2, 0, 21), (64, 4, 4, 3, 2)])
+    @Test("SIMD attention paths (batch: head sizes multiple of 8; one token: multiple of 32) equal the plain loops bit for bit",
+          arguments: [(64, 14, 2, 37, 9), (128, 12, 2, 0, 21), (64, 4, 4, 3, 2), (64, 14, 2, 40, 1), (128, 12, 2, 7, 1), (64, 3, 1, 0, 1)])
     func attentionBatch(hd: Int, heads: Int, kvHeads: Int, pos0: Int, ntok: Int) {
         var rng = SystemRandomNumberGeneratorLCG(state: UInt64(hd + pos0 + ntok))
         let ctx = pos0 + ntok + 5, stride = ctx * hd
