@@ -65,33 +65,39 @@ AVX2 static ALWAYS_INLINE void blk32_decode_row(const int t, const uint8_t *wr, 
 }
 
 /// A token tile's activations regrouped block-major: block b of the tile's token k at qs[b*TOKEN_TILE + k],
-/// its scale (and Q8_1 sum) as floats at d[b*TOKEN_TILE + k] (s[...]).
+/// its scale (and Q8_1 sum) as floats at d[b*TOKEN_TILE + k] (s[...]); 8 spare floats follow d and s.
 typedef struct { __m256i *qs; float *d, *s; } blk32_tile_act;
 
 /// One decoded weight row times T tokens of a tile (from tile token k0) over nb blocks; out[k*stride].
 /// Per (row, token) as the pair kernels: acc = fma(d_w*d_a, (float)lane_int, acc) per block, then
-/// hsum_ps; Q4_1/Q5_1 add the fma chain of m_w·s_a after it.
+/// hsum_ps; Q4_1/Q5_1 add the fma chain of m_w·s_a after it. The T products d_w*d_a of a block are
+/// taken in one vector multiply (and the T min chains in one vector fma, token k in lane k).
 AVX2 static ALWAYS_INLINE void blk32_tile(const int t, const int T, const blk32_dec *dec, const float *dw, const float *mw,
                                           const blk32_tile_act *ta, int64_t k0, int64_t nb, float *out, int64_t stride) {
     const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
     const __m256i ones = _mm256_set1_epi16(1);
-    __m256 acc[8];
-    float summ[8];
-    for (int k = 0; k < T; k++) { acc[k] = _mm256_setzero_ps(); summ[k] = 0; }
+    __m256 acc[8], summ = _mm256_setzero_ps();
+    float d[8] __attribute__((aligned(32)));
+    for (int k = 0; k < T; k++) acc[k] = _mm256_setzero_ps();
     const __m256i *qs = ta->qs + k0;
     const float *da = ta->d + k0, *sa = ta->s + k0;
     for (int64_t b = 0; b < nb; b++, qs += TOKEN_TILE, da += TOKEN_TILE, sa += TOKEN_TILE) {
         const __m256i q = dec[b].q, qa = dec[b].qa;
-        const float d_w = dw[b];
+        // token lanes past T read the tile's next values (the scratch holds TOKEN_TILE + 8 per block)
+        _mm256_store_ps(d, _mm256_mul_ps(_mm256_broadcast_ss(dw + b), _mm256_loadu_ps(da)));
+        // keep d in memory: each token's scale is then a broadcast load, not two shuffles
+        __asm__ volatile("" : : "r"(d) : "memory");
+        if (has_min) summ = _mm256_fmadd_ps(_mm256_broadcast_ss(mw + b), _mm256_loadu_ps(sa), summ);
         for (int k = 0; k < T; k++) {
             const __m256i a = _mm256_load_si256(qs + k);
             const __m256i p = has_min ? _mm256_maddubs_epi16(q, a) : _mm256_maddubs_epi16(qa, _mm256_sign_epi8(a, q));
             const __m256 li = _mm256_cvtepi32_ps(_mm256_madd_epi16(p, ones));
-            acc[k] = _mm256_fmadd_ps(_mm256_set1_ps(d_w * da[k]), li, acc[k]);
-            if (has_min) summ[k] = fmaf(mw[b], sa[k], summ[k]);
+            acc[k] = _mm256_fmadd_ps(_mm256_broadcast_ss(d + k), li, acc[k]);
         }
     }
-    for (int k = 0; k < T; k++) out[(int64_t)k * stride] = has_min ? hsum_ps(acc[k]) + summ[k] : hsum_ps(acc[k]);
+    float sm[8];
+    _mm256_storeu_ps(sm, summ);
+    for (int k = 0; k < T; k++) out[(int64_t)k * stride] = has_min ? hsum_ps(acc[k]) + sm[k] : hsum_ps(acc[k]);
 }
 
 /// Few tokens (decode): each weight block decoded in registers and dotted with the T tokens at once,
@@ -140,15 +146,13 @@ static void *scratch_buffer(size_t n) {
 
 /// Rows [r0, r1) × all tokens for one 32-value block type: token tiles outermost (regrouped
 /// block-major, scales converted to float once), then each row, decoded once per tile, against groups
-/// of 8 tokens (4 for the types with a min term, whose extra accumulators would not fit the
-/// registers) and a tail; below 4 tokens, blk32_direct. Returns 0 when the scratch cannot be had.
+/// of 8 tokens and a tail; below 4 tokens, blk32_direct. Returns 0 when the scratch cannot be had.
 AVX2 static ALWAYS_INLINE int blk32_matmul(const int t, const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
                                            float *out, int64_t stride, int64_t r0, int64_t r1) {
     const size_t wb = cq_row_bytes(t, cols), ab = cq_act_row_bytes(t, cols);
     const int64_t nb = cols / QK;
     const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
     const size_t abs_ = has_min ? sizeof(blk_q8_1) : sizeof(blk_q8_0), aq = has_min ? 4 : 2;
-    const int group = has_min ? 4 : 8;
     if (ntok < 4) {
         for (int64_t r = r0; r < r1; r++) {
             const uint8_t *wr = w + (size_t)r * wb;
@@ -161,13 +165,13 @@ AVX2 static ALWAYS_INLINE int blk32_matmul(const int t, const uint8_t *w, int64_
         return 1;
     }
     const size_t tile_vals = (size_t)nb * TOKEN_TILE;
-    uint8_t *scratch = scratch_buffer((size_t)nb * sizeof(blk32_dec) + tile_vals * (32 + 2 * sizeof(float)) + 2 * sizeof(float) * (size_t)nb);
+    uint8_t *scratch = scratch_buffer((size_t)nb * sizeof(blk32_dec) + tile_vals * (32 + 2 * sizeof(float)) + 2 * sizeof(float) * (size_t)(nb + 8));
     if (!scratch) return 0;
     blk32_dec *dec = (blk32_dec *)scratch;
     blk32_tile_act ta = { (__m256i *)(dec + nb), NULL, NULL };
     ta.d = (float *)(ta.qs + tile_vals);
-    ta.s = ta.d + tile_vals;
-    float *dw = ta.s + tile_vals, *mw = dw + nb;
+    ta.s = ta.d + tile_vals + 8;
+    float *dw = ta.s + tile_vals + 8, *mw = dw + nb;
     for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
         const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
         for (int64_t k = t0; k < t1; k++)
@@ -183,7 +187,7 @@ AVX2 static ALWAYS_INLINE int blk32_matmul(const int t, const uint8_t *w, int64_
             blk32_decode_row(t, w + (size_t)r * wb, nb, dec, dw, mw);
             int64_t k = t0;
 #define BLK32_TILE(T) blk32_tile(t, T, dec, dw, mw, &ta, k - t0, nb, out + k * stride + r, stride)
-            if (group == 8) for (; k + 8 <= t1; k += 8) BLK32_TILE(8);
+            for (; k + 8 <= t1; k += 8) BLK32_TILE(8);
             for (; k + 4 <= t1; k += 4) BLK32_TILE(4);
             for (; k + 2 <= t1; k += 2) BLK32_TILE(2);
             if (k < t1) BLK32_TILE(1);
