@@ -157,6 +157,7 @@ AVX2 static void axpy_f16_avx(float *y, const uint16_t *x, float a, int n) {
         _mm256_storeu_ps(y + i, _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i))), va, _mm256_loadu_ps(y + i)));
     for (; i < n; i++) y[i] += a * _cvtsh_ss(x[i]);
 }
+
 #endif
 
 static double softmax_exp_ref(float *s, int64_t n, float mx) {
@@ -232,9 +233,158 @@ static void att_one(const att_ctx *c, int64_t t, int h, float *sc) {
     }
 }
 
+#if defined(__x86_64__)
+/// The 8-lane path of att_one (two or more query tokens) for head sizes that are multiples of 8, with
+/// the same float sequence per output:
+/// - score j = hsum8 of the fma chain of f16(q)·k_j over hd/8 steps, times scale;
+/// - o[i] = hsum8 of lanes l = 0..7, lane l the fma chain of p_j·v_j[i] over j ≡ l (mod 8), j rising.
+/// Keys are scored four at a time (q converted once); for the values, each 8-wide chunk of the head
+/// keeps its 8 lane accumulators in registers over all positions. A group of 8 positions whose p are
+/// all zero is skipped, as att_one skips zero p; a zero p inside a group adds 0·v, which leaves the
+/// lane unchanged for finite cache values.
+AVX2 static void att_one_batch_avx(const att_ctx *c, int64_t t, int h, float *sc) {
+    const int group = c->n_head / c->n_kv_head, kvh = h / group, hd = c->hd;
+    const int64_t n = c->pos0 + t + 1;
+    float qf[512] __attribute__((aligned(32)));
+    const float *q = c->q + t * (int64_t)c->n_head * hd + (int64_t)h * hd;
+    for (int i = 0; i < hd; i += 8)
+        _mm256_store_ps(qf + i, _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_loadu_ps(q + i), _MM_FROUND_TO_NEAREST_INT)));
+    const uint16_t *k = c->kc + kvh * c->head_stride, *v = c->vc + kvh * c->head_stride;
+    int64_t j = 0;
+    for (; j + 4 <= n; j += 4) {
+        const uint16_t *k0 = k + j * hd, *k1 = k0 + hd, *k2 = k1 + hd, *k3 = k2 + hd;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0; i < hd; i += 8) {
+            const __m256 qi = _mm256_load_ps(qf + i);
+            a0 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k0 + i))), a0);
+            a1 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k1 + i))), a1);
+            a2 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k2 + i))), a2);
+            a3 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k3 + i))), a3);
+        }
+        // four hsum8 side by side: u = (l0+l4, l1+l5, l2+l6, l3+l7), then (u0+u2) + (u1+u3)
+        const __m256 u01 = _mm256_add_ps(_mm256_permute2f128_ps(a0, a1, 0x31), _mm256_permute2f128_ps(a0, a1, 0x20));
+        const __m256 u23 = _mm256_add_ps(_mm256_permute2f128_ps(a2, a3, 0x31), _mm256_permute2f128_ps(a2, a3, 0x20));
+        const __m256 s01 = _mm256_add_ps(u01, _mm256_permute_ps(u01, 0x4E));
+        const __m256 s23 = _mm256_add_ps(u23, _mm256_permute_ps(u23, 0x4E));
+        const __m256 f01 = _mm256_add_ps(s01, _mm256_permute_ps(s01, 0xB1));  // totals in lanes 0 and 4
+        const __m256 f23 = _mm256_add_ps(s23, _mm256_permute_ps(s23, 0xB1));
+        const __m128 x01 = _mm_unpacklo_ps(_mm256_castps256_ps128(f01), _mm256_extractf128_ps(f01, 1));
+        const __m128 x23 = _mm_unpacklo_ps(_mm256_castps256_ps128(f23), _mm256_extractf128_ps(f23, 1));
+        _mm_storeu_ps(sc + j, _mm_mul_ps(_mm_movelh_ps(x01, x23), _mm_set1_ps(c->scale)));
+    }
+    for (; j < n; j++) {
+        const uint16_t *kj = k + j * hd;
+        __m256 a = _mm256_setzero_ps();
+        for (int i = 0; i < hd; i += 8)
+            a = _mm256_fmadd_ps(_mm256_load_ps(qf + i), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(kj + i))), a);
+        sc[j] = hsum8(a) * c->scale;
+    }
+    float mx = -INFINITY;
+    for (j = 0; j < n; j++) if (sc[j] > mx) mx = sc[j];
+    const double sum = softmax_exp_avx(sc, n, mx);  // zeroes sc up to the next multiple of 8
+    const __m256 inv = _mm256_set1_ps((float)(1.0 / sum));
+    const int64_t groups = (n + 7) / 8;
+    uint8_t live[4096 / 8 + 1];
+    uint8_t *nz = groups <= (int64_t)sizeof live ? live : NULL;
+    for (int64_t m = 0; m < groups; m++) {
+        const __m256 p = _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_mul_ps(_mm256_loadu_ps(sc + 8 * m), inv), _MM_FROUND_TO_NEAREST_INT));
+        _mm256_storeu_ps(sc + 8 * m, p);
+        if (nz) nz[m] = _mm256_movemask_ps(_mm256_cmp_ps(p, _mm256_setzero_ps(), _CMP_NEQ_UQ)) != 0;
+    }
+    const int64_t full = n / 8;
+    float *o = c->out + t * (int64_t)c->n_head * hd + (int64_t)h * hd;
+    for (int i = 0; i < hd; i += 8) {
+        __m256 l[8];
+        for (int r = 0; r < 8; r++) l[r] = _mm256_setzero_ps();
+        const uint16_t *vi = v + i;
+        for (int64_t m = 0; m < full; m++) {
+            if (nz && !nz[m]) continue;
+            const uint16_t *vm = vi + 8 * m * hd;
+            const float *pm = sc + 8 * m;
+            for (int r = 0; r < 8; r++)
+                l[r] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vm + r * hd))), _mm256_broadcast_ss(pm + r), l[r]);
+        }
+        for (int64_t jj = 8 * full; jj < n; jj++)
+            l[jj & 7] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vi + jj * hd))), _mm256_broadcast_ss(sc + jj), l[jj & 7]);
+        const __m256 r = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(l[0], l[4]), _mm256_add_ps(l[2], l[6])),
+                                       _mm256_add_ps(_mm256_add_ps(l[1], l[5]), _mm256_add_ps(l[3], l[7])));
+        _mm256_storeu_ps(o + i, r);
+    }
+}
+
+/// The 32-lane path of att_one (one query token, ggml_vec_dot_f16 numerics) for head sizes that are
+/// multiples of 32, with the same float sequence per output:
+/// - score j = reduce32-style sum of four 8-lane fma chains over steps of 32 (no leftovers), times scale;
+/// - o[i] = reduce32_ref of lanes l = 0..31, lane l the fma chain of p_j·v_j[i] over j ≡ l (mod 32).
+/// Two keys are scored at once (q converted once); the values are summed per 8-wide chunk of the head
+/// in four passes of 8 lanes held in registers. A zero p adds 0·v, which leaves the lane unchanged for
+/// finite cache values, as att_one's skip does.
+AVX2 static void att_one_vec_avx(const att_ctx *c, int h, float *sc) {
+    const int group = c->n_head / c->n_kv_head, kvh = h / group, hd = c->hd;
+    const int64_t n = c->pos0 + 1;
+    float qf[512] __attribute__((aligned(32)));
+    const float *q = c->q + (int64_t)h * hd;
+    for (int i = 0; i < hd; i += 8)
+        _mm256_store_ps(qf + i, _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_loadu_ps(q + i), _MM_FROUND_TO_NEAREST_INT)));
+    const uint16_t *k = c->kc + kvh * c->head_stride, *v = c->vc + kvh * c->head_stride;
+    for (int64_t j = 0; j < n; j++) {
+        const uint16_t *kj = k + j * hd;
+        __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i < hd; i += 32) {
+            s0 = _mm256_fmadd_ps(_mm256_load_ps(qf + i), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(kj + i))), s0);
+            s1 = _mm256_fmadd_ps(_mm256_load_ps(qf + i + 8), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(kj + i + 8))), s1);
+            s2 = _mm256_fmadd_ps(_mm256_load_ps(qf + i + 16), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(kj + i + 16))), s2);
+            s3 = _mm256_fmadd_ps(_mm256_load_ps(qf + i + 24), _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(kj + i + 24))), s3);
+        }
+        s0 = _mm256_add_ps(_mm256_add_ps(s0, s2), _mm256_add_ps(s1, s3));
+        const __m128 t0 = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
+        const __m128 t1 = _mm_hadd_ps(t0, t0);
+        sc[j] = _mm_cvtss_f32(_mm_hadd_ps(t1, t1)) * c->scale;
+    }
+    float mx = -INFINITY;
+    for (int64_t j = 0; j < n; j++) if (sc[j] > mx) mx = sc[j];
+    const double sum = softmax_exp_avx(sc, n, mx);  // zeroes sc up to the next multiple of 8
+    const __m256 inv = _mm256_set1_ps((float)(1.0 / sum));
+    for (int64_t j = 0; j < n; j += 8)
+        _mm256_storeu_ps(sc + j, _mm256_cvtph_ps(_mm256_cvtps_ph(_mm256_mul_ps(_mm256_loadu_ps(sc + j), inv), _MM_FROUND_TO_NEAREST_INT)));
+    float *o = c->out + (int64_t)h * hd;
+    for (int i = 0; i < hd; i += 8) {
+        __m256 lanes[32];
+        const uint16_t *vi = v + i;
+        for (int pass = 0; pass < 4; pass++) {
+            __m256 l[8];
+            for (int r = 0; r < 8; r++) l[r] = _mm256_setzero_ps();
+            int64_t j0 = 8 * pass;
+            for (; j0 + 8 <= n; j0 += 32)
+                for (int r = 0; r < 8; r++)
+                    l[r] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vi + (j0 + r) * hd))), _mm256_broadcast_ss(sc + j0 + r), l[r]);
+            for (int r = 0; j0 + r < n && r < 8; r++)
+                l[r] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(vi + (j0 + r) * hd))), _mm256_broadcast_ss(sc + j0 + r), l[r]);
+            for (int r = 0; r < 8; r++) lanes[8 * pass + r] = l[r];
+        }
+        __m256 cc[8];
+        for (int r = 0; r < 8; r++)
+            cc[r] = _mm256_add_ps(_mm256_add_ps(lanes[r], lanes[16 + r]), _mm256_add_ps(lanes[8 + r], lanes[24 + r]));
+        const __m256 u0 = _mm256_add_ps(cc[0], cc[4]), u1 = _mm256_add_ps(cc[1], cc[5]);
+        const __m256 u2 = _mm256_add_ps(cc[2], cc[6]), u3 = _mm256_add_ps(cc[3], cc[7]);
+        _mm256_storeu_ps(o + i, _mm256_add_ps(_mm256_add_ps(u0, u1), _mm256_add_ps(u2, u3)));
+    }
+}
+#endif
+
 static void att_task(void *ctx, int64_t b, int64_t e, int thread) {
     const att_ctx *c = ctx;
     float *sc = c->scratch + (int64_t)thread * cq_attention_scratch_row(c->pos0 + c->ntok);
+#if defined(__x86_64__)
+    if (c->simd && sum_lanes(c) == 8 && c->hd % 8 == 0 && c->hd <= 512) {
+        for (int64_t i = b; i < e; i++) att_one_batch_avx(c, i / c->n_head, (int)(i % c->n_head), sc);
+        return;
+    }
+    if (c->simd && sum_lanes(c) == 32 && c->hd % 32 == 0 && c->hd <= 512) {
+        for (int64_t i = b; i < e; i++) att_one_vec_avx(c, (int)i, sc);
+        return;
+    }
+#endif
     for (int64_t i = b; i < e; i++) att_one(c, i / c->n_head, (int)(i % c->n_head), sc);
 }
 

@@ -361,8 +361,9 @@ float cq_vec_dot(int t, int64_t n, const void *w, const void *a) {
 
 void cq_matmul_range(int t, const void *w, int64_t cols, const void *act, int64_t ntok,
                      float *out, int64_t out_stride, int64_t r0, int64_t r1) {
-    const size_t wb = cq_row_bytes(t, cols), ab = cq_act_row_bytes(t, cols);
     const int avx = cq_has_avx2();
+    if (avx && cq_matmul_range_avx2(t, w, cols, act, ntok, out, out_stride, r0, r1)) return;
+    const size_t wb = cq_row_bytes(t, cols), ab = cq_act_row_bytes(t, cols);
     const int64_t TB = 64;  // activation rows per tile: they stay in L2 while the weight rows stream
     for (int64_t t0 = 0; t0 < ntok; t0 += TB) {
         const int64_t t1 = t0 + TB < ntok ? t0 + TB : ntok;
@@ -377,19 +378,50 @@ void cq_matmul_range(int t, const void *w, int64_t cols, const void *act, int64_
     }
 }
 
-typedef struct { int t; const void *w; int64_t cols; const void *act; int64_t ntok; float *out; int64_t stride; } mm_ctx;
+typedef struct { int t; const void *w; int64_t cols; const void *act; int64_t ntok; float *out; int64_t stride, rows; } mm_ctx;
+
+/// Rows are handed out in groups of MM_ROW_GROUP, the width of the 8-row kernels.
+#define MM_ROW_GROUP 8
 
 static void mm_task(void *c, int64_t b, int64_t e, int thread) {
     (void)thread;
     mm_ctx *m = c;
-    cq_matmul_range(m->t, m->w, m->cols, m->act, m->ntok, m->out, m->stride, b, e);
+    const int64_t r0 = b * MM_ROW_GROUP, r1 = e * MM_ROW_GROUP < m->rows ? e * MM_ROW_GROUP : m->rows;
+    cq_matmul_range(m->t, m->w, m->cols, m->act, m->ntok, m->out, m->stride, r0, r1);
 }
 
 void cq_matmul(int t, const void *w, int64_t rows, int64_t cols, const void *act, int64_t ntok,
                float *out, int64_t out_stride) {
-    mm_ctx c = { t, w, cols, act, ntok, out, out_stride };
+    mm_ctx c = { t, w, cols, act, ntok, out, out_stride, rows };
     if (rows * cols * ntok < 32768) { cq_matmul_range(t, w, cols, act, ntok, out, out_stride, 0, rows); return; }
-    cq_parallel_for(rows, mm_task, &c);
+    cq_parallel_for((rows + MM_ROW_GROUP - 1) / MM_ROW_GROUP, mm_task, &c);
+}
+
+typedef struct { const cq_matmul_job *jobs; int count; } mm_batch_ctx;
+
+static int64_t mm_groups(const cq_matmul_job *j) { return (j->rows + MM_ROW_GROUP - 1) / MM_ROW_GROUP; }
+
+static void mm_batch_task(void *c, int64_t b, int64_t e, int thread) {
+    (void)thread;
+    const mm_batch_ctx *m = c;
+    int64_t first = 0;  // first group index of job i
+    for (int i = 0; i < m->count && first < e; i++) {
+        const cq_matmul_job *j = &m->jobs[i];
+        const int64_t g = mm_groups(j), lo = b > first ? b - first : 0, hi = e - first < g ? e - first : g;
+        if (lo < hi) {
+            const int64_t r0 = lo * MM_ROW_GROUP, r1 = hi * MM_ROW_GROUP < j->rows ? hi * MM_ROW_GROUP : j->rows;
+            cq_matmul_range(j->wtype, j->w, j->cols, j->act, j->ntok, j->out, j->out_stride, r0, r1);
+        }
+        first += g;
+    }
+}
+
+void cq_matmul_batch(const cq_matmul_job *jobs, int count) {
+    int64_t groups = 0, work = 0;
+    for (int i = 0; i < count; i++) { groups += mm_groups(&jobs[i]); work += jobs[i].rows * jobs[i].cols * jobs[i].ntok; }
+    mm_batch_ctx c = { jobs, count };
+    if (work < 32768) { mm_batch_task(&c, 0, groups, 0); return; }
+    cq_parallel_for(groups, mm_batch_task, &c);
 }
 
 void cq_dequantize_row(int t, const void *w, float *y, int64_t n) {

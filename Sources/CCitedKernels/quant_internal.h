@@ -48,3 +48,6 @@ static inline int cq_nearest_int(float f) {
 
 float cq_vec_dot_avx2(int wtype, int64_t cols, const void *w, const void *act);
 int cq_quantize_act_avx2(int wtype, const float *x, void *out, int64_t cols);
+/// Multi-token AVX2 matmul of weight rows [r0, r1) (quant_matmul_avx2.c); 0 when the type has none.
+int cq_matmul_range_avx2(int wtype, const void *w, int64_t cols, const void *act, int64_t ntok,
+                         float *out, int64_t out_stride, int64_t r0, int64_t r1);

@@ -79,6 +79,13 @@ final class LlamaState {
     /// `y = W x` for `n` rows of `src`, quantizing `src` once per activation type until `stamp` changes.
     @inline(__always)
     func matmul(_ m: QuantizedMatrix, _ src: UnsafeMutablePointer<Float>, _ n: Int, _ out: UnsafeMutablePointer<Float>) {
+        let buffer = activation(for: m, src, n)
+        cq_matmul(Int32(m.type.rawValue), m.data, Int64(m.rows), Int64(m.columns), buffer, Int64(n), out, Int64(m.rows))
+    }
+
+    /// The activation of `src` (n rows) in the format `m` takes, quantized once per `stamp`.
+    @inline(__always)
+    func activation(for m: QuantizedMatrix, _ src: UnsafeMutablePointer<Float>, _ n: Int) -> UnsafeMutableRawPointer {
         let wtype = Int32(m.type.rawValue)
         let s = Self.slot(m.activationType)
         let buffer = actBuffers[s]
@@ -89,7 +96,20 @@ final class LlamaState {
             }
             actStamp[s] = stamp
         }
-        cq_matmul(wtype, m.data, Int64(m.rows), Int64(m.columns), buffer, Int64(n), out, Int64(m.rows))
+        return buffer
+    }
+
+    /// Two or three matmuls of the same `src` (Q/K/V, gate/up) in one parallel region.
+    @inline(__always)
+    func matmuls(_ src: UnsafeMutablePointer<Float>, _ n: Int,
+                 _ jobs: (QuantizedMatrix, UnsafeMutablePointer<Float>)...) {
+        withUnsafeTemporaryAllocation(of: cq_matmul_job.self, capacity: jobs.count) { buf in
+            for (i, (m, out)) in jobs.enumerated() {
+                buf[i] = cq_matmul_job(wtype: Int32(m.type.rawValue), w: m.data, rows: Int64(m.rows), cols: Int64(m.columns),
+                                       act: activation(for: m, src, n), ntok: Int64(n), out: out, out_stride: Int64(m.rows))
+            }
+            cq_matmul_batch(buf.baseAddress!, Int32(jobs.count))
+        }
     }
 
     @inline(__always)
@@ -113,9 +133,7 @@ final class LlamaState {
             for i in 0..<n { cq_rms_norm(x + i * d, layer.attentionNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
             observe("attn_norm", li, xn, n * d)
             stamp &+= 1
-            matmul(layer.wq, xn, n, q)
-            matmul(layer.wk, xn, n, k)
-            matmul(layer.wv, xn, n, v)
+            matmuls(xn, n, (layer.wq, q), (layer.wk, k), (layer.wv, v))
             if let bq = layer.bq, let bk = layer.bk, let bv = layer.bv {
                 for i in 0..<n {
                     Self.add(q + i * qd, bq, qd)
@@ -156,8 +174,7 @@ final class LlamaState {
             for i in 0..<m { cq_rms_norm(x + i * d, layer.ffnNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
             observe("ffn_norm", li, xn, m * d)
             stamp &+= 1
-            matmul(layer.gate, xn, m, gate)
-            matmul(layer.up, xn, m, up)
+            matmuls(xn, m, (layer.gate, gate), (layer.up, up))
             observe("ffn_gate", li, gate, m * ff)
             observe("ffn_up", li, up, m * ff)
             cq_swiglu(gate, up, gate, Int64(m), Int64(ff))

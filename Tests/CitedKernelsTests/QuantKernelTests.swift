@@ -179,6 +179,73 @@ struct QuantKernelTests {
         cq_set_threads(2)
     }
 
+    @Test("multi-token matmul equals the per-pair kernel bit for bit (odd rows, token tails, tiles, threads)",
+          arguments: [Int32(2), 3, 6, 7, 8, 12, 13, 14])
+    func matmulExact(type: Int32) {
+        var rng = SystemRandomNumberGeneratorLCG(state: UInt64(type) * 31 + 3)
+        let block = [12, 13, 14].contains(type) ? 256 : 32
+        let cols = block * 3, rows = 37
+        var w: [UInt8] = []
+        for _ in 0..<rows { w += randomRow(type: type, cols: cols, rng: &rng) }
+        let wb = cq_row_bytes(type, Int64(cols)), rb = cq_act_row_bytes(type, Int64(cols))
+        for ntok in [1, 2, 3, 4, 5, 8, 9, 13, 70] {
+            var act = [UInt8](repeating: 0, count: rb * ntok)
+            for t in 0..<ntok {
+                let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
+                act.withUnsafeMutableBytes { p in cq_quantize_act(type, x, p.baseAddress! + t * rb, Int64(cols)) }
+            }
+            var expected = [Float](repeating: 0, count: rows * ntok)
+            for t in 0..<ntok {
+                let kernel = cq_kernel_for(type, Int64(ntok), Int64(t))
+                for r in 0..<rows {
+                    expected[t * rows + r] = w.withUnsafeBytes { wp in act.withUnsafeBytes { ap in
+                        cq_vec_dot(kernel, Int64(cols), wp.baseAddress! + r * wb, ap.baseAddress! + t * rb) } }
+                }
+            }
+            for threads in [1, 2] {
+                cq_set_threads(Int32(threads))
+                var out = [Float](repeating: .nan, count: rows * ntok)
+                cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
+                let bad = (0..<out.count).filter { out[$0].bitPattern != expected[$0].bitPattern }
+                #expect(bad.isEmpty, "type \(type) ntok \(ntok) threads \(threads): \(bad.count) differ, first \(bad.first ?? -1)")
+            }
+        }
+        cq_set_threads(2)
+    }
+
+    @Test("a batch of matmuls in one parallel region equals the matmuls one by one", arguments: [1, 3, 9])
+    func matmulBatch(ntok: Int) {
+        var rng = SystemRandomNumberGeneratorLCG(state: UInt64(ntok) + 40)
+        // Q/K/V-like shapes of mixed types sharing one activation format (Q8_0: Q5_0 and Q8_0 weights)
+        let cols = 96, shapes: [(Int32, Int)] = [(6, 45), (6, 13), (8, 21)]
+        let rb = cq_act_row_bytes(6, Int64(cols))
+        var act = [UInt8](repeating: 0, count: rb * ntok)
+        for t in 0..<ntok {
+            let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
+            act.withUnsafeMutableBytes { p in cq_quantize_act(6, x, p.baseAddress! + t * rb, Int64(cols)) }
+        }
+        let weights = shapes.map { (type, rows) in (0..<rows).flatMap { _ in randomRow(type: type, cols: cols, rng: &rng) } }
+        var expected = shapes.map { [Float](repeating: 0, count: $0.1 * ntok) }
+        for (i, (type, rows)) in shapes.enumerated() {
+            cq_matmul(type, weights[i], Int64(rows), Int64(cols), act, Int64(ntok), &expected[i], Int64(rows))
+        }
+        let outs = shapes.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0.1 * ntok) }
+        let ws = weights.map { w in
+            let p = UnsafeMutableRawPointer.allocate(byteCount: w.count, alignment: 16)
+            p.copyMemory(from: w, byteCount: w.count)
+            return p
+        }
+        defer { outs.forEach { $0.deallocate() }; ws.forEach { $0.deallocate() } }
+        act.withUnsafeBytes { a in
+            let jobs = (0..<3).map { i in
+                cq_matmul_job(wtype: shapes[i].0, w: ws[i], rows: Int64(shapes[i].1), cols: Int64(cols), act: a.baseAddress!,
+                              ntok: Int64(ntok), out: outs[i].baseAddress!, out_stride: Int64(shapes[i].1))
+            }
+            cq_matmul_batch(jobs, 3)
+        }
+        for i in 0..<3 { #expect(Array(outs[i]).map(\.bitPattern) == expected[i].map(\.bitPattern), "job \(i)") }
+    }
+
     @Test("f16 conversion rounds to nearest even and round-trips halves")
     func half() {
         for h in stride(from: 0, to: 0x7C00, by: 7) {

@@ -44,6 +44,19 @@ void cq_matmul_range(int wtype, const void *w, int64_t cols, const void *act, in
 /// The whole matmul (rows × cols weights, ntok activation rows), rows split over the thread pool.
 void cq_matmul(int wtype, const void *w, int64_t rows, int64_t cols, const void *act, int64_t ntok,
                float *out, int64_t out_stride);
+/// One matmul of a cq_matmul_batch: out[t*out_stride + r] = dot(W row r, act row t).
+typedef struct {
+    int wtype;
+    const void *w;
+    int64_t rows, cols;
+    const void *act;
+    int64_t ntok;
+    float *out;
+    int64_t out_stride;
+} cq_matmul_job;
+/// Several matmuls in one parallel region (e.g. a layer's Q, K and V): the row groups of all jobs are
+/// split over the pool together, so the threads meet once instead of once per matmul.
+void cq_matmul_batch(const cq_matmul_job *jobs, int count);
 /// Dequantizes one row of `cols` values.
 void cq_dequantize_row(int type, const void *w, float *out, int64_t cols);
 /// IEEE half <-> float, round to nearest even.
