@@ -225,46 +225,28 @@ public final class Ingester {
         }
         switch format {
         case .pubmed:
-            // Parse, hash and chunk on a second thread while this one writes.
-            let queue = BoundedQueue<PreparedEvent>(capacity: 512)
-            let chunker = self.chunker
-            let producer = Thread {
-                do {
-                    try PubMedParser().parse(path: absolute, displayPath: display) { event in
-                        switch event {
-                        case .article(let parsed):
-                            let hash = parsed.contentHash(chunkerVersion: Chunker.version)
-                            let passages = chunker.passages(for: parsed, path: relative)
-                            if !queue.push(.article(parsed, hash: hash, passages: passages)) { throw CancellationError() }
-                        case .delete(let pmids):
-                            if !queue.push(.delete(pmids)) { throw CancellationError() }
-                        }
-                    }
-                    queue.push(.finished)
-                } catch {
-                    queue.push(.failed(error))
-                }
-            }
-            producer.stackSize = 8 << 20
-            producer.start()
-            defer { queue.cancel() }
+            // Parse on one thread, hash and chunk on another, while this one writes.
+            let pipeline = PubMedPipeline(path: absolute, relative: relative, display: display, chunker: chunker)
+            defer { pipeline.cancel() }
             loop: while true {
-                switch queue.pop() {
-                case .article(let parsed, let hash, let passages):
+                switch pipeline.output.pop() {
+                case .value(.article(let parsed, let hash, let passages))?:
                     count += 1
                     if count & 255 == 0 { report(count) }
                     try write(parsed, hash: hash, passages: passages, fileID: fileID, root: root, relative: relative,
                               batch: &batch, db: db, summary: &summary)
                     seen.insert(parsed.key)
-                case .delete(let pmids):
+                case .value(.delete(let pmids))?:
                     try writePassages(&batch, db: db, summary: &summary)
                     for pmid in pmids where try Store.deleteDocument(key: "PMID:\(pmid)", in: db) {
                         summary.documents.deleted += 1
                     }
-                case .failed(let error):
+                case .failed(let error)?:
                     throw error
-                case .finished:
+                case .finished?:
                     break loop
+                case nil:
+                    throw CancellationError() // only this thread cancels
                 }
             }
         default:

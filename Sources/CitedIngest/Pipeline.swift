@@ -11,7 +11,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    /// Blocks while full; returns false once the consumer has cancelled.
+    /// Blocks while full; returns false once the queue is cancelled.
     @discardableResult
     func push(_ item: Element) -> Bool {
         condition.lock()
@@ -23,11 +23,12 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return true
     }
 
-    /// Blocks while empty.
-    func pop() -> Element {
+    /// Blocks while empty; nil once the queue is cancelled.
+    func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head == 0 { condition.wait() }
+        while items.count - head == 0 && !cancelled { condition.wait() }
+        if cancelled { return nil }
         let item = items[head]
         head += 1
         if head > 1024 && head * 2 > items.count {
@@ -38,7 +39,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return item
     }
 
-    /// Makes pending and future pushes return false (the producer stops early).
+    /// Makes pending and future pushes return false and pops return nil (both ends stop early).
     func cancel() {
         condition.lock()
         cancelled = true
@@ -47,11 +48,72 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     }
 }
 
-/// A PubMed event made ready for the store on the producer thread: hashed and chunked.
-enum PreparedEvent: @unchecked Sendable {
-    case article(ParsedDocument, hash: String, passages: [PassageRecord])
-    case delete([String])
+/// What flows between pipeline threads: a value, the producing stage's error, or the end.
+enum StreamItem<Value>: @unchecked Sendable {
+    case value(Value)
     case failed(Error)
     case finished
 }
 
+/// Runs one pipeline stage on a thread of its own: `body` hands values to `emit`, which blocks while `output`
+/// is full and throws once it is cancelled; the stage ends with `.finished` or `.failed`.
+func startStage<Value>(output: BoundedQueue<StreamItem<Value>>,
+                       _ body: @escaping (_ emit: (Value) throws -> Void) throws -> Void) {
+    let thread = Thread {
+        do {
+            try body { value in
+                if !output.push(.value(value)) { throw CancellationError() }
+            }
+            output.push(.finished)
+        } catch {
+            output.push(.failed(error))
+        }
+    }
+    thread.stackSize = 8 << 20
+    thread.start()
+}
+
+/// A PubMed event made ready for the store: hashed and chunked.
+enum PreparedEvent: @unchecked Sendable {
+    case article(ParsedDocument, hash: String, passages: [PassageRecord])
+    case delete([String])
+}
+
+/// A PubMed file as prepared events, in file order: one thread parses, a second hashes and chunks, so both
+/// overlap with the caller's writes. Call `cancel` when done (it stops both threads if they are still running).
+struct PubMedPipeline {
+    /// Prepared events; `.finished` after the last, `.failed` with the first error.
+    let output = BoundedQueue<StreamItem<PreparedEvent>>(capacity: 256)
+    private let parsed = BoundedQueue<StreamItem<PubMedEvent>>(capacity: 256)
+
+    /// Starts both threads on the file at `path` (`relative` for chunk locators, `display` in errors).
+    init(path: String, relative: String, display: String, chunker: Chunker) {
+        let parsed = self.parsed
+        startStage(output: parsed) { emit in
+            try PubMedParser().parse(path: path, displayPath: display, handle: emit)
+        }
+        startStage(output: output) { emit in
+            while true {
+                switch parsed.pop() {
+                case .value(.article(let document))?:
+                    try emit(.article(document, hash: document.contentHash(chunkerVersion: Chunker.version),
+                                  passages: chunker.passages(for: document, path: relative)))
+                case .value(.delete(let pmids))?:
+                    try emit(.delete(pmids))
+                case .failed(let error)?:
+                    throw error
+                case .finished?:
+                    return
+                case nil:
+                    throw CancellationError()
+                }
+            }
+        }
+    }
+
+    /// Stops both threads early (their pushes fail, their pops return nil).
+    func cancel() {
+        output.cancel()
+        parsed.cancel()
+    }
+}

@@ -95,32 +95,38 @@ final class XMLStreamReader {
             return ""
         }
         defer { xmlFree(raw) }
-        return normalizeSpace(String(cString: raw))
+        let length = strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self))
+        return normalizeSpace(UnsafeBufferPointer(start: raw, count: length))
     }
 }
 
 /// Collapses runs of whitespace (ASCII whitespace and U+00A0) into one space and trims the ends.
 func normalizeSpace(_ text: String) -> String {
     var text = text
-    return text.withUTF8 { bytes -> String in
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count)
+    return text.withUTF8 { normalizeSpace($0) }
+}
+
+/// `normalizeSpace` of UTF-8 bytes, written straight into the new string (invalid bytes become U+FFFD).
+func normalizeSpace(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: bytes.count) { out in
+        var count = 0
         var pendingSpace = false
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
             if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                pendingSpace = !out.isEmpty
+                pendingSpace = count > 0
                 i += 1
             } else if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA0 {
-                pendingSpace = !out.isEmpty
+                pendingSpace = count > 0
                 i += 2
             } else {
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(byte)
+                if pendingSpace { out[count] = 0x20; count += 1; pendingSpace = false }
+                out[count] = byte
+                count += 1
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return count
     }
 }
