@@ -72,9 +72,12 @@ AVX2 static float avx_q4_K(int64_t n, const blk_q4_K *x, const blk_q8_K *y) {
     const __m256i m4 = _mm256_set1_epi8(0xF);
     for (int64_t b = 0; b < n / QKK; b++) {
         uint8_t sc[8], mn[8];
-        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[b].scales, &sc[j], &mn[j]);
-        int summ = 0;
-        for (int j = 0; j < 8; j++) summ += mn[j] * (y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
+        cq_scales_mins_k4(x[b].scales, sc, mn);
+        // Σ min_j · (sum of the 32 activations of sub-block j)
+        const __m128i bpairs = _mm_hadd_epi16(_mm_loadu_si128((const __m128i *)y[b].bsums), _mm_loadu_si128((const __m128i *)(y[b].bsums + 8)));
+        __m128i m4s = _mm_madd_epi16(_mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)mn)), bpairs);
+        m4s = _mm_add_epi32(m4s, _mm_shuffle_epi32(m4s, 0x4E));
+        const int summ = _mm_cvtsi128_si32(_mm_add_epi32(m4s, _mm_shuffle_epi32(m4s, 0xB1)));
         const uint8_t *q = x[b].qs;
         const int8_t *a = y[b].qs;
         __m256i sumi = _mm256_setzero_si256();
@@ -99,7 +102,7 @@ AVX2 static float avx_q4_K_gemm(int64_t n, const blk_q4_K *x, const blk_q8_K *y)
     const __m256i m4 = _mm256_set1_epi8(0xF);
     for (int64_t b = 0; b < n / QKK; b++) {
         uint8_t sc[8], mn[8];
-        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[b].scales, &sc[j], &mn[j]);
+        cq_scales_mins_k4(x[b].scales, sc, mn);
         const float d = h2f(x[b].d) * y[b].d, dmin = h2f(x[b].dmin) * y[b].d;
         const uint8_t *q = x[b].qs;
         const int8_t *a = y[b].qs;
@@ -126,7 +129,7 @@ AVX2 static float avx_q5_K(int64_t n, const blk_q5_K *x, const blk_q8_K *y) {
     const __m256i m4 = _mm256_set1_epi8(0xF), one = _mm256_set1_epi8(1);
     for (int64_t b = 0; b < n / QKK; b++) {
         uint8_t sc[8], mn[8];
-        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[b].scales, &sc[j], &mn[j]);
+        cq_scales_mins_k4(x[b].scales, sc, mn);
         int summ = 0;
         for (int j = 0; j < 8; j++) summ += mn[j] * (y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
         const uint8_t *q = x[b].qs;
@@ -158,11 +161,12 @@ AVX2 static inline __m256i q6_K_block_lanes(const blk_q6_K *x, const blk_q8_K *y
     const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
     const uint8_t *ql = x->ql, *qh = x->qh;
     const int8_t *a = y->qs;
-    const int8_t *scp = x->scales;
-    const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)scp));
+    const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)x->scales));
     const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), scales16), 5);
     __m256i sumi = _mm256_setzero_si256();
     for (int h = 0; h < 2; h++) {
+        // this half's 8 scales (16-bit) in both 128-bit lanes
+        const __m256i half = h ? _mm256_permute2x128_si256(scales16, scales16, 0x11) : _mm256_permute2x128_si256(scales16, scales16, 0x00);
         const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
         const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
         const __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
@@ -173,9 +177,12 @@ AVX2 static inline __m256i q6_K_block_lanes(const blk_q6_K *x, const blk_q8_K *y
         v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
         for (int k = 0; k < 4; k++) {
             const __m256i p = _mm256_maddubs_epi16(v[k], _mm256_loadu_si256((const __m256i *)(a + 32 * k)));
-            // 16 int16 lanes: the first 8 use the scale of group `is`, the next 8 the following one
-            const int is = h * 8 + 2 * k;
-            const __m256i s = _mm256_set_m128i(_mm_set1_epi16(scp[is + 1]), _mm_set1_epi16(scp[is]));
+            // 16 int16 lanes: scale 2k of the half in the low 8 int16 lanes, 2k+1 in the high 8 (the two groups of 16 values)
+            const __m256i pick = _mm256_setr_epi8(4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1,
+                                                  4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1,
+                                                  4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3,
+                                                  4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3);
+            const __m256i s = _mm256_shuffle_epi8(half, pick);
             sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(s, p));
         }
         ql += 64; qh += 32; a += 128;

@@ -39,6 +39,19 @@ static inline void cq_scale_min_k4(int j, const uint8_t *q, uint8_t *d, uint8_t 
     }
 }
 
+/// All 8 scales and mins of a Q4_K/Q5_K super-block at once (same values as cq_scale_min_k4): the 12
+/// bytes read as three little-endian words, the low 6 bits of bytes 0-7 and the nibbles of bytes 8-11
+/// with the top 2 bits of bytes 0-7 above them.
+static inline void cq_scales_mins_k4(const uint8_t *q, uint8_t sc[8], uint8_t mn[8]) {
+    uint32_t w0, w1, w2;
+    memcpy(&w0, q, 4); memcpy(&w1, q + 4, 4); memcpy(&w2, q + 8, 4);
+    const uint32_t s_lo = w0 & 0x3F3F3F3Fu, m_lo = w1 & 0x3F3F3F3Fu;
+    const uint32_t s_hi = (w2 & 0x0F0F0F0Fu) | ((w0 & 0xC0C0C0C0u) >> 2);
+    const uint32_t m_hi = ((w2 >> 4) & 0x0F0F0F0Fu) | ((w1 & 0xC0C0C0C0u) >> 2);
+    memcpy(sc, &s_lo, 4); memcpy(sc + 4, &s_hi, 4);
+    memcpy(mn, &m_lo, 4); memcpy(mn + 4, &m_hi, 4);
+}
+
 /// Round to nearest, ties to even (as ggml's nearest_int and _mm256_round_ps).
 static inline int cq_nearest_int(float f) {
     float v = f + 12582912.f;

@@ -260,7 +260,7 @@ AVX2 static ALWAYS_INLINE void q4k_decode8(q4k_rows8 *g, const uint8_t *w, size_
     for (int i = 0; i < 8; i++) {
         x[i] = (const blk_q4_K *)group_row(w, wb, r, i, count) + sb;
         uint8_t sc[8], mn[8];
-        for (int j = 0; j < 8; j++) cq_scale_min_k4(j, x[i]->scales, &sc[j], &mn[j]);
+        cq_scales_mins_k4(x[i]->scales, sc, mn);
         for (int j = 0; j < 4; j++) {
             sc32[j][0][i] = sc[2 * j] * 0x10001u;
             sc32[j][1][i] = sc[2 * j + 1] * 0x10001u;
