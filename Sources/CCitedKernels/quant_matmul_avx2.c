@@ -5,10 +5,13 @@
 // kernel that cq_kernel_for names (see quant_avx2.c); only the exact integer parts are computed in
 // another order. Two layouts:
 // - 32-value blocks (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0): one 8-lane float accumulator per (row, token), as
-//   the pair kernels; a weight block is decoded once per group of up to 4 tokens.
+//   the pair kernels; a weight row is decoded once per 64-token tile and dotted with 8 tokens at a time
+//   (below 4 tokens, each block is decoded in registers).
 // - K-quants whose pair kernels fold each integer sum into one float (Q4_K GEMV and GEMM, Q6_K tiled):
 //   8 weight rows side by side, row i in float lane i, so the scalar fma of each pair becomes lane i
-//   of a vector fma; the 8 rows' blocks are decoded once into a small buffer reused by every token.
+//   of a vector fma; the 8 rows' blocks are decoded once into a small buffer reused by every token of
+//   the tile (Q4_K interleaved 4 bytes per lane, so no horizontal sums are needed). Q4_K below 4 tokens
+//   and Q6_K below 8 (its vec_dot rounding) stay with the pair kernels.
 #include <math.h>
 #include <stdlib.h>
 #include "quant_internal.h"
