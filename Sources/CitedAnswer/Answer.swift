@@ -43,13 +43,15 @@ public struct Answer: Codable, Sendable {
     public var method: String
     public var model: String
     public var embedder: String
+    /// The best cosine between the question and a retrieved passage: the evidence abstention is decided on.
+    public var evidence: Float = 0
     public var notice: String?
     public var timingsMS: AnswerTimings
     /// The audit record's id (`cited ask --replay ID`).
     public var auditID: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice
+        case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice, evidence
         case abstentionReason = "abstention_reason"
         case timingsMS = "timings_ms"
         case auditID = "audit_id"

@@ -15,9 +15,14 @@ public enum AnswerEvaluation {
         public var supportedSentences: Int
         public var citedSentences: Int
         public var milliseconds: Int
+        /// The answer's retrieval evidence, why it abstained, and how it was made (for calibration).
+        public var evidence: Float = 0
+        public var abstentionReason: String?
+        public var method = ""
 
         enum CodingKeys: String, CodingKey {
-            case id, answerable, abstained, facts, milliseconds
+            case id, answerable, abstained, facts, milliseconds, evidence, method
+            case abstentionReason = "abstention_reason"
             case citedGold = "cited_gold"
             case supportedSentences = "supported_sentences"
             case citedSentences = "cited_sentences"
@@ -33,10 +38,14 @@ public enum AnswerEvaluation {
         let facts = question.facts ?? []
         let present = answer.abstained ? 0 : facts.filter { text.contains($0.lowercased()) }.count
         let cited = answer.sentences.filter { !$0.citations.isEmpty }
-        return Outcome(id: question.id, answerable: answerable, abstained: answer.abstained, citedGold: citedGold,
-                       facts: facts.isEmpty ? (answer.abstained ? 0 : 1) : Double(present) / Double(facts.count),
-                       supportedSentences: cited.filter { $0.support == .supported }.count,
-                       citedSentences: cited.count, milliseconds: milliseconds)
+        var outcome = Outcome(id: question.id, answerable: answerable, abstained: answer.abstained, citedGold: citedGold,
+                              facts: facts.isEmpty ? (answer.abstained ? 0 : 1) : Double(present) / Double(facts.count),
+                              supportedSentences: cited.filter { $0.support == .supported }.count,
+                              citedSentences: cited.count, milliseconds: milliseconds)
+        outcome.evidence = answer.evidence
+        outcome.abstentionReason = answer.abstentionReason
+        outcome.method = answer.method
+        return outcome
     }
 
     /// `cited_gold`, `facts`, `false_abstain` over answerable questions, `abstain_correct` over

@@ -22,8 +22,8 @@ public protocol AnswerModel: AnyObject {
     var name: String { get }
     /// The decoded text of every vocabulary entry, for the citation constraint.
     var tokenTexts: [String] { get }
-    /// Greedy (or seeded) generation of a chat turn, streaming text; returns the whole text.
-    func generate(system: String, user: String, maxTokens: Int, seed: UInt64,
+    /// Greedy (or seeded) generation of the chat turn `prompt`, streaming text; returns the whole text.
+    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64,
                   constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                   onText: (String) -> Void) throws -> String
 }
@@ -34,7 +34,8 @@ public struct AskParameters: Sendable {
     public var k = 6
     /// Token budget for the packed passages.
     public var contextBudget = 1200
-    public var maxTokens = 160
+    /// One to three sentences need under 100 tokens; more is a small model rambling past its sources.
+    public var maxTokens = 100
     public var seed: UInt64 = 0
     public var domain: Domain?
     /// Drop unsupported sentences instead of flagging them.
@@ -50,8 +51,11 @@ public struct AskParameters: Sendable {
     public var strongEvidence: Float = 0.56
     /// Passages less similar to the question than the best one by more than this are left out.
     public var relevanceMargin: Float = 0.15
-    /// At most this many passages go into the prompt.
-    public var maxPassages = 4
+    /// At most this many passages go into the prompt (each costs prefill time before the first word).
+    public var maxPassages = 3
+    /// Passages longer than this (estimated tokens) reach the prompt as an excerpt of their parts closest
+    /// to the question; nil gives whole passages.
+    public var excerptBudget: Int? = 80
 
     public init() {}
 }
@@ -113,6 +117,7 @@ public final class Answerer {
                             sentences: [], citations: [], nearest: [], method: "generated", model: "",
                             embedder: embedder.stamp.name, notice: domain == .clinical ? Answer.clinicalNotice : nil,
                             timingsMS: timings, auditID: nil)
+        answer.evidence = strongest
         let evidence = packed.map { passage in
             let index = ranked.firstIndex { $0.passageID == passage.passageID }!
             return EvidencePassage(number: passage.number, text: passage.text,
@@ -124,12 +129,16 @@ public final class Answerer {
 
         let model = try self.model(domain)
         answer.model = model.name
-        let prompt = builder.build(question: question, domain: domain, passages: packed)
+        var promptPassages = packed
+        if let budget = parameters.excerptBudget {
+            promptPassages = try excerpts(of: packed, questionVector: questionVector, budget: budget)
+        }
+        let prompt = builder.build(question: question, domain: domain, passages: promptPassages)
         lastPrompt = prompt
         let constraint = CitationConstraint(tokenTexts: model.tokenTexts, allowed: Set(packed.map(\.number)),
                                             forbidSentinel: strongest >= parameters.strongEvidence)
         var firstToken = 0
-        let text = try model.generate(system: prompt.system, user: prompt.user, maxTokens: parameters.maxTokens,
+        let text = try model.generate(prompt, maxTokens: parameters.maxTokens,
                                       seed: parameters.seed, constrain: constraint.apply) { piece in
             if firstToken == 0 { firstToken = elapsedMS() }
             onText(piece)
@@ -159,6 +168,26 @@ public final class Answerer {
         answer.citations = packed.filter { used.contains($0.number) }.map(Self.citation)
         answer.timingsMS.total = elapsedMS()
         return answer
+    }
+
+    /// The passages with each text over `budget` cut to its units closest to the question (one embedder call).
+    func excerpts(of passages: [PackedPassage], questionVector: [Float], budget: Int) throws -> [PackedPassage] {
+        let units = passages.map { Self.approximateTokens($0.text) > budget ? Excerpt.units(of: $0.text) : [] }
+        let flat = units.flatMap { $0 }
+        guard !flat.isEmpty else { return passages }
+        let vectors = try embedder.embed(flat)
+        let dimension = embedder.stamp.dimension
+        var offset = 0
+        return zip(passages, units).map { passage, parts in
+            guard !parts.isEmpty else { return passage }
+            let similarity = parts.indices.map { index in
+                Self.dot(questionVector, Array(vectors[(offset + index) * dimension..<(offset + index + 1) * dimension]))
+            }
+            offset += parts.count
+            var shortened = passage
+            shortened.text = Excerpt.select(parts, similarity: similarity, budget: budget, tokenCount: Self.approximateTokens)
+            return shortened
+        }
     }
 
     /// Up to two sentences quoted from the passages, the closest to the question first, each cited.

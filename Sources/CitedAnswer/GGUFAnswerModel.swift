@@ -4,12 +4,17 @@ import CitedTokenizer
 import Foundation
 
 /// The product's answer model: a GGUF model run by Cited's engine, chat-templated, greedy by default.
+/// The system prompt and the template's fixed start are prefilled once and kept by a `PromptCache`.
 public final class GGUFAnswerModel: AnswerModel {
     public let generator: Generator
+    public let promptCache: PromptCache
     public var name: String { generator.model.name }
+    /// Prompt tokens of the last answer, and how many of them came from the prompt cache.
+    public private(set) var lastPromptTokens = 0, lastCachedTokens = 0
 
-    public init(url: URL, contextLength: Int = 4096) throws {
+    public init(url: URL, contextLength: Int = 4096, promptCache: PromptCache = .standard()) throws {
         generator = Generator(model: try LanguageModel(url: url, contextLength: contextLength))
+        self.promptCache = promptCache
     }
 
     public lazy var tokenTexts: [String] = {
@@ -17,16 +22,33 @@ public final class GGUFAnswerModel: AnswerModel {
         return (0..<tokenizer.vocabularySize).map { String(decoding: tokenizer.bytes(of: Int32($0)), as: UTF8.self) }
     }()
 
-    public func generate(system: String, user: String, maxTokens: Int, seed: UInt64,
+    public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64,
                          constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                          onText: (String) -> Void) throws -> String {
-        let prompt = try generator.promptTokens(user, chat: true, system: system)
+        let text = try generator.chatText(prompt.user, system: prompt.system)
+        let ids = generator.tokens(of: text)
+        let cached = try promptCache.prepare(generator.model, prompt: ids,
+                                             prefixLength: Self.fixedLength(ids, text: text, prompt: prompt, generator: generator))
         var parameters = GenerateParameters.greedy(maxTokens: maxTokens)
         parameters.seed = seed
-        let result = try generator.generate(prompt: prompt, parameters: parameters, logitProcessor: constrain) { piece in
+        let result = try generator.generate(prompt: ids, parameters: parameters, cached: cached,
+                                            logitProcessor: constrain) { piece in
             onText(piece)
             return true
         }
+        lastPromptTokens = result.promptTokens
+        lastCachedTokens = result.cachedTokens
         return result.text
+    }
+
+    /// How many of `ids` (the rendered chat `text`) are fixed for the domain: the tokens of the text up to
+    /// the end of the template's fixed start, as far as they agree with `ids` (merges may cross the cut).
+    static func fixedLength(_ ids: [Int32], text: String, prompt: Prompt, generator: Generator) -> Int {
+        guard let userStart = text.range(of: prompt.user)?.lowerBound else { return 0 }
+        let end = text.utf8.index(userStart, offsetBy: prompt.fixedUserPrefix.utf8.count)
+        let head = generator.tokens(of: String(text[..<end]))
+        var length = 0
+        while length < min(head.count, ids.count), head[length] == ids[length] { length += 1 }
+        return length
     }
 }

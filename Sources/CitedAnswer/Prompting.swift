@@ -77,6 +77,9 @@ public struct Prompt: Sendable {
     public var system: String
     public var user: String
     public var passages: [PackedPassage]
+    /// The start of `user` that is the same for every question of the domain (the template up to its
+    /// first placeholder): with the system prompt, the prefix whose prefill a prompt cache can keep.
+    public var fixedUserPrefix: String = ""
     /// sha256 of system + user, stored with the answer for audit.
     public var sha256: String
 }
@@ -96,11 +99,14 @@ public struct PromptBuilder: Sendable {
         let ordered = bestLast ? passages.reversed() : passages
         let sources = ordered.map(Self.quote).joined(separator: "\n\n")
         let system = library.system.replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
-        let user = (library.templates[domain] ?? "")
+        let template = (library.templates[domain] ?? "")
+            .replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
+        let user = template
             .replacingOccurrences(of: "{{sources}}", with: sources)
             .replacingOccurrences(of: "{{question}}", with: Self.singleLine(question))
-            .replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
+        let firstSlot = ["{{sources}}", "{{question}}"].compactMap { template.range(of: $0)?.lowerBound }.min()
         return Prompt(system: system, user: user, passages: passages,
+                      fixedUserPrefix: String(template[..<(firstSlot ?? template.startIndex)]),
                       sha256: SHA256.hex(of: Data((system + "\u{0}" + user).utf8)))
     }
 

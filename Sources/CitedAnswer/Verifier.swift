@@ -50,11 +50,14 @@ public struct Verifier {
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)
             func judge(_ indices: [Int]) -> Support {
-                guard !indices.isEmpty else { return .unsupported }
+                // No citation, or nothing to check (no content word: a stray "[" or "See:"), supports nothing.
+                guard !indices.isEmpty, !stems.isEmpty || !terms.numbers.isEmpty || !terms.identifiers.isEmpty else {
+                    return .unsupported
+                }
                 let missing = terms.numbers.filter { number in !indices.contains { searchable[$0].contains(number: number) } }
                     + terms.identifiers.filter { name in !indices.contains { searchable[$0].contains(identifier: name) } }
                 guard missing.isEmpty else { return .unsupported }
-                let overlap = stems.isEmpty ? 1 : indices.map { index in
+                let overlap = stems.isEmpty ? 0 : indices.map { index in
                     Double(stems.intersection(searchable[index].stems).count) / Double(stems.count)
                 }.max()!
                 let similarity = indices.compactMap { index -> Float? in

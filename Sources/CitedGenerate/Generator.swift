@@ -10,6 +10,8 @@ public enum StopReason: String, Sendable, Codable {
 /// What a generation produced, with its timings.
 public struct GenerationResult: Sendable {
     public var promptTokens: Int
+    /// Prompt tokens whose KV entries came from a cache instead of a prefill.
+    public var cachedTokens = 0
     /// Generated ids (stop tokens excluded).
     public var tokens: [Int32]
     public var text: String
@@ -17,7 +19,9 @@ public struct GenerationResult: Sendable {
     public var prefillSeconds: Double
     public var decodeSeconds: Double
 
-    public var prefillTokensPerSecond: Double { prefillSeconds > 0 ? Double(promptTokens) / prefillSeconds : 0 }
+    public var prefillTokensPerSecond: Double {
+        prefillSeconds > 0 ? Double(promptTokens - cachedTokens) / prefillSeconds : 0
+    }
     /// Tokens per second after the first one (each of those needs one decode step).
     public var decodeTokensPerSecond: Double {
         decodeSeconds > 0 ? Double(max(tokens.count - 1, 0)) / decodeSeconds : 0
@@ -36,26 +40,37 @@ public final class Generator {
     /// Prompt ids for plain text (special-token text recognised, BOS only if the model asks) or a chat turn.
     public func promptTokens(_ prompt: String, chat: Bool, system: String? = nil) throws -> [Int32] {
         guard !prompt.isEmpty else { throw LanguageModelError.emptyInput }
-        if chat {
-            guard let template = model.chatTemplate else {
-                throw ChatTemplate.TemplateError.unsupported("the model has no ChatML template")
-            }
-            var messages: [ChatMessage] = []
-            if let system { messages.append(ChatMessage(role: .system, content: system)) }
-            messages.append(ChatMessage(role: .user, content: prompt))
-            return model.tokenizer.encode(template.render(messages), addSpecial: true, parseSpecial: true)
+        return tokens(of: chat ? try chatText(prompt, system: system) : prompt)
+    }
+
+    /// The chat template rendered for one user turn (after an optional system message), ready to answer.
+    public func chatText(_ user: String, system: String? = nil) throws -> String {
+        guard let template = model.chatTemplate else {
+            throw ChatTemplate.TemplateError.unsupported("the model has no ChatML template")
         }
-        return model.tokenizer.encode(prompt, addSpecial: true, parseSpecial: true)
+        var messages: [ChatMessage] = []
+        if let system { messages.append(ChatMessage(role: .system, content: system)) }
+        messages.append(ChatMessage(role: .user, content: user))
+        return template.render(messages)
+    }
+
+    /// Ids of rendered text (special-token text recognised, BOS only if the model asks).
+    public func tokens(of text: String) -> [Int32] {
+        model.tokenizer.encode(text, addSpecial: true, parseSpecial: true)
     }
 
     /// Generates from `prompt` ids, calling `onText` with each new piece of whole UTF-8 text
-    /// (return false to stop). The KV cache is reset first.
-    public func generate(prompt: [Int32], parameters: GenerateParameters, logitProcessor: LogitProcessor? = nil,
+    /// (return false to stop). The KV cache is reset first, unless `cached` says that it already holds
+    /// the first `cached` prompt tokens (see `PromptCache`); those are not run again.
+    public func generate(prompt: [Int32], parameters: GenerateParameters, cached: Int = 0,
+                         logitProcessor: LogitProcessor? = nil,
                          onText: (String) -> Bool = { _ in true }) throws -> GenerationResult {
         guard !prompt.isEmpty else { throw LanguageModelError.emptyInput }
+        precondition(cached == 0 || (model.position == cached && cached < prompt.count),
+                     "the cache holds \(model.position) tokens, not the \(cached) of a \(prompt.count)-token prompt")
         let tok = model.tokenizer
         let sampler = Sampler(parameters: parameters, vocabulary: model.configuration.vocabularySize)
-        model.reset()
+        if cached == 0 { model.reset() }
         let needed = prompt.count + 1
         guard needed <= model.contextLength else {
             throw LanguageModelError.contextOverflow(needed: needed, limit: model.contextLength)
@@ -69,7 +84,7 @@ public final class Generator {
         let holdBack = parameters.stopStrings.map(\.count).max() ?? 0
         var reason = StopReason.maxTokens
         let t0 = DispatchTime.now().uptimeNanoseconds
-        var logits = try model.forward(prompt)
+        var logits = try model.forward(Array(prompt[cached...]))
         let t1 = DispatchTime.now().uptimeNanoseconds
         loop: while generated.count < parameters.maxTokens {
             sampler.penalize(logits, recent: history[...])
@@ -104,8 +119,10 @@ public final class Generator {
             _ = onText(String(text[text.index(text.startIndex, offsetBy: emitted)...]))
         }
         let t2 = DispatchTime.now().uptimeNanoseconds
-        return GenerationResult(promptTokens: prompt.count, tokens: generated, text: text, stopReason: reason,
-                                prefillSeconds: Double(t1 - t0) / 1e9, decodeSeconds: Double(t2 - t1) / 1e9)
+        var result = GenerationResult(promptTokens: prompt.count, tokens: generated, text: text, stopReason: reason,
+                                      prefillSeconds: Double(t1 - t0) / 1e9, decodeSeconds: Double(t2 - t1) / 1e9)
+        result.cachedTokens = cached
+        return result
     }
 
     static func firstStop(in text: String, _ stops: [String]) -> String.Index? {

@@ -7,12 +7,14 @@ public enum LanguageModelError: Error, CustomStringConvertible, Equatable {
     case contextOverflow(needed: Int, limit: Int)
     case emptyInput
     case invalidToken(Int32, vocabulary: Int)
+    case snapshotMismatch
 
     public var description: String {
         switch self {
         case .contextOverflow(let n, let l): "context overflow: \(n) tokens needed, the context holds \(l)"
         case .emptyInput: "empty prompt: nothing to run the model on"
         case .invalidToken(let t, let v): "token id \(t) is outside the vocabulary (\(v) tokens)"
+        case .snapshotMismatch: "the saved KV cache was made by a model of another shape"
         }
     }
 }
@@ -29,12 +31,12 @@ public final class LanguageModel: @unchecked Sendable {
     /// Tokens the KV cache can hold.
     public let contextLength: Int
     /// Tokens already in the KV cache.
-    public private(set) var position = 0
+    public internal(set) var position = 0
 
     let file: GGUFFile
     let weights: LlamaWeights
     let maxBatch: Int
-    private let state: LlamaState
+    let state: LlamaState
 
     /// Loads `url`; `contextLength` defaults to 4,096 (capped by the model's trained context).
     public init(url: URL, contextLength: Int? = nil, maxBatch: Int = 512) throws {

@@ -6,7 +6,7 @@ import GRDB
 
 /// Which ranked lists a search uses.
 public enum SearchMode: String, CaseIterable, Codable, Sendable {
-    /// Reciprocal-rank fusion of dense and BM25.
+    /// Fusion of dense and BM25 (see `FusionMethod`).
     case hybrid
     case dense
     case bm25
@@ -16,6 +16,8 @@ public enum SearchMode: String, CaseIterable, Codable, Sendable {
 public struct SearchParameters: Sendable {
     public var k = 10
     public var mode = SearchMode.hybrid
+    /// How hybrid mode merges the two lists.
+    public var fusion = FusionMethod.convex
     public var filters = SearchFilters()
     /// At most this many passages of one document in the results (0: no cap).
     public var perDocumentCap = 2
@@ -38,7 +40,7 @@ public struct SearchParameters: Sendable {
 /// One result, as in `search --json`.
 public struct SearchHit: Codable, Sendable {
     public var rank: Int
-    /// Cosine for dense, BM25 (higher is better) for bm25, the fused reciprocal-rank score for hybrid.
+    /// Cosine for dense, BM25 (higher is better) for bm25, the fused score for hybrid.
     public var score: Double
     public var passageID: Int64
     public var documentID: Int64
@@ -103,7 +105,11 @@ public final class Retriever {
         switch parameters.mode {
         case .dense: ranked = denseList
         case .bm25: ranked = bm25List
-        case .hybrid: ranked = Fusion.reciprocalRank([denseList.map(\.0), bm25List.map(\.0)]).map { ($0.id, $0.score) }
+        case .hybrid:
+            switch parameters.fusion {
+            case .convex: ranked = Fusion.convex(dense: denseList, bm25: bm25List).map { ($0.id, $0.score) }
+            case .rrf: ranked = Fusion.reciprocalRank([denseList.map(\.0), bm25List.map(\.0)]).map { ($0.id, $0.score) }
+            }
         }
         let denseRanks = Dictionary(denseList.enumerated().map { ($1.0, $0 + 1) }, uniquingKeysWith: min)
         let bm25Ranks = Dictionary(bm25List.enumerated().map { ($1.0, $0 + 1) }, uniquingKeysWith: min)

@@ -41,9 +41,12 @@ struct AskCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("clinical, code or math (default: routed from the question and sources).",
                                             valueName: "DOMAIN"))
     var domain: String?
-    @Option(name: .long, help: "Most tokens to generate.") var maxTokens = 160
+    @Option(name: .long, help: "Most tokens to generate.") var maxTokens = 100
     @Option(name: .long, help: "Seed (generation is greedy; kept for replay).") var seed: UInt64 = 0
     @Flag(name: .long, help: "Drop unsupported sentences instead of flagging them.") var strict = false
+    @Option(name: .long, help: ArgumentHelp(
+        "Abstain when no passage is closer to the question than this cosine (default 0.56, calibrated on the dev set).",
+        valueName: "COSINE")) var minEvidence: Float?
     @Flag(name: .long, help: "Print the answer only when it is complete.") var noStream = false
     @Flag(name: .long, help: "Print one JSON document.") var json = false
     @Option(name: .long, help: ArgumentHelp("Answer a stored question again, with its settings.", valueName: "ID"))
@@ -60,7 +63,8 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         var settings = AskSettings(question: question ?? "", k: k, model: model, fast: fast,
-                                   domain: domain, maxTokens: maxTokens, seed: seed, strict: strict)
+                                   domain: domain, maxTokens: maxTokens, seed: seed, strict: strict,
+                                   minEvidence: minEvidence)
         let session = try AskSession(options: options)
         if let replay {
             settings = try session.storedSettings(id: replay)
@@ -69,6 +73,7 @@ struct AskCommand: ParsableCommand {
         let view = AnswerView(stream: !noStream && !json)
         let answer = try session.ask(settings, onSources: { view.sources($0) }, onText: { view.text($0) })
         if json { try printJSON(answer) } else { view.finish(answer) }
+        if options.verbose { session.describeLastPrompt() }
     }
 }
 
@@ -82,6 +87,8 @@ struct AskSettings: Codable {
     var maxTokens: Int
     var seed: UInt64
     var strict: Bool
+    /// The evidence threshold, when not the default (absent in records made before it existed).
+    var minEvidence: Float? = nil
 }
 
 /// An open index, embedder and model cache, ready to answer and to log answers.
@@ -89,12 +96,24 @@ final class AskSession {
     let search: RetrievalSession
     let configuration: AnswerConfiguration
     private var models: [String: GGUFAnswerModel] = [:]
+    /// The prompt and model of the last answer (for --verbose).
+    private(set) var lastPrompt: Prompt?
+    private(set) var lastModel: GGUFAnswerModel?
 
     init(options: IndexOptions) throws {
         var retrieval = try RetrievalOptions.parse([])
         retrieval.k = 8
         search = try RetrievalSession(options: options, retrieval: retrieval)
         configuration = try AnswerConfiguration.load()
+    }
+
+    /// The last prompt and its token counts, on stderr.
+    func describeLastPrompt() {
+        guard let prompt = lastPrompt else { return }
+        printError("--- prompt (sha256 \(prompt.sha256.prefix(12))) ---\n[system]\n\(prompt.system)\n[user]\n\(prompt.user)\n---")
+        if let model = lastModel {
+            printError("prompt tokens: \(model.lastPromptTokens), of which \(model.lastCachedTokens) from the prompt cache")
+        }
     }
 
     func storedSettings(id: Int64) throws -> AskSettings {
@@ -110,6 +129,7 @@ final class AskSession {
 
     func ask(_ settings: AskSettings, onSources: ([PackedPassage]) -> Void, onText: (String) -> Void) throws -> Answer {
         guard let embedder = search.retriever.embedder else { throw CommandError("the index has no vectors; run `cited index rebuild`") }
+        preloadModel(for: settings)
         let answerer = Answerer(
             model: { [self] domain in try loadModel(modelName(for: domain, settings: settings)) },
             embedder: embedder, builder: PromptBuilder(library: try PromptLibrary()),
@@ -126,16 +146,48 @@ final class AskSession {
         parameters.seed = settings.seed
         parameters.strict = settings.strict
         parameters.domain = settings.domain.flatMap(Domain.init(rawValue:))
+        if let threshold = settings.minEvidence {
+            parameters.minimumEvidence = threshold
+            parameters.strongEvidence = threshold
+        }
         var answer = try answerer.answer(settings.question, parameters: parameters, onSources: onSources, onText: onText)
+        lastPrompt = answerer.lastPrompt
+        lastModel = models[answer.model.isEmpty ? "" : modelName(for: answer.domain, settings: settings)]
         answer.auditID = try log(answer, settings: settings, answerer: answerer, embedder: embedder)
         return answer
     }
 
     private func loadModel(_ nameOrPath: String) throws -> GGUFAnswerModel {
+        if let preload = preloads.removeValue(forKey: nameOrPath) {
+            preload.group.wait()
+            models[nameOrPath] = try preload.result!.get()
+        }
         if let model = models[nameOrPath] { return model }
         let model = try GGUFAnswerModel(url: try LanguageModelLocator.resolve(nameOrPath))
         models[nameOrPath] = model
         return model
+    }
+
+    /// A model being loaded on another thread while the question is embedded and searched.
+    private final class Preload: @unchecked Sendable {
+        let group = DispatchGroup()
+        var result: Result<GGUFAnswerModel, Error>?
+    }
+    private var preloads: [String: Preload] = [:]
+
+    /// Starts loading the model the answer will need when that does not depend on the routed domain
+    /// (`--model`, `--fast`, or one model for every domain): it overlaps retrieval instead of following it.
+    func preloadModel(for settings: AskSettings) {
+        let configured = Set(configuration.models.values)
+        guard let name = settings.model ?? (settings.fast ? configuration.fastModel : configured.count == 1 ? configured.first : nil),
+              models[name] == nil, preloads[name] == nil else { return }
+        let preload = Preload()
+        preloads[name] = preload
+        preload.group.enter()
+        Thread.detachNewThread {
+            preload.result = Result { try GGUFAnswerModel(url: try LanguageModelLocator.resolve(name)) }
+            preload.group.leave()
+        }
     }
 
     private func log(_ answer: Answer, settings: AskSettings, answerer: Answerer, embedder: Embedder) throws -> Int64 {

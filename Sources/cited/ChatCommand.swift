@@ -31,7 +31,7 @@ struct ChatCommand: ParsableCommand {
             if question == "/quit" || question == "/exit" { break }
             if question == "/new" { history = Conversation(); print("(new conversation)"); continue }
             let query = history.retrievalQuery(for: question)
-            let settings = AskSettings(question: query, k: 6, model: model, fast: fast, domain: nil, maxTokens: 160,
+            let settings = AskSettings(question: query, k: 6, model: model, fast: fast, domain: nil, maxTokens: AskParameters().maxTokens,
                                        seed: 0, strict: strict)
             let view = AnswerView(stream: true)
             var answer = try session.ask(settings, onSources: { view.sources($0) }, onText: { view.text($0) })

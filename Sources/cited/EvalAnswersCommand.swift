@@ -22,6 +22,8 @@ struct EvalAnswersCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Model name or GGUF path.", valueName: "NAME|PATH")) var model: String?
     @Flag(name: .long, help: "Use the configured fast model.") var fast = false
     @Option(name: .long, help: "Only the first N questions.") var limit: Int?
+    @Option(name: .long, help: ArgumentHelp("Evidence threshold to evaluate (default: ask's).", valueName: "COSINE"))
+    var minEvidence: Float?
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     struct Output: Encodable {
@@ -40,7 +42,7 @@ struct EvalAnswersCommand: ParsableCommand {
         for (index, question) in list.enumerated() {
             let start = Date()
             let settings = AskSettings(question: question.question, k: 6, model: model, fast: fast,
-                                       domain: nil, maxTokens: 160, seed: 0, strict: false)
+                                       domain: nil, maxTokens: AskParameters().maxTokens, seed: 0, strict: false, minEvidence: minEvidence)
             let answer = try session.ask(settings, onSources: { _ in }, onText: { _ in })
             if !answer.model.isEmpty { modelName = answer.model }
             let outcome = AnswerEvaluation.outcome(of: answer, for: question,

@@ -53,11 +53,15 @@ struct SearchOutput: Encodable {
 
 extension SearchMode: ExpressibleByArgument {}
 extension DenseMethod: ExpressibleByArgument {}
+extension FusionMethod: ExpressibleByArgument {}
 
 /// Options shared by `search` and `eval retrieval`.
 struct RetrievalOptions: ParsableArguments {
     @Option(name: .long, help: "Number of results.") var k = 10
-    @Option(name: .long, help: "hybrid (reciprocal-rank fusion), dense or bm25.") var mode = SearchMode.hybrid
+    @Option(name: .long, help: "hybrid (dense + BM25 fused), dense or bm25.") var mode = SearchMode.hybrid
+    @Option(name: .long, help: ArgumentHelp(
+        "How hybrid fuses: convex (0.6 × dense + 0.4 × BM25, scores min–max normalised) or rrf (reciprocal rank).",
+        valueName: "METHOD")) var fusion = FusionMethod.convex
     @Option(name: .long, help: ArgumentHelp("Only this domain: clinical, code or math.", valueName: "DOMAIN"))
     var domain: String?
     @Option(name: .long, help: ArgumentHelp("A restriction KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
@@ -82,6 +86,7 @@ struct RetrievalOptions: ParsableArguments {
     func parameters(mode: SearchMode? = nil) throws -> SearchParameters {
         var p = SearchParameters(k: k, mode: mode ?? self.mode, filters: try filters(), perDocumentCap: cap)
         p.denseMethod = denseMethod
+        p.fusion = fusion
         return p
     }
 }

@@ -37,10 +37,10 @@ final class ScriptedModel: AnswerModel {
         tokenTexts = texts.sorted()
     }
 
-    func generate(system: String, user: String, maxTokens: Int, seed: UInt64,
+    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64,
                   constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                   onText: (String) -> Void) throws -> String {
-        lastUser = user
+        lastUser = prompt.user
         var generated: [Int32] = []
         var text = ""
         for character in script {

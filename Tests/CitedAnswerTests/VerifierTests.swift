@@ -54,3 +54,13 @@ func similarity() {
     let verified = verifier.verify([AnswerSentence(text: "It lowers the chance of spine breaks.", citations: [1])], passages: withVectors)
     #expect(verified[0].support == .supported)
 }
+
+@Test("A sentence that states nothing (a stray bracket, a bare lead-in) is never supported")
+func emptySentences() {
+    // Even an embedder that calls everything identical cannot make them supported.
+    let verifier = Verifier(embed: { _ in [1, 0] })
+    let withVectors = passages.map { EvidencePassage(number: $0.number, text: $0.text, vector: [1, 0]) }
+    let verified = verifier.verify([AnswerSentence(text: "[", citations: [1, 2]),
+                                    AnswerSentence(text: "It is:", citations: [1])], passages: withVectors)
+    #expect(verified.allSatisfy { $0.support == .unsupported })
+}

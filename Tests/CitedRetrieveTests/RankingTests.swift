@@ -17,6 +17,19 @@ struct RankingTests {
         #expect(Fusion.reciprocalRank([]).isEmpty)
     }
 
+    @Test("convex fusion of min–max normalised scores")
+    func convex() {
+        // dense 0.9, 0.7, 0.5 → 1, 0.5, 0; bm25 12, 2 → 1, 0.
+        let fused = Fusion.convex(dense: [(1, 0.9), (2, 0.7), (3, 0.5)], bm25: [(3, 12), (4, 2)], denseWeight: 0.6)
+        // 1: 0.6, 3: 0 + 0.4, 2: 0.3, 4: 0.
+        #expect(fused.map(\.id) == [1, 3, 2, 4])
+        #expect(abs(fused[0].score - 0.6) < 1e-12 && abs(fused[1].score - 0.4) < 1e-12)
+        #expect(abs(fused[2].score - 0.3) < 1e-12 && fused[3].score == 0)
+        // One list only, or equal scores within a list: no division by zero; ties by id.
+        #expect(Fusion.convex(dense: [(5, 0.4), (6, 0.4)], bm25: []).map(\.id) == [5, 6])
+        #expect(Fusion.convex(dense: [], bm25: []).isEmpty)
+    }
+
     @Test("recall, MRR and nDCG")
     func metrics() {
         let r: [Bool] = [false, true, false, false, true]

@@ -1,0 +1,66 @@
+import Foundation
+
+/// The KV-cache entries of a model's first `tokens.count` positions, so that a later prompt starting with
+/// the same tokens can skip their prefill (llama.cpp's prompt cache). Restoring a snapshot gives the same
+/// cache as running those tokens as one batch, so generation continues bit for bit as it would have.
+public struct KVSnapshot: Equatable, Sendable {
+    /// The prompt tokens whose entries these are.
+    public var tokens: [Int32]
+    /// Layers × KV heads × head size: the shape every position's keys (and values) have.
+    public var layers: Int, kvHeads: Int, headDimension: Int
+    /// f16 keys then values, (layer, head, position, dimension) order.
+    public var entries: [UInt16]
+
+    public init(tokens: [Int32], layers: Int, kvHeads: Int, headDimension: Int, entries: [UInt16]) {
+        self.tokens = tokens
+        self.layers = layers
+        self.kvHeads = kvHeads
+        self.headDimension = headDimension
+        self.entries = entries
+    }
+}
+
+extension LanguageModel {
+    /// The cache entries of the first `count` tokens, which must be the ones given as `tokens`.
+    public func snapshot(of tokens: [Int32]) -> KVSnapshot {
+        precondition(tokens.count <= position, "snapshot of \(tokens.count) tokens, \(position) cached")
+        let c = configuration
+        let run = tokens.count * c.headDimension
+        var entries = [UInt16](repeating: 0, count: 2 * c.layers * c.kvHeads * run)
+        entries.withUnsafeMutableBufferPointer { out in
+            var o = 0
+            for cache in [state.keys, state.values] {
+                for lh in 0..<(c.layers * c.kvHeads) {
+                    (out.baseAddress! + o).update(from: cache + lh * state.headStride, count: run)
+                    o += run
+                }
+            }
+        }
+        return KVSnapshot(tokens: tokens, layers: c.layers, kvHeads: c.kvHeads, headDimension: c.headDimension,
+                          entries: entries)
+    }
+
+    /// Replaces the cache with `snapshot`; the next `forward` continues after its tokens.
+    public func restore(_ snapshot: KVSnapshot) throws {
+        let c = configuration
+        let run = snapshot.tokens.count * c.headDimension
+        guard snapshot.layers == c.layers, snapshot.kvHeads == c.kvHeads, snapshot.headDimension == c.headDimension,
+              snapshot.entries.count == 2 * c.layers * c.kvHeads * run else {
+            throw LanguageModelError.snapshotMismatch
+        }
+        guard snapshot.tokens.count <= contextLength else {
+            throw LanguageModelError.contextOverflow(needed: snapshot.tokens.count, limit: contextLength)
+        }
+        snapshot.entries.withUnsafeBufferPointer { input in
+            var o = 0
+            for cache in [state.keys, state.values] {
+                for lh in 0..<(c.layers * c.kvHeads) {
+                    (cache + lh * state.headStride).update(from: input.baseAddress! + o, count: run)
+                    o += run
+                }
+            }
+        }
+        reset()
+        position = snapshot.tokens.count
+    }
+}
