@@ -32,7 +32,7 @@ public struct Answer: Codable, Sendable {
     /// The answer text with its citation markers, or the abstention message.
     public var answer: String
     public var abstained: Bool
-    /// Why the assistant abstained (`weak-evidence`, `sentinel`, `unsupported`), when it did.
+    /// Why the assistant abstained (`weak-evidence`, `absent-terms`, `sentinel`, `unsupported`), when it did.
     public var abstentionReason: String?
     public var domain: Domain
     public var sentences: [AnswerSentence]
@@ -45,6 +45,8 @@ public struct Answer: Codable, Sendable {
     public var embedder: String
     /// The best cosine between the question and a retrieved passage: the evidence abstention is decided on.
     public var evidence: Float = 0
+    /// Question words the index never mentions (checked when the evidence is middling).
+    public var absentTerms: [String] = []
     public var notice: String?
     public var timingsMS: AnswerTimings
     /// The audit record's id (`cited ask --replay ID`).
@@ -53,6 +55,7 @@ public struct Answer: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice, evidence
         case abstentionReason = "abstention_reason"
+        case absentTerms = "absent_terms"
         case timingsMS = "timings_ms"
         case auditID = "audit_id"
     }

@@ -165,6 +165,14 @@ public final class Retriever {
         }
     }
 
+    /// Whether any passage (text, title or heading) holds `term` as one token of the index's tokenizer.
+    public func mentions(_ term: String) throws -> Bool {
+        try store.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT 1 FROM passage_fts WHERE passage_fts MATCH ? LIMIT 1",
+                             arguments: ["\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""]) != nil
+        }
+    }
+
     /// Walks the ranked ids, keeps at most `cap` per document, stops at `k`, and loads texts and sources.
     func hydrate(_ ranked: [(Int64, Double)], k: Int, cap: Int, ranks: (Int64) -> (Int?, Int?)) throws -> [SearchHit] {
         guard !ranked.isEmpty, k > 0 else { return [] }

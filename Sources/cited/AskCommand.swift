@@ -140,6 +140,7 @@ final class AskSession {
                     RetrievedPassage(passageID: $0.passageID, source: $0.source, text: $0.text, score: $0.score)
                 }
             })
+        answerer.absentTerms = AbsentTerms(isIndexed: { [search] in try search.retriever.mentions($0) })
         var parameters = AskParameters()
         parameters.k = settings.k
         parameters.maxTokens = settings.maxTokens
@@ -245,6 +246,9 @@ final class AnswerView {
         if streamed { print("\n") }
         if answer.abstained {
             print(style("1", Answer.notFound))
+            if !answer.absentTerms.isEmpty {
+                print("The indexed sources never mention: \(answer.absentTerms.joined(separator: ", ")).")
+            }
             if !answer.nearest.isEmpty {
                 print("Nearest passages:")
                 for citation in answer.nearest { print("  " + Self.reference(citation)) }
