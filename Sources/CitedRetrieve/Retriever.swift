@@ -19,8 +19,9 @@ public struct SearchParameters: Sendable {
     public var filters = SearchFilters()
     /// At most this many passages of one document in the results (0: no cap).
     public var perDocumentCap = 2
-    /// How the dense list is computed (`exact` is certified equal to a full fp32 scan).
-    public var denseMethod = DenseMethod.exact
+    /// How the dense list is computed (`exact` is certified equal to a full fp32 scan; `auto` takes the
+    /// binary pass on large unfiltered indexes).
+    public var denseMethod = DenseMethod.auto
     /// Candidates taken from each list before fusion and the cap (0: automatic, from k).
     public var candidates = 0
 
@@ -59,6 +60,8 @@ public struct SearchHit: Codable, Sendable {
 
 /// Timings of the stages of one search, in milliseconds.
 public struct SearchTimings: Sendable {
+    /// Waiting for an embedder still loading in the background.
+    public var wait = 0.0
     public var embed = 0.0
     public var dense = 0.0
     public var bm25 = 0.0
@@ -68,22 +71,42 @@ public struct SearchTimings: Sendable {
 /// Dense, BM25 and fused retrieval over one store, with filters and a per-document cap.
 public final class Retriever {
     public let store: Store
-    public let embedder: Embedder?
     public let dense: DenseIndex?
     public private(set) var timings = SearchTimings()
+    private let pending: PendingEmbedder?
+    private var checked: Embedder?
 
     /// - Parameters:
     ///   - embedder: embeds queries; must match `dense.stamp` (refused otherwise).
     ///   - dense: the index's vectors; nil allows `bm25` mode only.
-    public init(store: Store, embedder: Embedder?, dense: DenseIndex?) throws {
+    public convenience init(store: Store, embedder: Embedder?, dense: DenseIndex?) throws {
+        try self.init(store: store, pending: embedder.map { PendingEmbedder(loaded: $0) }, dense: dense)
+        if embedder != nil { _ = try resolvedEmbedder() }
+    }
+
+    /// Like `init(store:embedder:dense:)` with an embedder still loading: it is awaited, and checked against
+    /// `dense.stamp`, by the first dense search.
+    public init(store: Store, pending: PendingEmbedder?, dense: DenseIndex?) throws {
+        self.store = store
+        self.pending = pending
+        self.dense = dense
+    }
+
+    /// The query embedder (waiting for it to load), nil when there is none or it failed to load.
+    public var embedder: Embedder? { try? resolvedEmbedder() }
+
+    /// The query embedder, loaded and checked against the index's stamp.
+    public func resolvedEmbedder() throws -> Embedder {
+        if let checked { return checked }
+        guard let pending else { throw RetrieveError.noVectors }
+        let embedder = try pending.value()
         // The chunker version says how passages were cut, not how a query is embedded.
-        if let embedder, let stamp = dense?.stamp, !Self.sameSpace(stamp, embedder.stamp) {
+        if let stamp = dense?.stamp, !Self.sameSpace(stamp, embedder.stamp) {
             throw RetrieveError.embedderMismatch(index: "\(stamp.name) (\(stamp.weightsSHA256.prefix(12)))",
                                                  query: "\(embedder.stamp.name) (\(embedder.stamp.weightsSHA256.prefix(12)))")
         }
-        self.store = store
-        self.embedder = embedder
-        self.dense = dense
+        checked = embedder
+        return embedder
     }
 
     /// The best passages for `query`, best first.
@@ -92,11 +115,12 @@ public final class Retriever {
         let allowed = try allowedPassages(parameters.filters)
         var denseList: [(Int64, Double)] = []
         var bm25List: [(Int64, Double)] = []
-        if parameters.mode != .bm25 {
-            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
-        }
+        // BM25 first: it needs no embedder, so it overlaps a load still under way.
         if parameters.mode != .dense {
             bm25List = try bm25Search(query, limit: parameters.pool, filters: parameters.filters)
+        }
+        if parameters.mode != .bm25 {
+            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
         }
         let start = DispatchTime.now()
         let ranked: [(Int64, Double)]
@@ -125,10 +149,13 @@ public final class Retriever {
     }
 
     /// The dense list: cosine similarities, best first.
-    public func denseSearch(_ query: String, limit: Int, allowed: [Int64]?, method: DenseMethod = .exact) throws
+    public func denseSearch(_ query: String, limit: Int, allowed: [Int64]?, method: DenseMethod = .auto) throws
         -> [(Int64, Double)] {
-        guard let dense, let embedder else { throw RetrieveError.noVectors }
+        guard let dense else { throw RetrieveError.noVectors }
         var start = DispatchTime.now()
+        let embedder = try resolvedEmbedder()
+        timings.wait = Self.ms(since: start)
+        start = DispatchTime.now()
         let vector = try embedder.embed([query])
         timings.embed = Self.ms(since: start)
         start = DispatchTime.now()
