@@ -29,9 +29,9 @@ extension Dense {
             }
             self.outputs = outputs
             self.inputs = inputs
-            var packed = [Int16](repeating: 0, count: outputs * inputs)
+            // Every element is written by the packing (no zero fill first).
             var scales = [Float](repeating: 0, count: outputs)
-            packed.withUnsafeMutableBufferPointer { p in
+            let packed = [Int16](unsafeUninitializedCapacity: outputs * inputs) { p, count in
                 scales.withUnsafeMutableBufferPointer { s in
                     var row = 0
                     for part in parts {
@@ -39,6 +39,7 @@ extension Dense {
                         row += part.rows
                     }
                 }
+                count = outputs * inputs
             }
             self.packed = packed
             self.scales = scales

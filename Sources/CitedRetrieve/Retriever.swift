@@ -115,12 +115,18 @@ public final class Retriever {
         let allowed = try allowedPassages(parameters.filters)
         var denseList: [(Int64, Double)] = []
         var bm25List: [(Int64, Double)] = []
-        // BM25 first: it needs no embedder, so it overlaps a load still under way.
-        if parameters.mode != .dense {
-            bm25List = try bm25Search(query, limit: parameters.pool, filters: parameters.filters)
-        }
-        if parameters.mode != .bm25 {
+        switch parameters.mode {
+        case .bm25: bm25List = try bm25Search(query, limit: parameters.pool, filters: parameters.filters)
+        case .dense:
             denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
+        case .hybrid:
+            // BM25 on its own thread: it needs no embedder, so it overlaps the embedder's load and the query's
+            // embedding and dense scan.
+            let lexical = Background { [self] in try rankBM25(query, limit: parameters.pool, filters: parameters.filters) }
+            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
+            let (list, ms) = try lexical.value()
+            bm25List = list
+            timings.bm25 = ms
         }
         let start = DispatchTime.now()
         let ranked: [(Int64, Double)]
@@ -167,10 +173,16 @@ public final class Retriever {
 
     /// The BM25 list through FTS5: scores negated so that higher is better, best first.
     public func bm25Search(_ query: String, limit: Int, filters: SearchFilters = SearchFilters()) throws -> [(Int64, Double)] {
-        guard let match = BM25Query.expression(for: query) else { return [] }
+        let (list, ms) = try rankBM25(query, limit: limit, filters: filters)
+        timings.bm25 = ms
+        return list
+    }
+
+    /// The BM25 list and the milliseconds it took; leaves `timings` alone, so it may run on another thread.
+    func rankBM25(_ query: String, limit: Int, filters: SearchFilters) throws -> ([(Int64, Double)], Double) {
+        guard let match = BM25Query.expression(for: query) else { return ([], 0) }
         let start = DispatchTime.now()
-        defer { timings.bm25 = Self.ms(since: start) }
-        return try store.pool.read { db in
+        let list: [(Int64, Double)] = try store.pool.read { db in
             var arguments: StatementArguments = [match]
             var sql = "SELECT f.rowid AS id, bm25(passage_fts, 1.0, 0.5, 0.5) AS score FROM passage_fts f"
             if let condition = filters.sqlCondition() {
@@ -184,6 +196,7 @@ public final class Retriever {
             arguments += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["id"], -($0["score"] as Double)) }
         }
+        return (list, Self.ms(since: start))
     }
 
     /// Walks the ranked ids, keeps at most `cap` per document, stops at `k`, and loads texts and sources.

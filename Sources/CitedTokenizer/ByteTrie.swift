@@ -24,7 +24,7 @@ struct ByteTrie: Sendable {
         // per-token arrays), then move the edges into one sized for the edges actually made.
         let bound = tokens.reduce(0) { $0 + $1.utf8.count }
         var bits: UInt64 = 4
-        while (1 << bits) < bound * 2 { bits += 1 }
+        while (1 << bits) <= bound { bits += 1 }
         var table = [Edge](repeating: Edge(key: Self.emptyKey, child: -1, token: -1), count: 1 << bits)
         var nodes: Int32 = 2
         var edgeCount = 0
@@ -64,6 +64,11 @@ struct ByteTrie: Sendable {
         // At most half full, so probe runs stay short.
         var finalBits: UInt64 = 4
         while (1 << finalBits) < edgeCount * 2 { finalBits += 1 }
+        if finalBits == bits {
+            self.edges = table
+            self.shift = 64 - bits
+            return
+        }
         var edges = [Edge](repeating: Edge(key: Self.emptyKey, child: -1, token: -1), count: 1 << finalBits)
         let mask = (1 << Int(finalBits)) - 1
         for edge in table where edge.key != Self.emptyKey {
@@ -72,7 +77,7 @@ struct ByteTrie: Sendable {
             edges[slot] = edge
         }
         self.edges = edges
-        self.shift = 64 - finalBits
+        shift = 64 - finalBits
     }
 
     @inline(__always)

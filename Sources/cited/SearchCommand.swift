@@ -94,6 +94,7 @@ final class RetrievalSession {
 
     init(options: IndexOptions, retrieval: RetrievalOptions, modes: [SearchMode]? = nil) throws {
         let start = DispatchTime.now()
+        Dense.stopIdleBLASThreads()  // queries embed with single-threaded BLAS
         let url = options.databaseURL
         guard FileManager.default.fileExists(atPath: url.path) else {
             printError("error: no index at \(url.path); run `cited ingest PATH...` first")
