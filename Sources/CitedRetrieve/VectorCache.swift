@@ -68,8 +68,11 @@ public enum VectorCache {
             }
             let ids = Array(UnsafeBufferPointer(start: (base + headerSize).assumingMemoryBound(to: Int64.self),
                                                 count: header.rows))
-            // Bring the int8 and 2-bit codes in now; fp32 rows are touched only when rescored.
-            Darwinless.willNeed(base + headerSize + idsBytes + layout.codes, size: layout.byteCount - layout.codes)
+            // Bring in what the first pass reads: the 2-bit codes and per-row numbers, plus the int8 codes where
+            // `auto` scans them all (small matrices); elsewhere only a shortlist's int8 and fp32 rows are touched.
+            let matrixBase = base + headerSize + idsBytes
+            let from = layout.rows < DenseMethod.binaryMinimumRows ? layout.codes : layout.scale
+            Darwinless.willNeed(matrixBase + from, size: layout.byteCount - from)
             let matrix = SearchMatrix(base: UnsafeRawPointer(base + headerSize + idsBytes), layout: layout,
                                       release: release)
             return DenseIndex(ids: ids, matrix: matrix, stamp: header.stamp)
