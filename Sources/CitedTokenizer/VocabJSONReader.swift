@@ -4,12 +4,21 @@ import Foundation
 /// bytes, walking past every other value without building it: decoding the 30k-entry object with Codable
 /// cost most of the embedder's load.
 enum VocabJSONReader {
-    /// `model.vocab` as (token, id) pairs in file order, or nil when the file has no such object or is malformed.
-    static func vocab(in data: Data) -> [(String, Int)]? {
-        data.withUnsafeBytes { raw -> [(String, Int)]? in
+    /// `model.vocab` as (token, id) pairs in file order, and the byte range of that object in `data`; nil when the
+    /// file has no such object or is malformed.
+    static func vocab(in data: Data) -> (pairs: [(String, Int)], range: Range<Int>)? {
+        data.withUnsafeBytes { raw -> ([(String, Int)], Range<Int>)? in
             var cursor = Cursor(bytes: raw.bindMemory(to: UInt8.self))
-            return try? cursor.topLevelVocab()
+            guard let found = try? cursor.topLevelVocab() else { return nil }
+            return found
         }
+    }
+
+    /// `data` with `model.vocab` emptied (`{}`), for decoding the rest without scanning 30k entries.
+    static func withoutVocab(_ data: Data, range: Range<Int>) -> Data {
+        var trimmed = data
+        trimmed.replaceSubrange(range, with: Data("{}".utf8))
+        return trimmed
     }
 
     struct Malformed: Error {}
@@ -19,12 +28,18 @@ enum VocabJSONReader {
         let bytes: UnsafeBufferPointer<UInt8>
         var at = 0
 
-        mutating func topLevelVocab() throws -> [(String, Int)]? {
-            var found: [(String, Int)]?
+        mutating func topLevelVocab() throws -> ([(String, Int)], Range<Int>)? {
+            var found: ([(String, Int)], Range<Int>)?
             try members { key, cursor in
                 if key == "model" {
                     try cursor.members { key, cursor in
-                        if key == "vocab" { found = try cursor.stringToIntObject() } else { try cursor.skipValue() }
+                        if key == "vocab" {
+                            let start = cursor.at
+                            let pairs = try cursor.stringToIntObject()
+                            found = (pairs, start..<cursor.at)
+                        } else {
+                            try cursor.skipValue()
+                        }
                     }
                 } else {
                     try cursor.skipValue()

@@ -48,16 +48,16 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw WordPieceError.unreadable(path: path, reason: error.localizedDescription)
         }
+        guard let (pairs, range) = VocabJSONReader.vocab(in: data) else {
+            throw WordPieceError.malformed(path: path, reason: "no model.vocab object of token ids")
+        }
         let file: TokenizerFile
-        do { file = try JSONDecoder().decode(TokenizerFile.self, from: data) } catch {
-            throw WordPieceError.malformed(path: path, reason: "no model.vocab in a JSON object (\(error))")
+        do { file = try JSONDecoder().decode(TokenizerFile.self, from: VocabJSONReader.withoutVocab(data, range: range)) } catch {
+            throw WordPieceError.malformed(path: path, reason: "no model in a JSON object (\(error))")
         }
         let model = file.model
         if let type = model.type, type != "WordPiece" {
             throw WordPieceError.malformed(path: path, reason: "model type \(type), expected WordPiece")
-        }
-        guard let pairs = VocabJSONReader.vocab(in: data) else {
-            throw WordPieceError.malformed(path: path, reason: "no model.vocab object of token ids")
         }
         // Ids must be exactly 0..<count, each once.
         var slots = [String?](repeating: nil, count: pairs.count)
