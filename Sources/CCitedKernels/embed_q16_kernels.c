@@ -17,6 +17,12 @@ static inline float activation_range(size_t k) {
 
 int embed_q16_supported(size_t n, size_t k) { return n % NR == 0 && k % 2 == 0 && k <= 4096; }
 
+// lrintf under the default rounding mode (to nearest, ties to even) for |v| < 2^22, without the libm call:
+// adding and subtracting 1.5·2^23 leaves v rounded to an integer.
+static inline float round_even(float v) {
+    return (v + 12582912.0f) - 12582912.0f;
+}
+
 void embed_q16_pack(const float *w, size_t n, size_t k, int16_t *packed, float *scales) {
     for (size_t r = 0; r < n; r++) {
         float mx = 0;
@@ -25,12 +31,14 @@ void embed_q16_pack(const float *w, size_t n, size_t k, int16_t *packed, float *
     }
     for (size_t p = 0; p < n / NR; p++) {
         int16_t *panel = packed + p * NR * k;
-        for (size_t kk = 0; kk < k; kk += 2) {
-            for (size_t r = 0; r < NR; r++) {
-                size_t row = p * NR + r;
-                float inv = 1.0f / scales[row];
-                panel[kk * NR + 2 * r] = (int16_t)lrintf(w[row * k + kk] * inv);
-                panel[kk * NR + 2 * r + 1] = (int16_t)lrintf(w[row * k + kk + 1] * inv);
+        float inv[NR];
+        for (size_t r = 0; r < NR; r++) inv[r] = 1.0f / scales[p * NR + r];
+        // Row by row: each source row is read once, in order.
+        for (size_t r = 0; r < NR; r++) {
+            const float *src = w + (p * NR + r) * k;
+            for (size_t kk = 0; kk < k; kk += 2) {
+                panel[kk * NR + 2 * r] = (int16_t)round_even(src[kk] * inv[r]);
+                panel[kk * NR + 2 * r + 1] = (int16_t)round_even(src[kk + 1] * inv[r]);
             }
         }
     }

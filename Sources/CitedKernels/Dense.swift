@@ -1,4 +1,7 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
 import CCitedKernels
 
 /// Dense fp32 kernels for encoder forward passes: OpenBLAS GEMM plus fused element-wise passes.
@@ -27,6 +30,15 @@ public enum Dense {
     /// Sets how many threads OpenBLAS uses inside one call (1 when the caller runs its own workers).
     public static func setBLASThreads(_ count: Int) {
         openblas_set_num_threads(Int32(count))
+    }
+
+    /// Stops OpenBLAS's worker threads, which spin (`sched_yield`) for about 0.1 s after the library loads
+    /// and so take a core from a short command; OpenBLAS starts them again if a threaded call needs them.
+    /// Does nothing when the library has no such entry point.
+    public static func stopIdleBLASThreads() {
+        typealias Shutdown = @convention(c) () -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "blas_thread_shutdown_") else { return }
+        _ = unsafeBitCast(symbol, to: Shutdown.self)()
     }
 
     /// `x = gelu(x + bias)` row by row, exact-erf GELU. `x` is `(rows, cols)`.

@@ -15,14 +15,32 @@ extension Dense {
         }
 
         /// Quantises `weights` `(outputs, inputs)` row-major, PyTorch layout.
-        public init(weights: [Float], outputs: Int, inputs: Int) {
+        public convenience init(weights: [Float], outputs: Int, inputs: Int) {
             precondition(weights.count == outputs * inputs, "weights must be (outputs, inputs)")
-            precondition(Self.supports(outputs: outputs, inputs: inputs), "unsupported quantised shape")
+            self.init(parts: weights.withUnsafeBufferPointer { [($0.baseAddress!, outputs)] }, inputs: inputs)
+        }
+
+        /// Quantises the row-wise concatenation of `parts`, each `(rows, inputs)` row-major, without copying
+        /// them together (the same result as packing the concatenation: panels never straddle two parts).
+        public init(parts: [(weights: UnsafePointer<Float>, rows: Int)], inputs: Int) {
+            let outputs = parts.reduce(0) { $0 + $1.rows }
+            for part in parts {
+                precondition(Self.supports(outputs: part.rows, inputs: inputs), "unsupported quantised shape")
+            }
             self.outputs = outputs
             self.inputs = inputs
-            var packed = [Int16](repeating: 0, count: outputs * inputs)
+            // Every element is written by the packing (no zero fill first).
             var scales = [Float](repeating: 0, count: outputs)
-            embed_q16_pack(weights, outputs, inputs, &packed, &scales)
+            let packed = [Int16](unsafeUninitializedCapacity: outputs * inputs) { p, count in
+                scales.withUnsafeMutableBufferPointer { s in
+                    var row = 0
+                    for part in parts {
+                        embed_q16_pack(part.weights, part.rows, inputs, p.baseAddress! + row * inputs, s.baseAddress! + row)
+                        row += part.rows
+                    }
+                }
+                count = outputs * inputs
+            }
             self.packed = packed
             self.scales = scales
         }

@@ -9,9 +9,14 @@ public enum DenseMethod: String, CaseIterable, Sendable {
     /// Exact top-k, certified: an int8 pass with a per-row error bound, then fp32 rescoring of every row
     /// whose upper bound reaches the k-th best lower bound. Same results as `blas`, a quarter of the bytes.
     case exact
-    /// Approximate: the fp32 query against each row's sign bits (byte lookup tables), then exact rescoring of a
-    /// shortlist (certified int8, then fp32).
+    /// Approximate: the query against each row's 2-bit codes (fast scan: `pshufb` nibble tables over 32-row
+    /// blocks), then exact rescoring of a shortlist (certified int8, then fp32).
     case binary
+    /// `binary` on large unfiltered matrices (at least `DenseMethod.binaryMinimumRows` rows), `exact` otherwise.
+    case auto
+
+    /// The smallest matrix on which `auto` takes the binary pass.
+    public static let binaryMinimumRows = 50_000
 }
 
 /// Parameters of one dense search.
@@ -36,11 +41,15 @@ extension SearchMatrix {
     public func search(_ query: [Float], parameters: DenseSearchParameters, mask: RowMask? = nil) -> [ScoredRow] {
         precondition(query.count == dims, "query has \(query.count) dimensions, the index \(dims)")
         guard rows > 0, parameters.k > 0 else { return [] }
-        switch parameters.method {
-        case .blas: return searchBLAS(query, k: parameters.k, mask: mask)
+        var method = parameters.method
+        if method == .auto { method = mask == nil && rows >= DenseMethod.binaryMinimumRows ? .binary : .exact }
+        switch method {
+        case .auto, .blas: return searchBLAS(query, k: parameters.k, mask: mask)
         case .exact: return searchExact(query, k: parameters.k, mask: mask, threads: parameters.threads)
         case .binary:
-            let auto = max(parameters.k * 40, rows / 20, 200)
+            // Measured on uniform random unit vectors (the worst case): recall@10 1.0 at 0.5 % of 100k rows
+            // and 0.998 at 0.1 % of 1M; the share needed shrinks as the matrix grows.
+            let auto = max(parameters.k * 50, rows / 400)
             let list = parameters.shortlist > 0 ? parameters.shortlist : auto
             return searchBinary(query, k: parameters.k, shortlist: list, mask: mask, threads: parameters.threads)
         }
@@ -125,46 +134,51 @@ extension SearchMatrix {
     }
 
     func searchBinary(_ query: [Float], k: Int, shortlist: Int, mask: RowMask?, threads: Int) -> [ScoredRow] {
-        // Pass 1: the query's dot product with each row's sign bits, by one table lookup per byte of bits.
-        // lut[b][v] = Σ x_j over the set bits t of v, j = 8b + t, scaled into Int16.
-        let words = layout.words
-        let nbytes = words * 8
-        var bound: Float = 0
-        for b in 0..<nbytes {
-            var s: Float = 0
-            for t in 0..<8 where 8 * b + t < dims { s += abs(query[8 * b + t]) }
-            bound = max(bound, s)
-        }
-        let scale = bound > 0 ? 16000 / bound : 1
-        var lut = [Int16](repeating: 0, count: nbytes * 256)
-        for b in 0..<nbytes {
-            var partial = [Float](repeating: 0, count: 256)
-            for v in 1..<256 {
-                let t = v.trailingZeroBitCount
-                let j = 8 * b + t
-                partial[v] = partial[v & (v - 1)] + (j < dims ? query[j] : 0)
-                lut[b * 256 + v] = Int16((partial[v] * scale).rounded())
-            }
-        }
-        let scores = UnsafeMutableBufferPointer<Int32>.allocate(capacity: rows)
+        // Pass 1: each row's 2-bit codes against the query's nibble tables (fast scan, 32 rows per block).
+        let nbytes = layout.codeBytes, nblocks = layout.blockCount
+        var lut = [UInt8](repeating: 0, count: 2 * nbytes * 16)
+        _ = query.withUnsafeBufferPointer { cited_fastscan_lut($0.baseAddress, dims, levels, &lut) }
+        let scores = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: nblocks * 32)
         defer { scores.deallocate() }
-        let bytes = UnsafeRawPointer(self.bits).assumingMemoryBound(to: UInt8.self)
+        let blocks = self.blocks
         lut.withUnsafeBufferPointer { table in
-            parallelRows(threads: threads) { start, end in
-                cited_lut8_rows(bytes + start * nbytes, end - start, nbytes, table.baseAddress, scores.baseAddress! + start)
+            parallelBlocks(nblocks, threads: threads) { start, end in
+                cited_fastscan_scan(blocks + start * nbytes * 32, end - start, nbytes, table.baseAddress,
+                                    scores.baseAddress! + start * 32)
             }
         }
-        let list = SearchSelect.shortlist(UnsafeBufferPointer(scores), count: max(shortlist, k), mask: mask)
+        // Pass 2: the rows at or above the score that about `shortlist` rows reach, rescored exactly.
+        let n = rows
+        let want = max(shortlist, k)
+        if let mask { for i in 0..<n where !mask.contains(i) { scores[i] = 0 } }
+        let bar = cited_u16_threshold(scores.baseAddress, n, want, mask == nil ? 32768 : n)
+        let picked = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n)
+        defer { picked.deallocate() }
+        let count = cited_select_u16(scores.baseAddress, n, bar, picked.baseAddress)
+        var list = Array(picked[0..<count])
+        if let mask { list.removeAll { !mask.contains(Int($0)) } }
         return rescoreCertified(query, rows: list, k: k)
     }
 
+    /// Runs `body(start, end)` over block ranges on `threads` threads.
+    func parallelBlocks(_ blocks: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        let parts = blocks < 256 ? 1 : threads
+        if parts == 1 { body(0, blocks); return }
+        let step = (blocks + parts - 1) / parts
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let start = p * step
+            let end = min(blocks, start + step)
+            if start < end { body(start, end) }
+        }
+    }
+
     /// Exact top-k of the listed rows: int8 dots with error bounds, then fp32 for rows that may make the cut.
-    func rescoreCertified(_ query: [Float], rows list: [Int], k: Int) -> [ScoredRow] {
+    func rescoreCertified(_ query: [Float], rows ids: [Int64], k: Int) -> [ScoredRow] {
+        let list = ids.map { Int($0) }
         guard list.count > 4 * k else { return rescore(query, rows: list, k: k) }
         var codes = [Int8](repeating: 0, count: dims)
         var queryError: Float = 0
         let queryScale = query.withUnsafeBufferPointer { cited_quantize_query_i8($0.baseAddress, dims, &codes, &queryError) }
-        let ids = list.map { Int64($0) }
         var dots = [Int32](repeating: 0, count: ids.count)
         cited_dot_u8i8_gather(self.codes, dims, ids, ids.count, codes, &dots)
         let slack: Float = 1e-4

@@ -1,20 +1,23 @@
 import CCitedKernels
 import Foundation
 
-/// Unit vectors `(rows, dims)` in one contiguous fp32 block, with the derived int8 codes and sign bits
-/// that the fast passes read. The memory is owned (allocated) or borrowed from a mapped file.
+/// Unit vectors `(rows, dims)` in one contiguous fp32 block, with the derived int8 codes and 2-bit
+/// fast-scan codes that the fast passes read. The memory is owned (allocated) or borrowed from a mapped file.
 public final class SearchMatrix: @unchecked Sendable {
     /// Byte offsets of each section inside one block; every section starts on a 64-byte boundary.
     public struct Layout: Equatable, Sendable {
         public let rows: Int
         public let dims: Int
-        public var words: Int { (dims + 63) / 64 }
+        /// Bytes of 2-bit codes per row, and 32-row blocks of them.
+        public var codeBytes: Int { cited_fastscan_row_bytes(dims) }
+        public var blockCount: Int { (rows + 31) / 32 }
         public let vectors: Int   // Float (rows, dims)
         public let codes: Int     // UInt8 (rows, dims), int8 biased by +128
         public let scale: Int     // Float (rows)
         public let resid: Int     // Float (rows)
         public let qnorm: Int     // Float (rows)
-        public let bits: Int      // UInt64 (rows, words)
+        public let levels: Int    // Float (dims, 4): each dimension's 2-bit reconstruction levels
+        public let blocks: Int    // UInt8 (blockCount, codeBytes, 32): 2-bit codes, 32 rows per block
         public let byteCount: Int
 
         public init(rows: Int, dims: Int) {
@@ -27,8 +30,9 @@ public final class SearchMatrix: @unchecked Sendable {
             scale = align(codes + rows * dims)
             resid = align(scale + rows * 4)
             qnorm = align(resid + rows * 4)
-            bits = align(qnorm + rows * 4)
-            byteCount = align(bits + rows * ((dims + 63) / 64) * 8)
+            levels = align(qnorm + rows * 4)
+            blocks = align(levels + dims * 16)
+            byteCount = align(blocks + (rows + 31) / 32 * cited_fastscan_row_bytes(dims) * 32)
         }
     }
 
@@ -43,7 +47,8 @@ public final class SearchMatrix: @unchecked Sendable {
     var scale: UnsafePointer<Float> { (base + layout.scale).assumingMemoryBound(to: Float.self) }
     var resid: UnsafePointer<Float> { (base + layout.resid).assumingMemoryBound(to: Float.self) }
     var qnorm: UnsafePointer<Float> { (base + layout.qnorm).assumingMemoryBound(to: Float.self) }
-    var bits: UnsafePointer<UInt64> { (base + layout.bits).assumingMemoryBound(to: UInt64.self) }
+    var levels: UnsafePointer<Float> { (base + layout.levels).assumingMemoryBound(to: Float.self) }
+    var blocks: UnsafePointer<UInt8> { (base + layout.blocks).assumingMemoryBound(to: UInt8.self) }
 
     /// Wraps a block already holding every section (e.g. a mapped sidecar file); `release` frees it.
     public init(base: UnsafeRawPointer, layout: Layout, release: @escaping () -> Void) {
@@ -52,13 +57,13 @@ public final class SearchMatrix: @unchecked Sendable {
         self.release = release
     }
 
-    /// Copies `vectors` `(rows, dims)` into a new block and derives codes and sign bits.
+    /// Copies `vectors` `(rows, dims)` into a new block and derives the codes.
     public convenience init(vectors: UnsafeBufferPointer<Float>, dims: Int) {
         let (block, layout) = SearchMatrix.makeBlock(vectors, dims: dims)
         self.init(base: UnsafeRawPointer(block), layout: layout, release: { block.deallocate() })
     }
 
-    /// Copies `vectors` `(rows, dims)` into a new block and derives codes and sign bits.
+    /// Copies `vectors` `(rows, dims)` into a new block and derives the codes.
     public convenience init(vectors: [Float], dims: Int) {
         let (block, layout) = vectors.withUnsafeBufferPointer { SearchMatrix.makeBlock($0, dims: dims) }
         self.init(base: UnsafeRawPointer(block), layout: layout, release: { block.deallocate() })
@@ -78,7 +83,7 @@ public final class SearchMatrix: @unchecked Sendable {
 
     deinit { release() }
 
-    /// Fills the codes, scales, error norms and sign bits of a block whose vectors are already in place.
+    /// Fills the codes, scales, error norms and 2-bit codes of a block whose vectors are already in place.
     public static func deriveSections(in block: UnsafeMutableRawPointer, layout: Layout) {
         guard layout.rows > 0 else { return }
         let v = (block + layout.vectors).assumingMemoryBound(to: Float.self)
@@ -87,7 +92,9 @@ public final class SearchMatrix: @unchecked Sendable {
                                (block + layout.scale).assumingMemoryBound(to: Float.self),
                                (block + layout.resid).assumingMemoryBound(to: Float.self),
                                (block + layout.qnorm).assumingMemoryBound(to: Float.self))
-        cited_sign_bits_rows(v, layout.rows, layout.dims, (block + layout.bits).assumingMemoryBound(to: UInt64.self))
+        var cuts = [Float](repeating: 0, count: layout.dims * 3)
+        cited_fastscan_train(v, layout.rows, layout.dims, (block + layout.levels).assumingMemoryBound(to: Float.self), &cuts)
+        cited_fastscan_pack(v, layout.rows, layout.dims, cuts, (block + layout.blocks).assumingMemoryBound(to: UInt8.self))
     }
 
     /// Row `i` as a new array (for display and tests).

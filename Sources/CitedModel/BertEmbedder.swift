@@ -84,8 +84,14 @@ public final class BertEmbedder: Embedder, @unchecked Sendable {
         }
         batches.append(start..<order.count)
         let sorted = order.map { sequences[$0] }
+        // Scratch sized for the largest batch (in steps of the token limit, at most batchTokens): a short
+        // query needs a few megabytes, not the full batch's tens.
+        let largest = batches.map { range in range.reduce(0) { $0 + sorted[$1].count } }.max() ?? 0
+        let step = stamp.tokenLimit
+        let capacity = min(batchTokens, max(step, (largest + step - 1) / step * step))
+        if scratches.first.map({ $0.capacity < capacity }) ?? false { scratches.removeAll() }
         while scratches.count < threads {
-            scratches.append(Bert.Scratch(configuration: encoder.configuration, capacity: batchTokens,
+            scratches.append(Bert.Scratch(configuration: encoder.configuration, capacity: capacity,
                                           maxLength: stamp.tokenLimit))
         }
         var sortedOutput = [Float](repeating: 0, count: sequences.count * dim)

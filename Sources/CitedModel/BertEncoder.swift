@@ -63,6 +63,8 @@ extension Bert {
         public let weights: Weights
         public let precision: Precision
         private let quantizedLayers: [QuantizedLayer]
+        /// The fp32 path's (3·hidden, hidden) query-key-value matrices, one per layer (empty on the int16 path).
+        private let fusedQKV: [Tensor]
         private let zeroBias: [Float]
 
         /// Falls back to fp32 when the integer kernel does not support the model's sizes.
@@ -74,11 +76,12 @@ extension Bert {
                 && Dense.QuantizedLinear.supports(outputs: i, inputs: h) && Dense.QuantizedLinear.supports(outputs: h, inputs: i)
             self.precision = usable ? precision : .fp32
             quantizedLayers = self.precision == .int16 ? weights.layers.map { w in
-                QuantizedLayer(qkv: .init(weights: w.qkv, outputs: 3 * h, inputs: h),
-                               attentionOutput: .init(weights: w.attentionOutput, outputs: h, inputs: h),
-                               intermediate: .init(weights: w.intermediate, outputs: i, inputs: h),
-                               output: .init(weights: w.output, outputs: h, inputs: i))
+                QuantizedLayer(qkv: .init(parts: [(w.query.base, h), (w.key.base, h), (w.value.base, h)], inputs: h),
+                               attentionOutput: .init(parts: [(w.attentionOutput.base, h)], inputs: h),
+                               intermediate: .init(parts: [(w.intermediate.base, i)], inputs: h),
+                               output: .init(parts: [(w.output.base, h)], inputs: i))
             } : []
+            fusedQKV = self.precision == .fp32 ? weights.layers.map { $0.fusedQKV() } : []
             zeroBias = [Float](repeating: 0, count: max(h, i))
         }
 
@@ -94,7 +97,7 @@ extension Bert {
             embedTokens(sequences, into: x)
             for (l, layer) in weights.layers.enumerated() {
                 let q = quantizedLayers.isEmpty ? nil : quantizedLayers[l]
-                attention(layer, q, sequences, x: x, out: next, scratch: scratch, tokens: total)
+                attention(layer, q, fusedQKV.isEmpty ? nil : fusedQKV[l], sequences, x: x, out: next, scratch: scratch, tokens: total)
                 swap(&x, &next)
                 feedForward(layer, q, x: x, out: next, scratch: scratch, tokens: total)
                 swap(&x, &next)
@@ -141,7 +144,7 @@ extension Bert {
         }
 
         /// Self-attention block: `out = LayerNorm(x + Wo·attention(x) + bo)`.
-        private func attention(_ w: LayerWeights, _ ql: QuantizedLayer?, _ sequences: ArraySlice<[Int32]>, x: UnsafeMutablePointer<Float>,
+        private func attention(_ w: LayerWeights, _ ql: QuantizedLayer?, _ fused: Tensor?, _ sequences: ArraySlice<[Int32]>, x: UnsafeMutablePointer<Float>,
                                out: UnsafeMutablePointer<Float>, scratch: Scratch, tokens m: Int) {
             let c = configuration
             let h = c.hiddenSize, d = c.headDimension, h3 = 3 * h
@@ -151,8 +154,8 @@ extension Bert {
                     ql.qkv.apply(x, rows: m, bias: $0.baseAddress!, into: qkv, quantized: scratch.quantized,
                                  rowScales: scratch.rowScales)
                 }
-            } else {
-                w.qkv.withUnsafeBufferPointer { wqkv in
+            } else if let fused {
+                fused.withUnsafeBufferPointer { wqkv in
                     Dense.matmulTransposed(x, lda: h, wqkv.baseAddress!, ldb: h, qkv, ldc: h3, m: m, n: h3, k: h)
                 }
                 w.qkvBias.withUnsafeBufferPointer { Dense.addBias(qkv, bias: $0.baseAddress!, rows: m, cols: h3) }

@@ -1,42 +1,48 @@
 import Foundation
 
 extension Bert {
-    /// One encoder layer's weights, PyTorch `(out, in)` layout; Q, K and V fused into one matrix.
+    /// One encoder layer's weights, PyTorch `(out, in)` layout.
     public struct LayerWeights: Sendable {
-        /// (3·hidden, hidden): query rows, then key rows, then value rows.
-        public var qkv: [Float]
-        public var qkvBias: [Float]
+        /// (hidden, hidden) each.
+        public var query: Tensor
+        public var key: Tensor
+        public var value: Tensor
+        /// Query, key and value biases, one after another.
+        public var qkvBias: Tensor
         /// (hidden, hidden)
-        public var attentionOutput: [Float]
-        public var attentionOutputBias: [Float]
-        public var attentionNormGamma: [Float]
-        public var attentionNormBeta: [Float]
+        public var attentionOutput: Tensor
+        public var attentionOutputBias: Tensor
+        public var attentionNormGamma: Tensor
+        public var attentionNormBeta: Tensor
         /// (intermediate, hidden)
-        public var intermediate: [Float]
-        public var intermediateBias: [Float]
+        public var intermediate: Tensor
+        public var intermediateBias: Tensor
         /// (hidden, intermediate)
-        public var output: [Float]
-        public var outputBias: [Float]
-        public var outputNormGamma: [Float]
-        public var outputNormBeta: [Float]
+        public var output: Tensor
+        public var outputBias: Tensor
+        public var outputNormGamma: Tensor
+        public var outputNormBeta: Tensor
+
+        /// (3·hidden, hidden): query rows, then key rows, then value rows (a new copy).
+        public func fusedQKV() -> Tensor { Tensor(concatenating: [query, key, value]) }
     }
 
-    /// All weights of a BERT encoder, converted to fp32.
+    /// All weights of a BERT encoder as fp32 tensors, viewed in place in the mapped file where possible.
     public struct Weights: Sendable {
         /// (vocabulary, hidden)
-        public var wordEmbeddings: [Float]
+        public var wordEmbeddings: Tensor
         /// (maxPositions, hidden)
-        public var positionEmbeddings: [Float]
+        public var positionEmbeddings: Tensor
         /// (typeVocabulary, hidden)
-        public var tokenTypeEmbeddings: [Float]
-        public var embeddingNormGamma: [Float]
-        public var embeddingNormBeta: [Float]
+        public var tokenTypeEmbeddings: Tensor
+        public var embeddingNormGamma: Tensor
+        public var embeddingNormBeta: Tensor
         public var layers: [LayerWeights]
 
         /// Loads every tensor by its Hugging Face name (with or without a `bert.` prefix), shapes checked.
         public init(file: SafetensorsFile, configuration c: Configuration) throws {
             let prefix = file.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
-            func t(_ name: String, _ shape: [Int]) throws -> [Float] { try file.floats(prefix + name, shape: shape) }
+            func t(_ name: String, _ shape: [Int]) throws -> Tensor { try file.tensor(prefix + name, shape: shape) }
             let h = c.hiddenSize, i = c.intermediateSize
             wordEmbeddings = try t("embeddings.word_embeddings.weight", [c.vocabularySize, h])
             positionEmbeddings = try t("embeddings.position_embeddings.weight", [c.maxPositions, h])
@@ -46,10 +52,12 @@ extension Bert {
             layers = try (0..<c.layerCount).map { l in
                 let p = "encoder.layer.\(l)."
                 return LayerWeights(
-                    qkv: try t(p + "attention.self.query.weight", [h, h]) + t(p + "attention.self.key.weight", [h, h])
-                        + t(p + "attention.self.value.weight", [h, h]),
-                    qkvBias: try t(p + "attention.self.query.bias", [h]) + t(p + "attention.self.key.bias", [h])
-                        + t(p + "attention.self.value.bias", [h]),
+                    query: try t(p + "attention.self.query.weight", [h, h]),
+                    key: try t(p + "attention.self.key.weight", [h, h]),
+                    value: try t(p + "attention.self.value.weight", [h, h]),
+                    qkvBias: Tensor(concatenating: [try t(p + "attention.self.query.bias", [h]),
+                                                    try t(p + "attention.self.key.bias", [h]),
+                                                    try t(p + "attention.self.value.bias", [h])]),
                     attentionOutput: try t(p + "attention.output.dense.weight", [h, h]),
                     attentionOutputBias: try t(p + "attention.output.dense.bias", [h]),
                     attentionNormGamma: try t(p + "attention.output.LayerNorm.weight", [h]),

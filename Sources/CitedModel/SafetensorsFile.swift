@@ -149,6 +149,19 @@ public final class SafetensorsFile: @unchecked Sendable {
         return info
     }
 
+    /// A pointer to the tensor `name` inside the mapping when it can be read in place as `Float`s
+    /// (F32, little-endian host, 4-byte aligned), checked against `shape`; nil when it needs converting.
+    public func f32View(_ name: String, shape: [Int]? = nil) throws -> (base: UnsafePointer<Float>, count: Int)? {
+        let info = try info(name, shape: shape)
+        #if _endian(little)
+        let address = base + info.range.lowerBound
+        guard info.dtype == .f32, Int(bitPattern: address) % 4 == 0 else { return nil }
+        return (UnsafePointer(address.assumingMemoryBound(to: Float.self)), info.count)
+        #else
+        return nil
+        #endif
+    }
+
     /// The tensor `name` as `Float`s (F32 copied, F16/BF16/F64 converted), checked against `shape`.
     public func floats(_ name: String, shape: [Int]? = nil) throws -> [Float] {
         let info = try info(name, shape: shape)

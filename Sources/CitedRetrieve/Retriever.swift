@@ -21,8 +21,9 @@ public struct SearchParameters: Sendable {
     public var filters = SearchFilters()
     /// At most this many passages of one document in the results (0: no cap).
     public var perDocumentCap = 2
-    /// How the dense list is computed (`exact` is certified equal to a full fp32 scan).
-    public var denseMethod = DenseMethod.exact
+    /// How the dense list is computed (`exact` is certified equal to a full fp32 scan; `auto` takes the
+    /// binary pass on large unfiltered indexes).
+    public var denseMethod = DenseMethod.auto
     /// Candidates taken from each list before fusion and the cap (0: automatic, from k).
     public var candidates = 0
 
@@ -61,6 +62,8 @@ public struct SearchHit: Codable, Sendable {
 
 /// Timings of the stages of one search, in milliseconds.
 public struct SearchTimings: Sendable {
+    /// Waiting for an embedder still loading in the background.
+    public var wait = 0.0
     public var embed = 0.0
     public var dense = 0.0
     public var bm25 = 0.0
@@ -70,22 +73,42 @@ public struct SearchTimings: Sendable {
 /// Dense, BM25 and fused retrieval over one store, with filters and a per-document cap.
 public final class Retriever {
     public let store: Store
-    public let embedder: Embedder?
     public let dense: DenseIndex?
     public private(set) var timings = SearchTimings()
+    private let pending: PendingEmbedder?
+    private var checked: Embedder?
 
     /// - Parameters:
     ///   - embedder: embeds queries; must match `dense.stamp` (refused otherwise).
     ///   - dense: the index's vectors; nil allows `bm25` mode only.
-    public init(store: Store, embedder: Embedder?, dense: DenseIndex?) throws {
+    public convenience init(store: Store, embedder: Embedder?, dense: DenseIndex?) throws {
+        try self.init(store: store, pending: embedder.map { PendingEmbedder(loaded: $0) }, dense: dense)
+        if embedder != nil { _ = try resolvedEmbedder() }
+    }
+
+    /// Like `init(store:embedder:dense:)` with an embedder still loading: it is awaited, and checked against
+    /// `dense.stamp`, by the first dense search.
+    public init(store: Store, pending: PendingEmbedder?, dense: DenseIndex?) throws {
+        self.store = store
+        self.pending = pending
+        self.dense = dense
+    }
+
+    /// The query embedder (waiting for it to load), nil when there is none or it failed to load.
+    public var embedder: Embedder? { try? resolvedEmbedder() }
+
+    /// The query embedder, loaded and checked against the index's stamp.
+    public func resolvedEmbedder() throws -> Embedder {
+        if let checked { return checked }
+        guard let pending else { throw RetrieveError.noVectors }
+        let embedder = try pending.value()
         // The chunker version says how passages were cut, not how a query is embedded.
-        if let embedder, let stamp = dense?.stamp, !Self.sameSpace(stamp, embedder.stamp) {
+        if let stamp = dense?.stamp, !Self.sameSpace(stamp, embedder.stamp) {
             throw RetrieveError.embedderMismatch(index: "\(stamp.name) (\(stamp.weightsSHA256.prefix(12)))",
                                                  query: "\(embedder.stamp.name) (\(embedder.stamp.weightsSHA256.prefix(12)))")
         }
-        self.store = store
-        self.embedder = embedder
-        self.dense = dense
+        checked = embedder
+        return embedder
     }
 
     /// The best passages for `query`, best first.
@@ -94,11 +117,18 @@ public final class Retriever {
         let allowed = try allowedPassages(parameters.filters)
         var denseList: [(Int64, Double)] = []
         var bm25List: [(Int64, Double)] = []
-        if parameters.mode != .bm25 {
+        switch parameters.mode {
+        case .bm25: bm25List = try bm25Search(query, limit: parameters.pool, filters: parameters.filters)
+        case .dense:
             denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
-        }
-        if parameters.mode != .dense {
-            bm25List = try bm25Search(query, limit: parameters.pool, filters: parameters.filters)
+        case .hybrid:
+            // BM25 on its own thread: it needs no embedder, so it overlaps the embedder's load and the query's
+            // embedding and dense scan.
+            let lexical = Background { [self] in try rankBM25(query, limit: parameters.pool, filters: parameters.filters) }
+            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
+            let (list, ms) = try lexical.value()
+            bm25List = list
+            timings.bm25 = ms
         }
         let start = DispatchTime.now()
         let ranked: [(Int64, Double)]
@@ -131,10 +161,13 @@ public final class Retriever {
     }
 
     /// The dense list: cosine similarities, best first.
-    public func denseSearch(_ query: String, limit: Int, allowed: [Int64]?, method: DenseMethod = .exact) throws
+    public func denseSearch(_ query: String, limit: Int, allowed: [Int64]?, method: DenseMethod = .auto) throws
         -> [(Int64, Double)] {
-        guard let dense, let embedder else { throw RetrieveError.noVectors }
+        guard let dense else { throw RetrieveError.noVectors }
         var start = DispatchTime.now()
+        let embedder = try resolvedEmbedder()
+        timings.wait = Self.ms(since: start)
+        start = DispatchTime.now()
         let vector = try embedder.embed([query])
         timings.embed = Self.ms(since: start)
         start = DispatchTime.now()
@@ -146,10 +179,16 @@ public final class Retriever {
 
     /// The BM25 list through FTS5: scores negated so that higher is better, best first.
     public func bm25Search(_ query: String, limit: Int, filters: SearchFilters = SearchFilters()) throws -> [(Int64, Double)] {
-        guard let match = BM25Query.expression(for: query) else { return [] }
+        let (list, ms) = try rankBM25(query, limit: limit, filters: filters)
+        timings.bm25 = ms
+        return list
+    }
+
+    /// The BM25 list and the milliseconds it took; leaves `timings` alone, so it may run on another thread.
+    func rankBM25(_ query: String, limit: Int, filters: SearchFilters) throws -> ([(Int64, Double)], Double) {
+        guard let match = BM25Query.expression(for: query) else { return ([], 0) }
         let start = DispatchTime.now()
-        defer { timings.bm25 = Self.ms(since: start) }
-        return try store.pool.read { db in
+        let list: [(Int64, Double)] = try store.pool.read { db in
             var arguments: StatementArguments = [match]
             var sql = "SELECT f.rowid AS id, bm25(passage_fts, 1.0, 0.5, 0.5) AS score FROM passage_fts f"
             if let condition = filters.sqlCondition() {
@@ -163,6 +202,7 @@ public final class Retriever {
             arguments += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["id"], -($0["score"] as Double)) }
         }
+        return (list, Self.ms(since: start))
     }
 
     /// Whether any passage (text, title or heading) holds `term` as one token of the index's tokenizer.

@@ -20,12 +20,12 @@ public protocol VectorSource {
 /// A memory-mapped sidecar file holding the search matrix, a cache of the vectors in SQLite.
 ///
 /// Layout: a 4096-byte header (magic, version, rows, dims, block size, generation, stamp JSON), the passage
-/// ids `(rows)` as Int64, then the `SearchMatrix` block (vectors, int8 codes, scales, sign bits).
+/// ids `(rows)` as Int64, then the `SearchMatrix` block (vectors, int8 codes, scales, 2-bit codes).
 /// It is rebuilt when its generation or stamp differ from the store's, written to a temporary file and renamed,
 /// so a reader never sees half a file.
 public enum VectorCache {
     static let magic: UInt64 = 0x4345_5649_4445_5443  // "CTEDIVEC"
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 4096
 
     /// Loads the cache at `url` if it matches `source`, else rebuilds it from `source` and writes it.
@@ -34,6 +34,15 @@ public enum VectorCache {
         let stamp = try source.vectorStamp()
         if let index = try? open(url, generation: generation, stamp: stamp) { return index }
         return try rebuild(url, source: source, generation: generation, stamp: stamp)
+    }
+
+    /// The stamp recorded in the cache file's header, without checking it against the store (nil when the
+    /// file is missing or unreadable): enough to start loading the matching embedder early.
+    public static func peekStamp(_ url: URL) -> EmbedderStamp? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: headerSize), data.count == headerSize else { return nil }
+        return data.withUnsafeBytes { try? Header(reading: $0, path: url.path).stamp }
     }
 
     /// Maps the file and checks it against the expected generation and stamp; throws when it does not match.
@@ -59,8 +68,11 @@ public enum VectorCache {
             }
             let ids = Array(UnsafeBufferPointer(start: (base + headerSize).assumingMemoryBound(to: Int64.self),
                                                 count: header.rows))
-            // Bring the int8 codes and sign bits in now; fp32 rows are touched only when rescored.
-            Darwinless.willNeed(base + headerSize + idsBytes + layout.codes, size: layout.bits - layout.codes)
+            // Bring in what the first pass reads: the 2-bit codes and per-row numbers, plus the int8 codes where
+            // `auto` scans them all (small matrices); elsewhere only a shortlist's int8 and fp32 rows are touched.
+            let matrixBase = base + headerSize + idsBytes
+            let from = layout.rows < DenseMethod.binaryMinimumRows ? layout.codes : layout.scale
+            Darwinless.willNeed(matrixBase + from, size: layout.byteCount - from)
             let matrix = SearchMatrix(base: UnsafeRawPointer(base + headerSize + idsBytes), layout: layout,
                                       release: release)
             return DenseIndex(ids: ids, matrix: matrix, stamp: header.stamp)

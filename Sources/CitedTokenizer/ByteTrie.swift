@@ -20,43 +20,64 @@ struct ByteTrie: Sendable {
 
     init(tokens: [String], continuingPrefix: String) {
         let prefix = Array(continuingPrefix.utf8)
-        var edges: [UInt32: Int32] = [:]
-        var terminal: [Int32] = [-1, -1]
-        for (id, token) in tokens.enumerated() {
-            // Bytes, not Characters: "##ि" is two Characters, "#" and "#ि".
-            var root = Self.initialRoot
-            var body = Array(token.utf8)
-            if body.count > prefix.count && body.starts(with: prefix) {
-                root = Self.continuingRoot
-                body.removeFirst(prefix.count)
-            }
-            var node = root
-            for byte in body {
-                let key = UInt32(node) << 8 | UInt32(byte)
-                if let child = edges[key] {
-                    node = child
-                } else {
-                    let child = Int32(terminal.count)
-                    terminal.append(-1)
-                    edges[key] = child
-                    node = child
+        // Build straight into a table large enough for every byte of every token (no Dictionary, no
+        // per-token arrays), then move the edges into one sized for the edges actually made.
+        let bound = tokens.reduce(0) { $0 + $1.utf8.count }
+        var bits: UInt64 = 4
+        while (1 << bits) <= bound { bits += 1 }
+        var table = [Edge](repeating: Edge(key: Self.emptyKey, child: -1, token: -1), count: 1 << bits)
+        var nodes: Int32 = 2
+        var edgeCount = 0
+        table.withUnsafeMutableBufferPointer { t in
+            let mask = t.count - 1
+            let shift = 64 - bits
+            for (id, token) in tokens.enumerated() {
+                var token = token
+                token.withUTF8 { utf8 in
+                    // Bytes, not Characters: "##ि" is two Characters, "#" and "#ि".
+                    var root = Self.initialRoot
+                    var body = utf8[...]
+                    if utf8.count > prefix.count && utf8.starts(with: prefix) {
+                        root = Self.continuingRoot
+                        body = utf8[prefix.count...]
+                    }
+                    var node = root
+                    var last = -1
+                    for byte in body {
+                        let key = UInt32(node) << 8 | UInt32(byte)
+                        var slot = Self.slot(key, shift: shift)
+                        while t[slot].key != key && t[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
+                        if t[slot].key == Self.emptyKey {
+                            t[slot] = Edge(key: key, child: nodes, token: -1)
+                            nodes += 1
+                            edgeCount += 1
+                        }
+                        node = t[slot].child
+                        last = slot
+                    }
+                    // A node's one incoming edge carries the first token ending there.
+                    if last >= 0 && t[last].token < 0 { t[last].token = Int32(id) }
                 }
             }
-            if node != root && terminal[Int(node)] < 0 { terminal[Int(node)] = Int32(id) }
         }
-        precondition(terminal.count < 1 << 24 - 1, "vocabulary too large for a 24-bit trie node")
+        precondition(nodes < 1 << 24 - 1, "vocabulary too large for a 24-bit trie node")
         // At most half full, so probe runs stay short.
-        var bits: UInt64 = 4
-        while (1 << bits) < edges.count * 2 { bits += 1 }
-        var table = [Edge](repeating: Edge(key: Self.emptyKey, child: -1, token: -1), count: 1 << bits)
-        let mask = (1 << Int(bits)) - 1
-        for (key, child) in edges {
-            var slot = Self.slot(key, shift: 64 - bits)
-            while table[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
-            table[slot] = Edge(key: key, child: child, token: terminal[Int(child)])
+        var finalBits: UInt64 = 4
+        while (1 << finalBits) < edgeCount * 2 { finalBits += 1 }
+        if finalBits == bits {
+            self.edges = table
+            self.shift = 64 - bits
+            return
         }
-        self.edges = table
-        self.shift = 64 - bits
+        var edges = [Edge](repeating: Edge(key: Self.emptyKey, child: -1, token: -1), count: 1 << finalBits)
+        let mask = (1 << Int(finalBits)) - 1
+        for edge in table where edge.key != Self.emptyKey {
+            var slot = Self.slot(edge.key, shift: 64 - finalBits)
+            while edges[slot].key != Self.emptyKey { slot = (slot + 1) & mask }
+            edges[slot] = edge
+        }
+        self.edges = edges
+        shift = 64 - finalBits
     }
 
     @inline(__always)

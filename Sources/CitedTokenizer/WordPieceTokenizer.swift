@@ -48,22 +48,26 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw WordPieceError.unreadable(path: path, reason: error.localizedDescription)
         }
+        guard let (pairs, range) = VocabJSONReader.vocab(in: data) else {
+            throw WordPieceError.malformed(path: path, reason: "no model.vocab object of token ids")
+        }
         let file: TokenizerFile
-        do { file = try JSONDecoder().decode(TokenizerFile.self, from: data) } catch {
-            throw WordPieceError.malformed(path: path, reason: "no model.vocab in a JSON object (\(error))")
+        do { file = try JSONDecoder().decode(TokenizerFile.self, from: VocabJSONReader.withoutVocab(data, range: range)) } catch {
+            throw WordPieceError.malformed(path: path, reason: "no model in a JSON object (\(error))")
         }
         let model = file.model
         if let type = model.type, type != "WordPiece" {
             throw WordPieceError.malformed(path: path, reason: "model type \(type), expected WordPiece")
         }
-        let vocab = model.vocab
-        var tokens = [String](repeating: "", count: vocab.count)
-        for (token, id) in vocab {
-            guard id >= 0, id < vocab.count else {
+        // Ids must be exactly 0..<count, each once.
+        var slots = [String?](repeating: nil, count: pairs.count)
+        for (token, id) in pairs {
+            guard id >= 0, id < pairs.count, slots[id] == nil else {
                 throw WordPieceError.malformed(path: path, reason: "bad id for token \(token)")
             }
-            tokens[id] = token
+            slots[id] = token
         }
+        let tokens = slots.map { $0! }
         var basic = BertBasicTokenizer()
         if let norm = file.normalizer, norm.type == "BertNormalizer" {
             basic.cleanText = norm.clean_text ?? true
@@ -102,16 +106,16 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     public init(tokens: [String], basic: BertBasicTokenizer, specials: [String: Int32], unknown: String,
                 maxInputCharsPerWord: Int, maxLength: Int, path: String = "<memory>") throws {
         precondition(maxLength >= 2, "maxLength must leave room for [CLS] and [SEP]")
-        var ids: [String: Int32] = [:]
-        for (id, token) in tokens.enumerated() where ids[token] == nil { ids[token] = Int32(id) }
+        // The first id of each named token (a scan: cheaper than a dictionary of the whole vocabulary).
+        func first(_ token: String) -> Int32? { tokens.firstIndex(of: token).map { Int32($0) } }
         func id(_ token: String) throws -> Int32 {
-            guard let id = ids[token] else { throw WordPieceError.missingToken(token: token, path: path) }
+            guard let id = first(token) else { throw WordPieceError.missingToken(token: token, path: path) }
             return id
         }
         clsID = try id("[CLS]")
         sepID = try id("[SEP]")
         unknownID = try id(unknown)
-        padID = ids["[PAD]"] ?? 0
+        padID = first("[PAD]") ?? 0
         self.tokens = tokens
         self.basic = basic
         self.maxLength = maxLength
@@ -224,12 +228,11 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     }
 }
 
-/// The parts of a Hugging Face `tokenizer.json` a WordPiece tokenizer needs (decoded with Codable:
-/// several times faster than JSONSerialization on the 30k-entry vocabulary).
+/// The small parts of a Hugging Face `tokenizer.json` a WordPiece tokenizer needs (decoded with Codable).
 private struct TokenizerFile: Decodable {
+    /// `vocab` is read by `VocabJSONReader`, not decoded here.
     struct Model: Decodable {
         let type: String?
-        let vocab: [String: Int]
         let unk_token: String?
         let max_input_chars_per_word: Int?
     }

@@ -27,27 +27,28 @@ struct WordTable: Sendable {
         let prefix = Array(continuingPrefix.utf8)
         var short: [(key: UInt64, id: Int32)] = []
         var longTokens: [(bytes: [UInt8], id: Int32)] = []
-        var seen = Set<[UInt8]>()
+        short.reserveCapacity(tokens.count)
         for (id, token) in tokens.enumerated() {
-            let bytes = Array(token.utf8)
-            if bytes.isEmpty || (bytes.count > prefix.count && bytes.starts(with: prefix)) { continue }
-            guard seen.insert(bytes).inserted else { continue }
-            if bytes.count <= 8 {
-                // A NUL byte would make the integer ambiguous: such a token is left to the trie.
-                if let key = bytes.withUnsafeBufferPointer({ Self.shortKey($0, lowercasing: false) }) {
-                    short.append((key, Int32(id)))
+            var token = token
+            token.withUTF8 { bytes in
+                if bytes.isEmpty || (bytes.count > prefix.count && bytes.starts(with: prefix)) { return }
+                if bytes.count <= 8 {
+                    // A NUL byte would make the integer ambiguous: such a token is left to the trie.
+                    if let key = Self.shortKey(bytes, lowercasing: false) { short.append((key, Int32(id))) }
+                } else {
+                    longTokens.append((Array(bytes), Int32(id)))
                 }
-            } else {
-                longTokens.append((bytes, Int32(id)))
             }
         }
 
+        // Repeated spellings: the table keeps the first id (entries arrive in id order).
         let shortBits = Self.bits(for: short.count)
         var shortKeys = [UInt64](repeating: 0, count: 1 << shortBits)
         var shortIDs = [Int32](repeating: -1, count: 1 << shortBits)
         for (key, id) in short {
             var slot = Self.slot(key, 64 - shortBits)
-            while shortKeys[slot] != 0 { slot = (slot + 1) & (shortKeys.count - 1) }
+            while shortKeys[slot] != 0 && shortKeys[slot] != key { slot = (slot + 1) & (shortKeys.count - 1) }
+            if shortKeys[slot] == key { continue }
             shortKeys[slot] = key
             shortIDs[slot] = id
         }
@@ -55,10 +56,15 @@ struct WordTable: Sendable {
         let longBits = Self.bits(for: longTokens.count)
         var long = [LongEntry](repeating: LongEntry(hash: 0, offset: 0, length: 0, id: -1), count: 1 << longBits)
         var longBytes: [UInt8] = []
-        for (bytes, id) in longTokens {
+        insertion: for (bytes, id) in longTokens {
             let hash = bytes.withUnsafeBufferPointer { Self.hash($0, lowercasing: false) }
             var slot = Self.slot(hash, 64 - longBits)
-            while long[slot].length != 0 { slot = (slot + 1) & (long.count - 1) }
+            while long[slot].length != 0 {
+                let e = long[slot]
+                if e.hash == hash && Int(e.length) == bytes.count
+                    && longBytes[Int(e.offset)..<(Int(e.offset) + bytes.count)].elementsEqual(bytes) { continue insertion }
+                slot = (slot + 1) & (long.count - 1)
+            }
             long[slot] = LongEntry(hash: hash, offset: Int32(longBytes.count), length: Int32(bytes.count), id: id)
             longBytes += bytes
         }

@@ -128,8 +128,9 @@ final class AskSession {
     }
 
     func ask(_ settings: AskSettings, onSources: ([PackedPassage]) -> Void, onText: (String) -> Void) throws -> Answer {
-        guard let embedder = search.retriever.embedder else { throw CommandError("the index has no vectors; run `cited index rebuild`") }
+        guard search.retriever.dense != nil else { throw CommandError("the index has no vectors; run `cited index rebuild`") }
         preloadModel(for: settings)
+        let embedder = try search.retriever.resolvedEmbedder()
         let answerer = Answerer(
             model: { [self] domain in try loadModel(modelName(for: domain, settings: settings)) },
             embedder: embedder, builder: PromptBuilder(library: try PromptLibrary()),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CitedKernels
 import CitedCore
 import CitedModel
 import Foundation
@@ -38,6 +39,7 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
+        Dense.stopIdleBLASThreads()  // the embedder runs BLAS single-threaded
         var texts = texts
         if let lines {
             do {

@@ -37,8 +37,8 @@ struct SearchCommand: ParsableCommand {
         }
         if options.verbose {
             let t = session.retriever.timings
-            printError(String(format: "search: open %.1f ms, embed %.1f ms, dense %.1f ms, bm25 %.1f ms, hydrate %.1f ms, total %.1f ms",
-                              session.openMs, t.embed, t.dense, t.bm25, t.hydrate,
+            printError(String(format: "search: open %.1f ms, bm25 %.1f ms, wait %.1f ms, embed %.1f ms, dense %.1f ms, hydrate %.1f ms, total %.1f ms",
+                              session.openMs, t.bm25, t.wait, t.embed, t.dense, t.hydrate,
                               Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6))
         }
     }
@@ -67,8 +67,8 @@ struct RetrievalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A restriction KEY=VALUE (repeatable).", valueName: "KEY=VALUE"))
     var filter: [String] = []
     @Option(name: .long, help: "At most this many passages per document (0: no cap).") var cap = 2
-    @Option(name: .long, help: ArgumentHelp("Dense scan: exact (certified int8 + fp32), blas or binary.",
-                                            visibility: .hidden)) var denseMethod = DenseMethod.exact
+    @Option(name: .long, help: ArgumentHelp("Dense scan: auto (binary on large unfiltered indexes, else exact), exact (certified int8 + fp32), blas or binary.",
+                                            visibility: .hidden)) var denseMethod = DenseMethod.auto
 
     func validate() throws {
         if k < 1 { throw ValidationError("--k must be at least 1") }
@@ -99,30 +99,44 @@ final class RetrievalSession {
 
     init(options: IndexOptions, retrieval: RetrievalOptions, modes: [SearchMode]? = nil) throws {
         let start = DispatchTime.now()
+        Dense.stopIdleBLASThreads()  // queries embed with single-threaded BLAS
         let url = options.databaseURL
         guard FileManager.default.fileExists(atPath: url.path) else {
             printError("error: no index at \(url.path); run `cited ingest PATH...` first")
             throw ExitCode(1)
         }
-        let store = try Store(url: url, migrations: VectorTable.register)
         let needsDense = (modes ?? [retrieval.mode]).contains { $0 != .bm25 }
+        let cacheURL = options.indexDirectory.appendingPathComponent("vectors.cache")
+        // Start loading the embedder named by the vector cache now, while SQLite and the vectors open.
+        let early = needsDense ? VectorCache.peekStamp(cacheURL).map { stamp in (stamp, Self.load(stamp)) } : nil
+        let store = try Store(url: url, migrations: VectorTable.register)
         var dense: DenseIndex?
-        var embedder: Embedder?
+        var embedder: PendingEmbedder?
         if needsDense {
             do {
-                let source = StoreVectorSource(store: store)
-                dense = try VectorCache.load(options.indexDirectory.appendingPathComponent("vectors.cache"), source: source)
-                let name = dense?.stamp?.name ?? EmbedCommand.defaultEmbedder
-                embedder = try BertEmbedder(directory: EmbedCommand.modelDirectory(name), chunkerVersion: dense?.stamp?.chunkerVersion ?? 0,
-                                            threads: 1)
+                dense = try VectorCache.load(cacheURL, source: StoreVectorSource(store: store))
             } catch RetrieveError.noVectors {
                 printError("error: \(RetrieveError.noVectors)")
                 throw ExitCode(1)
             }
+            if let early, early.0.name == dense?.stamp?.name, early.0.chunkerVersion == dense?.stamp?.chunkerVersion {
+                embedder = early.1
+            } else {
+                embedder = Self.load(dense?.stamp)
+            }
         }
-        retriever = try Retriever(store: store, embedder: embedder, dense: dense)
+        retriever = try Retriever(store: store, pending: embedder, dense: dense)
         parameters = try retrieval.parameters()
         openMs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    }
+
+    /// The query embedder for vectors made under `stamp` (the default embedder without one), loading in the background.
+    static func load(_ stamp: EmbedderStamp?) -> PendingEmbedder {
+        let name = stamp?.name ?? EmbedCommand.defaultEmbedder
+        let chunkerVersion = stamp?.chunkerVersion ?? 0
+        return PendingEmbedder {
+            try BertEmbedder(directory: EmbedCommand.modelDirectory(name), chunkerVersion: chunkerVersion, threads: 1)
+        }
     }
 
     func search(_ query: String, mode: SearchMode? = nil) throws -> [SearchHit] {

@@ -64,37 +64,6 @@ struct SearchKernelTests {
         }
     }
 
-    @Test("Hamming and bit-plane passes equal the plain loop", arguments: shapes)
-    func bitPasses(shape: (rows: Int, dims: Int)) {
-        var rng = SplitMix(state: 11)
-        let v = rng.unitRows(shape.rows, shape.dims)
-        let words = (shape.dims + 63) / 64
-        var bits = [UInt64](repeating: 0, count: shape.rows * words)
-        cited_sign_bits_rows(v, shape.rows, shape.dims, &bits)
-        let qv = rng.unitRows(1, shape.dims)
-        var qbits = [UInt64](repeating: 0, count: words)
-        cited_sign_bits_rows(qv, 1, shape.dims, &qbits)
-        var ham = [UInt32](repeating: 0, count: shape.rows)
-        cited_hamming_rows(bits, shape.rows, words, qbits, &ham)
-        let planes = (0..<(3 * words)).map { _ in rng.next() }
-        let weights: [Int32] = [1, 2, -8]
-        var planeScores = [Int32](repeating: 0, count: shape.rows)
-        cited_bitplane_rows(bits, shape.rows, words, planes, weights, 3, &planeScores)
-        for i in 0..<shape.rows {
-            var d: UInt32 = 0
-            var s: Int32 = 0
-            for j in 0..<shape.dims {
-                let bit = v[i * shape.dims + j] > 0
-                #expect(bit == (bits[i * words + j / 64] >> UInt64(j % 64) & 1 == 1))
-                if bit != (qv[j] > 0) { d += 1 }
-                if bit { for p in 0..<3 where planes[p * words + j / 64] >> UInt64(j % 64) & 1 == 1 { s += weights[p] } }
-            }
-            // Plane bits beyond `dims` meet zero row bits, so they never count.
-            #expect(ham[i] == d)
-            #expect(planeScores[i] == s)
-        }
-    }
-
     @Test("fp32 gather dots equal the plain loop", arguments: shapes)
     func gather(shape: (rows: Int, dims: Int)) {
         var rng = SplitMix(state: 13)
@@ -111,23 +80,8 @@ struct SearchKernelTests {
     }
 }
 
-@Suite("Lookup-table and gather kernels against plain loops")
-struct SearchLookupTests {
-    @Test("byte lookup sums equal the plain loop", arguments: [(1, 48), (7, 48), (5, 6), (3, 1), (9, 49)])
-    func lut(shape: (Int, Int)) {
-        let (rows, nbytes) = shape
-        var rng = SplitMix(state: UInt64(rows * 100 + nbytes))
-        let bytes = (0..<(rows * nbytes)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-        let lut = (0..<(nbytes * 256)).map { _ in Int16(truncatingIfNeeded: rng.next() % 4001) - 2000 }
-        var out = [Int32](repeating: 0, count: rows)
-        cited_lut8_rows(bytes, rows, nbytes, lut, &out)
-        for i in 0..<rows {
-            var want: Int32 = 0
-            for b in 0..<nbytes { want += Int32(lut[b * 256 + Int(bytes[i * nbytes + b])]) }
-            #expect(out[i] == want)
-        }
-    }
-
+@Suite("Gather kernels against plain loops")
+struct SearchGatherTests {
     @Test("int8 gather equals the row kernel", arguments: [33, 384])
     func gather(dims: Int) {
         var rng = SplitMix(state: UInt64(dims))
