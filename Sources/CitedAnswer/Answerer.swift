@@ -58,7 +58,7 @@ public struct AskParameters: Sendable {
     public var maxPassages = 3
     /// Passages longer than this (estimated tokens) reach the prompt as an excerpt of their parts closest
     /// to the question; nil gives whole passages.
-    public var excerptBudget: Int? = 80
+    public var excerptBudget: Int? = 64
 
     public init() {}
 }
@@ -101,7 +101,14 @@ public final class Answerer {
         let ranked = hits.enumerated().map { index, hit in
             PackedPassage(number: index + 1, passageID: hit.passageID, source: hit.source, text: hit.text)
         }
-        // Embed the question and the candidates once: for the evidence check, the relevance cut and
+        // The sources go on screen now, before anything is embedded: the best `maxPassages`, numbered as
+        // the answer will cite them.
+        let shown = ContextPacker.pack(Array(ranked.prefix(parameters.maxPassages)), budget: parameters.contextBudget,
+                                       tokenCount: Self.approximateTokens)
+        var timings = AnswerTimings()
+        timings.retrieve = elapsedMS()
+        onSources(shown)
+        // Embed the question and every candidate once: for the evidence check, the relevance cut and
         // the verifier's similarity.
         let dimension = embedder.stamp.dimension
         let vectors = try embedder.embed([question] + ranked.map(\.text))
@@ -109,14 +116,12 @@ public final class Answerer {
         let similarities = ranked.indices.map { index in
             Self.dot(questionVector, Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
         }
-        // Keep passages close to the best one: distractors cost prefill time and lure small models.
+        // Give the model only the shown passages close to the best candidate: distractors cost prefill
+        // time and lure small models. They keep their numbers, so [n] always means the n-th source shown.
         let strongest = similarities.max() ?? 0
-        let relevant = ranked.indices.filter { similarities[$0] >= max(strongest - parameters.relevanceMargin, 0) }
-            .prefix(parameters.maxPassages).map { ranked[$0] }
-        let packed = ContextPacker.pack(relevant, budget: parameters.contextBudget, tokenCount: Self.approximateTokens)
-        var timings = AnswerTimings()
-        timings.retrieve = elapsedMS()
-        onSources(packed)
+        let packed = shown.filter { passage in
+            similarities[ranked.firstIndex { $0.passageID == passage.passageID }!] >= max(strongest - parameters.relevanceMargin, 0)
+        }
 
         var answer = Answer(question: question, answer: "", abstained: false, abstentionReason: nil, domain: domain,
                             sentences: [], citations: [], nearest: [], method: "generated", model: "",
@@ -129,11 +134,11 @@ public final class Answerer {
                                    vector: Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
         }
         guard !packed.isEmpty, strongest >= parameters.minimumEvidence else {
-            return abstain(answer, reason: "weak-evidence", packed: packed, start: start)
+            return abstain(answer, reason: "weak-evidence", packed: shown, start: start)
         }
         if strongest < parameters.groundedEvidence, let absentTerms {
             answer.absentTerms = try absentTerms.find(in: question)
-            if !answer.absentTerms.isEmpty { return abstain(answer, reason: "absent-terms", packed: packed, start: start) }
+            if !answer.absentTerms.isEmpty { return abstain(answer, reason: "absent-terms", packed: shown, start: start) }
         }
 
         let model = try self.model(domain)

@@ -110,11 +110,13 @@ public struct PromptBuilder: Sendable {
                       sha256: SHA256.hex(of: Data((system + "\u{0}" + user).utf8)))
     }
 
-    /// `[n] "title" (year), locator:` then the text, every line behind "> ".
+    /// `[n] "title" (year):` then the text, every line behind "> ". Long titles are cut: every token
+    /// here is prefill time before the first word (the locator is for the reader, not the model).
     static func quote(_ passage: PackedPassage) -> String {
-        var header = "[\(passage.number)] \"\(singleLine(passage.source.title))\""
+        let title = singleLine(passage.source.title)
+        var header = "[\(passage.number)] \"\(title.count > 90 ? String(title.prefix(88)) + "…" : title)\""
         if let year = passage.source.year { header += " (\(year))" }
-        header += ", \(passage.source.locator):"
+        header += ":"
         let body = passage.text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "> " + $0 }.joined(separator: "\n")
         return header + "\n" + body
