@@ -64,3 +64,7 @@ int cq_quantize_act_avx2(int wtype, const float *x, void *out, int64_t cols);
 /// Multi-token AVX2 matmul of weight rows [r0, r1) (quant_matmul_avx2.c); 0 when the type has none.
 int cq_matmul_range_avx2(int wtype, const void *w, int64_t cols, const void *act, int64_t ntok,
                          float *out, int64_t out_stride, int64_t r0, int64_t r1);
+/// Few-token AVX2 matmul of Q4_K (below 4 tokens) and Q6_K (below 8) rows [r0, r1), 8 rows per pass
+/// (quant_gemv_avx2.c); 0 for other types and token counts.
+int cq_gemv_range_avx2(int wtype, const void *w, int64_t cols, const void *act, int64_t ntok,
+                       float *out, int64_t out_stride, int64_t r0, int64_t r1);

@@ -11,7 +11,7 @@
 //   8 weight rows side by side, row i in float lane i, so the scalar fma of each pair becomes lane i
 //   of a vector fma; the 8 rows' blocks are decoded once into a small buffer reused by every token of
 //   the tile (Q4_K interleaved 4 bytes per lane, so no horizontal sums are needed). Q4_K below 4 tokens
-//   and Q6_K below 8 (its vec_dot rounding) stay with the pair kernels.
+//   and Q6_K below 8 (its vec_dot rounding) go to the decode kernels of quant_gemv_avx2.c.
 #include <math.h>
 #include <stdlib.h>
 #include "quant_internal.h"
@@ -437,14 +437,14 @@ int cq_matmul_range_avx2(int t, const void *w, int64_t cols, const void *act, in
     case CQ_Q8_0: return matmul_q8_0(wp, cols, ap, ntok, out, stride, r0, r1);
     case CQ_Q4_K: {
         // below 4 tokens decoding 8 rows into the buffer costs more than it saves
-        if (ntok < 4) return 0;
+        if (ntok < 4) return cq_gemv_range_avx2(t, w, cols, act, ntok, out, stride, r0, r1);
         // the tokens in whole groups of 4 take the GEMM rounding (see cq_kernel_for)
         const int64_t ngemm = ntok - ntok % 4;
         matmul_q4_K(wp, cols, ap, ntok, out, stride, r0, r1, ngemm);
         return 1;
     }
     case CQ_Q6_K:
-        if (cq_kernel_for(CQ_Q6_K, ntok, 0) != CQ_Q6_K_TILED) return 0;
+        if (cq_kernel_for(CQ_Q6_K, ntok, 0) != CQ_Q6_K_TILED) return cq_gemv_range_avx2(t, w, cols, act, ntok, out, stride, r0, r1);
         matmul_q6_K_tiled(wp, cols, ap, ntok, out, stride, r0, r1);
         return 1;
     default: return 0;

@@ -53,4 +53,40 @@ AVX2 static inline __attribute__((always_inline)) __m256i q5_high(const uint8_t 
     return _mm256_and_si256(b, _mm256_set1_epi8(0x10));
 }
 
+/// Integer lanes of one Q6_K super-block: lane l holds scale·q·a over its bytes minus the -32 offset
+/// 32·(bsums[2l]·s[2l] + bsums[2l+1]·s[2l+1]), as ggml's AVX2 vec_dot splits them. The two high bits
+/// of each value are moved to bits 4-5 by one 16-bit shift each (bits crossing bytes are masked off).
+AVX2 static inline __attribute__((always_inline)) __m256i q6_K_block_lanes(const blk_q6_K *x, const blk_q8_K *y) {
+    const __m256i m4 = _mm256_set1_epi8(0xF), m30 = _mm256_set1_epi8(0x30);
+    const uint8_t *ql = x->ql, *qh = x->qh;
+    const int8_t *a = y->qs;
+    const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)x->scales));
+    const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), scales16), 5);
+    __m256i sumi = _mm256_setzero_si256();
+    for (int h = 0; h < 2; h++) {
+        // this half's 8 scales (16-bit) in both 128-bit lanes
+        const __m256i half = h ? _mm256_permute2x128_si256(scales16, scales16, 0x11) : _mm256_permute2x128_si256(scales16, scales16, 0x00);
+        const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+        const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+        const __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
+        __m256i v[4];
+        v[0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_and_si256(_mm256_slli_epi16(hb, 4), m30));
+        v[1] = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_and_si256(_mm256_slli_epi16(hb, 2), m30));
+        v[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_and_si256(hb, m30));
+        v[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_and_si256(_mm256_srli_epi16(hb, 2), m30));
+        for (int k = 0; k < 4; k++) {
+            const __m256i p = _mm256_maddubs_epi16(v[k], _mm256_loadu_si256((const __m256i *)(a + 32 * k)));
+            // 16 int16 lanes: scale 2k of the half in the low 8 int16 lanes, 2k+1 in the high 8 (the two groups of 16 values)
+            const __m256i pick = _mm256_setr_epi8(4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1,
+                                                  4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1, 4 * k, 4 * k + 1,
+                                                  4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3,
+                                                  4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3, 4 * k + 2, 4 * k + 3);
+            const __m256i s = _mm256_shuffle_epi8(half, pick);
+            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(s, p));
+        }
+        ql += 64; qh += 32; a += 128;
+    }
+    return _mm256_sub_epi32(sumi, offset);
+}
+
 #endif

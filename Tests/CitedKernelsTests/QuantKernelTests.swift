@@ -213,6 +213,41 @@ struct QuantKernelTests {
         cq_set_threads(2)
     }
 
+    @Test("decode matmuls (few tokens, 8-row groups with tails) equal plain loops bit for bit, 1 and 2 threads",
+          arguments: [Int32(CQ_Q4_K.rawValue), Int32(CQ_Q6_K.rawValue)])
+    func decodeExact(type: Int32) {
+        var rng = SystemRandomNumberGeneratorLCG(state: UInt64(type) * 17 + 1)
+        for (rows, blocks) in [(1, 1), (7, 6), (8, 1), (13, 6), (37, 2), (69, 35)] {
+            let cols = 256 * blocks
+            let w = (0..<rows).flatMap { _ in randomRow(type: type, cols: cols, rng: &rng) }
+            let wb = cq_row_bytes(type, Int64(cols)), rb = cq_act_row_bytes(type, Int64(cols))
+            for ntok in [1, 2, 3, 5, 8] {
+                var act = [UInt8](repeating: 0, count: rb * ntok)
+                for t in 0..<ntok {
+                    let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
+                    act.withUnsafeMutableBytes { p in cq_quantize_act(type, x, p.baseAddress! + t * rb, Int64(cols)) }
+                }
+                var expected = [Float](repeating: 0, count: rows * ntok)
+                for t in 0..<ntok {
+                    let kernel = cq_kernel_for(type, Int64(ntok), Int64(t))
+                    for r in 0..<rows {
+                        let wr = Array(w[(r * wb)..<((r + 1) * wb)]), ar = Array(act[(t * rb)..<((t + 1) * rb)])
+                        expected[t * rows + r] = kernel == type && type == Int32(CQ_Q6_K.rawValue)
+                            ? q6KVecDotLanes(wr, ar, blocks: blocks) : cq_vec_dot_ref(kernel, Int64(cols), wr, ar)
+                    }
+                }
+                for threads in [1, 2] {
+                    cq_set_threads(Int32(threads))
+                    var out = [Float](repeating: .nan, count: rows * ntok)
+                    cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
+                    let bad = (0..<out.count).filter { out[$0].bitPattern != expected[$0].bitPattern }
+                    #expect(bad.isEmpty, "type \(type) rows \(rows) cols \(cols) ntok \(ntok) threads \(threads): \(bad.count) differ")
+                }
+            }
+        }
+        cq_set_threads(2)
+    }
+
     @Test("a batch of matmuls in one parallel region equals the matmuls one by one", arguments: [1, 3, 9])
     func matmulBatch(ntok: Int) {
         var rng = SystemRandomNumberGeneratorLCG(state: UInt64(ntok) + 40)
@@ -256,4 +291,36 @@ struct QuantKernelTests {
         #expect(cq_f16_to_f32(0x0001) == Float(5.9604645e-08))
         #expect(cq_f32_to_f16(70000) == 0x7C00)
     }
+}
+
+/// Q6_K as ggml's AVX2 vec_dot rounds it (below 8 tokens), in plain loops: per super-block, 8 integer
+/// lanes (lane l: bytes 4l..4l+3 of every 32-value chunk, times their 16-value scale, minus the -32
+/// offset of sub-blocks 2l, 2l+1 through bsums), each folded by fma with d_a·d_w into its own float;
+/// the 8 floats summed as hsum_ps sums them.
+func q6KVecDotLanes(_ w: [UInt8], _ a: [UInt8], blocks: Int) -> Float {
+    var acc = [Float](repeating: 0, count: 8)
+    for b in 0..<blocks {
+        let x = b * 210, y = b * 292
+        let scale = { (i: Int) in Int(Int8(bitPattern: w[x + 192 + i])) }
+        let act = { (i: Int) in Int(Int8(bitPattern: a[y + 4 + i])) }
+        let bsum = { (i: Int) in Int(Int16(bitPattern: UInt16(a[y + 260 + 2 * i]) | UInt16(a[y + 261 + 2 * i]) << 8)) }
+        var lanes = [Int](repeating: 0, count: 8)
+        for h in 0..<2 {
+            let ql = x + 64 * h, qh = x + 128 + 32 * h
+            for k in 0..<4 {
+                for c in 0..<32 {
+                    let lo = k % 2 == 0 ? w[ql + c] : w[ql + 32 + c]
+                    let q = (k < 2 ? Int(lo & 0xF) : Int(lo >> 4)) | (Int(w[qh + c] >> (2 * k)) & 3) << 4
+                    lanes[c / 4] += scale(8 * h + 2 * k + c / 16) * q * act(128 * h + 32 * k + c)
+                }
+            }
+        }
+        let dw = cq_f16_to_f32(UInt16(w[x + 208]) | UInt16(w[x + 209]) << 8)
+        let da = a.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: y, as: Float.self) }
+        for l in 0..<8 {
+            let lane = lanes[l] - 32 * (bsum(2 * l) * scale(2 * l) + bsum(2 * l + 1) * scale(2 * l + 1))
+            acc[l] = acc[l].addingProduct(da * dw, Float(lane))
+        }
+    }
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]))
 }
