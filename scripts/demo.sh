@@ -4,7 +4,7 @@
 # the sources, the streamed answer, the checked answer with its references.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh minilm qwen2.5-coder-1.5b
+scripts/setup.sh minilm qwen2.5-coder-0.5b
 cited=.build/release/cited
 index="${CITED_INDEX:-Index}"
 $cited ingest Corpora/demo --index "$index"

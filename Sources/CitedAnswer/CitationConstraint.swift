@@ -13,8 +13,9 @@ public final class CitationConstraint {
     private let continuations: [Int]
     /// Ids whose text contains `[` directly followed by a digit.
     private let openers: [(id: Int, bodyAfterBracket: String)]
-    /// Ids that could open the "not in sources" sentinel (its prefixes, spaces aside); banned as the
-    /// first token when the evidence is strong enough that the model must answer.
+    /// Ids banned as the first token: a marker, a quote mark (`>`), or blank text would start an echo of
+    /// the sources rather than an answer; and, when the evidence is strong enough that the model must
+    /// answer, whatever could open the "not in sources" sentinel (its prefixes, spaces aside).
     private let sentinelOpeners: [Int]
     private var tail = ""
     private var consumed = 0
@@ -23,10 +24,11 @@ public final class CitationConstraint {
     public init(tokenTexts: [String], allowed: Set<Int>, forbidSentinel: Bool = false) {
         self.allowed = allowed
         texts = tokenTexts
-        sentinelOpeners = forbidSentinel ? tokenTexts.indices.filter { id in
+        sentinelOpeners = tokenTexts.indices.filter { id in
             let text = tokenTexts[id].trimmingCharacters(in: .whitespacesAndNewlines)
-            return !text.isEmpty && PromptLibrary.sentinel.hasPrefix(text)
-        } : []
+            if text.isEmpty || text.hasPrefix("[") || text.hasPrefix(">") { return !tokenTexts[id].isEmpty }
+            return forbidSentinel && PromptLibrary.sentinel.hasPrefix(text)
+        }
         var continuations: [Int] = []
         var openers: [(Int, String)] = []
         for (id, text) in tokenTexts.enumerated() where !text.isEmpty {

@@ -124,7 +124,7 @@ final class AskSession {
     }
 
     func modelName(for domain: Domain, settings: AskSettings) -> String {
-        settings.model ?? (settings.fast ? configuration.fastModel : configuration.models[domain] ?? "qwen2.5-coder-1.5b")
+        settings.model ?? (settings.fast ? configuration.fastModel : configuration.models[domain] ?? AnswerConfiguration.builtIn.models[domain]!)
     }
 
     func ask(_ settings: AskSettings, onSources: ([PackedPassage]) -> Void, onText: (String) -> Void) throws -> Answer {

@@ -63,3 +63,12 @@ func adjacentMarkers() {
     #expect(!allowedAfter([" [", "2", "]"], passages: [1, 2]).contains("[3"))
     #expect(allowedAfter([" [", "2", "]"], passages: [1, 2, 3]).contains("[3"))
 }
+
+@Test("An answer cannot open with a marker, a quote mark or blank text (an echo of the sources)")
+func firstToken() {
+    let first = allowedAfter([], passages: [1, 2, 3])
+    #expect(first.contains("The") && first.contains("a"))
+    #expect(!first.contains("[") && !first.contains(" [") && !first.contains("[3") && !first.contains(" "))
+    // Later, markers are fine again.
+    #expect(allowedAfter(["The"], passages: [1, 2, 3]).contains(" ["))
+}
