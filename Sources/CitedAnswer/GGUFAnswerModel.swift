@@ -46,9 +46,6 @@ public final class GGUFAnswerModel: AnswerModel {
     static func fixedLength(_ ids: [Int32], text: String, prompt: Prompt, generator: Generator) -> Int {
         guard let userStart = text.range(of: prompt.user)?.lowerBound else { return 0 }
         let end = text.utf8.index(userStart, offsetBy: prompt.fixedUserPrefix.utf8.count)
-        let head = generator.tokens(of: String(text[..<end]))
-        var length = 0
-        while length < min(head.count, ids.count), head[length] == ids[length] { length += 1 }
-        return length
+        return PromptCache.sharedLength(of: ids, head: generator.tokens(of: String(text[..<end])))
     }
 }

@@ -46,6 +46,12 @@ public final class PromptCache {
         return prefixLength
     }
 
+    /// How many of `prompt`'s ids are those of `head`, the separately tokenized text of its fixed start
+    /// (a BPE merge may cross the cut, so the two can part a token or so early).
+    public static func sharedLength(of prompt: [Int32], head: [Int32]) -> Int {
+        zip(prompt, head).prefix { $0 == $1 }.count
+    }
+
     /// Names a prefix by the model file (path, size, modification time) and its token ids.
     static func key(model: LanguageModel, tokens: [Int32]) -> String {
         let attributes = try? FileManager.default.attributesOfItem(atPath: model.url.path)

@@ -25,19 +25,25 @@ extension LanguageModel {
     public func snapshot(of tokens: [Int32]) -> KVSnapshot {
         precondition(tokens.count <= position, "snapshot of \(tokens.count) tokens, \(position) cached")
         let c = configuration
-        let run = tokens.count * c.headDimension
-        var entries = [UInt16](repeating: 0, count: 2 * c.layers * c.kvHeads * run)
+        var entries = [UInt16](repeating: 0, count: 2 * c.layers * c.kvHeads * tokens.count * c.headDimension)
         entries.withUnsafeMutableBufferPointer { out in
-            var o = 0
-            for cache in [state.keys, state.values] {
-                for lh in 0..<(c.layers * c.kvHeads) {
-                    (out.baseAddress! + o).update(from: cache + lh * state.headStride, count: run)
-                    o += run
-                }
-            }
+            forEachRun(tokens: tokens.count) { cache, offset, run in (out.baseAddress! + offset).update(from: cache, count: run) }
         }
         return KVSnapshot(tokens: tokens, layers: c.layers, kvHeads: c.kvHeads, headDimension: c.headDimension,
                           entries: entries)
+    }
+
+    /// Calls `body` with each (layer, head) run of the first `tokens` positions of the key cache, then of the
+    /// value cache, and where that run sits in a snapshot's `entries`.
+    private func forEachRun(tokens: Int, _ body: (UnsafeMutablePointer<UInt16>, Int, Int) -> Void) {
+        let run = tokens * configuration.headDimension
+        var offset = 0
+        for cache in [state.keys, state.values] {
+            for lh in 0..<(configuration.layers * configuration.kvHeads) {
+                body(cache + lh * state.headStride, offset, run)
+                offset += run
+            }
+        }
     }
 
     /// Replaces the cache with `snapshot`; the next `forward` continues after its tokens.
@@ -52,13 +58,7 @@ extension LanguageModel {
             throw LanguageModelError.contextOverflow(needed: snapshot.tokens.count, limit: contextLength)
         }
         snapshot.entries.withUnsafeBufferPointer { input in
-            var o = 0
-            for cache in [state.keys, state.values] {
-                for lh in 0..<(c.layers * c.kvHeads) {
-                    (cache + lh * state.headStride).update(from: input.baseAddress! + o, count: run)
-                    o += run
-                }
-            }
+            forEachRun(tokens: snapshot.tokens.count) { cache, offset, run in cache.update(from: input.baseAddress! + offset, count: run) }
         }
         reset()
         position = snapshot.tokens.count

@@ -15,9 +15,7 @@ struct PromptCacheTests {
         let text = try generator.chatText("Sources:\n" + user, system: system)
         let ids = generator.tokens(of: text)
         let head = generator.tokens(of: String(text[..<text.range(of: "Sources:\n")!.upperBound]))
-        var length = 0
-        while length < head.count, head[length] == ids[length] { length += 1 }
-        let cached = try cache.prepare(generator.model, prompt: ids, prefixLength: length)
+        let cached = try cache.prepare(generator.model, prompt: ids, prefixLength: PromptCache.sharedLength(of: ids, head: head))
         let result = try generator.generate(prompt: ids, parameters: .greedy(maxTokens: 12), cached: cached)
         return (result.tokens, cached)
     }
@@ -70,6 +68,8 @@ struct PromptCacheTests {
         model.reset()
         try model.forward(tokens)
         let snapshot = model.snapshot(of: tokens)
+        #expect(PromptCache.sharedLength(of: [1, 2, 3, 4], head: [1, 2, 9]) == 2)
+        #expect(PromptCache.sharedLength(of: [1, 2, 3], head: [1, 2, 3, 4]) == 3)
         let data = PromptCache.encode(snapshot)
         #expect(PromptCache.decode(data) == snapshot)
         #expect(PromptCache.decode(data.dropLast()) == nil)

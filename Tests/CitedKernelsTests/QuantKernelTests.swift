@@ -33,6 +33,31 @@ func randomRow(type: Int32, cols: Int, rng: inout SystemRandomNumberGeneratorLCG
     return row
 }
 
+/// `ntok` rows of activations drawn from ±`range`, quantized to `type`'s activation format.
+func randomActivations(type: Int32, cols: Int, ntok: Int, range: Float = 2,
+                       rng: inout SystemRandomNumberGeneratorLCG) -> [UInt8] {
+    let rb = cq_act_row_bytes(type, Int64(cols))
+    var act = [UInt8](repeating: 0, count: rb * ntok)
+    for t in 0..<ntok {
+        let x = (0..<cols).map { _ in Float.random(in: -range...range, using: &rng) }
+        act.withUnsafeMutableBytes { p in cq_quantize_act(type, x, p.baseAddress! + t * rb, Int64(cols)) }
+    }
+    return act
+}
+
+/// Runs `cq_matmul` on 1 and 2 threads and expects every output bit-equal to `expected`.
+func expectMatmulBitEqual(type: Int32, _ w: [UInt8], rows: Int, cols: Int, _ act: [UInt8], ntok: Int,
+                          _ expected: [Float], _ label: String) {
+    for threads in [1, 2] {
+        cq_set_threads(Int32(threads))
+        var out = [Float](repeating: .nan, count: rows * ntok)
+        cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
+        let bad = (0..<out.count).filter { out[$0].bitPattern != expected[$0].bitPattern }
+        #expect(bad.isEmpty, "\(label) threads \(threads): \(bad.count) differ, first \(bad.first ?? -1)")
+    }
+    cq_set_threads(2)
+}
+
 /// A seeded generator so failures reproduce.
 struct SystemRandomNumberGeneratorLCG: RandomNumberGenerator {
     var state: UInt64
@@ -155,11 +180,7 @@ struct QuantKernelTests {
         var w: [UInt8] = []
         for _ in 0..<rows { w += randomRow(type: type, cols: cols, rng: &rng) }
         let rb = cq_act_row_bytes(type, Int64(cols))
-        var act = [UInt8](repeating: 0, count: rb * ntok)
-        for t in 0..<ntok {
-            let x = (0..<cols).map { _ in Float.random(in: -1...1, using: &rng) }
-            act.withUnsafeMutableBytes { p in cq_quantize_act(type, x, p.baseAddress! + t * rb, Int64(cols)) }
-        }
+        let act = randomActivations(type: type, cols: cols, ntok: ntok, range: 1, rng: &rng)
         let wb = cq_row_bytes(type, Int64(cols))
         var expected = [Float](repeating: 0, count: rows * ntok)
         for t in 0..<ntok {
@@ -189,11 +210,7 @@ struct QuantKernelTests {
         for _ in 0..<rows { w += randomRow(type: type, cols: cols, rng: &rng) }
         let wb = cq_row_bytes(type, Int64(cols)), rb = cq_act_row_bytes(type, Int64(cols))
         for ntok in [1, 2, 3, 4, 5, 8, 9, 13, 70] {
-            var act = [UInt8](repeating: 0, count: rb * ntok)
-            for t in 0..<ntok {
-                let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
-                act.withUnsafeMutableBytes { p in cq_quantize_act(type, x, p.baseAddress! + t * rb, Int64(cols)) }
-            }
+            let act = randomActivations(type: type, cols: cols, ntok: ntok, rng: &rng)
             var expected = [Float](repeating: 0, count: rows * ntok)
             for t in 0..<ntok {
                 let kernel = cq_kernel_for(type, Int64(ntok), Int64(t))
@@ -202,15 +219,8 @@ struct QuantKernelTests {
                         cq_vec_dot(kernel, Int64(cols), wp.baseAddress! + r * wb, ap.baseAddress! + t * rb) } }
                 }
             }
-            for threads in [1, 2] {
-                cq_set_threads(Int32(threads))
-                var out = [Float](repeating: .nan, count: rows * ntok)
-                cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
-                let bad = (0..<out.count).filter { out[$0].bitPattern != expected[$0].bitPattern }
-                #expect(bad.isEmpty, "type \(type) ntok \(ntok) threads \(threads): \(bad.count) differ, first \(bad.first ?? -1)")
-            }
+            expectMatmulBitEqual(type: type, w, rows: rows, cols: cols, act, ntok: ntok, expected, "type \(type) ntok \(ntok)")
         }
-        cq_set_threads(2)
     }
 
     @Test("decode matmuls (few tokens, 8-row groups with tails) equal plain loops bit for bit, 1 and 2 threads",
@@ -222,11 +232,7 @@ struct QuantKernelTests {
             let w = (0..<rows).flatMap { _ in randomRow(type: type, cols: cols, rng: &rng) }
             let wb = cq_row_bytes(type, Int64(cols)), rb = cq_act_row_bytes(type, Int64(cols))
             for ntok in [1, 2, 3, 5, 8] {
-                var act = [UInt8](repeating: 0, count: rb * ntok)
-                for t in 0..<ntok {
-                    let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
-                    act.withUnsafeMutableBytes { p in cq_quantize_act(type, x, p.baseAddress! + t * rb, Int64(cols)) }
-                }
+                let act = randomActivations(type: type, cols: cols, ntok: ntok, rng: &rng)
                 var expected = [Float](repeating: 0, count: rows * ntok)
                 for t in 0..<ntok {
                     let kernel = cq_kernel_for(type, Int64(ntok), Int64(t))
@@ -236,16 +242,10 @@ struct QuantKernelTests {
                             ? q6KVecDotLanes(wr, ar, blocks: blocks) : cq_vec_dot_ref(kernel, Int64(cols), wr, ar)
                     }
                 }
-                for threads in [1, 2] {
-                    cq_set_threads(Int32(threads))
-                    var out = [Float](repeating: .nan, count: rows * ntok)
-                    cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
-                    let bad = (0..<out.count).filter { out[$0].bitPattern != expected[$0].bitPattern }
-                    #expect(bad.isEmpty, "type \(type) rows \(rows) cols \(cols) ntok \(ntok) threads \(threads): \(bad.count) differ")
-                }
+                expectMatmulBitEqual(type: type, w, rows: rows, cols: cols, act, ntok: ntok, expected,
+                                     "type \(type) rows \(rows) cols \(cols) ntok \(ntok)")
             }
         }
-        cq_set_threads(2)
     }
 
     @Test("a batch of matmuls in one parallel region equals the matmuls one by one", arguments: [1, 3, 9])
@@ -253,12 +253,7 @@ struct QuantKernelTests {
         var rng = SystemRandomNumberGeneratorLCG(state: UInt64(ntok) + 40)
         // Q/K/V-like shapes of mixed types sharing one activation format (Q8_0: Q5_0 and Q8_0 weights)
         let cols = 96, shapes: [(Int32, Int)] = [(6, 45), (6, 13), (8, 21)]
-        let rb = cq_act_row_bytes(6, Int64(cols))
-        var act = [UInt8](repeating: 0, count: rb * ntok)
-        for t in 0..<ntok {
-            let x = (0..<cols).map { _ in Float.random(in: -2...2, using: &rng) }
-            act.withUnsafeMutableBytes { p in cq_quantize_act(6, x, p.baseAddress! + t * rb, Int64(cols)) }
-        }
+        let act = randomActivations(type: 6, cols: cols, ntok: ntok, rng: &rng)
         let weights = shapes.map { (type, rows) in (0..<rows).flatMap { _ in randomRow(type: type, cols: cols, rng: &rng) } }
         var expected = shapes.map { [Float](repeating: 0, count: $0.1 * ntok) }
         for (i, (type, rows)) in shapes.enumerated() {
