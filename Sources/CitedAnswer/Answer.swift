@@ -47,13 +47,15 @@ public struct Answer: Codable, Sendable {
     public var evidence: Float = 0
     /// Question words the index never mentions (checked when the evidence is middling).
     public var absentTerms: [String] = []
+    /// The model's own answer with its verdicts, when it failed the checks and was replaced by quotes.
+    public var draft: [AnswerSentence] = []
     public var notice: String?
     public var timingsMS: AnswerTimings
     /// The audit record's id (`cited ask --replay ID`).
     public var auditID: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice, evidence
+        case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice, evidence, draft
         case abstentionReason = "abstention_reason"
         case absentTerms = "absent_terms"
         case timingsMS = "timings_ms"

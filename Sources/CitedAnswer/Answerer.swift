@@ -22,8 +22,9 @@ public protocol AnswerModel: AnyObject {
     var name: String { get }
     /// The decoded text of every vocabulary entry, for the citation constraint.
     var tokenTexts: [String] { get }
-    /// Greedy (or seeded) generation of the chat turn `prompt`, streaming text; returns the whole text.
-    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64,
+    /// Greedy (or seeded) generation of the chat turn `prompt`, streaming text; returns the whole text,
+    /// ended early (and cut) where one of `stop` would appear.
+    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                   constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                   onText: (String) -> Void) throws -> String
 }
@@ -56,9 +57,15 @@ public struct AskParameters: Sendable {
     public var relevanceMargin: Float = 0.15
     /// At most this many passages go into the prompt (each costs prefill time before the first word).
     public var maxPassages = 3
+    /// Passages listed as sources: those given to the model, then the next best. Sentences are checked
+    /// against all of them, so the answer may cite one the model did not read (at no prefill cost).
+    public var listedPassages = 5
     /// Passages longer than this (estimated tokens) reach the prompt as an excerpt of their parts closest
     /// to the question; nil gives whole passages.
     public var excerptBudget: Int? = 64
+    /// At most this many sentences the given passages do not back are searched for in the whole index
+    /// (see `Answerer.corroborate`); 0 turns the search off.
+    public var corroborationSearches = 2
 
     public init() {}
 }
@@ -101,10 +108,16 @@ public final class Answerer {
         let ranked = hits.enumerated().map { index, hit in
             PackedPassage(number: index + 1, passageID: hit.passageID, source: hit.source, text: hit.text)
         }
-        // The sources go on screen now, before anything is embedded: the best `maxPassages`, numbered as
-        // the answer will cite them.
-        let shown = ContextPacker.pack(Array(ranked.prefix(parameters.maxPassages)), budget: parameters.contextBudget,
+        // The sources go on screen now, before anything is embedded, numbered as the answer will cite them:
+        // the best `maxPassages` (for the prompt), then the next best up to `listedPassages`.
+        let given = ContextPacker.pack(Array(ranked.prefix(parameters.maxPassages)), budget: parameters.contextBudget,
                                        tokenCount: Self.approximateTokens)
+        let shown = given + ranked.dropFirst(parameters.maxPassages).prefix(max(parameters.listedPassages - given.count, 0))
+            .enumerated().map { offset, passage in
+                var numbered = passage
+                numbered.number = given.count + offset + 1
+                return numbered
+            }
         var timings = AnswerTimings()
         timings.retrieve = elapsedMS()
         onSources(shown)
@@ -119,7 +132,7 @@ public final class Answerer {
         // Give the model only the shown passages close to the best candidate: distractors cost prefill
         // time and lure small models. They keep their numbers, so [n] always means the n-th source shown.
         let strongest = similarities.max() ?? 0
-        let packed = shown.filter { passage in
+        let packed = given.filter { passage in
             similarities[ranked.firstIndex { $0.passageID == passage.passageID }!] >= max(strongest - parameters.relevanceMargin, 0)
         }
 
@@ -128,10 +141,13 @@ public final class Answerer {
                             embedder: embedder.stamp.name, notice: domain == .clinical ? Answer.clinicalNotice : nil,
                             timingsMS: timings, auditID: nil)
         answer.evidence = strongest
-        let evidence = packed.map { passage in
+        // Sentences are checked against every passage on screen: one the model was not given (cut above
+        // as less similar) can still be what backs a sentence, and the reader sees it under its number.
+        var evidence = shown.map { passage in
             let index = ranked.firstIndex { $0.passageID == passage.passageID }!
             return EvidencePassage(number: passage.number, text: passage.text,
-                                   vector: Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
+                                   vector: Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]),
+                                   context: Self.context(of: passage.source))
         }
         guard !packed.isEmpty, strongest >= parameters.minimumEvidence else {
             return abstain(answer, reason: "weak-evidence", packed: shown, start: start)
@@ -152,8 +168,8 @@ public final class Answerer {
         let constraint = CitationConstraint(tokenTexts: model.tokenTexts, allowed: Set(packed.map(\.number)),
                                             forbidSentinel: strongest >= parameters.strongEvidence)
         var firstToken = 0
-        let text = try model.generate(prompt, maxTokens: parameters.maxTokens,
-                                      seed: parameters.seed, constrain: constraint.apply) { piece in
+        let text = try model.generate(prompt, maxTokens: parameters.maxTokens, seed: parameters.seed,
+                                      stop: Self.stopStrings, constrain: constraint.apply) { piece in
             if firstToken == 0 { firstToken = elapsedMS() }
             onText(piece)
         }
@@ -164,10 +180,16 @@ public final class Answerer {
         }
 
         let verifier = Verifier(policy: verificationPolicy) { [embedder] sentence in try embedder.embed([sentence]) }
-        var sentences = declined ? [] : verifier.verify(SentenceSplitter.split(text), passages: evidence)
+        var sources = shown
+        var sentences = declined ? [] : verifier.verify(Self.statements(of: text), passages: evidence)
+        try corroborate(&sentences, evidence: &evidence, sources: &sources, verifier: verifier,
+                        searches: parameters.corroborationSearches, questionVector: questionVector,
+                        relevance: parameters.minimumEvidence - parameters.relevanceMargin)
         if !sentences.contains(where: { $0.support == .supported }) {
-            // The generated answer failed its checks: quote the passages' best sentences instead.
-            sentences = try extractive(questionVector: questionVector, passages: evidence)
+            // The generated answer failed its checks: quote the passages' best sentences instead, the ones
+            // closest to the question and to what the model tried to say.
+            answer.draft = sentences
+            sentences = try extractive(questionVector: questionVector, draft: declined ? "" : text, passages: evidence)
             answer.method = "extractive"
         }
         if parameters.strict { sentences.removeAll { $0.support == .unsupported } }
@@ -179,7 +201,7 @@ public final class Answerer {
             sentence.text + (sentence.citations.isEmpty ? "" : " " + sentence.citations.map { "[\($0)]" }.joined())
         }.joined(separator: " ")
         let used = Set(sentences.flatMap(\.citations))
-        answer.citations = packed.filter { used.contains($0.number) }.map(Self.citation)
+        answer.citations = sources.filter { used.contains($0.number) }.map(Self.citation)
         answer.timingsMS.total = elapsedMS()
         return answer
     }
@@ -204,24 +226,82 @@ public final class Answerer {
         }
     }
 
-    /// Up to two sentences quoted from the passages, the closest to the question first, each cited.
-    func extractive(questionVector: [Float], passages: [EvidencePassage]) throws -> [AnswerSentence] {
+    /// Where generation stops: an answer is sentences; a code block after them would be the model's own
+    /// example, which no source states (the sources' examples are one `cited show` away).
+    static let stopStrings = ["```"]
+
+    /// The sentences of a generated answer that state something: a sentence ending in ":" only announces
+    /// what follows (the code block generation stopped at, a list).
+    static func statements(of text: String) -> [AnswerSentence] {
+        SentenceSplitter.split(text).filter { !$0.text.hasSuffix(":") }
+    }
+
+    /// Sentences the given passages do not back are searched for in the whole index, the sentence itself
+    /// the query (at most `searches` of them). A passage found that supports one joins the sources under
+    /// the next free number and is cited; the verdict is the verifier's, as for any other citation.
+    /// Only passages at least `relevance` close to the question are considered (the answerer passes the
+    /// least a passage given to the model can have): a sentence can match a passage about something else.
+    /// `sources` are the passages listed so far (their numbers are taken), `evidence` the same as the
+    /// verifier sees them.
+    func corroborate(_ sentences: inout [AnswerSentence], evidence: inout [EvidencePassage],
+                     sources: inout [PackedPassage], verifier: Verifier, searches: Int,
+                     questionVector: [Float], relevance: Float) throws {
+        var left = searches
+        var known = Set(sources.map(\.passageID))
+        for index in sentences.indices where left > 0 && sentences[index].support != .supported {
+            let sentence = sentences[index].text
+            guard ContentWords.stems(of: sentence).count >= 3 || !KeyTerms.extract(sentence).all.isEmpty else { continue }
+            left -= 1
+            let hits = try retrieve(sentence, 3).filter { !known.contains($0.passageID) }
+            guard !hits.isEmpty else { continue }
+            let next = (sources.map(\.number).max() ?? 0) + 1
+            let dimension = embedder.stamp.dimension
+            let vectors = try embedder.embed(hits.map(\.text))
+            let found = hits.enumerated().map { offset, hit in
+                EvidencePassage(number: next + offset, text: hit.text,
+                                vector: Array(vectors[offset * dimension..<(offset + 1) * dimension]),
+                                context: Self.context(of: hit.source))
+            }.filter { Self.dot(questionVector, $0.vector!) >= relevance }
+            guard !found.isEmpty else { continue }
+            guard let verdict = verifier.verify([AnswerSentence(text: sentence, citations: [])], passages: found).first,
+                  verdict.support == .supported, let number = verdict.citations.first else { continue }
+            let hit = hits[number - next]
+            var passage = found.first { $0.number == number }!
+            passage.number = next
+            evidence.append(passage)
+            sources.append(PackedPassage(number: next, passageID: hit.passageID, source: hit.source, text: hit.text))
+            known.insert(hit.passageID)
+            sentences[index].citations = [next]
+            sentences[index].support = .supported
+        }
+    }
+
+    /// Up to two sentences quoted from the passages, each cited: the closest to the question, and to the
+    /// model's failed `draft` when there is one (it often names the right function but could not be checked).
+    func extractive(questionVector: [Float], draft: String, passages: [EvidencePassage]) throws -> [AnswerSentence] {
         var candidates: [(number: Int, text: String)] = []
-        for passage in passages.prefix(3) {
-            for sentence in SentenceSplitter.split(passage.text) where sentence.text.count >= 30 {
+        for passage in passages {
+            for sentence in SentenceSplitter.split(passage.text) where sentence.text.count >= 30 && !sentence.text.hasSuffix(":") {
                 candidates.append((passage.number, sentence.text))
             }
         }
         guard !candidates.isEmpty else { return [] }
-        let vectors = try embedder.embed(candidates.map(\.text))
+        let draft = Self.statements(of: draft).map(\.text).joined(separator: " ")
+        let vectors = try embedder.embed(candidates.map(\.text) + (draft.isEmpty ? [] : [draft]))
         let dimension = embedder.stamp.dimension
+        func vector(_ index: Int) -> [Float] { Array(vectors[index * dimension..<(index + 1) * dimension]) }
+        let draftVector = draft.isEmpty ? nil : vector(candidates.count)
         let scored = candidates.indices.map { index in
-            (index, Self.dot(questionVector, Array(vectors[index * dimension..<(index + 1) * dimension])))
-        }.sorted { $0.1 > $1.1 }
-        return scored.prefix(2).filter { $0.1 >= 0.3 }.map { index, _ in
+            let toQuestion = Self.dot(questionVector, vector(index))
+            return (index, toQuestion, toQuestion + (draftVector.map { Self.dot($0, vector(index)) } ?? toQuestion))
+        }.sorted { $0.2 > $1.2 }
+        return scored.prefix(2).filter { $0.1 >= 0.3 }.map { index, _, _ in
             AnswerSentence(text: candidates[index].text, citations: [candidates[index].number], support: .supported)
         }
     }
+
+    /// A passage's title, path and section, for the verifier.
+    static func context(of source: Source) -> String { [source.title, source.path ?? "", source.locator].joined(separator: " ") }
 
     private func abstain(_ base: Answer, reason: String, packed: [PackedPassage], start: UInt64) -> Answer {
         var answer = base

@@ -14,7 +14,7 @@ public final class CitationConstraint {
     /// Ids whose text contains `[` directly followed by a digit.
     private let openers: [(id: Int, bodyAfterBracket: String)]
     /// Ids banned as the first token: a marker, a quote mark (`>`), or blank text would start an echo of
-    /// the sources rather than an answer; and, when the evidence is strong enough that the model must
+    /// the sources rather than an answer, and a code fence an example instead of one; and, when the evidence is strong enough that the model must
     /// answer, whatever could open the "not in sources" sentinel (its prefixes, spaces aside).
     private let sentinelOpeners: [Int]
     private var tail = ""
@@ -26,7 +26,7 @@ public final class CitationConstraint {
         texts = tokenTexts
         sentinelOpeners = tokenTexts.indices.filter { id in
             let text = tokenTexts[id].trimmingCharacters(in: .whitespacesAndNewlines)
-            if text.isEmpty || text.hasPrefix("[") || text.hasPrefix(">") { return !tokenTexts[id].isEmpty }
+            if text.isEmpty || text.hasPrefix("[") || text.hasPrefix(">") || text.hasPrefix("``") { return !tokenTexts[id].isEmpty }
             return forbidSentinel && PromptLibrary.sentinel.hasPrefix(text)
         }
         var continuations: [Int] = []

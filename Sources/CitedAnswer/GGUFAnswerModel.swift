@@ -22,7 +22,7 @@ public final class GGUFAnswerModel: AnswerModel {
         return (0..<tokenizer.vocabularySize).map { String(decoding: tokenizer.bytes(of: Int32($0)), as: UTF8.self) }
     }()
 
-    public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64,
+    public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                          constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                          onText: (String) -> Void) throws -> String {
         let text = try generator.chatText(prompt.user, system: prompt.system)
@@ -31,6 +31,7 @@ public final class GGUFAnswerModel: AnswerModel {
                                              prefixLength: Self.fixedLength(ids, text: text, prompt: prompt, generator: generator))
         var parameters = GenerateParameters.greedy(maxTokens: maxTokens)
         parameters.seed = seed
+        parameters.stopStrings = stop
         let result = try generator.generate(prompt: ids, parameters: parameters, cached: cached,
                                             logitProcessor: constrain) { piece in
             onText(piece)

@@ -18,7 +18,23 @@ public struct KeyTerms: Equatable, Sendable {
                 identifiers.append(token.lowercased())
             }
         }
+        identifiers += codeNames(text)
         return KeyTerms(numbers: SentenceSplitter.unique(numbers), identifiers: Array(Set(identifiers)).sorted())
+    }
+
+    /// Names written as code, in backticks: `` `weakref` ``, `` `heapq.nsmallest()` ``, `` `@cache` ``. Marking a
+    /// word as code claims it is a name of the documented API, so it must appear in the source like any other.
+    static func codeNames(_ text: String) -> [String] {
+        let spans = text.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset % 2 == 1 }.map(\.element)
+        return spans.compactMap { span in
+            var name = span.trimmingCharacters(in: .whitespaces)
+            while name.hasSuffix("()") { name.removeLast(2) }
+            name = String(name.drop { $0 == "@" || $0 == ":" || $0 == "." })
+            guard name.filter(\.isLetter).count >= 2, let first = name.first, first.isLetter || first == "_",
+                  name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
+            return name.lowercased()
+        }
     }
 
     /// Words of a text, split on spaces and on punctuation that cannot be inside a number or a name.
@@ -40,6 +56,12 @@ public struct KeyTerms: Equatable, Sendable {
         return cleaned
     }
 
+    /// Plain words a model writes in capitals ("YES, SymPy can…"): not names a source must contain.
+    static let shoutedWords: Set<String> = [
+        "YES", "NO", "NOT", "NOTE", "OK", "AND", "OR", "BUT", "IF", "ALL", "ANY", "ONLY", "NEVER", "ALWAYS",
+        "IMPORTANT", "WARNING", "TRUE", "FALSE", "NONE", "THE", "AN",
+    ]
+
     /// Gene symbols and acronyms (`BRCA1`, `IL-6`, `COVID-19`), code names (`lru_cache`,
     /// `functools.partial`, `isPrime`), and anything mixing letters and digits (`Q4_K`, `H2O2`).
     static func isIdentifier(_ token: String) -> Bool {
@@ -48,7 +70,9 @@ public struct KeyTerms: Equatable, Sendable {
         if token.contains("_") { return true }
         if token.contains("."), token.split(separator: ".").allSatisfy({ $0.first?.isLetter == true }) { return true }
         let uppercase = letters.filter(\.isUppercase).count
-        if uppercase >= 2, uppercase * 2 >= letters.count { return true }  // acronyms, gene symbols
+        if uppercase >= 2, uppercase * 2 >= letters.count {  // acronyms, gene symbols; not a shouted word
+            return !shoutedWords.contains(token.uppercased())
+        }
         if token.contains(where: \.isNumber) { return true }
         // camelCase: a lowercase letter followed by an uppercase one.
         let characters = Array(token)
@@ -62,10 +86,15 @@ struct SearchableText {
     let numbers: Set<String>
     let stems: Set<String>
 
-    init(_ text: String) {
+    /// Where the text comes from (title, path), lowercased: a module is often named only there (the
+    /// `heapq` page writes `nsmallest`, the `functools` page `lru_cache`).
+    let context: String
+
+    init(_ text: String, context: String = "") {
         lowered = text.lowercased()
         numbers = Set(KeyTerms.tokens(text).compactMap(KeyTerms.normalizedNumber))
         stems = Set(ContentWords.stems(of: text))
+        self.context = context.lowercased()
     }
 
     func contains(number: String) -> Bool {
@@ -75,7 +104,14 @@ struct SearchableText {
         return numbers.contains { Double($0) == value }
     }
 
-    func contains(identifier: String) -> Bool { lowered.contains(identifier) }
+    /// The name as written, or a dotted name whose last part is in the text and whose qualifiers are in
+    /// the text or its context.
+    func contains(identifier: String) -> Bool {
+        if lowered.contains(identifier) || !identifier.contains(".") && context.contains(identifier) { return true }
+        let parts = identifier.split(separator: ".")
+        guard parts.count > 1, let last = parts.last, lowered.contains(last) else { return false }
+        return parts.dropLast().allSatisfy { lowered.contains($0) || context.contains($0) }
+    }
 }
 
 /// Content words reduced to 5-letter stems, for overlap between a sentence and a passage.

@@ -7,11 +7,14 @@ public struct EvidencePassage: Sendable {
     public var text: String
     /// Its unit-length vector, when an embedder is available.
     public var vector: [Float]?
+    /// Its document's title and path, where a dotted name's module may be the only mention.
+    public var context: String
 
-    public init(number: Int, text: String, vector: [Float]? = nil) {
+    public init(number: Int, text: String, vector: [Float]? = nil, context: String = "") {
         self.number = number
         self.text = text
         self.vector = vector
+        self.context = context
     }
 }
 
@@ -43,7 +46,7 @@ public struct Verifier {
     /// The sentences with verdicts, and citations re-attributed where the model left them out or
     /// pointed at a passage that does not back the sentence.
     public func verify(_ sentences: [AnswerSentence], passages: [EvidencePassage]) -> [AnswerSentence] {
-        let searchable = passages.map { SearchableText($0.text) }
+        let searchable = passages.map { SearchableText($0.text, context: $0.context) }
         return sentences.map { sentence in
             var result = sentence
             let terms = KeyTerms.extract(sentence.text)
@@ -72,9 +75,15 @@ public struct Verifier {
             result.citations = cited.map { passages[$0].number }
             result.support = judge(cited)
             if result.support != .supported {
-                // Attribute to the single passage that supports the sentence best, if it does better.
-                let best = passages.indices.map { ($0, judge([$0])) }.max { $0.1 < $1.1 }
-                if let (index, support) = best, support > result.support {
+                // Attribute to the single passage that supports the sentence best, if it does better. Among
+                // equals, a passage whose page or section is named after one of the sentence's code names (the
+                // `csv` page for "use the `csv` module") is that name's own documentation; then rank decides.
+                let named = KeyTerms.codeNames(sentence.text).flatMap { $0.split(separator: ".").map(String.init) }
+                    .filter { $0.count >= 3 }
+                let best = passages.indices.map { index in
+                    (index, judge([index]), named.contains { searchable[index].context.contains($0) })
+                }.max { ($0.1, $0.2 ? 1 : 0) < ($1.1, $1.2 ? 1 : 0) }
+                if let (index, support, _) = best, support > result.support {
                     result.citations = [passages[index].number]
                     result.support = support
                 }

@@ -16,7 +16,9 @@ struct AskCommand: ParsableCommand {
         Cited retrieves passages (dense + BM25), shows them, and lets a local model answer from them \
         alone. Citation markers can only name passages it was given; each sentence is then checked \
         against the passages it cites (numbers, doses, names and identifiers must appear there, and \
-        the meaning must match). Unsupported sentences are flagged (dropped with --strict). When the \
+        the meaning must match). A sentence the shown passages do not back is searched for in the \
+        index, and cited to a passage found that backs it (listed under References). Unsupported \
+        sentences are flagged (dropped with --strict). When the \
         evidence is weak, the model says the sources lack the answer, or nothing checks out, the \
         answer is "Not found in the indexed sources." with the nearest passages.
 
@@ -45,7 +47,7 @@ struct AskCommand: ParsableCommand {
     @Option(name: .long, help: "Seed (generation is greedy; kept for replay).") var seed: UInt64 = 0
     @Flag(name: .long, help: "Drop unsupported sentences instead of flagging them.") var strict = false
     @Option(name: .long, help: ArgumentHelp(
-        "Abstain when no passage is closer to the question than this cosine (default 0.56, calibrated on the dev set).",
+        "Abstain when no passage is closer to the question than this cosine (default 0.52, calibrated on the dev set).",
         valueName: "COSINE")) var minEvidence: Float?
     @Flag(name: .long, help: "Print the answer only when it is complete.") var noStream = false
     @Flag(name: .long, help: "Print one JSON document.") var json = false
@@ -73,7 +75,15 @@ struct AskCommand: ParsableCommand {
         let view = AnswerView(stream: !noStream && !json)
         let answer = try session.ask(settings, onSources: { view.sources($0) }, onText: { view.text($0) })
         if json { try printJSON(answer) } else { view.finish(answer) }
-        if options.verbose { session.describeLastPrompt() }
+        if options.verbose {
+            session.describeLastPrompt()
+            if !answer.draft.isEmpty {
+                printError("--- the model's answer, replaced by quotes because no sentence checked out ---")
+                for sentence in answer.draft {
+                    printError("  [\(sentence.support.rawValue)] \(sentence.text) \(sentence.citations.map { "[\($0)]" }.joined())")
+                }
+            }
+        }
     }
 }
 
@@ -216,6 +226,8 @@ final class AnswerView {
     let stream: Bool
     let color: Bool
     private var streamed = false
+    /// The numbers of the sources listed before the answer; any other cited number was found while checking.
+    private var shown: Set<Int> = []
 
     init(stream: Bool) {
         self.stream = stream
@@ -226,6 +238,7 @@ final class AnswerView {
     private func style(_ code: String, _ text: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
     func sources(_ passages: [PackedPassage]) {
+        shown = Set(passages.map(\.number))
         guard stream else { return }
         print(style("1", "Sources"))
         for passage in passages {
@@ -270,7 +283,10 @@ final class AnswerView {
         }
         print("")
         print(style("1", "References"))
-        for citation in answer.citations { print("  " + Self.reference(citation)) }
+        for citation in answer.citations {
+            let found = shown.isEmpty || shown.contains(citation.n) ? "" : style("2", " · found while checking the answer")
+            print("  " + Self.reference(citation) + found)
+        }
         if let id = answer.auditID { print(style("2", "answer \(id) stored; replay with: cited ask --replay \(id)")) }
     }
 

@@ -37,7 +37,7 @@ final class ScriptedModel: AnswerModel {
         tokenTexts = texts.sorted()
     }
 
-    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64,
+    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                   constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                   onText: (String) -> Void) throws -> String {
         lastUser = prompt.user
@@ -52,6 +52,7 @@ final class ScriptedModel: AnswerModel {
             let chosen = logits.indices.max { logits[$0] < logits[$1] }!
             generated.append(Int32(chosen))
             text += tokenTexts[chosen]
+            if let cut = stop.compactMap({ text.range(of: $0)?.lowerBound }).min() { return String(text[..<cut]) }
             onText(tokenTexts[chosen])
         }
         return text

@@ -2,7 +2,7 @@ import Testing
 @testable import CitedAnswer
 
 /// A toy vocabulary in which each token's text is its entry.
-let vocabulary = ["The", " drug", " works", " [", "[", "1", "2", "3", "7", "]", "].", ",", " ", "[3", " [7", "x", "`", "a", "0"]
+let vocabulary = ["The", " drug", " works", " [", "[", "1", "2", "3", "7", "]", "].", ",", " ", "[3", " [7", "x", "`", "a", "0", "```"]
 
 func allowedAfter(_ text: [String], passages: Set<Int>) -> Set<String> {
     let constraint = CitationConstraint(tokenTexts: vocabulary, allowed: passages)
@@ -64,11 +64,12 @@ func adjacentMarkers() {
     #expect(allowedAfter([" [", "2", "]"], passages: [1, 2, 3]).contains("[3"))
 }
 
-@Test("An answer cannot open with a marker, a quote mark or blank text (an echo of the sources)")
+@Test("An answer cannot open with a marker, a quote mark, blank text (an echo of the sources) or a code fence")
 func firstToken() {
     let first = allowedAfter([], passages: [1, 2, 3])
-    #expect(first.contains("The") && first.contains("a"))
+    #expect(first.contains("The") && first.contains("a") && first.contains("`"))
     #expect(!first.contains("[") && !first.contains(" [") && !first.contains("[3") && !first.contains(" "))
+    #expect(!first.contains("```"))
     // Later, markers are fine again.
     #expect(allowedAfter(["The"], passages: [1, 2, 3]).contains(" ["))
 }

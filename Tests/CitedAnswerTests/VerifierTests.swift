@@ -12,6 +12,7 @@ func keyTerms() {
     #expect(terms.numbers == ["1000", "30"])
     #expect(terms.identifiers == ["brca1", "functools.partial", "il-6", "lru_cache"])
     #expect(KeyTerms.extract("The patients improved.").all.isEmpty)
+    #expect(KeyTerms.extract("YES, it is NOT needed for HIV.").identifiers == ["hiv"])
 }
 
 @Test("A sentence whose dose is in the cited passage is supported; a wrong dose is not")
@@ -63,4 +64,36 @@ func emptySentences() {
     let verified = verifier.verify([AnswerSentence(text: "[", citations: [1, 2]),
                                     AnswerSentence(text: "It is:", citations: [1])], passages: withVectors)
     #expect(verified.allSatisfy { $0.support == .unsupported })
+}
+
+@Test("Names written in backticks are code names the cited passage must contain")
+func codeNames() {
+    #expect(KeyTerms.codeNames("Use the `weakref` module or `heapq.nsmallest()`, not `@const`; `x = 1` is code.")
+        == ["weakref", "heapq.nsmallest", "const"])
+    let verifier = Verifier()
+    let sentence = "Setting maxsize=None makes the `functools.lru_cache` unbounded with the `frobnicate` switch."
+    #expect(verifier.verify([AnswerSentence(text: sentence, citations: [2])], passages: passages)[0].support == .unsupported)
+}
+
+@Test("A module named only in the page's title or path still backs a dotted or plain name")
+func namesInContext() {
+    let text = "nsmallest(n, iterable) returns a list with the n smallest elements from the dataset."
+    let sentence = AnswerSentence(text: "Use `heapq.nsmallest` from the `heapq` module to get the n smallest elements.",
+                                  citations: [1])
+    let titled = EvidencePassage(number: 1, text: text, context: ":mod:`heapq` --- Heap queue algorithm library/heapq.rst.txt")
+    #expect(Verifier().verify([sentence], passages: [titled])[0].support == .supported)
+    let untitled = EvidencePassage(number: 1, text: text)
+    #expect(Verifier().verify([sentence], passages: [untitled])[0].support == .unsupported)
+}
+
+@Test("Among passages that back a sentence equally, the one whose page is named after its code name is cited")
+func namedPageAttribution() {
+    let text = "The csv module reads comma separated values into dictionaries with DictReader."
+    let sentence = AnswerSentence(text: "Use the `csv` module to read comma separated values into dictionaries.", citations: [])
+    let plain = [EvidencePassage(number: 1, text: text, context: "What's New in Python 2.3"),
+                 EvidencePassage(number: 2, text: text, context: ":mod:`csv` --- CSV File Reading and Writing")]
+    #expect(Verifier().verify([sentence], passages: plain)[0].citations == [2])
+    // Otherwise the best-ranked passage wins.
+    let unnamed = plain.map { EvidencePassage(number: $0.number, text: $0.text) }
+    #expect(Verifier().verify([sentence], passages: unnamed)[0].citations == [1])
 }

@@ -1,0 +1,109 @@
+import CitedCore
+import Testing
+@testable import CitedAnswer
+
+/// The statin passage is not retrieved for the question, only when a sentence is searched for.
+func searchingAnswerer(_ script: String) -> Answerer {
+    let model = ScriptedModel(script: script)
+    let question = "Does menatetrenone reduce vertebral fractures, and do statins lower LDL cholesterol in diabetes?"
+    return Answerer(model: { _ in model }, embedder: HashingEmbedder(), builder: PromptBuilder(library: library),
+                    retrieve: { query, _ in query == question ? [corpus[0]] : [corpus[1]] })
+}
+
+let bothQuestion = "Does menatetrenone reduce vertebral fractures, and do statins lower LDL cholesterol in diabetes?"
+let bothScript = "Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1]. "
+    + "Statin therapy lowered LDL cholesterol in adults with diabetes."
+
+/// The hashing embedder's cosines are not MiniLM's: thresholds set for it.
+var hashingParameters: AskParameters {
+    var parameters = AskParameters()
+    parameters.minimumEvidence = 0.3
+    parameters.strongEvidence = 1.01
+    return parameters
+}
+
+@Test("A sentence the given passages do not back is cited to a passage found by searching the index for it")
+func corroboration() throws {
+    let answer = try searchingAnswerer(bothScript).answer(bothQuestion, parameters: hashingParameters)
+    #expect(answer.method == "generated")
+    #expect(answer.sentences.map(\.support) == [.supported, .supported])
+    #expect(answer.sentences.map(\.citations) == [[1], [2]])
+    #expect(answer.citations.map(\.passageID) == [11, 12])
+    #expect(answer.citations.map(\.n) == [1, 2])
+}
+
+@Test("A found passage far from the question, or no search at all, leaves the sentence unsupported")
+func corroborationGuards() throws {
+    var strict = hashingParameters
+    strict.minimumEvidence = 0.95  // relevance floor 0.80: the statin passage is not about this question
+    strict.strongEvidence = 0.0
+    let answer = try searchingAnswerer(bothScript).answer(bothQuestion, parameters: strict)
+    #expect(!answer.citations.contains { $0.passageID == 12 })
+
+    var off = hashingParameters
+    off.corroborationSearches = 0
+    let unsearched = try searchingAnswerer(bothScript).answer(bothQuestion, parameters: off)
+    #expect(unsearched.sentences.map(\.support) == [.supported, .unsupported])
+    #expect(unsearched.citations.map(\.passageID) == [11])
+}
+
+@Test("Generation stops at a code fence, and the lead-in sentence before it is dropped")
+func stopsAtCodeFence() throws {
+    let (pipeline, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1]. "
+        + "Here is an example:\n```python\nreduce(fractures)\n```")
+    let answer = try pipeline.answer("Does menatetrenone reduce vertebral fractures in postmenopausal women?",
+                                     parameters: hashingParameters)
+    #expect(answer.sentences.count == 1)
+    #expect(!answer.answer.contains("```") && !answer.answer.contains("example"))
+}
+
+@Test("Quotes are chosen by closeness to the question and to the model's failed draft")
+func draftGuidedQuotes() throws {
+    let (pipeline, _) = answerer("")
+    let embedder = HashingEmbedder()
+    let question = "Which tool caches function results?"
+    let questionVector = try embedder.embed([question])
+    let passages = [
+        EvidencePassage(number: 1, text: "A tool caches function results."),
+        EvidencePassage(number: 2, text: "The lru_cache decorator keeps function results of the most recent calls."),
+    ]
+    let withoutDraft = try pipeline.extractive(questionVector: questionVector, draft: "", passages: passages)
+    let guided = try pipeline.extractive(questionVector: questionVector,
+                                         draft: "The lru_cache decorator keeps the most recent calls.", passages: passages)
+    #expect(guided.first?.citations == [2])
+    // The question alone prefers the passage that repeats its words.
+    #expect(withoutDraft.first?.citations == [1])
+}
+
+@Test("A passage found while checking takes a number no listed source has, and is searched for once")
+func corroborationNumbering() throws {
+    let pipeline = searchingAnswerer("")
+    var sources = [1, 2, 3].map { PackedPassage(number: $0, passageID: Int64(20 + $0), source: corpus[0].source, text: "x") }
+    var evidence = [1, 2, 3].map { EvidencePassage(number: $0, text: "Unrelated words entirely.") }
+    var sentences = Array(repeating: AnswerSentence(text: "Statin therapy lowered LDL cholesterol in adults with diabetes.", citations: []),
+                          count: 2)
+    let questionVector = try HashingEmbedder().embed([bothQuestion])
+    try pipeline.corroborate(&sentences, evidence: &evidence, sources: &sources, verifier: Verifier(),
+                             searches: 2, questionVector: questionVector, relevance: 0.1)
+    #expect(sentences[0].citations == [4] && sentences[0].support == .supported)
+    // The second search finds the same passage, already a source: it is not added twice.
+    #expect(sources.map(\.number) == [1, 2, 3, 4])
+    #expect(sources.last?.passageID == 12 && evidence.map(\.number) == [1, 2, 3, 4])
+}
+
+@Test("A sentence can be attributed to a listed source the model was not given")
+func attributionToListedSource() throws {
+    let model = ScriptedModel(script: "Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1]. "
+        + "Statin therapy lowered LDL cholesterol in adults with diabetes.")
+    let pipeline = Answerer(model: { _ in model }, embedder: HashingEmbedder(), builder: PromptBuilder(library: library),
+                            retrieve: { _, k in Array(corpus.prefix(k)) })
+    var parameters = hashingParameters
+    parameters.relevanceMargin = 0  // only the closest passage reaches the prompt
+    parameters.corroborationSearches = 0
+    let answer = try pipeline.answer("Does menatetrenone reduce vertebral fractures in postmenopausal women?",
+                                     parameters: parameters)
+    #expect(!model.lastUser.contains("Statin"))
+    #expect(answer.sentences.map(\.citations) == [[1], [2]])
+    #expect(answer.sentences.allSatisfy { $0.support == .supported })
+    #expect(answer.citations.map(\.passageID) == [11, 12])
+}
