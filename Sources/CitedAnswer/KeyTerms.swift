@@ -86,7 +86,7 @@ struct SearchableText {
     let numbers: Set<String>
     let stems: Set<String>
 
-    /// Where the text comes from (title, path), lowercased: a module is often named only there (the
+    /// Where the text comes from (title, path, section), lowercased: a module is often named only there (the
     /// `heapq` page writes `nsmallest`, the `functools` page `lru_cache`).
     let context: String
 

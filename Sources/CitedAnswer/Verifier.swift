@@ -7,7 +7,7 @@ public struct EvidencePassage: Sendable {
     public var text: String
     /// Its unit-length vector, when an embedder is available.
     public var vector: [Float]?
-    /// Its document's title and path, where a dotted name's module may be the only mention.
+    /// Its page's title, path and section, where a module or a dotted name's qualifier may be the only mention.
     public var context: String
 
     public init(number: Int, text: String, vector: [Float]? = nil, context: String = "") {
