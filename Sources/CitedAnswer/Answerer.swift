@@ -179,7 +179,15 @@ public final class Answerer {
             return abstain(answer, reason: "sentinel", packed: packed, start: start)
         }
 
-        let verifier = Verifier(policy: verificationPolicy) { [embedder] sentence in try embedder.embed([sentence]) }
+        // A sentence that is searched for is verified twice (against the listed and the found passages):
+        // embed it once.
+        var sentenceVectors: [String: [Float]] = [:]
+        let verifier = Verifier(policy: verificationPolicy) { [embedder] sentence in
+            if let vector = sentenceVectors[sentence] { return vector }
+            let vector = try embedder.embed([sentence])
+            sentenceVectors[sentence] = vector
+            return vector
+        }
         var sources = shown
         var sentences = declined ? [] : verifier.verify(Self.statements(of: text), passages: evidence)
         try corroborate(&sentences, evidence: &evidence, sources: &sources, verifier: verifier,

@@ -12,7 +12,7 @@ func searchingAnswerer(_ script: String) -> Answerer {
 
 let bothQuestion = "Does menatetrenone reduce vertebral fractures, and do statins lower LDL cholesterol in diabetes?"
 let bothScript = "Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1]. "
-    + "Statin therapy lowered LDL cholesterol in adults with diabetes."
+    + "Statin therapy lowered LDL cholesterol in adults with diabetes mellitus."
 
 /// The hashing embedder's cosines are not MiniLM's: thresholds set for it.
 var hashingParameters: AskParameters {
@@ -22,9 +22,27 @@ var hashingParameters: AskParameters {
     return parameters
 }
 
+/// Counts what it is asked to embed.
+final class CountingEmbedder: Embedder {
+    let inner = HashingEmbedder()
+    var texts: [String] = []
+    var stamp: EmbedderStamp { inner.stamp }
+
+    func embed(_ texts: [String]) throws -> [Float] {
+        self.texts += texts
+        return try inner.embed(texts)
+    }
+}
+
 @Test("A sentence the given passages do not back is cited to a passage found by searching the index for it")
 func corroboration() throws {
-    let answer = try searchingAnswerer(bothScript).answer(bothQuestion, parameters: hashingParameters)
+    let embedder = CountingEmbedder()
+    let model = ScriptedModel(script: bothScript)
+    let pipeline = Answerer(model: { _ in model }, embedder: embedder, builder: PromptBuilder(library: library),
+                            retrieve: { query, _ in query == bothQuestion ? [corpus[0]] : [corpus[1]] })
+    let answer = try pipeline.answer(bothQuestion, parameters: hashingParameters)
+    // The searched sentence is verified twice but embedded once.
+    #expect(embedder.texts.filter { $0 == "Statin therapy lowered LDL cholesterol in adults with diabetes mellitus." }.count == 1)
     #expect(answer.method == "generated")
     #expect(answer.sentences.map(\.support) == [.supported, .supported])
     #expect(answer.sentences.map(\.citations) == [[1], [2]])
