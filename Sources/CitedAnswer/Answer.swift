@@ -32,22 +32,26 @@ public struct Answer: Codable, Sendable {
     /// The answer text with its citation markers, or the abstention message.
     public var answer: String
     public var abstained: Bool
-    /// Why the assistant abstained (`weak-evidence`, `absent-terms`, `sentinel`, `unsupported`), when it did.
-    public var abstentionReason: String?
+    /// Why the assistant abstained, when it did.
+    public var abstentionReason: AbstentionReason?
     public var domain: Domain
     public var sentences: [AnswerSentence]
     public var citations: [AnswerCitation]
-    /// The nearest passages, shown when the assistant abstains.
+    /// The nearest passages, shown when the assistant abstains: related reading, not an answer.
     public var nearest: [AnswerCitation]
-    /// `generated` or `extractive` (quoted from the passages when the generated answer failed checks).
-    public var method: String
+    public var method: AnswerMethod
     public var model: String
     public var embedder: String
     /// The best cosine between the question and a retrieved passage: the evidence abstention is decided on.
     public var evidence: Float = 0
-    /// Question words the index never mentions (checked when the evidence is middling).
+    /// How sure the model was that the sources lack the answer: its sentinel's first-token logit minus the
+    /// best other first token's (`AnswerPolicy.declineMargin`).
+    public var declineMargin: Float?
+    /// Question words the index never mentions (`absent-terms`), or names no listed passage contains
+    /// (`uncovered-terms`).
     public var absentTerms: [String] = []
-    /// The model's own answer with its verdicts, when it failed the checks and was replaced by quotes.
+    /// The model's whole answer with its verdicts and traces, when some of its sentences failed the checks
+    /// and were left out.
     public var draft: [AnswerSentence] = []
     public var notice: String?
     public var timingsMS: AnswerTimings
@@ -57,6 +61,7 @@ public struct Answer: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice, evidence, draft
         case abstentionReason = "abstention_reason"
+        case declineMargin = "decline_margin"
         case absentTerms = "absent_terms"
         case timingsMS = "timings_ms"
         case auditID = "audit_id"

@@ -12,6 +12,14 @@ public enum AnswerEvaluation {
         public var citedGold: Bool
         /// Share of the gold facts present in the answer.
         public var facts: Double
+        /// Every gold fact is present.
+        public var allFacts = false
+        /// Citations of the answer, and how many of them name a gold source (graded by the question
+        /// file, not by the verifier).
+        public var citations = 0
+        public var goldCitations = 0
+        /// The answer text, for reading the run by hand.
+        public var answer = ""
         public var supportedSentences: Int
         public var citedSentences: Int
         public var milliseconds: Int
@@ -19,9 +27,13 @@ public enum AnswerEvaluation {
         public var evidence: Float = 0
         public var abstentionReason: String?
         public var method = ""
+        public var declineMargin: Float?
 
         enum CodingKeys: String, CodingKey {
-            case id, answerable, abstained, facts, milliseconds, evidence, method
+            case id, answerable, abstained, facts, milliseconds, evidence, method, citations, answer
+            case allFacts = "all_facts"
+            case declineMargin = "decline_margin"
+            case goldCitations = "gold_citations"
             case abstentionReason = "abstention_reason"
             case citedGold = "cited_gold"
             case supportedSentences = "supported_sentences"
@@ -42,27 +54,41 @@ public enum AnswerEvaluation {
                               facts: facts.isEmpty ? (answer.abstained ? 0 : 1) : Double(present) / Double(facts.count),
                               supportedSentences: cited.filter { $0.support == .supported }.count,
                               citedSentences: cited.count, milliseconds: milliseconds)
+        outcome.allFacts = !answer.abstained && present == facts.count
+        outcome.citations = answer.abstained ? 0 : answer.citations.count
+        outcome.goldCitations = answer.abstained ? 0 : answer.citations.filter { citation in
+            question.gold.contains { EvalQuestion.matches(citation.source, gold: $0) }
+        }.count
+        outcome.answer = answer.answer
         outcome.evidence = answer.evidence
-        outcome.abstentionReason = answer.abstentionReason
-        outcome.method = answer.method
+        outcome.abstentionReason = answer.abstentionReason?.rawValue
+        outcome.method = answer.method.rawValue
+        outcome.declineMargin = answer.declineMargin
         return outcome
     }
 
-    /// `cited_gold`, `facts`, `false_abstain` over answerable questions, `abstain_correct` over
-    /// unanswerable ones, `citation_precision` over all cited sentences, and the median time.
+    /// Over answerable questions: `cited_gold` (the answer cites a gold source), `facts` (share of gold facts
+    /// present), `all_facts` (every one present), `false_abstain`, and `citation_precision` (citations of
+    /// answered questions that name a gold source: graded by the question file, never by the verifier).
+    /// Over unanswerable ones: `abstain_correct`. Over all: `verifier_supported` (cited sentences the
+    /// verifier passed: a property of the answers, not a grade) and the median time.
     public static func metrics(_ outcomes: [Outcome]) -> [String: Double] {
         let answerable = outcomes.filter(\.answerable)
         let unanswerable = outcomes.filter { !$0.answerable }
         func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
         let cited = outcomes.reduce(0) { $0 + $1.citedSentences }
         let supported = outcomes.reduce(0) { $0 + $1.supportedSentences }
+        let citations = answerable.reduce(0) { $0 + $1.citations }
+        let goldCitations = answerable.reduce(0) { $0 + $1.goldCitations }
         let times = outcomes.map(\.milliseconds).sorted()
         return [
             "cited_gold": mean(answerable.map { $0.citedGold ? 1 : 0 }),
             "facts": mean(answerable.map(\.facts)),
+            "all_facts": mean(answerable.map { $0.allFacts ? 1 : 0 }),
             "false_abstain": mean(answerable.map { $0.abstained ? 1 : 0 }),
             "abstain_correct": mean(unanswerable.map { $0.abstained ? 1 : 0 }),
-            "citation_precision": cited == 0 ? 0 : Double(supported) / Double(cited),
+            "citation_precision": citations == 0 ? 0 : Double(goldCitations) / Double(citations),
+            "verifier_supported": cited == 0 ? 0 : Double(supported) / Double(cited),
             "median_ms": times.isEmpty ? 0 : Double(times[times.count / 2]),
         ]
     }

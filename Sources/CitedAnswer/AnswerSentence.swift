@@ -19,10 +19,58 @@ public struct AnswerSentence: Codable, Equatable, Sendable {
     public var text: String
     public var citations: [Int]
     public var support: Support
+    /// Which checks ran on the sentence and what each found, in order (`ask --verbose`, `--json`, the audit
+    /// record). Nil in records made before traces existed.
+    public var trace: [VerificationStep]?
 
-    public init(text: String, citations: [Int], support: Support = .unsupported) {
+    public init(text: String, citations: [Int], support: Support = .unsupported, trace: [VerificationStep]? = nil) {
         self.text = text
         self.citations = citations
         self.support = support
+        self.trace = trace
+    }
+}
+
+/// A check of the verifier (see `Verifier` and `Entailment`).
+public enum VerificationRule: String, Codable, Sendable {
+    /// The sentence states something checkable and cites a passage that was given.
+    case content
+    /// Its numbers, identifiers and code names appear in the cited passages.
+    case keyTerms = "key-terms"
+    /// It names no drug, gene, function or other uncommon word that the cited passages lack.
+    case novelName = "novel-name"
+    /// It does not deny what the passage states, nor state what the passage denies.
+    case negation
+    /// Each of its numbers belongs to the same group or outcome as in the passage.
+    case numberBinding = "number-binding"
+    /// It does not reverse a direction (higher/lower, improved/worsened, before/after).
+    case direction
+    /// It does not swap the sides of a comparison.
+    case comparison
+    /// It does not widen the passage's claim ("all", "always", "only").
+    case generalisation
+    /// Its wording or meaning is close enough to the passage (content overlap, embedder cosine).
+    case meaning
+    /// The answer model, asked whether the passage states the sentence, said yes.
+    case judge
+    /// It was re-attributed to the passage that backs it.
+    case attribution
+    /// It was found in the index by a search for the sentence itself.
+    case corroboration
+}
+
+/// One check on one sentence: the rule, the passage it was checked against, and the finding.
+public struct VerificationStep: Codable, Equatable, Sendable {
+    public var rule: VerificationRule
+    /// The passage number the check was made against (nil for checks of the sentence alone).
+    public var passage: Int?
+    public var passed: Bool
+    public var detail: String
+
+    public init(rule: VerificationRule, passage: Int? = nil, passed: Bool, detail: String = "") {
+        self.rule = rule
+        self.passage = passage
+        self.passed = passed
+        self.detail = detail
     }
 }

@@ -1,16 +1,24 @@
 import CitedCore
 import Foundation
 
+/// A model that judges a yes/no prompt: logit(Yes) − logit(No) of its first answer token.
+public protocol StatementJudge: AnyObject {
+    func judge(_ prompt: Prompt) throws -> Float
+}
+
 /// A passage found for a question, as the answer pipeline needs it.
 public struct RetrievedPassage: Sendable {
     public var passageID: Int64
+    /// Its document, when known (to find the document's other sections).
+    public var documentID: Int64?
     public var source: Source
     public var text: String
     /// The retrieval score (fused rank score in hybrid mode).
     public var score: Double
 
-    public init(passageID: Int64, source: Source, text: String, score: Double = 0) {
+    public init(passageID: Int64, documentID: Int64? = nil, source: Source, text: String, score: Double = 0) {
         self.passageID = passageID
+        self.documentID = documentID
         self.source = source
         self.text = text
         self.score = score
@@ -29,58 +37,24 @@ public protocol AnswerModel: AnyObject {
                   onText: (String) -> Void) throws -> String
 }
 
-/// Settings of one `ask`.
-public struct AskParameters: Sendable {
-    /// Passages retrieved before packing.
-    public var k = 6
-    /// Token budget for the packed passages.
-    public var contextBudget = 1200
-    /// One to three sentences need under 100 tokens; more is a small model rambling past its sources.
-    public var maxTokens = 100
-    public var seed: UInt64 = 0
-    public var domain: Domain?
-    /// Drop unsupported sentences instead of flagging them.
-    public var strict = false
-    /// Below this question–passage cosine the evidence is too weak to answer. Calibrated with MiniLM on
-    /// Corpora/eval/answers-dev.jsonl (full index, convex hybrid retrieval): the best passage of answerable
-    /// questions scored 0.45–0.92, of unanswerable ones 0.35–0.59.
-    public var minimumEvidence: Float = 0.52
-    /// Below this cosine, a question word the index never mentions (see `AbsentTerms`) means abstention.
-    /// With 0.52 above: 16/17 unanswerable and 4/67 answerable dev questions abstain.
-    public var groundedEvidence: Float = 0.65
-    /// At or above this cosine the model may not decline: the sentinel cannot open the answer, and a
-    /// declined or failed answer falls back to quoting the passages. Equal to `minimumEvidence` by
-    /// default: on the dev set the 0.5B model declined answerable questions and answered unanswerable
-    /// ones in the band between the two, so the retrieval evidence decides alone.
-    public var strongEvidence: Float = 0.52
-    /// Passages less similar to the question than the best one by more than this are left out.
-    public var relevanceMargin: Float = 0.15
-    /// At most this many passages go into the prompt (each costs prefill time before the first word).
-    public var maxPassages = 3
-    /// Passages listed as sources: those given to the model, then the next best. Sentences are checked
-    /// against all of them, so the answer may cite one the model did not read (at no prefill cost).
-    public var listedPassages = 5
-    /// Passages longer than this (estimated tokens) reach the prompt as an excerpt of their parts closest
-    /// to the question; nil gives whole passages.
-    public var excerptBudget: Int? = 64
-    /// At most this many sentences the given passages do not back are searched for in the whole index
-    /// (see `Answerer.corroborate`); 0 turns the search off.
-    public var corroborationSearches = 2
-
-    public init() {}
-}
-
-/// The pipeline: retrieve, route, pack, prompt, generate under the citation constraint, verify,
-/// and abstain when the evidence or the checks fail.
+/// The answer pipeline, as named stages: retrieve → gate → prompt → generate → verify → corroborate →
+/// finish (or abstain). Every threshold comes from `AskParameters.policy`; every sentence leaves with the
+/// trace of the checks it went through.
 public final class Answerer {
     /// The model for a domain, loaded on first use (after the sources are on screen).
     public let model: (Domain) throws -> AnswerModel
     public let embedder: Embedder
     public let builder: PromptBuilder
     public let retrieve: (_ question: String, _ k: Int) throws -> [RetrievedPassage]
-    public var verificationPolicy = VerificationPolicy()
+    /// The model asked whether a passage states a sentence (nil: no judgment).
+    public var judge: StatementJudge?
+    /// The passages of a document in order (nil: sections are not added; see `AnswerPolicy.resultsSection`).
+    public var documentPassages: ((Int64) throws -> [RetrievedPassage])?
     /// Finds question words missing from the index (nil: not checked).
     public var absentTerms: AbsentTerms?
+    /// Tells ordinary words from names (drugs, genes, functions): for the verifier and the covered-terms
+    /// gate. Nil: only capitalised names and code identifiers are treated as names.
+    public var vocabulary: TermVocabulary?
     /// The prompt of the last generated answer (for the audit record).
     public private(set) var lastPrompt: Prompt?
     /// What the last question retrieved (for the audit record).
@@ -94,123 +68,217 @@ public final class Answerer {
         self.retrieve = retrieve
     }
 
-    /// Answers `question`. `onSources` gets the packed passages as soon as they are known, `onText`
-    /// the streamed model text.
+    /// What one answer carries from stage to stage.
+    struct Run {
+        let question: String
+        let parameters: AskParameters
+        var policy: AnswerPolicy { parameters.policy }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var answer: Answer
+        /// Retrieved passages in rank order, numbered 1…
+        var ranked: [PackedPassage] = []
+        /// Listed as sources (the first ones are given to the model).
+        var shown: [PackedPassage] = []
+        /// Given to the model.
+        var packed: [PackedPassage] = []
+        var questionVector: [Float] = []
+        /// Passages given to the model whatever their similarity to the question (the results section).
+        var keep: Set<Int64> = []
+        /// The listed passages as the verifier sees them (grows with corroboration).
+        var evidence: [EvidencePassage] = []
+
+        var elapsedMS: Int { Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) }
+    }
+
+    /// Answers `question`. `onSources` gets the listed passages as soon as they are known, `onText` the
+    /// streamed model text.
     public func answer(_ question: String, parameters: AskParameters,
                        onSources: ([PackedPassage]) -> Void = { _ in },
                        onText: (String) -> Void = { _ in }) throws -> Answer {
-        let start = DispatchTime.now().uptimeNanoseconds
-        func elapsedMS() -> Int { Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) }
+        var run = Run(question: question, parameters: parameters, answer: Answer(
+            question: question, answer: "", abstained: false, abstentionReason: nil, domain: .clinical, sentences: [],
+            citations: [], nearest: [], method: .generated, model: "", embedder: embedder.stamp.name, notice: nil,
+            timingsMS: AnswerTimings(), auditID: nil))
+        try retrieveStage(&run)
+        onSources(run.shown)
+        try embedStage(&run)
+        if let reason = try gate(&run) { return abstain(run, reason: reason) }
+        let model = try self.model(run.answer.domain)
+        run.answer.model = model.name
+        let prompt = try promptStage(run)
+        let text = try generate(&run, model: model, prompt: prompt, onText: onText)
+        if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
+        let verifier = makeVerifier(policy: run.policy.verification)
+        var sentences = verifier.verify(Self.statements(of: text), passages: run.evidence)
+        var sources = run.shown
+        try corroborate(&sentences, evidence: &run.evidence, sources: &sources, verifier: verifier,
+                        searches: run.policy.corroborationSearches, questionVector: run.questionVector,
+                        relevance: run.policy.corroborationRelevance)
+        return finish(run, sentences: sentences, sources: sources)
+    }
 
-        let hits = try retrieve(question, parameters.k)
+    // MARK: Stages
+
+    /// Retrieve, route the domain, and number the sources as the answer will cite them: the best
+    /// `maxPassages` (for the prompt), then the next best up to `listedPassages`.
+    func retrieveStage(_ run: inout Run) throws {
+        var hits = try retrieve(run.question, run.parameters.k)
+        if run.policy.resultsSection {
+            let added: Int64?
+            (hits, added) = try withResultsSection(hits)
+            if let added { run.keep.insert(added) }
+        }
         lastRetrieved = hits
-        let domain = parameters.domain ?? DomainRouter.route(question: question, topKinds: hits.map(\.source.kind))
-        let ranked = hits.enumerated().map { index, hit in
+        let domain = run.parameters.domain ?? DomainRouter.route(question: run.question, topKinds: hits.map(\.source.kind))
+        run.answer.domain = domain
+        run.answer.notice = domain == .clinical ? Answer.clinicalNotice : nil
+        run.ranked = hits.enumerated().map { index, hit in
             PackedPassage(number: index + 1, passageID: hit.passageID, source: hit.source, text: hit.text)
         }
-        // The sources go on screen now, before anything is embedded, numbered as the answer will cite them:
-        // the best `maxPassages` (for the prompt), then the next best up to `listedPassages`.
-        let given = ContextPacker.pack(Array(ranked.prefix(parameters.maxPassages)), budget: parameters.contextBudget,
+        let given = ContextPacker.pack(Array(run.ranked.prefix(run.policy.maxPassages)), budget: run.policy.contextBudget,
                                        tokenCount: Self.approximateTokens)
-        let shown = given + ranked.dropFirst(parameters.maxPassages).prefix(max(parameters.listedPassages - given.count, 0))
+        run.shown = given + run.ranked.dropFirst(run.policy.maxPassages)
+            .prefix(max(run.policy.listedPassages - given.count, 0))
             .enumerated().map { offset, passage in
                 var numbered = passage
                 numbered.number = given.count + offset + 1
                 return numbered
             }
-        var timings = AnswerTimings()
-        timings.retrieve = elapsedMS()
-        onSources(shown)
-        // Embed the question and every candidate once: for the evidence check, the relevance cut and
-        // the verifier's similarity.
+        run.packed = given
+        run.answer.timingsMS.retrieve = run.elapsedMS
+    }
+
+    /// A clinical question asks for a result, and the abstract section that states it (the one with the
+    /// most numbers) is often not the one closest to the question's words: for a PubMed or PMC top hit, that
+    /// section joins the hits right after it (the last hit makes room).
+    func withResultsSection(_ hits: [RetrievedPassage]) throws -> ([RetrievedPassage], added: Int64?) {
+        guard let top = hits.first, top.source.kind == .pubmed || top.source.kind == .pmc,
+              let document = top.documentID, let documentPassages else { return (hits, nil) }
+        let taken = Set(hits.map(\.passageID))
+        func numbers(_ text: String) -> Int { KeyTerms.extract(text).numbers.count }
+        guard let results = try documentPassages(document).filter({ !taken.contains($0.passageID) })
+            .max(by: { numbers($0.text) < numbers($1.text) }), numbers(results.text) >= 2 else { return (hits, nil) }
+        var expanded = hits
+        expanded.insert(results, at: 1)
+        return (Array(expanded.prefix(max(hits.count, 2))), results.passageID)
+    }
+
+    /// Embed the question and every candidate once: for the evidence, the relevance cut and the verifier.
+    /// Only shown passages close to the best candidate stay in the prompt: distractors cost prefill time and
+    /// lure small models. They keep their numbers, so [n] always means the n-th source shown.
+    func embedStage(_ run: inout Run) throws {
         let dimension = embedder.stamp.dimension
-        let vectors = try embedder.embed([question] + ranked.map(\.text))
-        let questionVector = Array(vectors[0..<dimension])
-        let similarities = ranked.indices.map { index in
-            Self.dot(questionVector, Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]))
-        }
-        // Give the model only the shown passages close to the best candidate: distractors cost prefill
-        // time and lure small models. They keep their numbers, so [n] always means the n-th source shown.
+        let vectors = try embedder.embed([run.question] + run.ranked.map(\.text))
+        func vector(_ row: Int) -> [Float] { Array(vectors[row * dimension..<(row + 1) * dimension]) }
+        run.questionVector = vector(0)
+        let similarities = run.ranked.indices.map { Self.dot(run.questionVector, vector($0 + 1)) }
         let strongest = similarities.max() ?? 0
-        let packed = given.filter { passage in
-            similarities[ranked.firstIndex { $0.passageID == passage.passageID }!] >= max(strongest - parameters.relevanceMargin, 0)
+        run.answer.evidence = strongest
+        func rank(_ passage: PackedPassage) -> Int { run.ranked.firstIndex { $0.passageID == passage.passageID }! }
+        run.packed = run.packed.filter { passage in
+            run.keep.contains(passage.passageID) || similarities[rank(passage)] >= max(strongest - run.policy.relevanceMargin, 0)
         }
+        run.evidence = run.shown.map { passage in
+            EvidencePassage(number: passage.number, text: passage.text, vector: vector(rank(passage) + 1),
+                            context: Self.context(of: passage.source))
+        }
+    }
 
-        var answer = Answer(question: question, answer: "", abstained: false, abstentionReason: nil, domain: domain,
-                            sentences: [], citations: [], nearest: [], method: "generated", model: "",
-                            embedder: embedder.stamp.name, notice: domain == .clinical ? Answer.clinicalNotice : nil,
-                            timingsMS: timings, auditID: nil)
-        answer.evidence = strongest
-        // Sentences are checked against every passage on screen: one the model was not given (cut above
-        // as less similar) can still be what backs a sentence, and the reader sees it under its number.
-        var evidence = shown.map { passage in
-            let index = ranked.firstIndex { $0.passageID == passage.passageID }!
-            return EvidencePassage(number: passage.number, text: passage.text,
-                                   vector: Array(vectors[(index + 1) * dimension..<(index + 2) * dimension]),
-                                   context: Self.context(of: passage.source))
+    /// Whether to answer at all: enough evidence, every question word known to the index (at middling
+    /// evidence), and every uncommon question term present in a listed passage.
+    func gate(_ run: inout Run) throws -> AbstentionReason? {
+        guard !run.packed.isEmpty, run.answer.evidence >= run.policy.minimumEvidence else { return .weakEvidence }
+        if run.answer.evidence < run.policy.groundedEvidence, let absentTerms {
+            run.answer.absentTerms = try absentTerms.find(in: run.question)
+            if !run.answer.absentTerms.isEmpty { return .absentTerms }
         }
-        guard !packed.isEmpty, strongest >= parameters.minimumEvidence else {
-            return abstain(answer, reason: "weak-evidence", packed: shown, start: start)
+        if run.policy.requireCoveredTerms {
+            let uncovered = QuestionTerms.uncovered(in: run.question, passages: run.evidence, vocabulary: vocabulary)
+            if !uncovered.isEmpty {
+                run.answer.absentTerms = uncovered
+                return .uncoveredTerms
+            }
         }
-        if strongest < parameters.groundedEvidence, let absentTerms {
-            answer.absentTerms = try absentTerms.find(in: question)
-            if !answer.absentTerms.isEmpty { return abstain(answer, reason: "absent-terms", packed: shown, start: start) }
-        }
+        return nil
+    }
 
-        let model = try self.model(domain)
-        answer.model = model.name
-        var promptPassages = packed
-        if let budget = parameters.excerptBudget {
-            promptPassages = try excerpts(of: packed, questionVector: questionVector, budget: budget)
+    /// The prompt: the passages given to the model (excerpts of the long ones) and the question.
+    func promptStage(_ run: Run) throws -> Prompt {
+        var passages = run.packed
+        if let budget = run.policy.excerptBudget {
+            passages = try excerpts(of: passages, questionVector: run.questionVector, budget: budget)
         }
-        let prompt = builder.build(question: question, domain: domain, passages: promptPassages)
+        let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages)
         lastPrompt = prompt
-        let constraint = CitationConstraint(tokenTexts: model.tokenTexts, allowed: Set(packed.map(\.number)),
-                                            forbidSentinel: strongest >= parameters.strongEvidence)
+        return prompt
+    }
+
+    /// The model's answer under the citation constraint: markers can only name passages it was given.
+    func generate(_ run: inout Run, model: AnswerModel, prompt: Prompt, onText: (String) -> Void) throws -> String {
+        let constraint = CitationConstraint(tokenTexts: model.tokenTexts, allowed: Set(run.packed.map(\.number)),
+                                            declineMargin: run.policy.declineMargin)
         var firstToken = 0
-        let text = try model.generate(prompt, maxTokens: parameters.maxTokens, seed: parameters.seed,
+        let start = run.start
+        let text = try model.generate(prompt, maxTokens: run.parameters.maxTokens, seed: run.parameters.seed,
                                       stop: Self.stopStrings, constrain: constraint.apply) { piece in
-            if firstToken == 0 { firstToken = elapsedMS() }
+            if firstToken == 0 { firstToken = Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) }
             onText(piece)
         }
-        answer.timingsMS.firstToken = firstToken
-        let declined = text.uppercased().contains(PromptLibrary.sentinel)
-        if declined && strongest < parameters.strongEvidence {
-            return abstain(answer, reason: "sentinel", packed: packed, start: start)
-        }
+        run.answer.timingsMS.firstToken = firstToken
+        run.answer.declineMargin = constraint.observedDeclineMargin
+        return text
+    }
 
-        // A sentence that is searched for is verified twice (against the listed and the found passages):
-        // embed it once.
+    /// The verifier with the answer's embedder (each sentence embedded once, however often it is checked)
+    /// and vocabulary.
+    func makeVerifier(policy: VerificationPolicy) -> Verifier {
         var sentenceVectors: [String: [Float]] = [:]
-        let verifier = Verifier(policy: verificationPolicy) { [embedder] sentence in
+        return Verifier(policy: policy, embed: { [embedder] sentence in
             if let vector = sentenceVectors[sentence] { return vector }
             let vector = try embedder.embed([sentence])
             sentenceVectors[sentence] = vector
             return vector
+        }, isCommonWord: vocabulary.map { vocabulary in { vocabulary.isCommon($0) } },
+           judge: judge.map { judge in { [builder] claim, source in
+               guard let prompt = builder.library.judgePrompt(claim: claim, source: source) else { return .infinity }
+               return try judge.judge(prompt)
+           } })
+    }
+
+    /// The checked answer: sentences that failed the checks are left out (kept in `draft` with their
+    /// traces); with none left, abstention.
+    func finish(_ run: Run, sentences: [AnswerSentence], sources: [PackedPassage]) -> Answer {
+        var run = run
+        let kept = sentences.filter { sentence in
+            switch sentence.support {
+            case .supported: true
+            case .weak: !run.parameters.strict
+            case .unsupported: !run.policy.dropUnsupported
+            }
         }
-        var sources = shown
-        var sentences = declined ? [] : verifier.verify(Self.statements(of: text), passages: evidence)
-        try corroborate(&sentences, evidence: &evidence, sources: &sources, verifier: verifier,
-                        searches: parameters.corroborationSearches, questionVector: questionVector,
-                        relevance: parameters.minimumEvidence - parameters.relevanceMargin)
-        if !sentences.contains(where: { $0.support == .supported }) {
-            // The generated answer failed its checks: quote the passages' best sentences instead, the ones
-            // closest to the question and to what the model tried to say.
-            answer.draft = sentences
-            sentences = try extractive(questionVector: questionVector, draft: declined ? "" : text, passages: evidence)
-            answer.method = "extractive"
-        }
-        if parameters.strict { sentences.removeAll { $0.support == .unsupported } }
-        guard sentences.contains(where: { $0.support == .supported }) else {
-            return abstain(answer, reason: "unsupported", packed: packed, start: start)
-        }
-        answer.sentences = sentences
-        answer.answer = sentences.map { sentence in
+        if kept.count < sentences.count { run.answer.draft = sentences }
+        guard kept.contains(where: { $0.support == .supported }) else { return abstain(run, reason: .unsupported) }
+        var answer = run.answer
+        answer.sentences = kept
+        answer.answer = kept.map { sentence in
             sentence.text + (sentence.citations.isEmpty ? "" : " " + sentence.citations.map { "[\($0)]" }.joined())
         }.joined(separator: " ")
-        let used = Set(sentences.flatMap(\.citations))
+        let used = Set(kept.flatMap(\.citations))
         answer.citations = sources.filter { used.contains($0.number) }.map(Self.citation)
-        answer.timingsMS.total = elapsedMS()
+        answer.timingsMS.total = run.elapsedMS
+        return answer
+    }
+
+    /// "Not found in the indexed sources.", with the nearest passages as related reading (not an answer).
+    func abstain(_ run: Run, reason: AbstentionReason) -> Answer {
+        var answer = run.answer
+        answer.abstained = true
+        answer.abstentionReason = reason
+        answer.answer = Answer.notFound
+        answer.sentences = []
+        answer.citations = []
+        answer.nearest = run.shown.prefix(3).map(Self.citation)
+        answer.timingsMS.total = run.elapsedMS
         return answer
     }
 
@@ -247,10 +315,9 @@ public final class Answerer {
     /// Sentences the given passages do not back are searched for in the whole index, the sentence itself
     /// the query (at most `searches` of them). A passage found that supports one joins the sources under
     /// the next free number and is cited; the verdict is the verifier's, as for any other citation.
-    /// Only passages at least `relevance` close to the question are considered (the answerer passes the
-    /// least a passage given to the model can have): a sentence can match a passage about something else.
-    /// `sources` are the passages listed so far (their numbers are taken), `evidence` the same as the
-    /// verifier sees them.
+    /// Only passages at least `relevance` close to the question are considered: a sentence can match a
+    /// passage about something else. `sources` are the passages listed so far (their numbers are taken),
+    /// `evidence` the same as the verifier sees them.
     func corroborate(_ sentences: inout [AnswerSentence], evidence: inout [EvidencePassage],
                      sources: inout [PackedPassage], verifier: Verifier, searches: Int,
                      questionVector: [Float], relevance: Float) throws {
@@ -259,6 +326,8 @@ public final class Answerer {
         for index in sentences.indices where left > 0 && sentences[index].support != .supported {
             let sentence = sentences[index].text
             guard ContentWords.stems(of: sentence).count >= 3 || !KeyTerms.extract(sentence).all.isEmpty else { continue }
+            // A sentence that contradicts a listed passage is wrong, not merely unbacked.
+            if sentences[index].trace?.contains(where: { !$0.passed && Self.contradictions.contains($0.rule) }) == true { continue }
             left -= 1
             let hits = try retrieve(sentence, 3).filter { !known.contains($0.passageID) }
             guard !hits.isEmpty else { continue }
@@ -281,47 +350,21 @@ public final class Answerer {
             known.insert(hit.passageID)
             sentences[index].citations = [next]
             sentences[index].support = .supported
+            sentences[index].trace = (sentences[index].trace ?? []) + [VerificationStep(
+                rule: .corroboration, passage: next, passed: true, detail: "found by searching the index for the sentence")]
+                + (verdict.trace ?? []).map { step in
+                    var renumbered = step
+                    if renumbered.passage != nil { renumbered.passage = next }
+                    return renumbered
+                }
         }
     }
 
-    /// Up to two sentences quoted from the passages, each cited: the closest to the question, and to the
-    /// model's failed `draft` when there is one (it often names the right function but could not be checked).
-    func extractive(questionVector: [Float], draft: String, passages: [EvidencePassage]) throws -> [AnswerSentence] {
-        var candidates: [(number: Int, text: String)] = []
-        for passage in passages {
-            for sentence in SentenceSplitter.split(passage.text) where sentence.text.count >= 30 && !sentence.text.hasSuffix(":") {
-                candidates.append((passage.number, sentence.text))
-            }
-        }
-        guard !candidates.isEmpty else { return [] }
-        let draft = Self.statements(of: draft).map(\.text).joined(separator: " ")
-        let vectors = try embedder.embed(candidates.map(\.text) + (draft.isEmpty ? [] : [draft]))
-        let dimension = embedder.stamp.dimension
-        func vector(_ index: Int) -> [Float] { Array(vectors[index * dimension..<(index + 1) * dimension]) }
-        let draftVector = draft.isEmpty ? nil : vector(candidates.count)
-        let scored = candidates.indices.map { index in
-            let toQuestion = Self.dot(questionVector, vector(index))
-            return (index, toQuestion, toQuestion + (draftVector.map { Self.dot($0, vector(index)) } ?? toQuestion))
-        }.sorted { $0.2 > $1.2 }
-        return scored.prefix(2).filter { $0.1 >= 0.3 }.map { index, _, _ in
-            AnswerSentence(text: candidates[index].text, citations: [candidates[index].number], support: .supported)
-        }
-    }
+    /// Rules whose failure means the sentence says something the passage contradicts.
+    static let contradictions: Set<VerificationRule> = [.negation, .numberBinding, .direction, .comparison, .generalisation]
 
     /// A passage's title, path and section, for the verifier.
     static func context(of source: Source) -> String { [source.title, source.path ?? "", source.locator].joined(separator: " ") }
-
-    private func abstain(_ base: Answer, reason: String, packed: [PackedPassage], start: UInt64) -> Answer {
-        var answer = base
-        answer.abstained = true
-        answer.abstentionReason = reason
-        answer.answer = Answer.notFound
-        answer.sentences = []
-        answer.citations = []
-        answer.nearest = packed.prefix(3).map(Self.citation)
-        answer.timingsMS.total = Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
-        return answer
-    }
 
     /// A generous estimate of prompt tokens (BPE vocabularies average 3.5-4 characters a token).
     static func approximateTokens(_ text: String) -> Int { text.utf8.count / 3 + 1 }

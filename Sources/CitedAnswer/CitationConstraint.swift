@@ -17,17 +17,30 @@ public final class CitationConstraint {
     /// the sources rather than an answer, and a code fence an example instead of one; and, when the evidence is strong enough that the model must
     /// answer, whatever could open the "not in sources" sentinel (its prefixes, spaces aside).
     private let sentinelOpeners: [Int]
+    /// Ids that could open the "not in sources" sentinel.
+    private let declineOpeners: [Int]
+    /// The model may open the sentinel only when its best opener's logit beats every other allowed first
+    /// token by at least this much (nil: freely; +infinity: never).
+    public let declineMargin: Float?
+    /// At the first token: the best sentinel opener's logit minus the best other allowed token's (how
+    /// sure the model was that the sources lack the answer), once generation has started.
+    public private(set) var observedDeclineMargin: Float?
     private var tail = ""
     private var consumed = 0
     private var inCode = false
 
-    public init(tokenTexts: [String], allowed: Set<Int>, forbidSentinel: Bool = false) {
+    public init(tokenTexts: [String], allowed: Set<Int>, forbidSentinel: Bool = false, declineMargin: Float? = nil) {
         self.allowed = allowed
         texts = tokenTexts
+        self.declineMargin = forbidSentinel ? .infinity : declineMargin
         sentinelOpeners = tokenTexts.indices.filter { id in
             let text = tokenTexts[id].trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty || text.hasPrefix("[") || text.hasPrefix(">") || text.hasPrefix("``") { return !tokenTexts[id].isEmpty }
-            return forbidSentinel && PromptLibrary.sentinel.hasPrefix(text)
+            return false
+        }
+        declineOpeners = tokenTexts.indices.filter { id in
+            let text = tokenTexts[id].trimmingCharacters(in: .whitespacesAndNewlines)
+            return !text.isEmpty && PromptLibrary.sentinel.hasPrefix(text)
         }
         var continuations: [Int] = []
         var openers: [(Int, String)] = []
@@ -46,7 +59,17 @@ public final class CitationConstraint {
 
     /// Masks the logits of tokens that would write an invalid marker. `generated` are the ids so far.
     public func apply(_ logits: UnsafeMutableBufferPointer<Float>, generated: [Int32]) {
-        if generated.isEmpty { for id in sentinelOpeners where id < logits.count { logits[id] = -.infinity } }
+        if generated.isEmpty {
+            for id in sentinelOpeners where id < logits.count { logits[id] = -.infinity }
+            let openers = Set(declineOpeners)
+            let decline = declineOpeners.filter { $0 < logits.count }.map { logits[$0] }.max() ?? -.infinity
+            var other = -Float.infinity
+            for id in 0..<logits.count where !openers.contains(id) && logits[id] > other { other = logits[id] }
+            observedDeclineMargin = decline - other
+            if let declineMargin, decline - other < declineMargin {
+                for id in declineOpeners where id < logits.count { logits[id] = -.infinity }
+            }
+        }
         advance(generated)
         if inCode { return }
         switch state() {

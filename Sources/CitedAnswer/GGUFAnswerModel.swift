@@ -5,7 +5,7 @@ import Foundation
 
 /// The product's answer model: a GGUF model run by Cited's engine, chat-templated, greedy by default.
 /// The system prompt and the template's fixed start are prefilled once and kept by a `PromptCache`.
-public final class GGUFAnswerModel: AnswerModel {
+public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     public let generator: Generator
     public let promptCache: PromptCache
     public var name: String { generator.model.name }
@@ -40,6 +40,25 @@ public final class GGUFAnswerModel: AnswerModel {
         lastPromptTokens = result.promptTokens
         lastCachedTokens = result.cachedTokens
         return result.text
+    }
+
+    /// The model's judgment of a yes/no prompt: logit(Yes) − logit(No) for the first answer token, from one
+    /// forward pass over the prompt (its fixed start from the prompt cache). Positive means yes.
+    public func judge(_ prompt: Prompt) throws -> Float {
+        let text = try generator.chatText(prompt.user, system: prompt.system)
+        let ids = generator.tokens(of: text)
+        let cached = try promptCache.prepare(generator.model, prompt: ids,
+                                             prefixLength: Self.fixedLength(ids, text: text, prompt: prompt, generator: generator))
+        if cached == 0 { generator.model.reset() }
+        let logits = try generator.model.forward(Array(ids[cached...]))
+        func best(_ words: [String]) -> Float {
+            words.compactMap { word -> Float? in
+                let tokens = generator.tokens(of: word)
+                guard tokens.count == 1, Int(tokens[0]) < logits.count else { return nil }
+                return logits[Int(tokens[0])]
+            }.max() ?? -.infinity
+        }
+        return best(["Yes", "yes", " Yes"]) - best(["No", "no", " No"])
     }
 
     /// How many of `ids` (the rendered chat `text`) are fixed for the domain: the tokens of the text up to

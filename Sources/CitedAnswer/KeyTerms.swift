@@ -39,17 +39,23 @@ public struct KeyTerms: Equatable, Sendable {
 
     /// Words of a text, split on spaces and on punctuation that cannot be inside a number or a name.
     static func tokens(_ text: String) -> [String] {
-        // Thousands separators are part of the number: "1,000" is one token.
+        // Thousands separators are part of the number: "1,000" is one token; "2·61" (a raised decimal point,
+        // as some journals print it) is 2.61.
         let text = text.replacingOccurrences(of: #"(?<=\d),(?=\d{3}\b)"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: #"(?<=\d)·(?=\d)"#, with: ".", options: .regularExpression)
         return text.split(whereSeparator: { $0.isWhitespace || "\"'“”‘’,;:!?()[]{}<>=+*/|`$\\".contains($0) })
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".-–")) }
             .filter { !$0.isEmpty }
     }
 
-    /// `45`, `2.5`, `1,000` → `1000`, `30%` → `30`; nil for anything else.
+    /// `45`, `2.5`, `1,000` → `1000`, `30%` → `30`, `100th` → `100`; nil for anything else.
     static func normalizedNumber(_ token: String) -> String? {
         var body = Substring(token)
-        while let last = body.last, "%‰".contains(last) { body = body.dropLast() }
+        while let last = body.last, "%‰°".contains(last) { body = body.dropLast() }
+        for suffix in ["st", "nd", "rd", "th"] where body.count > 2 && body.hasSuffix(suffix)
+            && body.dropLast(2).allSatisfy(\.isNumber) {
+            body = body.dropLast(2)
+        }
         let cleaned = body.replacingOccurrences(of: ",", with: "")
         guard !cleaned.isEmpty, cleaned.first!.isNumber, cleaned.allSatisfy({ $0.isNumber || $0 == "." }),
               cleaned.filter({ $0 == "." }).count <= 1 else { return nil }

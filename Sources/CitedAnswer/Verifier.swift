@@ -18,33 +18,51 @@ public struct EvidencePassage: Sendable {
     }
 }
 
-/// Thresholds of the verifier (calibrated on the dev set; see Benchmarks/RESULTS.md).
-public struct VerificationPolicy: Sendable {
-    /// Cosine between sentence and passage above which a sentence is supported.
+/// Thresholds of the verifier's meaning test (calibrated on Corpora/eval/answers-dev.jsonl with MiniLM;
+/// see Benchmarks/RESULTS.md). The contradiction rules of `Entailment` have no thresholds.
+public struct VerificationPolicy: Codable, Equatable, Sendable {
+    /// Cosine between sentence and passage at or above which a sentence passes the meaning test.
     public var supportedSimilarity: Float = 0.60
+    /// Cosine at or above which it is weakly supported.
     public var weakSimilarity: Float = 0.40
-    /// Share of the sentence's content words found in the passage above which it is supported.
+    /// Share of the sentence's content stems found in the passage at or above which it passes.
     public var supportedOverlap: Double = 0.60
+    /// Share at or above which it is weakly supported.
     public var weakOverlap: Double = 0.35
+    /// With a judge (the answer model asked whether the passage states the sentence), a sentence that passed
+    /// every other check is rejected when logit(Yes) − logit(No) is below this.
+    public var judgeMargin: Float = 0
 
     public init() {}
 }
 
-/// Checks each sentence against the passages it cites: its numbers and identifiers must appear in
-/// them, and it must be close to them in meaning (embedder cosine) or in wording (content overlap).
-/// A sentence without a usable citation is attributed to the passage that supports it best, if any.
+/// Checks each sentence against the passages it cites, in order: it must state something and cite a given
+/// passage; its numbers and identifiers must appear there; it must contradict nothing there (`Entailment`:
+/// negation, a reversed direction or comparison, a number of another group, a widened claim, a name the
+/// passage lacks); and it must be close to the passage in wording (content overlap) or meaning (embedder
+/// cosine). A sentence without a usable citation is attributed to the passage that backs it best, if any.
+/// Each sentence carries the trace of these checks.
 public struct Verifier {
     public var policy: VerificationPolicy
     /// Embeds one sentence (unit length); nil to judge by wording alone.
     public var embed: ((String) throws -> [Float])?
+    /// Whether a word is ordinary vocabulary; a word that is not (a drug, a gene, a function) must appear in
+    /// the cited passage. Nil: only capitalised names are held to that.
+    public var isCommonWord: ((String) -> Bool)?
+    /// Asks a model whether `source` states `claim` (logit(Yes) − logit(No)); nil: no judgment.
+    public var judge: ((_ claim: String, _ source: String) throws -> Float)?
 
-    public init(policy: VerificationPolicy = VerificationPolicy(), embed: ((String) throws -> [Float])? = nil) {
+    public init(policy: VerificationPolicy = VerificationPolicy(), embed: ((String) throws -> [Float])? = nil,
+                isCommonWord: ((String) -> Bool)? = nil,
+                judge: ((_ claim: String, _ source: String) throws -> Float)? = nil) {
         self.policy = policy
         self.embed = embed
+        self.isCommonWord = isCommonWord
+        self.judge = judge
     }
 
-    /// The sentences with verdicts, and citations re-attributed where the model left them out or
-    /// pointed at a passage that does not back the sentence.
+    /// The sentences with verdicts and traces, and citations re-attributed where the model left them out
+    /// or pointed at a passage that does not back the sentence.
     public func verify(_ sentences: [AnswerSentence], passages: [EvidencePassage]) -> [AnswerSentence] {
         let searchable = passages.map { SearchableText($0.text, context: $0.context) }
         return sentences.map { sentence in
@@ -52,14 +70,29 @@ public struct Verifier {
             let terms = KeyTerms.extract(sentence.text)
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)
-            func judge(_ indices: [Int]) -> Support {
+            func check(_ indices: [Int]) -> (Support, [VerificationStep]) {
+                let cited = indices.first.map { passages[$0].number }
                 // No citation, or nothing to check (no content word: a stray "[" or "See:"), supports nothing.
-                guard !indices.isEmpty, !stems.isEmpty || !terms.numbers.isEmpty || !terms.identifiers.isEmpty else {
-                    return .unsupported
+                guard !indices.isEmpty else {
+                    return (.unsupported, [VerificationStep(rule: .content, passed: false, detail: "cites no given passage")])
+                }
+                guard !stems.isEmpty || !terms.numbers.isEmpty || !terms.identifiers.isEmpty else {
+                    return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
+                                                            detail: "states nothing checkable")])
                 }
                 let missing = terms.numbers.filter { number in !indices.contains { searchable[$0].contains(number: number) } }
                     + terms.identifiers.filter { name in !indices.contains { searchable[$0].contains(identifier: name) } }
-                guard missing.isEmpty else { return .unsupported }
+                guard missing.isEmpty else {
+                    return (.unsupported, [VerificationStep(rule: .keyTerms, passage: cited, passed: false,
+                                                            detail: "not in the passage: " + missing.joined(separator: ", "))])
+                }
+                var steps = [VerificationStep(rule: .keyTerms, passage: cited, passed: true)]
+                if let violation = Entailment.violation(of: sentence.text, in: indices.map { passages[$0].text },
+                                                        context: indices.map { passages[$0].context }.joined(separator: " "),
+                                                        isCommon: isCommonWord) {
+                    steps.append(VerificationStep(rule: violation.rule, passage: cited, passed: false, detail: violation.detail))
+                    return (.unsupported, steps)
+                }
                 let overlap = stems.isEmpty ? 0 : indices.map { index in
                     Double(stems.intersection(searchable[index].stems).count) / Double(stems.count)
                 }.max()!
@@ -67,13 +100,30 @@ public struct Verifier {
                     guard let vector, let other = passages[index].vector else { return nil }
                     return dot(vector, other)
                 }.max()
-                if overlap >= policy.supportedOverlap || (similarity ?? 0) >= policy.supportedSimilarity { return .supported }
-                if overlap >= policy.weakOverlap || (similarity ?? 0) >= policy.weakSimilarity { return .weak }
-                return .unsupported
+                let measured = String(format: "overlap %.2f", overlap) + (similarity.map { String(format: ", cosine %.2f", $0) } ?? "")
+                let support: Support
+                if overlap >= policy.supportedOverlap || (similarity ?? 0) >= policy.supportedSimilarity {
+                    support = .supported
+                } else if overlap >= policy.weakOverlap || (similarity ?? 0) >= policy.weakSimilarity {
+                    support = .weak
+                } else {
+                    support = .unsupported
+                }
+                steps.append(VerificationStep(rule: .meaning, passage: cited, passed: support == .supported, detail: measured))
+                if support == .supported, let judge = self.judge {
+                    let source = Entailment.window(for: sentence.text, in: indices.map { passages[$0].text })
+                    guard let margin = try? judge(sentence.text, source) else { return (support, steps) }
+                    let passed = margin >= policy.judgeMargin
+                    steps.append(VerificationStep(rule: .judge, passage: cited, passed: passed,
+                                                  detail: String(format: "the model says %@ (margin %.2f)", passed ? "yes" : "no", margin)))
+                    if !passed { return (.unsupported, steps) }
+                }
+                return (support, steps)
             }
             let cited = sentence.citations.compactMap { number in passages.firstIndex { $0.number == number } }
             result.citations = cited.map { passages[$0].number }
-            result.support = judge(cited)
+            var steps: [VerificationStep]
+            (result.support, steps) = check(cited)
             if result.support != .supported {
                 // Attribute to the single passage that supports the sentence best, if it does better. Among
                 // equals, a passage whose page or section is named after one of the sentence's code names (the
@@ -81,13 +131,16 @@ public struct Verifier {
                 let named = KeyTerms.codeNames(sentence.text).flatMap { $0.split(separator: ".").map(String.init) }
                     .filter { $0.count >= 3 }
                 let best = passages.indices.map { index in
-                    (index, judge([index]), named.contains { searchable[index].context.contains($0) })
-                }.max { ($0.1, $0.2 ? 1 : 0) < ($1.1, $1.2 ? 1 : 0) }
-                if let (index, support, _) = best, support > result.support {
+                    (index, check([index]), named.contains { searchable[index].context.contains($0) })
+                }.max { ($0.1.0, $0.2 ? 1 : 0) < ($1.1.0, $1.2 ? 1 : 0) }
+                if let (index, (support, found), _) = best, support > result.support {
                     result.citations = [passages[index].number]
                     result.support = support
+                    steps += [VerificationStep(rule: .attribution, passage: passages[index].number, passed: true,
+                                               detail: "backed by this passage instead")] + found
                 }
             }
+            result.trace = steps
             return result
         }
     }

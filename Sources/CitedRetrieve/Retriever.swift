@@ -213,6 +213,25 @@ public final class Retriever {
         }
     }
 
+    /// The share of the index's passages whose text, title or heading contains `term` (counted up to
+    /// `cap` passages, so a common word costs no more than a rare one).
+    public func passageShare(mentioning term: String, cap: Int = 2_000) throws -> Double {
+        try store.pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM passage") ?? 0
+            guard total > 0 else { return 0 }
+            let count = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM (SELECT 1 FROM passage_fts WHERE passage_fts MATCH ? LIMIT ?)
+                """, arguments: ["\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\"", cap]) ?? 0
+            return Double(count) / Double(total)
+        }
+    }
+
+    /// The passages of a document, in order, as hits (score 0): the other sections of an abstract or a page.
+    public func passages(ofDocument documentID: Int64) throws -> [SearchHit] {
+        let ids = try store.passages(documentID: documentID).compactMap(\.id)
+        return try hydrate(ids.map { ($0, 0) }, k: ids.count, cap: 0, ranks: { _ in (nil, nil) })
+    }
+
     /// Walks the ranked ids, keeps at most `cap` per document, stops at `k`, and loads texts and sources.
     func hydrate(_ ranked: [(Int64, Double)], k: Int, cap: Int, ranks: (Int64) -> (Int?, Int?)) throws -> [SearchHit] {
         guard !ranked.isEmpty, k > 0 else { return [] }

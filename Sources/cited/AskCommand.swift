@@ -43,7 +43,7 @@ struct AskCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("clinical, code or math (default: routed from the question and sources).",
                                             valueName: "DOMAIN"))
     var domain: String?
-    @Option(name: .long, help: "Most tokens to generate.") var maxTokens = 100
+    @Option(name: .long, help: "Most tokens to generate.") var maxTokens = AskParameters().maxTokens
     @Option(name: .long, help: "Seed (generation is greedy; kept for replay).") var seed: UInt64 = 0
     @Flag(name: .long, help: "Drop unsupported sentences instead of flagging them.") var strict = false
     @Option(name: .long, help: ArgumentHelp(
@@ -77,10 +77,15 @@ struct AskCommand: ParsableCommand {
         if json { try printJSON(answer) } else { view.finish(answer) }
         if options.verbose {
             session.describeLastPrompt()
-            if !answer.draft.isEmpty {
-                printError("--- the model's answer, replaced by quotes because no sentence checked out ---")
-                for sentence in answer.draft {
+            let checked = answer.draft.isEmpty ? answer.sentences : answer.draft
+            if !checked.isEmpty {
+                printError("--- the model's sentences and the checks each went through ---")
+                for sentence in checked {
                     printError("  [\(sentence.support.rawValue)] \(sentence.text) \(sentence.citations.map { "[\($0)]" }.joined())")
+                    for step in sentence.trace ?? [] {
+                        let passage = step.passage.map { " [\($0)]" } ?? ""
+                        printError("      \(step.passed ? "pass" : "FAIL") \(step.rule.rawValue)\(passage)\(step.detail.isEmpty ? "" : ": " + step.detail)")
+                    }
                 }
             }
         }
@@ -99,6 +104,8 @@ struct AskSettings: Codable {
     var strict: Bool
     /// The evidence threshold, when not the default (absent in records made before it existed).
     var minEvidence: Float? = nil
+    /// The answer policy the answer was made with (absent in records made before it existed: the defaults).
+    var policy: AnswerPolicy? = nil
 }
 
 /// An open index, embedder and model cache, ready to answer and to log answers.
@@ -148,24 +155,36 @@ final class AskSession {
                 var parameters = search.parameters
                 parameters.k = k
                 return try search.retriever.search(question, parameters: parameters).map {
-                    RetrievedPassage(passageID: $0.passageID, source: $0.source, text: $0.text, score: $0.score)
+                    RetrievedPassage(passageID: $0.passageID, documentID: $0.documentID, source: $0.source,
+                                     text: $0.text, score: $0.score)
                 }
             })
+        answerer.documentPassages = { [search] document in
+            try search.retriever.passages(ofDocument: document).map {
+                RetrievedPassage(passageID: $0.passageID, documentID: $0.documentID, source: $0.source, text: $0.text)
+            }
+        }
         answerer.absentTerms = AbsentTerms(isIndexed: { [search] in try search.retriever.mentions($0) })
+        if let bert = embedder as? BertEmbedder {
+            answerer.vocabulary = TermVocabulary(embedder: bert, passageShare: { [search] in
+                try? search.retriever.passageShare(mentioning: $0)
+            })
+        }
         var parameters = AskParameters()
+        if let policy = settings.policy { parameters.policy = policy }
+        if let judge = parameters.policy.judge { answerer.judge = try loadModel(judge) }
         parameters.k = settings.k
         parameters.maxTokens = settings.maxTokens
         parameters.seed = settings.seed
         parameters.strict = settings.strict
         parameters.domain = settings.domain.flatMap(Domain.init(rawValue:))
-        if let threshold = settings.minEvidence {
-            parameters.minimumEvidence = threshold
-            parameters.strongEvidence = threshold
-        }
+        if let threshold = settings.minEvidence { parameters.policy.minimumEvidence = threshold }
         var answer = try answerer.answer(settings.question, parameters: parameters, onSources: onSources, onText: onText)
         lastPrompt = answerer.lastPrompt
         lastModel = models[answer.model.isEmpty ? "" : modelName(for: answer.domain, settings: settings)]
-        answer.auditID = try log(answer, settings: settings, answerer: answerer, embedder: embedder)
+        var recorded = settings
+        recorded.policy = parameters.policy
+        answer.auditID = try log(answer, settings: recorded, answerer: answerer, embedder: embedder)
         return answer
     }
 
@@ -261,16 +280,21 @@ final class AnswerView {
         if answer.abstained {
             print(style("1", Answer.notFound))
             if !answer.absentTerms.isEmpty {
-                print("The indexed sources never mention: \(answer.absentTerms.joined(separator: ", ")).")
+                let where_ = answer.abstentionReason == .uncoveredTerms ? "The passages found never mention"
+                                                                         : "The indexed sources never mention"
+                print("\(where_): \(answer.absentTerms.joined(separator: ", ")).")
+            }
+            if answer.abstentionReason == .unsupported {
+                print("The model's answer did not pass the checks against the sources (--verbose shows why).")
             }
             if !answer.nearest.isEmpty {
-                print("Nearest passages:")
+                print("Related reading (the nearest passages; they do not answer the question):")
                 for citation in answer.nearest { print("  " + Self.reference(citation)) }
             }
             return
         }
         if let notice = answer.notice { print(style("33", "⚠ " + notice)) }
-        print(style("1", answer.method == "extractive" ? "Answer (quoted from the sources)" : "Checked answer"))
+        print(style("1", answer.method == .extractive ? "Answer (quoted from the sources)" : "Checked answer"))
         for sentence in answer.sentences {
             let marks = sentence.citations.map { "[\($0)]" }.joined()
             let flag: String

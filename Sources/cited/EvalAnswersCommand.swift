@@ -12,9 +12,10 @@ struct EvalAnswersCommand: ParsableCommand {
         abstract: "Answer every question of a file and score the answers.",
         discussion: """
         cited_gold: answerable questions whose answer cites a gold source; facts: share of gold fact \
-        strings in the answer; false_abstain: answerable questions answered "not found"; \
-        abstain_correct: unanswerable questions answered "not found"; citation_precision: cited \
-        sentences the checker judged supported.
+        strings in the answer; all_facts: answers holding every gold fact; false_abstain: answerable \
+        questions answered "not found"; abstain_correct: unanswerable questions answered "not found"; \
+        citation_precision: citations of answered questions that name a gold source (graded by the \
+        question file, never by the verifier); verifier_supported: cited sentences the verifier passed.
         """)
 
     @OptionGroup var options: IndexOptions
@@ -24,6 +25,11 @@ struct EvalAnswersCommand: ParsableCommand {
     @Option(name: .long, help: "Only the first N questions.") var limit: Int?
     @Option(name: .long, help: ArgumentHelp("Evidence threshold to evaluate (default: ask's).", valueName: "COSINE"))
     var minEvidence: Float?
+    @Option(name: .long, help: ArgumentHelp("Sentinel decline margin to evaluate (default: ask's; 1000: never decline).",
+                                            valueName: "LOGITS"))
+    var declineMargin: Float?
+    @Option(name: .long, help: ArgumentHelp("Judge every supported sentence with this model (default: off).", valueName: "NAME"))
+    var judge: String?
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     struct Output: Encodable {
@@ -41,8 +47,14 @@ struct EvalAnswersCommand: ParsableCommand {
         var modelName = model ?? ""
         for (index, question) in list.enumerated() {
             let start = Date()
-            let settings = AskSettings(question: question.question, k: 6, model: model, fast: fast,
+            var settings = AskSettings(question: question.question, k: 6, model: model, fast: fast,
                                        domain: nil, maxTokens: AskParameters().maxTokens, seed: 0, strict: false, minEvidence: minEvidence)
+            if declineMargin != nil || judge != nil {
+                var policy = AnswerPolicy()
+                if let declineMargin { policy.declineMargin = declineMargin }
+                policy.judge = judge
+                settings.policy = policy
+            }
             let answer = try session.ask(settings, onSources: { _ in }, onText: { _ in })
             if !answer.model.isEmpty { modelName = answer.model }
             let outcome = AnswerEvaluation.outcome(of: answer, for: question,

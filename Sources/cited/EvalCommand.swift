@@ -8,7 +8,7 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure retrieval or answers on a question file (JSON lines).",
-        subcommands: [EvalRetrievalCommand.self, EvalAnswersCommand.self])
+        subcommands: [EvalRetrievalCommand.self, EvalAnswersCommand.self, EvalVerifierCommand.self])
 }
 
 /// `cited eval retrieval --questions FILE.jsonl`: Recall@1/5/10, MRR and nDCG@10.

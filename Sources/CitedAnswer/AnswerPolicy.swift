@@ -1,0 +1,109 @@
+import CitedCore
+import Foundation
+
+/// Every threshold and size of the answer pipeline, in one value: what each gates and how it was set.
+/// Cosines are MiniLM's (all-MiniLM-L6-v2); another embedder needs them measured again. The audit record
+/// stores the policy an answer was made with, so a replay shows what changed.
+public struct AnswerPolicy: Codable, Equatable, Sendable {
+    // MARK: Retrieve and list
+
+    /// Passages listed as sources: those given to the model, then the next best. Sentences are checked
+    /// against all of them, so the answer may cite one the model did not read (at no prefill cost).
+    public var listedPassages = 5
+    /// At most this many passages go into the prompt (each costs prefill time).
+    public var maxPassages = 3
+    /// Passages less similar to the question than the best one by more than this are not given to the model.
+    public var relevanceMargin: Float = 0.15
+    /// For a PubMed or PMC top hit, its section with the most numbers (the results) is given to the model
+    /// too: a clinical answer must carry the figures, which the background or conclusion lack.
+    public var resultsSection = true
+    /// Token budget for the whole passages chosen for the prompt (before excerpts cut the long ones to
+    /// `excerptBudget`): high enough that a long results section is not left out.
+    public var contextBudget = 4000
+    /// Passages longer than this (estimated tokens) reach the prompt as an excerpt of their units closest
+    /// to the question; nil gives whole passages. Raised from 64 so that results sentences (the numbers a
+    /// clinical answer must carry) survive the cut.
+    public var excerptBudget: Int? = 160
+
+    // MARK: Gate (before generation)
+
+    /// Below this question–passage cosine the evidence is too weak to answer (`weak-evidence`). On the first
+    /// dev set the best passage of answerable questions scored 0.45–0.92, of unanswerable ones 0.35–0.59.
+    public var minimumEvidence: Float = 0.52
+    /// Below this cosine, a question word the index never mentions means abstention (`absent-terms`).
+    public var groundedEvidence: Float = 0.65
+    /// A question's uncommon term (a drug, gene, function, not ordinary vocabulary and rare in the index)
+    /// that no listed passage contains means abstention (`uncovered-terms`): the passages are about
+    /// something else, however close their embeddings.
+    public var requireCoveredTerms = true
+    /// A word is rare in the index when fewer than this share of its passages contain it (for the rule above
+    /// and for the verifier's names): "sympy" or "patients" are the corpus's own vocabulary, not names.
+    public var rareTermShare: Double = 0.002
+
+    // MARK: Generate
+
+    /// The model may answer "NOT IN SOURCES" (`sentinel`) whatever the retrieval evidence (similarity does
+    /// not tell "about the same topic" from "answers the question"), but only when it is sure: the logit of
+    /// the sentinel's first token must beat every other first token by this margin. Nil lets it decline
+    /// freely; the 0.5B model then declines most answerable questions (see Benchmarks/RESULTS.md).
+    public var declineMargin: Float? = 2.0
+
+    // MARK: Verify and corroborate
+
+    /// The meaning test's thresholds.
+    public var verification = VerificationPolicy()
+    /// A model (name or GGUF path) asked, for every sentence that passed the other checks, whether its
+    /// passage states it (`Prompts/judge.md`); nil: off. See `VerificationPolicy.judgeMargin`.
+    public var judge: String?
+    /// At most this many sentences the listed passages do not back are searched for in the whole index;
+    /// 0 turns the search off.
+    public var corroborationSearches = 2
+    /// A passage found by that search must be at least this close to the question (the least a passage given
+    /// to the model can have: `minimumEvidence - relevanceMargin`).
+    public var corroborationRelevance: Float = 0.37
+
+    // MARK: Finish
+
+    /// Sentences that failed the checks are left out of the answer (kept in `draft` with their trace).
+    /// With `strict`, weakly supported ones are left out too.
+    public var dropUnsupported = true
+
+    public init() {}
+}
+
+/// Settings of one `ask`.
+public struct AskParameters: Sendable {
+    /// Passages retrieved before listing.
+    public var k = 6
+    /// Three sentences with their numbers need well under 160 tokens; more is a small model rambling.
+    public var maxTokens = 160
+    public var seed: UInt64 = 0
+    public var domain: Domain?
+    /// Leave out weakly supported sentences too.
+    public var strict = false
+    public var policy = AnswerPolicy()
+
+    public init() {}
+}
+
+/// Why an answer is "Not found in the indexed sources." (JSON `abstention_reason`).
+public enum AbstentionReason: String, Codable, Sendable {
+    /// No passage is close enough to the question.
+    case weakEvidence = "weak-evidence"
+    /// A question word occurs nowhere in the index (middling evidence).
+    case absentTerms = "absent-terms"
+    /// An uncommon question term occurs in none of the listed passages.
+    case uncoveredTerms = "uncovered-terms"
+    /// The model said the sources do not answer the question.
+    case sentinel
+    /// No sentence of the model's answer passed the checks.
+    case unsupported
+}
+
+/// How an answer's sentences were made (JSON `method`).
+public enum AnswerMethod: String, Codable, Sendable {
+    /// Written by the model and checked.
+    case generated
+    /// Quoted from the passages (records made before quote answers were withdrawn).
+    case extractive
+}

@@ -1,0 +1,459 @@
+import Foundation
+
+/// Meaning checks between an answer sentence and the passage sentence that says the most about it: the
+/// sentence must not negate what the passage states, reverse a direction, swap the sides of a comparison,
+/// give a number to another group, put another name in the passage's statement, widen the claim, or name
+/// something the passage never mentions. Overlap and embeddings cannot see these.
+///
+/// Every rule only rejects. Whether a sentence is backed at all is the verifier's overlap and similarity
+/// test, which runs after these.
+enum Entailment {
+    /// A rule that rejected a sentence, and why (for the trace).
+    struct Violation: Equatable, Sendable {
+        var rule: VerificationRule
+        var detail: String
+    }
+
+    /// The share of the sentence's content stems the passage sentence must hold for the rules to compare
+    /// the two: below it they are about different things, and the rules have nothing to say.
+    static let alignment = 0.5
+
+    /// The first contradiction between `sentence` and `passages`, or nil when none is found.
+    /// `isCommon` tells whether a word is ordinary vocabulary (not a drug, gene, function or other name).
+    static func violation(of sentence: String, in passages: [String], context: String,
+                          isCommon: ((String) -> Bool)?) -> Violation? {
+        let passageSentences = passages.flatMap { SentenceSplitter.split($0).map(\.text) }.map(Unit.init)
+        guard !passageSentences.isEmpty else { return nil }
+        let claim = Unit(sentence)
+        if let violation = novelNames(claim, passages: passageSentences, context: context, isCommon: isCommon) {
+            return violation
+        }
+        guard let target = bestMatch(for: claim, among: passageSentences),
+              Double(claim.stems.intersection(target.stems).count) >= alignment * Double(max(claim.stems.count, 1))
+        else { return nil }
+        let quoted = "\"\(target.text.prefix(160))\""
+        if let name = swappedName(claim, target, passages: passageSentences) {
+            return Violation(rule: .novelName, detail: "the passage states this of another name, not \(name): \(quoted)")
+        }
+        if let stem = Negation.conflict(claim, target) {
+            return Violation(rule: .negation, detail: "\"\(stem)…\" is negated in one and stated in the other: \(quoted)")
+        }
+        if let (first, second) = Binding.inverted(claim, target) {
+            return Violation(rule: .numberBinding,
+                             detail: "\(first) and \(second) are given to each other's group: \(quoted)")
+        }
+        if let (number, others) = Binding.misbound(claim, in: target) {
+            return Violation(rule: .numberBinding,
+                             detail: "the passage gives \(others.joined(separator: ", ")) there, not \(number): \(quoted)")
+        }
+        let swapped = Comparison.swapped(claim, target)
+        let reversed = Polarity.reversed(claim.words, target.words) || Polarity.reversedAtTerm(claim, target)
+        if swapped != reversed {
+            return swapped
+                ? Violation(rule: .comparison, detail: "the sides of the comparison are swapped: \(quoted)")
+                : Violation(rule: .direction, detail: "the direction is reversed: \(quoted)")
+        }
+        if let word = Quantifier.introduced(claim.words, passageSentences.flatMap(\.words)) {
+            return Violation(rule: .generalisation, detail: "\"\(word)\" is not stated: \(quoted)")
+        }
+        return nil
+    }
+
+    /// The passage sentence that says the most about `sentence`, with the sentences either side: the part
+    /// of the passages a judge needs to read.
+    static func window(for sentence: String, in passages: [String]) -> String {
+        let claim = Unit(sentence)
+        var best: (text: String, score: Int)?
+        for passage in passages {
+            let sentences = SentenceSplitter.split(passage).map(\.text)
+            for (index, text) in sentences.enumerated() {
+                let score = claim.stems.intersection(Unit(text).stems).count
+                if best == nil || score > best!.score {
+                    best = (sentences[max(0, index - 1)...min(sentences.count - 1, index + 1)].joined(separator: " "), score)
+                }
+            }
+        }
+        return best?.text ?? passages.joined(separator: " ")
+    }
+
+    /// The unit sharing the most content stems with `unit` (numbers count half a stem), ties to the first.
+    static func bestMatch(for unit: Unit, among candidates: [Unit]) -> Unit? {
+        var best: (Unit, Double)?
+        for candidate in candidates {
+            let shared = Double(unit.stems.intersection(candidate.stems).count)
+                + 0.5 * Double(unit.numbers.filter(candidate.containsNumber).count)
+            if best == nil || shared > best!.1 { best = (candidate, shared) }
+        }
+        return best?.0
+    }
+
+    /// A name the sentence gives that no passage (nor its title, path, section) contains: another drug,
+    /// gene, function or population than the source's. Only uncommon words count: a paraphrase may use
+    /// ordinary words of its own, and a word counts as present when its stem is.
+    static func novelNames(_ claim: Unit, passages: [Unit], context: String, isCommon: ((String) -> Bool)?) -> Violation? {
+        let present = passages.reduce(into: Set(ContentWords.stems(of: context))) { $0.formUnion($1.stems) }
+        let lowered = passages.map(\.lowered).joined(separator: " ") + " " + context.lowercased()
+        for (index, word) in claim.originalWords.enumerated() {
+            let lower = word.lowercased()
+            guard lower.count >= 4, lower.allSatisfy({ $0.isLetter }), !ContentWords.stopwords.contains(lower),
+                  !present.contains(String(lower.prefix(5))), !lowered.contains(lower) else { continue }
+            let properNoun = index > 0 && word.first!.isUppercase && !Quantifier.ordinaryCapitalised.contains(lower)
+            let uncommon = isCommon.map { !$0(lower) } ?? false
+            if properNoun || uncommon {
+                return Violation(rule: .novelName, detail: "\"\(word)\" appears in no cited passage")
+            }
+        }
+        return nil
+    }
+
+    /// The passage sentence that states what the claim states (most of its content words) holds none of the
+    /// claim's code names or identifiers but another one, and the claim's own name is stated elsewhere in the
+    /// passages: "`solveset` is the older solver" against "`solve` is the older solver".
+    static func swappedName(_ claim: Unit, _ target: Unit, passages: [Unit]) -> String? {
+        let claimNames = KeyTerms.extract(claim.text).identifiers
+        guard !claimNames.isEmpty,
+              Double(claim.stems.intersection(target.stems).count) >= 0.7 * Double(claim.stems.count) else { return nil }
+        let missing = claimNames.filter { !target.lowered.contains($0) }
+        guard missing.count == claimNames.count,
+              KeyTerms.extract(target.text).identifiers.contains(where: { !claim.lowered.contains($0) }),
+              let moved = missing.first(where: { name in passages.contains { $0.lowered.contains(name) } })
+        else { return nil }
+        return moved
+    }
+
+    /// A sentence, normalised for the rules.
+    struct Unit {
+        let text: String
+        let lowered: String
+        /// Words as written (letters, digits, `'`), in order.
+        let originalWords: [String]
+        /// The same, lowercased.
+        let words: [String]
+        /// Tokens that keep names and numbers whole (`miR-122-5p`, `0.2Q`, `2.61`), lowercased.
+        let tokens: [String]
+        let stems: Set<String>
+        let numbers: Set<String>
+
+        init(_ text: String) {
+            self.text = text
+            // "non-responders" is the other group, not the responders: keep the prefix in the word.
+            let joined = text.replacingOccurrences(of: #"\b([Nn]on)-(?=\w)"#, with: "$1", options: .regularExpression)
+            lowered = joined.lowercased()
+            originalWords = Self.wordsOf(joined)
+            words = originalWords.map { $0.lowercased() }
+            tokens = KeyTerms.tokens(joined).map { $0.lowercased() }
+            stems = Set(ContentWords.stems(of: joined))
+            numbers = Set(KeyTerms.tokens(joined).compactMap(KeyTerms.normalizedNumber))
+        }
+
+        func containsNumber(_ number: String) -> Bool {
+            if numbers.contains(number) { return true }
+            guard let value = Double(number) else { return false }
+            return numbers.contains { Double($0) == value }
+        }
+
+        /// Code names, identifiers and, given a vocabulary, uncommon words.
+        func names(isCommon: ((String) -> Bool)?) -> [String] {
+            var names = KeyTerms.extract(text).identifiers
+            if let isCommon {
+                names += words.filter { $0.count >= 5 && $0.allSatisfy(\.isLetter) && !isCommon($0) }
+            }
+            return Array(Set(names)).sorted()
+        }
+
+        static func wordsOf(_ text: String) -> [String] {
+            text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "'" || $0 == "’") })
+                .map { String($0).replacingOccurrences(of: "’", with: "'") }
+        }
+    }
+
+    /// Words that deny what follows them, and what they deny: the first two content words after the cue,
+    /// within its phrase. The first one (the head: "reduce", "significant") decides.
+    enum Negation {
+        static let cues: Set<String> = [
+            "not", "no", "never", "neither", "nor", "none", "without", "cannot", "can't", "didn't", "doesn't",
+            "don't", "isn't", "wasn't", "weren't", "aren't", "won't", "wouldn't", "hasn't", "haven't", "hadn't",
+            "nonsignificant", "insignificant", "lack", "lacks", "lacked", "lacking", "absence", "fail", "fails",
+            "failed", "unable",
+        ]
+
+        /// The stems negated in `unit` (heads first) and the heads alone.
+        static func scopes(_ unit: Unit) -> (negated: Set<String>, heads: Set<String>) {
+            var negated = Set<String>(), heads = Set<String>()
+            for phrase in unit.text.split(whereSeparator: { ",;()[]".contains($0) }) {
+                let words = Unit.wordsOf(String(phrase)).map { $0.lowercased() }
+                for (index, word) in words.enumerated() where cues.contains(word) {
+                    if word == "not", index + 1 < words.count, words[index + 1] == "only" { continue }
+                    let scope = words[(index + 1)...].filter { $0.count >= 4 && !ContentWords.stopwords.contains($0)
+                        && !cues.contains($0) && !["been", "have", "does", "were"].contains($0) }.prefix(2)
+                    negated.formUnion(scope.map { String($0.prefix(5)) })
+                    // The head is what is denied: "not statistically significant" denies "significant".
+                    if let head = scope.first(where: { !$0.hasSuffix("ly") }) ?? scope.first { heads.insert(String(head.prefix(5))) }
+                }
+            }
+            return (negated, heads)
+        }
+
+        /// A head stated in one sentence and denied in the other.
+        static func conflict(_ claim: Unit, _ passage: Unit) -> String? {
+            let c = scopes(claim), p = scopes(passage)
+            if let head = c.heads.first(where: { passage.stems.contains($0) && !p.negated.contains($0) }) { return head }
+            return p.heads.first { claim.stems.contains($0) && !c.negated.contains($0) }
+        }
+    }
+
+    /// A number and the word it is stated of: the closest content word or name before it ("age (OR: 1.06)"
+    /// is age's). In the passage, the numbers that follow the same word are that word's.
+    enum Binding {
+        /// Labels between a word and its number that are not what the number is about.
+        static let labels: Set<String> = [
+            "or", "hr", "rr", "ci", "aor", "ahr", "irr", "95%", "p", "n", "vs", "vs.", "versus", "was", "were", "is",
+            "are", "of", "in", "at", "to", "by", "and", "with", "a", "an", "the", "=", "±", "mean", "median", "sd",
+            "ratio", "odds", "hazard", "risk", "confidence", "interval", "about", "approximately", "nearly", "only",
+        ]
+
+        /// The claim's first number that the passage gives another value at the same word, with those values.
+        /// Only a clear case counts: every occurrence of the word in the passage is followed by a number, and the
+        /// passage never writes the claim's number just before the word ("1.17 … for NO2").
+        static func misbound(_ claim: Unit, in passage: Unit) -> (String, [String])? {
+            for (index, token) in claim.tokens.enumerated() {
+                guard let number = KeyTerms.normalizedNumber(token), let anchor = anchor(before: index, in: claim.tokens)
+                else { continue }
+                guard let values = numbers(after: anchor, in: passage.tokens), !values.isEmpty,
+                      !values.contains(where: { same($0, number) }),
+                      !precedes(number, anchor, in: passage.tokens) else { continue }
+                return (number, values)
+            }
+            return nil
+        }
+
+        /// Two numbers in the claim whose words keep the passage's order while the numbers trade places:
+        /// "age (OR 1.06) and BMI (OR 1.02)" against "age (OR 1.02) and BMI (OR 1.06)". A paraphrase that
+        /// turns the statement round moves the words with their numbers, and is not caught.
+        static func inverted(_ claim: Unit, _ passage: Unit) -> (String, String)? {
+            let anchored = claim.tokens.indices.compactMap { index -> (number: String, anchor: String)? in
+                guard let number = KeyTerms.normalizedNumber(claim.tokens[index]),
+                      let anchor = anchor(before: index, in: claim.tokens) else { return nil }
+                return (number, anchor)
+            }
+            func firstNumber(_ number: String) -> Int? {
+                passage.tokens.firstIndex { KeyTerms.normalizedNumber($0).map { same($0, number) } == true }
+            }
+            func firstWord(_ anchor: String) -> Int? { passage.tokens.firstIndex { $0.hasPrefix(anchor) } }
+            for (i, a) in anchored.enumerated() {
+                for b in anchored[(i + 1)...] where a.anchor != b.anchor && !same(a.number, b.number) {
+                    guard let na = firstNumber(a.number), let nb = firstNumber(b.number),
+                          let wa = firstWord(a.anchor), let wb = firstWord(b.anchor) else { continue }
+                    if na > nb && wa < wb { return (a.number, b.number) }
+                }
+            }
+            return nil
+        }
+
+        /// Whether `number` appears within eight tokens before an occurrence of `anchor`.
+        static func precedes(_ number: String, _ anchor: String, in tokens: [String]) -> Bool {
+            tokens.indices.contains { index in
+                tokens[index].hasPrefix(anchor) && tokens[max(0, index - 8)..<index].contains {
+                    KeyTerms.normalizedNumber($0).map { same($0, number) } == true
+                }
+            }
+        }
+
+        /// The nearest word before `index` (within four tokens) that can carry a number.
+        static func anchor(before index: Int, in tokens: [String]) -> String? {
+            var position = index - 1
+            while position >= 0, index - position <= 4 {
+                let token = tokens[position]
+                if KeyTerms.normalizedNumber(token) != nil { return nil }  // "1.02, 95% CI 1.01-1.04": another number's
+                if !labels.contains(token), token.contains(where: \.isLetter), token.count >= 2 {
+                    return String(token.prefix(5))
+                }
+                position -= 1
+            }
+            return nil
+        }
+
+        /// The first number after each occurrence of `anchor` (within four tokens; a confidence level such as
+        /// "95% CI" is not a value); nil when some occurrence has none.
+        static func numbers(after anchor: String, in tokens: [String]) -> [String]? {
+            var found: [String] = []
+            for (index, token) in tokens.enumerated() where token.hasPrefix(anchor) && token.count >= 3 {
+                var value: String?
+                var position = index + 1
+                while position < min(index + 5, tokens.count) {
+                    let next = tokens[position]
+                    if let number = KeyTerms.normalizedNumber(next) {
+                        let after = tokens[(position + 1)..<min(position + 3, tokens.count)]
+                        if !after.contains(where: { $0.hasPrefix("confidence") || $0 == "ci" }) { value = number; break }
+                    } else if !labels.contains(next), next.contains(where: \.isLetter) {
+                        break
+                    }
+                    position += 1
+                }
+                guard let value else { return nil }
+                found.append(value)
+            }
+            return SentenceSplitter.unique(found)
+        }
+
+        static func same(_ a: String, _ b: String) -> Bool { a == b || Double(a).map { $0 == Double(b) } == true }
+    }
+
+    /// Words that give a change, a comparison or a position its direction, in opposite pairs of groups.
+    enum Polarity {
+        static let pairs: [(Set<String>, Set<String>)] = [
+            (["increase", "increased", "increases", "increasing", "higher", "highest", "greater", "greatest", "more",
+              "elevated", "raised", "rise", "rises", "rose", "larger", "largest", "longer", "longest", "exceeded",
+              "prolonged", "enhanced", "augmented", "gain", "gained", "above", "upregulated", "upper", "bigger",
+              "maximum", "max"],
+             ["decrease", "decreased", "decreases", "decreasing", "reduce", "reduced", "reduces", "reducing",
+              "reduction", "reductions", "lower", "lowest", "lowered", "less", "least", "fewer", "fewest",
+              "diminished", "declined", "decline", "dropped", "fell", "smaller", "smallest", "shorter", "shortest",
+              "shortened", "attenuated", "below", "downregulated", "lessened", "minimum", "min"]),
+            (["improve", "improved", "improves", "improving", "improvement", "better", "best", "superior",
+              "beneficial", "favorable", "favourable", "safer", "effective", "benefit", "benefits"],
+             ["worsen", "worsened", "worsens", "worsening", "deterioration", "worse", "worst", "inferior", "harmful",
+              "unfavorable", "unfavourable", "riskier", "ineffective", "harm", "harms"]),
+            (["before", "earlier", "earliest", "prior", "preceding"], ["after", "later", "latest", "subsequent", "following"]),
+            (["first", "start", "starts", "starting", "begin", "begins", "beginning", "prefix", "leading"],
+             ["last", "end", "ends", "ending", "suffix", "trailing", "final"]),
+            (["left", "leftmost"], ["right", "rightmost"]),
+            (["faster", "fastest", "quicker", "rapid", "rapidly"], ["slower", "slowest", "slowly", "delayed"]),
+            (["positive", "positively"], ["negative", "negatively", "inverse", "inversely"]),
+            (["inclusive", "including"], ["exclusive", "excluding"]),
+            (["true"], ["false"]),
+            (["enabled", "enable", "enables"], ["disabled", "disable", "disables"]),
+            (["mutable"], ["immutable"]),
+            (["ascending"], ["descending"]),
+            (["required", "mandatory"], ["optional"]),
+            (["synchronous", "sync"], ["asynchronous", "async"]),
+            (["binary", "bytes"], ["text", "str"]),
+            (["real"], ["complex", "imaginary"]),
+            (["finite"], ["infinite"]),
+            (["even"], ["odd"]),
+            (["convergent", "converges", "convergence"], ["divergent", "diverges", "divergence"]),
+            (["open", "opened"], ["closed", "close"]),
+            (["local"], ["global"]),
+            (["lazy", "lazily"], ["eager", "eagerly"]),
+            (["sorted"], ["unsorted"]),
+            (["men", "male", "males", "boys"], ["women", "female", "females", "girls"]),
+        ]
+
+        /// The direction given to each term: a direction word and the term right after it ("higher miR-122-5p",
+        /// "lower odds"), as (term, pair, side).
+        static func directed(_ unit: Unit) -> [String: [Int: Set<Int>]] {
+            var found: [String: [Int: Set<Int>]] = [:]
+            let tokens = unit.tokens.map { $0.trimmingCharacters(in: .punctuationCharacters) }
+            for (index, token) in tokens.enumerated() {
+                guard let pair = pairs.firstIndex(where: { $0.0.contains(token) || $0.1.contains(token) }) else { continue }
+                let side = pairs[pair].0.contains(token) ? 0 : 1
+                for next in tokens[(index + 1)..<min(index + 3, tokens.count)] {
+                    if pairs.contains(where: { $0.0.contains(next) || $0.1.contains(next) }) { break }
+                    let term = Comparison.term(next)
+                    if term.isEmpty { continue }
+                    found[term, default: [:]][pair, default: []].insert(side)
+                    break
+                }
+            }
+            return found
+        }
+
+        /// Whether a term the claim gives a direction has only the opposite direction in the passage sentence.
+        static func reversedAtTerm(_ claim: Unit, _ passage: Unit) -> Bool {
+            let passageDirections = directed(passage)
+            for (term, byPair) in directed(claim) {
+                for (pair, sides) in byPair {
+                    guard let stated = passageDirections[term]?[pair], !stated.isEmpty else { continue }
+                    if stated.isDisjoint(with: sides) { return true }
+                }
+            }
+            return false
+        }
+
+        /// Whether the claim states a side of a pair that the passage sentence lacks while stating the other,
+        /// or states both sides in the reverse order ("returns the larger, leaving the smaller").
+        static func reversed(_ claim: [String], _ passage: [String]) -> Bool {
+            let claimWords = Set(claim), passageWords = Set(passage)
+            for (one, other) in pairs {
+                let cOne = !claimWords.isDisjoint(with: one), cOther = !claimWords.isDisjoint(with: other)
+                let pOne = !passageWords.isDisjoint(with: one), pOther = !passageWords.isDisjoint(with: other)
+                if cOne && !pOne && pOther || cOther && !pOther && pOne { return true }
+                if cOne && cOther && pOne && pOther {
+                    let c = claim.compactMap { one.contains($0) ? 1 : other.contains($0) ? 2 : nil }
+                    let p = passage.compactMap { one.contains($0) ? 1 : other.contains($0) ? 2 : nil }
+                    if c != p, c == Array(p.reversed()) { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// "A … than B", "A compared with B", "A followed by B", "A instead of B": which side each term is on.
+    enum Comparison {
+        static let anchors: [[String]] = [
+            ["than"], ["compared", "with"], ["compared", "to"], ["versus"], ["vs"], ["relative", "to"],
+            ["followed", "by"], ["instead", "of"], ["rather", "than"], ["before"], ["after"],
+        ]
+        /// Words too plain to tell the sides apart.
+        static let plain: Set<String> = [
+            "the", "a", "an", "of", "in", "on", "at", "to", "by", "for", "with", "and", "or", "was", "were", "is",
+            "are", "be", "been", "that", "those", "this", "these", "it", "its", "than", "group", "groups", "patients",
+        ]
+
+        /// The terms right after the anchor (the compared-with side, up to five tokens) and the rest.
+        static func sides(_ unit: Unit) -> (subject: Set<String>, object: Set<String>)? {
+            let tokens = unit.tokens.map { $0.trimmingCharacters(in: .punctuationCharacters) }
+            for index in tokens.indices {
+                for anchor in anchors where index + anchor.count <= tokens.count
+                    && Array(tokens[index..<index + anchor.count]) == anchor {
+                    let after = index + anchor.count
+                    let end = min(after + 5, tokens.count)
+                    let object = Set(tokens[after..<end].map(term).filter { !$0.isEmpty })
+                    // The other side comes before the anchor, or after the compared-with side when the comparison
+                    // opens the sentence ("Compared with B, A …"); a parenthesis after it lists values, not sides.
+                    var subject = Set(tokens[..<index].map(term).filter { !$0.isEmpty }).subtracting(object)
+                    if subject.isEmpty {
+                        let tail = unit.tokens[end...].prefix { !$0.hasPrefix("(") && !$0.hasPrefix("[") }
+                        subject = Set(tail.map { term($0.trimmingCharacters(in: .punctuationCharacters)) }
+                            .filter { !$0.isEmpty }).subtracting(object)
+                    }
+                    guard !object.isEmpty else { continue }
+                    return (subject, object)
+                }
+            }
+            return nil
+        }
+
+        /// A token as a side term: names and short acronyms whole, long words by their stem; plain words dropped.
+        static func term(_ token: String) -> String {
+            guard token.count >= 2, !plain.contains(token), token.contains(where: \.isLetter),
+                  !ContentWords.stopwords.contains(token) else { return "" }
+            return token.allSatisfy(\.isLetter) ? String(token.prefix(5)) : token
+        }
+
+        /// Whether the passage puts on the compared-with side what the claim puts on the other, and back.
+        static func swapped(_ claim: Unit, _ passage: Unit) -> Bool {
+            guard let c = sides(claim), let p = sides(passage) else { return false }
+            let objectOnly = c.object.subtracting(c.subject), subjectOnly = c.subject.subtracting(c.object)
+            let objectMoved = !objectOnly.isDisjoint(with: p.subject) && objectOnly.isDisjoint(with: p.object)
+            let subjectMoved = !subjectOnly.isDisjoint(with: p.object)
+            return objectMoved && subjectMoved
+        }
+    }
+
+    /// Words that widen a claim beyond what a study or a page states.
+    enum Quantifier {
+        static let universal: Set<String> = [
+            "all", "every", "everyone", "everybody", "always", "regardless", "irrespective", "universally",
+            "solely", "exclusively", "entirely", "completely", "guaranteed", "uniformly",
+        ]
+        /// Capitalised words that are not names.
+        static let ordinaryCapitalised: Set<String> = ["python", "sympy", "however", "these", "this", "that", "patients"]
+
+        /// A widening word the claim adds to the passage's sentence.
+        static func introduced(_ claim: [String], _ passage: [String]) -> String? {
+            let passageWords = Set(passage)
+            return claim.first { universal.contains($0) && !passageWords.contains($0) }
+        }
+    }
+}

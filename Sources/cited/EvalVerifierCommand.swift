@@ -1,0 +1,72 @@
+import ArgumentParser
+import CitedAnswer
+import CitedKernels
+import CitedModel
+import CitedRetrieve
+import Foundation
+
+/// `cited eval verifier --pairs FILE.jsonl`: how often the verifier accepts faithful sentences and rejects
+/// perturbed ones.
+struct EvalVerifierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verifier",
+        abstract: "Score the answer verifier on labelled (passage, sentence) pairs.",
+        discussion: """
+        Each line: {"id", "split", "domain", "context", "passage", "sentence", "label": "supported"|"unsupported", \
+        "kind"}. Prints faithful_accepted and perturbed_rejected per split and the rejection rate per kind. With \
+        an index (--index, or ./Index when it exists), words the index uses often count as ordinary vocabulary, \
+        as in `cited ask`; without one, only the embedder's vocabulary does.
+
+        Example:
+          cited eval verifier --pairs Tests/CitedAnswerTests/Fixtures/verifier/verifier-set.jsonl
+        """)
+
+    @OptionGroup var options: IndexOptions
+    @Option(name: .long, help: ArgumentHelp("Labelled pairs, JSON lines.", valueName: "FILE.jsonl")) var pairs: String
+    @Flag(name: .long, help: "Print every verdict, not only the metrics.") var all = false
+    @Option(name: .long, help: ArgumentHelp("Also ask this model whether each passage states its sentence.", valueName: "NAME|PATH"))
+    var judge: String?
+    @Option(name: .long, help: ArgumentHelp("Reject when logit(Yes) − logit(No) is below this.", valueName: "MARGIN"))
+    var judgeMargin: Float = 0
+    @Flag(name: .long, help: "Print one JSON document.") var json = false
+
+    struct Output: Encodable {
+        var pairs: Int
+        var metrics: [String: Double]
+        var outcomes: [VerifierEvaluation.Outcome]
+    }
+
+    func run() throws {
+        Dense.stopIdleBLASThreads()
+        let list = try VerifierEvaluation.load(URL(fileURLWithPath: pairs))
+        let embedder = try BertEmbedder(directory: EmbedCommand.modelDirectory(EmbedCommand.defaultEmbedder), chunkerVersion: 0)
+        var share: ((String) -> Double?)?
+        if FileManager.default.fileExists(atPath: options.databaseURL.path) {
+            let retriever = try RetrievalSession(options: options, retrieval: try RetrievalOptions.parse([])).retriever
+            share = { try? retriever.passageShare(mentioning: $0) }
+        }
+        let vocabulary = TermVocabulary(embedder: embedder, passageShare: share)
+        var verifier = Verifier(embed: { try embedder.embed([$0]) }, isCommonWord: { vocabulary.isCommon($0) })
+        verifier.policy.judgeMargin = judgeMargin
+        if let judge {
+            let model = try GGUFAnswerModel(url: try LanguageModelLocator.resolve(judge))
+            let library = try PromptLibrary()
+            verifier.judge = { claim, source in
+                guard let prompt = library.judgePrompt(claim: claim, source: source) else { throw CommandError("no Prompts/judge.md") }
+                let margin = try model.judge(prompt)
+                if options.verbose { printError(String(format: "judge %.2f  %@", margin, claim)) }
+                return margin
+            }
+        }
+        let outcomes = try VerifierEvaluation.run(list, verifier: verifier, embedder: embedder)
+        let metrics = VerifierEvaluation.metrics(outcomes)
+        if json { return try printJSON(Output(pairs: list.count, metrics: metrics, outcomes: all ? outcomes : [])) }
+        print("pairs: \(list.count)")
+        for key in metrics.keys.sorted() { print(String(format: "  %-32@ %.3f", key as NSString, metrics[key]!)) }
+        if all || options.verbose {
+            for outcome in outcomes where !outcome.correct {
+                print("WRONG \(outcome.id) [\(outcome.kind)] accepted=\(outcome.accepted) \(outcome.rule ?? "") \(outcome.detail ?? "")")
+            }
+        }
+    }
+}
