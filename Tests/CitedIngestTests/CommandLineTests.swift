@@ -34,6 +34,39 @@ struct CommandLineTests {
         #expect(run.stderr.contains(option), "\(arguments): \(run.stderr)")
     }
 
+    @Test("hostile model files given to generate: a one-line error, no signal, peak RSS under 300 MB")
+    func hostileModels() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+        func str(_ s: String) -> [UInt8] { le(UInt64(s.utf8.count)) + Array(s.utf8) }
+        let header = le(UInt32(0x4655_4747)) + le(UInt32(3))
+        // A metadata array claiming 3G uint32 elements.
+        let array = header + le(UInt64(0)) + le(UInt64(1)) + str("tokenizer.ggml.tokens") + le(UInt32(9)) + le(UInt32(4))
+            + le(UInt64(3_000_000_000)) + [UInt8](repeating: 0, count: 4096)
+        // A tensor whose dimensions multiply past 2^64.
+        var dims = header + le(UInt64(1)) + le(UInt64(0)) + str("token_embd.weight") + le(UInt32(4))
+        for _ in 0..<4 { dims += le(UInt64(1) << 39) }
+        dims += le(UInt32(0)) + le(UInt64(0)) + [UInt8](repeating: 0, count: 4096)
+        var files: [(String, URL)] = []
+        for (name, bytes) in [("array.gguf", array), ("dims.gguf", dims)] {
+            let url = folder.appendingPathComponent(name)
+            try Data(bytes).write(to: url)
+            files.append((name, url))
+        }
+        let fifo = folder.appendingPathComponent("fifo.gguf")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        files.append(("fifo.gguf", fifo))
+        for (name, url) in files {
+            let run = try runCited(["generate", "hello", "--model", url.path, "--max-tokens", "1"])
+            print("hostile \(name): exit \(run.status), peak RSS \(run.peakRSSBytes >> 20) MB, "
+                + String(format: "%.2f s", run.seconds))
+            #expect(run.status == 1, "\(name): \(run.stderr)")
+            #expect(run.stderr.hasPrefix("error: ") && run.stderr.contains(name), "\(name): \(run.stderr)")
+            #expect(run.peakRSSBytes < 300 << 20)
+        }
+    }
+
     @Test("bad expansion limits in the environment are usage errors")
     func environment() throws {
         let run = try runCited(["ingest", "--dry-run", "/nonexistent"], environment: ["CITED_MAX_EXPANSION_RATIO": "0"])
