@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A gzip stream can expand about 1000×; a 2 MB "bomb" would otherwise become 2 GB in memory.
 public struct ExpansionLimits: Sendable, Equatable {
-    /// Most bytes a file may decompress to (default 4 GB; `CITED_MAX_EXPANDED_BYTES`).
+    /// Most bytes a compressed file may decompress to (default 4 GB; `CITED_MAX_EXPANDED_BYTES`).
     public var maxExpandedBytes: Int64
     /// Most decompressed bytes per byte of file (default 200; `CITED_MAX_EXPANSION_RATIO`).
     public var maxRatio: Double
@@ -40,8 +40,10 @@ public struct ExpansionLimits: Sendable, Equatable {
         }
     }
 
-    /// Why `expanded` bytes read so far from a file of `fileSize` bytes break a limit, or nil.
+    /// Why `expanded` bytes read so far from a file of `fileSize` bytes break a limit, or nil. Both limits are on
+    /// decompression: a plain file never exceeds its own size, and is not refused for being large.
     func violation(expanded: Int64, fileSize: Int64) -> String? {
+        guard expanded > fileSize else { return nil }
         if expanded > maxExpandedBytes {
             return "expands to more than \(maxExpandedBytes) bytes (limit; set \(Self.environmentBytesKey))"
         }

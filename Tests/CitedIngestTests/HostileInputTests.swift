@@ -170,6 +170,11 @@ struct HostileParserTests {
         #expect(set.maxExpandedBytes == 1000 && set.maxRatio == 5)
         #expect(throws: IngestError.self) { try ExpansionLimits(environment: ["CITED_MAX_EXPANDED_BYTES": "-1"]) }
         #expect(throws: IngestError.self) { try ExpansionLimits(environment: ["CITED_MAX_EXPANSION_RATIO": "lots"]) }
+        // Limits are on decompression: a plain file as large as the cap is fine; 1 byte past it, expanded, is not.
+        let small = ExpansionLimits(maxExpandedBytes: 10, maxRatio: 2, ratioFloorBytes: 0)
+        #expect(small.violation(expanded: 1000, fileSize: 1000) == nil)
+        #expect(small.violation(expanded: 11, fileSize: 8) != nil)
+        #expect(ExpansionLimits(maxExpandedBytes: 100, maxRatio: 2, ratioFloorBytes: 0).violation(expanded: 21, fileSize: 10) != nil)
     }
 
     @Test("a FIFO is refused, not waited on")
