@@ -51,6 +51,12 @@ extension Bert {
             guard FileManager.default.fileExists(atPath: file) else {
                 throw BertError.badConfiguration(file: file, reason: "missing (not a BERT checkpoint folder?)")
             }
+            // Only a regular file of plausible size is read (a FIFO would block, a huge file fill memory).
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & 0o170000 == 0o100000 else {
+                throw BertError.badConfiguration(file: file, reason: "not a regular file")
+            }
+            guard info.st_size <= 1 << 20 else { throw BertError.badConfiguration(file: file, reason: "larger than 1 MB") }
             guard let data = try? Data(contentsOf: url),
                   let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw BertError.badConfiguration(file: file, reason: "not a readable JSON object")

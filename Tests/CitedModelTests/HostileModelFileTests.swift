@@ -122,6 +122,15 @@ struct HostileModelFileTests {
         #expect(throws: SafetensorsError.self) { try SafetensorsFile(url: folder) }
     }
 
+    @Test("a FIFO as a BERT config.json is refused, not read")
+    func bertFIFO() throws {
+        let fifo = temporary("config.json")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        let error = #expect(throws: BertError.self) { try Bert.Configuration(contentsOf: fifo) }
+        #expect(error?.description.contains("not a regular file") == true)
+    }
+
     @Test("llama hyper-parameters out of range are refused before buffers are sized")
     func llamaRanges() throws {
         for (key, value) in [("llama.embedding_length", UInt64(1) << 40), ("llama.block_count", 1 << 30),
