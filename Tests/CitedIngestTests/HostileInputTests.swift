@@ -72,6 +72,32 @@ struct HostileParserTests {
         #expect(articles.first?.blocks.first?.headingPath == ["Abstract", "aspirin dose"])
     }
 
+    @Test("external entities and DTDs are never read (XXE), in text, attributes and JATS")
+    func externalEntities() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = folder.appendingPathComponent("secret.txt")
+        try "SECRET-XXE-7c1d".write(to: secret, atomically: true, encoding: .utf8)
+        let dtdFile = folder.appendingPathComponent("evil.dtd")
+        try "<!ENTITY dtdsecret SYSTEM \"\(secret.absoluteString)\">".write(to: dtdFile, atomically: true, encoding: .utf8)
+        let dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet SYSTEM \"\(dtdFile.absoluteString)\" [\n"
+            + "<!ENTITY xxe SYSTEM \"\(secret.absoluteString)\">\n]>\n"
+        let pubmed = folder.appendingPathComponent("xxe.xml")
+        try Hostile.pubMed(dtd: dtd, abstract: "before &xxe; after").write(to: pubmed, atomically: true, encoding: .utf8)
+        let (articles, _) = try parsePubMed(pubmed)
+        #expect(articles.first?.blocks.first?.text == "before after")
+        // In an attribute libxml2 refuses the reference outright.
+        try Hostile.pubMed(dtd: dtd, abstract: "x", label: "&xxe;").write(to: pubmed, atomically: true, encoding: .utf8)
+        #expect(pubMedError(pubmed)?.description.contains("external entity") == true)
+        let jats = folder.appendingPathComponent("xxe.nxml")
+        try Hostile.jats(dtd: dtd.replacingOccurrences(of: "PubmedArticleSet", with: "article"),
+                         body: "<p>before &xxe; after</p><sec><title>&xxe;</title><p>x</p></sec>")
+            .write(to: jats, atomically: true, encoding: .utf8)
+        let documents = try TextFormats.parse(format: .jats, path: jats.path, relative: "xxe.nxml", display: "xxe.nxml")
+        let text = documents.flatMap { $0.blocks.flatMap { [$0.text] + $0.headingPath } }.joined(separator: " ")
+        #expect(text.contains("before after") && !text.contains("SECRET-XXE"), "\(text)")
+    }
+
     @Test("1M nested elements: a depth error, no stack overflow", arguments: ["pubmed", "jats", "html"])
     func deepNesting(format: String) throws {
         let depth = 1_000_000
