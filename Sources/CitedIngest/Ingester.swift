@@ -59,6 +59,10 @@ public final class Ingester {
         var given: String
         /// One `path: reason` per directory, file or link skipped while walking.
         var warnings: [String] = []
+        /// Files of a known format that are there but were skipped (unreadable, special), and folders that could
+        /// not be listed: `--prune` keeps what was ingested from them.
+        var skipped: [String] = []
+        var skippedFolders: [String] = []
 
         /// `path:line` prefix for a file: the user's spelling of the root plus the relative path.
         func display(_ relative: String) -> String {
@@ -189,6 +193,7 @@ public final class Ingester {
             do { names = try FileManager.default.contentsOfDirectory(atPath: folderPath) } catch {
                 let reason = access(folderPath, R_OK | X_OK) == 0 ? "cannot list it" : String(cString: strerror(errno))
                 root.warnings.append("\(root.display(folder)): directory skipped: \(reason)")
+                root.skippedFolders.append(folder)
                 continue
             }
             for name in names.sorted(by: >) where !name.hasPrefix(".") {
@@ -222,12 +227,14 @@ public final class Ingester {
                 guard Self.isRegular(info) else {
                     if FileFormat.detect(path: full) != nil {
                         root.warnings.append("\(root.display(relative)): not a regular file, skipped")
+                        root.skipped.append(relative)
                     }
                     continue
                 }
                 guard FileFormat.detect(path: full) != nil else { continue }
                 guard access(full, R_OK) == 0 else {
                     root.warnings.append("\(root.display(relative)): unreadable file skipped: \(String(cString: strerror(errno)))")
+                    root.skipped.append(relative)
                     continue
                 }
                 root.files.append((relative, Int64(info.st_size)))
@@ -387,9 +394,11 @@ public final class Ingester {
 
     /// Removes files (and their documents) recorded under `root` that are no longer there.
     private func prune(root: Root, db: Database, summary: inout IngestSummary) throws {
-        let present = Set(root.files.map(\.relative))
+        // A file skipped for now (unreadable, special) is still there: its documents stay.
+        let present = Set(root.files.map(\.relative) + root.skipped)
         let recorded = try SourceFileRecord.filter(Column("root") == root.path).fetchAll(db)
-        for file in recorded where !present.contains(file.path) {
+        for file in recorded where !present.contains(file.path)
+            && !root.skippedFolders.contains(where: { $0.isEmpty || file.path.hasPrefix($0 + "/") }) {
             let documents = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM document WHERE file_id = ?",
                                              arguments: [file.id]) ?? 0
             try db.execute(sql: "DELETE FROM source_file WHERE id = ?", arguments: [file.id])

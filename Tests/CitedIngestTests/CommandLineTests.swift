@@ -151,3 +151,25 @@ struct CommandLineTests {
         #expect(again.warnings.contains { $0.contains("notes: directory skipped") }, "\(again.warnings)")
     }
 }
+
+@Suite("Ingest walk: skipped files and --prune")
+struct IngestWalkTests {
+    @Test("a file skipped for now (here: replaced by a FIFO) keeps its documents under --prune; a deleted one does not")
+    func pruneKeepsSkipped() throws {
+        let root = try corpus(["notes"])
+        defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
+        let store = try Store(url: root.deletingLastPathComponent().appendingPathComponent("index/cited.sqlite"))
+        let (first, _) = try ingest(store, [root.path], options: IngestOptions(prune: true))
+        #expect(first.files.ingested == 3)
+        let primes = root.appendingPathComponent("notes/primes.tex")
+        try FileManager.default.removeItem(at: primes)
+        #expect(mkfifo(primes.path, 0o600) == 0)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("notes/biopython-chapter_popgen.tex"))
+        let (second, errors) = try ingest(store, [root.path], options: IngestOptions(prune: true))
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(second.warnings.count == 1 && second.warnings[0].hasSuffix("notes/primes.tex: not a regular file, skipped"),
+                "\(second.warnings)")
+        #expect(second.files.pruned == 1, "only the deleted file")
+        #expect(second.files.unchanged == 1)
+    }
+}
