@@ -36,13 +36,18 @@ public enum FileFormat: String, Sendable, CaseIterable {
         return nil
     }
 
-    /// JATS when the first kilobytes hold `<article` or `<pmc-articleset`, else PubMed.
+    /// JATS when the first kilobytes hold `<article` or `<pmc-articleset`, else PubMed. Only a regular file is
+    /// opened (non-blocking), so a FIFO named `.xml` cannot stall detection; it is refused later as unreadable.
     private static func sniffXML(path: String) -> FileFormat {
         if path.hasSuffix(".gz") { return .pubmed }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return .pubmed }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 4096)) ?? Data()
-        let text = String(decoding: head, as: UTF8.self)
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return .pubmed }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & 0o170000 == 0o100000 else { return .pubmed }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        let text = String(decoding: head.prefix(max(count, 0)), as: UTF8.self)
         if text.contains("<PubmedArticle") { return .pubmed }
         if text.contains("<article") || text.contains("<pmc-articleset") { return .jats }
         return .pubmed

@@ -6,31 +6,83 @@ import Foundation
 enum FileText {
     /// The longest line accepted in a text file.
     static let maxLineBytes = 1 << 20
+    /// Most lines a streamed file may have (the longest man pages have tens of thousands; a decompressed page of
+    /// blank lines stops here, not after billions of them).
+    static let maxLines = 1 << 22
 
-    /// The file's bytes, gunzipped when the name ends in `.gz`.
-    static func bytes(path: String, displayPath: String) throws -> [UInt8] {
+    /// The file's bytes, gunzipped (within `limits`) when the name ends in `.gz`; only regular files are read.
+    static func bytes(path: String, displayPath: String, limits: ExpansionLimits = ExpansionLimits()) throws -> [UInt8] {
+        let input = try LimitedInput(path: path, displayPath: displayPath, limits: limits)
         if !path.hasSuffix(".gz") {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw IngestError.unreadable(path: displayPath, reason: "cannot open")
             }
             return [UInt8](data)
         }
-        guard let input = xmlParserInputBufferCreateFilename(path, XML_CHAR_ENCODING_NONE) else {
-            throw IngestError.unreadable(path: displayPath, reason: "cannot open")
-        }
-        defer { xmlFreeParserInputBuffer(input) }
-        guard let read = input.pointee.readcallback else {
-            throw IngestError.unreadable(path: displayPath, reason: "no reader for this file")
-        }
         var out: [UInt8] = []
-        var chunk = [CChar](repeating: 0, count: 1 << 16)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBufferPointer { read(input.pointee.context, $0.baseAddress, Int32($0.count)) }
-            if count < 0 { throw IngestError.unreadable(path: displayPath, reason: "corrupt or truncated gzip data") }
+            let count = try chunk.withUnsafeMutableBytes { try input.read(into: $0) }
             if count == 0 { break }
-            out.append(contentsOf: chunk[0..<Int(count)].lazy.map { UInt8(bitPattern: $0) })
+            out.append(contentsOf: chunk[0..<count])
         }
         return out
+    }
+
+    /// Streams the file's lines (without terminators) to `body` with their 1-based numbers, gunzipping on the fly
+    /// within `limits`: memory stays bounded by the longest line. Checks what `text` checks, as it goes: no NUL,
+    /// UTF-8, lines of at most `maxLineBytes`, not empty; a leading byte-order mark is dropped.
+    /// `body` returns false to stop early.
+    static func forEachLine(path: String, displayPath: String, limits: ExpansionLimits = ExpansionLimits(),
+                            _ body: (String, Int) throws -> Bool) throws {
+        let input = try LimitedInput(path: path, displayPath: displayPath, limits: limits)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var line: [UInt8] = []
+        var number = 1
+        var sawText = false
+        func emit() throws -> Bool {
+            defer { number += 1 }
+            if number > maxLines {
+                throw IngestError.tooLarge(path: displayPath, reason: "more than \(maxLines) lines")
+            }
+            if line.isEmpty { return try body("", number) }  // blank lines are most of a padded page: no decoding
+            if line.last == 0x0d { line.removeLast() }
+            if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
+            guard let text = String(validating: line, as: UTF8.self) else {
+                throw IngestError.notUTF8(path: displayPath, line: number)
+            }
+            line.removeAll(keepingCapacity: line.count <= 1 << 16)
+            return try body(text, number)
+        }
+        reading: while true {
+            let count = try chunk.withUnsafeMutableBytes { try input.read(into: $0) }
+            if count == 0 { break }
+            let stop = try chunk.withUnsafeBytes { raw -> Bool in
+                let base = raw.baseAddress!
+                if memchr(base, 0, count) != nil { throw IngestError.binary(path: displayPath) }
+                var start = 0
+                while start < count {
+                    // The next line end in this chunk (memchr), or the chunk's end.
+                    let found = memchr(base + start, 0x0a, count - start)
+                    let end = found.map { UnsafeRawPointer($0) - base } ?? count
+                    if end > start {
+                        let segment = UnsafeRawBufferPointer(start: base + start, count: end - start)
+                        if !sawText { sawText = segment.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0d } }
+                        line.append(contentsOf: segment)
+                        if line.count > maxLineBytes {
+                            throw IngestError.lineTooLong(path: displayPath, line: number, length: line.count)
+                        }
+                    }
+                    guard found != nil else { break }
+                    if !(try emit()) { return true }
+                    start = end + 1
+                }
+                return false
+            }
+            if stop { break reading }
+        }
+        if !line.isEmpty { _ = try emit() }
+        if !sawText { throw IngestError.empty(path: displayPath) }
     }
 
     /// Decodes text after the checks every text format needs: not empty, no NUL, UTF-8, bounded lines.

@@ -23,7 +23,7 @@ struct HTMLParser {
             throw IngestError.malformedXML(path: display, line: 1, reason: "no root element")
         }
         var builder = BlockBuilder()
-        let html = XMLNode(pointer: root)
+        let html = XMLNode(pointer: root, budget: EntityBudget())
         let pageTitle = html.descendant("title")?.text
         // Prefer the main content when the page marks it.
         let main = html.descendants("div").first { ($0.attribute("role") ?? "") == "main" || ($0.attribute("class") ?? "").split(separator: " ").contains("body") }
@@ -38,8 +38,15 @@ struct HTMLParser {
         normalizeSpace(text.replacingOccurrences(of: "¶", with: "").replacingOccurrences(of: "\u{00A0}", with: " "))
     }
 
+    /// Visits the page's elements in document order with an explicit stack (no recursion per nesting level).
     private func walk(_ node: XMLNode, into builder: inout BlockBuilder) {
-        for child in node.elements {
+        var stack: [IndexingIterator<[XMLNode]>] = [node.elements.makeIterator()]
+        while !stack.isEmpty {
+            guard let child = stack[stack.count - 1].next() else {
+                stack.removeLast()
+                continue
+            }
+            let descend = { stack.append(child.elements.makeIterator()) }
             let name = child.name.lowercased()
             if HTMLParser.dropped.contains(name) { continue }
             let classes = (child.attribute("class") ?? "").lowercased()
@@ -53,7 +60,7 @@ struct HTMLParser {
                 builder.block(.code, child.rawText, from: line, to: line + child.rawText.filter { $0 == "\n" }.count)
             case "p", "dd", "blockquote", "figcaption", "caption":
                 if child.descendant("p") != nil || child.descendant("pre") != nil {
-                    walk(child, into: &builder)
+                    descend()
                 } else {
                     builder.block(.paragraph, clean(child.rawText), from: line, to: line)
                 }
@@ -66,7 +73,7 @@ struct HTMLParser {
                 builder.block(.paragraph, clean(child.rawText), from: line, to: line)
             case "li":
                 if child.descendant("p") != nil || child.descendant("pre") != nil || child.descendant("ul") != nil {
-                    walk(child, into: &builder)
+                    descend()
                 } else {
                     builder.block(.paragraph, clean(child.rawText), from: line, to: line)
                 }
@@ -76,7 +83,7 @@ struct HTMLParser {
                                   from: row.line, to: row.line)
                 }
             default:
-                walk(child, into: &builder)
+                descend()
             }
         }
     }

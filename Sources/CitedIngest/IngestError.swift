@@ -8,6 +8,10 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
     case lineTooLong(path: String, line: Int, length: Int)
     case unsupportedFormat(path: String)
     case noDocuments(path: String, reason: String)
+    /// The file expands past `ExpansionLimits` (a compression bomb) or another size bound.
+    case tooLarge(path: String, reason: String)
+    /// A setting (environment variable or option) that is not valid.
+    case badSetting(name: String, value: String, reason: String)
 
     /// `path:line: reason`, as printed after `error: ` on stderr.
     public var description: String {
@@ -20,6 +24,8 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
         case .lineTooLong(let path, let line, let length): "\(path):\(line): line of \(length) bytes exceeds the limit"
         case .unsupportedFormat(let path): "\(path):0: unsupported format"
         case .noDocuments(let path, let reason): "\(path):0: \(reason)"
+        case .tooLarge(let path, let reason): "\(path):0: too large: \(reason)"
+        case .badSetting(let name, let value, let reason): "\(name)=\(value): \(reason)"
         }
     }
 }

@@ -24,12 +24,14 @@ public struct IngestSummary: Codable, Sendable {
     public var passages = 0
     /// One `path:line: reason` per skipped file.
     public var errors: [String] = []
+    /// One `path: reason` per folder, link or special file passed over while walking (printed as `warning:`).
+    public var warnings: [String] = []
     public var seconds = 0.0
     /// Ids of the passages written in this run, for the embedder (not printed).
     public var newPassageIDs: [Int64] = []
 
     enum CodingKeys: String, CodingKey {
-        case files, documents, passages, errors, seconds
+        case files, documents, passages, errors, warnings, seconds
     }
 
     public init() {}

@@ -15,13 +15,21 @@ public struct IngestOptions: Sendable {
     public var passagesPerTransaction: Int
     /// Commit at least this often.
     public var secondsPerTransaction: Double
+    /// Follow symbolic links met while walking folders (each folder is entered once: links cannot loop);
+    /// when false they are skipped with a warning.
+    public var followSymlinks: Bool
+    /// Bounds on decompressed input.
+    public var limits: ExpansionLimits
 
     public init(domain: Domain? = nil, prune: Bool = false, passagesPerTransaction: Int = 20_000,
-                secondsPerTransaction: Double = 2) {
+                secondsPerTransaction: Double = 2, followSymlinks: Bool = false,
+                limits: ExpansionLimits = ExpansionLimits()) {
         self.domain = domain
         self.prune = prune
         self.passagesPerTransaction = passagesPerTransaction
         self.secondsPerTransaction = secondsPerTransaction
+        self.followSymlinks = followSymlinks
+        self.limits = limits
     }
 }
 
@@ -49,6 +57,12 @@ public final class Ingester {
         var isDirectory: Bool
         /// The path as the user wrote it, to name files in messages.
         var given: String
+        /// One `path: reason` per directory, file or link skipped while walking.
+        var warnings: [String] = []
+        /// Files of a known format that are there but were skipped (unreadable, special), and folders that could
+        /// not be listed: `--prune` keeps what was ingested from them.
+        var skipped: [String] = []
+        var skippedFolders: [String] = []
 
         /// `path:line` prefix for a file: the user's spelling of the root plus the relative path.
         func display(_ relative: String) -> String {
@@ -64,7 +78,11 @@ public final class Ingester {
         var summary = IngestSummary()
         var roots: [Root] = []
         for path in paths {
-            do { roots.append(try discover(path)) } catch let error as IngestError {
+            do {
+                let root = try discover(path)
+                summary.warnings += root.warnings
+                roots.append(root)
+            } catch let error as IngestError {
                 summary.files.skipped += 1
                 summary.errors.append(error.description)
                 onError(error)
@@ -145,34 +163,93 @@ public final class Ingester {
         return summary
     }
 
-    /// Files Cited reads under `path` (a directory walked recursively, or one file).
+    /// Files Cited reads under `path` (a directory walked recursively, or one file). Hidden entries and files of
+    /// unknown formats are passed over; unreadable folders and files, symbolic links (unless `followSymlinks`)
+    /// and special files (FIFOs, devices) are skipped with a warning each. The walk keeps an explicit stack and
+    /// enters each folder (device, inode) once.
     func discover(_ path: String) throws -> Root {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-            throw IngestError.unreadable(path: path, reason: "no such file or directory")
+        var top = stat()
+        guard stat(absolute, &top) == 0 else {
+            let reason = errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno))
+            throw IngestError.unreadable(path: path, reason: reason)
         }
-        if !isDirectory.boolValue {
+        if !Self.isDirectory(top) {
+            guard Self.isRegular(top) else { throw IngestError.unreadable(path: path, reason: "not a regular file") }
             guard FileFormat.detect(path: absolute) != nil else { throw IngestError.unsupportedFormat(path: path) }
-            let size = (try? FileManager.default.attributesOfItem(atPath: absolute)[.size] as? Int64) ?? 0
+            guard access(absolute, R_OK) == 0 else {
+                throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
             return Root(path: (absolute as NSString).deletingLastPathComponent,
-                        files: [((absolute as NSString).lastPathComponent, size ?? 0)], isDirectory: false, given: path)
+                        files: [((absolute as NSString).lastPathComponent, Int64(top.st_size))], isDirectory: false,
+                        given: path)
         }
-        var files: [(String, Int64)] = []
-        let url = URL(fileURLWithPath: absolute, isDirectory: true)
-        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey]
-        if let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: keys,
-                                                       options: [.skipsHiddenFiles]) {
-            for case let item as URL in walker {
-                let values = try? item.resourceValues(forKeys: Set(keys))
-                guard values?.isRegularFile == true else { continue }
-                let full = item.standardizedFileURL.path
-                guard FileFormat.detect(path: full) != nil, full.hasPrefix(absolute + "/") else { continue }
-                files.append((String(full.dropFirst(absolute.count + 1)), Int64(values?.fileSize ?? 0)))
+        var root = Root(path: absolute, files: [], isDirectory: true, given: path)
+        var visited: Set<[UInt64]> = [[UInt64(top.st_dev), UInt64(top.st_ino)]]
+        var pending = [""]  // relative folders still to list
+        while let folder = pending.popLast() {
+            let folderPath = folder.isEmpty ? absolute : absolute + "/" + folder
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: folderPath) } catch {
+                let reason = access(folderPath, R_OK | X_OK) == 0 ? "cannot list it" : String(cString: strerror(errno))
+                root.warnings.append("\(root.display(folder)): directory skipped: \(reason)")
+                root.skippedFolders.append(folder)
+                continue
+            }
+            for name in names.sorted(by: >) where !name.hasPrefix(".") {
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                let full = absolute + "/" + relative
+                var info = stat()
+                guard lstat(full, &info) == 0 else {
+                    root.warnings.append("\(root.display(relative)): skipped: \(String(cString: strerror(errno)))")
+                    continue
+                }
+                if Self.isSymlink(info) {
+                    guard options.followSymlinks else {
+                        if Self.isDirectory(info) || FileFormat.detect(path: full) != nil || Self.pointsToDirectory(full) {
+                            root.warnings.append("\(root.display(relative)): symbolic link skipped (use --follow-symlinks)")
+                        }
+                        continue
+                    }
+                    guard stat(full, &info) == 0 else {
+                        root.warnings.append("\(root.display(relative)): broken symbolic link skipped")
+                        continue
+                    }
+                }
+                if Self.isDirectory(info) {
+                    guard visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)]).inserted else {
+                        root.warnings.append("\(root.display(relative)): directory already visited (symbolic link loop?), skipped")
+                        continue
+                    }
+                    pending.append(relative)
+                    continue
+                }
+                guard Self.isRegular(info) else {
+                    if FileFormat.detect(path: full) != nil {
+                        root.warnings.append("\(root.display(relative)): not a regular file, skipped")
+                        root.skipped.append(relative)
+                    }
+                    continue
+                }
+                guard FileFormat.detect(path: full) != nil else { continue }
+                guard access(full, R_OK) == 0 else {
+                    root.warnings.append("\(root.display(relative)): unreadable file skipped: \(String(cString: strerror(errno)))")
+                    root.skipped.append(relative)
+                    continue
+                }
+                root.files.append((relative, Int64(info.st_size)))
             }
         }
-        files.sort { $0.0 < $1.0 }
-        return Root(path: absolute, files: files, isDirectory: true, given: path)
+        root.files.sort { $0.relative < $1.relative }
+        return root
+    }
+
+    private static func isDirectory(_ info: stat) -> Bool { info.st_mode & 0o170000 == 0o040000 }
+    private static func isRegular(_ info: stat) -> Bool { info.st_mode & 0o170000 == 0o100000 }
+    private static func isSymlink(_ info: stat) -> Bool { info.st_mode & 0o170000 == 0o120000 }
+    private static func pointsToDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && isDirectory(info)
     }
 
     /// One file inside the caller's savepoint.
@@ -226,7 +303,8 @@ public final class Ingester {
         switch format {
         case .pubmed:
             // Parse on one thread, hash and chunk on another, while this one writes.
-            let pipeline = PubMedPipeline(path: absolute, relative: relative, display: display, chunker: chunker)
+            let pipeline = PubMedPipeline(path: absolute, relative: relative, display: display, chunker: chunker,
+                                          limits: options.limits)
             defer { pipeline.cancel() }
             loop: while true {
                 switch pipeline.output.pop() {
@@ -250,7 +328,8 @@ public final class Ingester {
                 }
             }
         default:
-            for parsed in try TextFormats.parse(format: format, path: absolute, relative: relative, display: display) {
+            for parsed in try TextFormats.parse(format: format, path: absolute, relative: relative, display: display,
+                                                limits: options.limits) {
                 try store(parsed)
             }
             if count == 0 { throw IngestError.noDocuments(path: display, reason: "no text found") }
@@ -315,9 +394,11 @@ public final class Ingester {
 
     /// Removes files (and their documents) recorded under `root` that are no longer there.
     private func prune(root: Root, db: Database, summary: inout IngestSummary) throws {
-        let present = Set(root.files.map(\.relative))
+        // A file skipped for now (unreadable, special) is still there: its documents stay.
+        let present = Set(root.files.map(\.relative) + root.skipped)
         let recorded = try SourceFileRecord.filter(Column("root") == root.path).fetchAll(db)
-        for file in recorded where !present.contains(file.path) {
+        for file in recorded where !present.contains(file.path)
+            && !root.skippedFolders.contains(where: { $0.isEmpty || file.path.hasPrefix($0 + "/") }) {
             let documents = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM document WHERE file_id = ?",
                                              arguments: [file.id]) ?? 0
             try db.execute(sql: "DELETE FROM source_file WHERE id = ?", arguments: [file.id])
@@ -346,6 +427,7 @@ extension IngestSummary {
         documents.deleted += other.documents.deleted
         passages += other.passages
         errors += other.errors
+        warnings += other.warnings
         newPassageIDs += other.newPassageIDs
     }
 }
@@ -369,7 +451,15 @@ extension Ingester {
         let started = Date()
         var summary = DryRunSummary()
         for path in paths {
-            guard let root = try? discover(path) else { summary.skipped += 1; continue }
+            let root: Root
+            do { root = try discover(path) } catch let error as IngestError {
+                summary.skipped += 1
+                onError(error)
+                continue
+            } catch {
+                summary.skipped += 1
+                continue
+            }
             for file in root.files {
                 let absolute = (root.path as NSString).appendingPathComponent(file.relative)
                 summary.files += 1
@@ -381,7 +471,8 @@ extension Ingester {
                 do {
                     guard let format = FileFormat.detect(path: absolute) else { continue }
                     if format == .pubmed {
-                        try PubMedParser().parse(path: absolute, displayPath: root.display(file.relative)) { event in
+                        try PubMedParser().parse(path: absolute, displayPath: root.display(file.relative),
+                                                 limits: options.limits) { event in
                             switch event {
                             case .article(let document): handle(document)
                             case .delete(let pmids): summary.deleted += pmids.count
@@ -389,7 +480,8 @@ extension Ingester {
                         }
                     } else {
                         for document in try TextFormats.parse(format: format, path: absolute, relative: file.relative,
-                                                              display: root.display(file.relative)) { handle(document) }
+                                                              display: root.display(file.relative),
+                                                              limits: options.limits) { handle(document) }
                     }
                 } catch let error as IngestError {
                     summary.skipped += 1

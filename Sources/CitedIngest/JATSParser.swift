@@ -6,22 +6,43 @@ import Foundation
 /// Reads a PMC JATS article (`.nxml`): ids, title, abstract, body sections and paragraphs.
 /// Element names follow the NLM Journal Archiving and Interchange Tag Set.
 struct JATSParser {
-    func parse(path: String, relative: String, display: String) throws -> ParsedDocument {
+    /// Reads the article at `path` (streamed from disk, gzip within `limits`) into one document.
+    /// Options: no network, no `XML_PARSE_HUGE` (libxml2's depth, text and amplification limits hold), no
+    /// `XML_PARSE_NOENT` (entity text is expanded by `XMLText` within a budget).
+    func parse(path: String, relative: String, display: String,
+               limits: ExpansionLimits = ExpansionLimits()) throws -> ParsedDocument {
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_HUGE.rawValue)
+            | XML_PARSE_NOCDATA.rawValue)
+        let input = try LimitedInput(path: path, displayPath: display, limits: limits)
         xmlResetLastError()
-        guard let document = xmlReadFile(path, nil, options) else {
+        let parsed = withExtendedLifetime(input) {
+            xmlReadIO(LimitedInput.ioRead, LimitedInput.ioClose, input.context, path, nil, options)
+        }
+        if let failure = input.failure {
+            if let parsed { xmlFreeDoc(parsed) }
+            throw failure
+        }
+        guard let document = parsed else {
             let error = xmlGetLastError()
             let line = error.map { Int($0.pointee.line) } ?? 0
-            let reason = error.flatMap { $0.pointee.message.map { String(cString: $0) } }?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "parse error"
-            throw IngestError.malformedXML(path: display, line: line, reason: reason)
+            let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } }?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            throw IngestError.malformedXML(path: display, line: line,
+                                           reason: XMLErrors.reason(code: error.map { $0.pointee.code } ?? 0, message: message))
         }
         defer { xmlFreeDoc(document) }
         guard let rootPointer = xmlDocGetRootElement(document) else {
             throw IngestError.malformedXML(path: display, line: 1, reason: "no root element")
         }
-        var root = XMLNode(pointer: rootPointer)
+        let budget = EntityBudget()
+        let parsedDocument = try read(XMLNode(pointer: rootPointer, budget: budget), path: path, relative: relative,
+                                      display: display)
+        if budget.exceeded { throw IngestError.malformedXML(path: display, line: 0, reason: budget.reason) }
+        return parsedDocument
+    }
+
+    private func read(_ rootNode: XMLNode, path: String, relative: String, display: String) throws -> ParsedDocument {
+        var root = rootNode
         if root.name == "pmc-articleset", let article = root.first("article") { root = article }
         guard root.name == "article" else {
             throw IngestError.malformedXML(path: display, line: root.line, reason: "root element <\(root.name)> is not a JATS article")
@@ -62,25 +83,71 @@ struct JATSParser {
                               metadata: metadata, blocks: blocks, locatorStyle: .sectionParagraph)
     }
 
-    /// Paragraphs of a section numbered from 1, nested sections under their titles.
-    private func section(_ node: XMLNode, path: [String], into blocks: inout [Block]) {
-        var paragraph = 0
-        var untitled = 0
-        func add(_ text: String, kind: Block.Kind = .paragraph, label: String? = nil, line: Int) {
-            let clean = normalizeSpace(text)
-            guard !clean.isEmpty else { return }
-            paragraph += 1
-            blocks.append(Block(kind: kind, text: clean, headingPath: path, startLine: line, endLine: line,
-                                paragraph: paragraph, label: label))
+    /// A heading path as a chain: a nested section points at its parent's, so nesting costs one node per level,
+    /// and the `[String]` a block needs is built once per section (and shared by its blocks).
+    private final class HeadingPath {
+        let title: String?
+        let parent: HeadingPath?
+        private var cached: [String]?
+
+        init(title: String?, parent: HeadingPath?) {
+            self.title = title
+            self.parent = parent
         }
-        for child in node.elements {
+
+        var array: [String] {
+            if let cached { return cached }
+            var titles: [String] = []
+            var node: HeadingPath? = self
+            while let current = node {
+                if let title = current.title { titles.append(title) }
+                node = current.parent
+            }
+            let built = Array(titles.reversed())
+            cached = built
+            return built
+        }
+    }
+
+    /// Paragraphs of a section numbered from 1, nested sections under their titles; walked with an explicit
+    /// stack (element depth is bounded by libxml2, but nothing here grows the call stack with it).
+    private func section(_ node: XMLNode, path: [String], into blocks: inout [Block]) {
+        struct Frame {
+            var children: [XMLNode]
+            var index = 0
+            var path: HeadingPath
+            var paragraph = 0
+            var untitled = 0
+        }
+        var root: HeadingPath?
+        for title in path { root = HeadingPath(title: title, parent: root) }
+        var stack = [Frame(children: node.elements, path: root ?? HeadingPath(title: nil, parent: nil))]
+        while !stack.isEmpty {
+            let top = stack.count - 1
+            guard stack[top].index < stack[top].children.count else {
+                stack.removeLast()
+                continue
+            }
+            let child = stack[top].children[stack[top].index]
+            stack[top].index += 1
+            func add(_ text: String, kind: Block.Kind = .paragraph, label: String? = nil, line: Int) {
+                let clean = normalizeSpace(text)
+                guard !clean.isEmpty else { return }
+                stack[top].paragraph += 1
+                blocks.append(Block(kind: kind, text: clean, headingPath: stack[top].path.array, startLine: line,
+                                    endLine: line, paragraph: stack[top].paragraph, label: label))
+            }
             switch child.name {
             case "title", "label", "sec-meta":
                 continue
             case "sec", "abstract":
-                untitled += 1
-                let title = child.first("title")?.text ?? ""
-                section(child, path: path + [title.isEmpty ? "Section \(untitled)" : title], into: &blocks)
+                stack[top].untitled += 1
+                var title = child.first("title")?.text ?? ""
+                if title.count > XMLLimits.maxHeadingCharacters {
+                    title = String(title.prefix(XMLLimits.maxHeadingCharacters)) + "…"
+                }
+                let name = title.isEmpty ? "Section \(stack[top].untitled)" : title
+                stack.append(Frame(children: child.elements, path: HeadingPath(title: name, parent: stack[top].path)))
             case "p":
                 add(child.rawText, line: child.line)
             case "fig", "table-wrap":

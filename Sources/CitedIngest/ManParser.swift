@@ -3,65 +3,96 @@ import Foundation
 /// man pages in roff (man macros): `.TH` title, `.SH`/`.SS` headings, `.nf`/`.EX` literal blocks,
 /// font macros and the common escapes; other requests end a paragraph.
 struct ManParser {
+    private var builder = BlockBuilder()
+    private var title: String?
+    private var literal: [String]? = nil
+    private var literalStart = 0
+    private var lastLine = 0
+    /// A `.so` redirect before any text: the page is an alias, with nothing of its own.
+    private var redirected = false
+
+    init() {}
+
+    /// Parses a whole page given as lines.
     func parse(_ lines: [String]) -> (String?, [Block]) {
-        var builder = BlockBuilder()
-        var title: String?
-        var literal: [String]? = nil
-        var literalStart = 0
-        for (index, raw) in lines.enumerated() {
-            let number = index + 1
-            if raw.hasPrefix(".\\\"") || raw.hasPrefix("'\\\"") || raw.hasPrefix("\\\"") { continue }
-            if raw.hasPrefix(".so ") && builder.blocks.isEmpty { return (nil, []) }
-            if raw.hasPrefix(".") || raw.hasPrefix("'") {
-                let parts = ManParser.arguments(String(raw.dropFirst()))
-                let request = parts.first ?? ""
-                let args = Array(parts.dropFirst())
-                if literal != nil {
-                    if request == "fi" || request == "EE" {
-                        builder.block(.code, literal!.joined(separator: "\n"), from: literalStart, to: number)
-                        literal = nil
-                    } else if ["B", "I", "BR", "IR", "RB", "RI", "BI", "IB", "SM", "SB"].contains(request) {
-                        literal!.append(ManParser.unescape(args.joined(separator: request.count == 2 ? "" : " ")))
-                    }
-                    continue
-                }
-                switch request {
-                case "TH":
-                    if let name = args.first {
-                        title = args.count > 1 ? "\(ManParser.unescape(name))(\(args[1]))" : ManParser.unescape(name)
-                    }
-                case "SH":
-                    builder.heading(ManParser.unescape(args.joined(separator: " ")), level: 1)
-                case "SS":
-                    builder.heading(ManParser.unescape(args.joined(separator: " ")), level: 2)
-                case "nf", "EX":
-                    builder.flush()
-                    literal = []
-                    literalStart = number + 1
-                case "B", "I", "SM", "SB":
-                    builder.add(ManParser.unescape(args.joined(separator: " ")), number: number)
-                case "BR", "IR", "RB", "RI", "BI", "IB":
-                    builder.add(ManParser.unescape(args.joined()), number: number)
-                case "TP", "IP", "PP", "LP", "P", "HP", "sp", "br", "RS", "RE", "TQ", "in", "ti":
-                    builder.flush()
-                    if request == "IP", let tag = args.first, !tag.isEmpty { builder.add(ManParser.unescape(tag), number: number) }
-                default:
-                    continue
-                }
-                continue
-            }
-            if literal != nil {
-                literal!.append(ManParser.unescape(raw))
-            } else if raw.trimmingCharacters(in: .whitespaces).isEmpty {
-                builder.flush()
-            } else {
-                builder.add(ManParser.unescape(raw), number: number)
-            }
+        var parser = ManParser()
+        for (index, line) in lines.enumerated() where !parser.feed(line, number: index + 1) { break }
+        return parser.finish()
+    }
+
+    /// Takes the next line (1-based `number`); false when the rest of the page does not matter (a `.so` alias).
+    /// Lines can be streamed: nothing but the open paragraph or literal block is kept.
+    mutating func feed(_ raw: String, number: Int) -> Bool {
+        lastLine = number
+        if overflowed { return false }
+        if raw.isEmpty {
+            if literal != nil { literal!.append("") } else { builder.flush() }
+            return true
         }
-        if let literal { builder.block(.code, literal.joined(separator: "\n"), from: literalStart, to: lines.count) }
+        if raw.hasPrefix(".\\\"") || raw.hasPrefix("'\\\"") || raw.hasPrefix("\\\"") { return true }
+        if raw.hasPrefix(".so ") && builder.blocks.isEmpty {
+            redirected = true
+            return false
+        }
+        if raw.hasPrefix(".") || raw.hasPrefix("'") {
+            let parts = ManParser.arguments(String(raw.dropFirst()))
+            let request = parts.first ?? ""
+            let args = Array(parts.dropFirst())
+            if literal != nil {
+                if request == "fi" || request == "EE" {
+                    builder.block(.code, literal!.joined(separator: "\n"), from: literalStart, to: number)
+                    literal = nil
+                } else if ["B", "I", "BR", "IR", "RB", "RI", "BI", "IB", "SM", "SB"].contains(request) {
+                    literal!.append(ManParser.unescape(args.joined(separator: request.count == 2 ? "" : " ")))
+                }
+                return true
+            }
+            switch request {
+            case "TH":
+                if let name = args.first {
+                    title = args.count > 1 ? "\(ManParser.unescape(name))(\(args[1]))" : ManParser.unescape(name)
+                }
+            case "SH":
+                builder.heading(ManParser.unescape(args.joined(separator: " ")), level: 1)
+            case "SS":
+                builder.heading(ManParser.unescape(args.joined(separator: " ")), level: 2)
+            case "nf", "EX":
+                builder.flush()
+                literal = []
+                literalStart = number + 1
+            case "B", "I", "SM", "SB":
+                builder.add(ManParser.unescape(args.joined(separator: " ")), number: number)
+            case "BR", "IR", "RB", "RI", "BI", "IB":
+                builder.add(ManParser.unescape(args.joined()), number: number)
+            case "TP", "IP", "PP", "LP", "P", "HP", "sp", "br", "RS", "RE", "TQ", "in", "ti":
+                builder.flush()
+                if request == "IP", let tag = args.first, !tag.isEmpty { builder.add(ManParser.unescape(tag), number: number) }
+            default:
+                break
+            }
+            return true
+        }
+        if literal != nil {
+            builder.textBytes += raw.utf8.count + 16
+            literal!.append(ManParser.unescape(raw))
+        } else if raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            builder.flush()
+        } else {
+            builder.add(ManParser.unescape(raw), number: number)
+        }
+        return true
+    }
+
+    /// Whether the page outgrew `BlockBuilder.maxTextBytes` (feeding stopped).
+    var overflowed: Bool { builder.overflowed }
+
+    /// The page's title and blocks once every line is fed.
+    mutating func finish() -> (String?, [Block]) {
+        if redirected { return (nil, []) }
+        if let literal { builder.block(.code, literal.joined(separator: "\n"), from: literalStart, to: lastLine) }
+        literal = nil
         builder.flush()
-        if title == nil { title = builder.title }
-        return (title, builder.blocks)
+        return (title ?? builder.title, builder.blocks)
     }
 
     /// Request arguments: space-separated, double quotes group.

@@ -87,10 +87,10 @@ struct PubMedPipeline {
     private let parsed = BoundedQueue<StreamItem<PubMedEvent>>(capacity: 256)
 
     /// Starts both threads on the file at `path` (`relative` for chunk locators, `display` in errors).
-    init(path: String, relative: String, display: String, chunker: Chunker) {
+    init(path: String, relative: String, display: String, chunker: Chunker, limits: ExpansionLimits = ExpansionLimits()) {
         let parsed = self.parsed
         startStage(output: parsed) { emit in
-            try PubMedParser().parse(path: path, displayPath: display, handle: emit)
+            try PubMedParser().parse(path: path, displayPath: display, limits: limits, handle: emit)
         }
         startStage(output: output) { emit in
             while true {

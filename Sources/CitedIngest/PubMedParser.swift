@@ -59,20 +59,13 @@ public struct PubMedParser {
 
     public init() {}
 
-    /// Calls `handle` for each article and deletion, in file order.
-    /// - Throws: `IngestError.malformedXML` with the line where libxml2 stopped.
-    public func parse(path: String, displayPath: String, handle: (PubMedEvent) throws -> Void) throws {
-        do {
-            try stream(path: path, displayPath: displayPath, handle: handle)
-        } catch IngestError.malformedXML(let display, let line, let reason) where path.hasSuffix(".gz") {
-            // libxml2 reports a damaged gzip stream as odd XML; name the real cause when that is it.
-            _ = try FileText.bytes(path: path, displayPath: display)
-            throw IngestError.malformedXML(path: display, line: line, reason: reason)
-        }
-    }
-
-    private func stream(path: String, displayPath: String, handle: (PubMedEvent) throws -> Void) throws {
-        let reader = try XMLStreamReader(path: path, displayPath: displayPath)
+    /// Calls `handle` for each article and deletion, in file order; a `.gz` file is streamed (decompressed once,
+    /// within `limits`).
+    /// - Throws: `IngestError.malformedXML` with the line where libxml2 stopped; `.unreadable` for damaged gzip
+    ///   data; `.tooLarge` past `limits`.
+    public func parse(path: String, displayPath: String, limits: ExpansionLimits = ExpansionLimits(),
+                      handle: (PubMedEvent) throws -> Void) throws {
+        let reader = try XMLStreamReader(path: path, displayPath: displayPath, limits: limits)
         // Interned name pointer → tag, so the hot loop compares pointers, not strings.
         var cache: [UnsafeRawPointer: Tag] = [:]
         func tag() -> Tag? {

@@ -3,19 +3,34 @@ import Foundation
 
 /// Dispatch for the whole-file formats (everything but PubMed, which streams).
 enum TextFormats {
-    static func parse(format: FileFormat, path: String, relative: String, display: String) throws -> [ParsedDocument] {
+    static func parse(format: FileFormat, path: String, relative: String, display: String,
+                      limits: ExpansionLimits = ExpansionLimits()) throws -> [ParsedDocument] {
         switch format {
         case .pubmed:
             return []
         case .jats:
-            return [try JATSParser().parse(path: path, relative: relative, display: display)]
+            // Read whole into a tree: a compressed article may not expand past the tree bound.
+            var treeLimits = limits
+            treeLimits.maxExpandedBytes = min(limits.maxExpandedBytes, Int64(BlockBuilder.maxTextBytes))
+            return [try JATSParser().parse(path: path, relative: relative, display: display, limits: treeLimits)]
         case .html:
-            let bytes = try FileText.bytes(path: path, displayPath: display)
+            let bytes = try FileText.bytes(path: path, displayPath: display, limits: limits)
             _ = try FileText.text(bytes, displayPath: display)
             let (title, blocks) = try HTMLParser().parse(bytes, display: display)
             return [document(path: path, relative: relative, kind: .doc, title: title, blocks: blocks)]
-        case .markdown, .rst, .man, .tex:
-            let text = try FileText.text(try FileText.bytes(path: path, displayPath: display), displayPath: display)
+        case .man:
+            // Streamed line by line (man pages are the text format that comes gzipped).
+            var parser = ManParser()
+            try FileText.forEachLine(path: path, displayPath: display, limits: limits) { line, number in
+                parser.feed(line, number: number)
+            }
+            if parser.overflowed { throw tooLarge(display) }
+            let (title, blocks) = parser.finish()
+            if blocks.isEmpty { return [] } // a `.so` redirect or an empty page
+            return [document(path: path, relative: relative, kind: .doc, title: title, blocks: blocks)]
+        case .markdown, .rst, .tex:
+            let text = try FileText.text(try FileText.bytes(path: path, displayPath: display, limits: limits),
+                                         displayPath: display)
             let lines = splitLines(text)
             let title: String?
             let blocks: [Block]
@@ -26,14 +41,15 @@ enum TextFormats {
                 if MarkdownParser.hasMath(text) { kind = .note }
             case .rst:
                 (title, blocks) = RSTParser().parse(lines)
-            case .man:
-                (title, blocks) = ManParser().parse(lines)
-                if blocks.isEmpty { return [] } // a `.so` redirect or an empty page
             default:
                 (title, blocks) = TeXParser().parse(lines)
             }
             return [document(path: path, relative: relative, kind: kind, title: title, blocks: blocks)]
         }
+    }
+
+    private static func tooLarge(_ display: String) -> IngestError {
+        .tooLarge(path: display, reason: "more than \(BlockBuilder.maxTextBytes) bytes of text in one document")
     }
 
     /// Lines without their terminators (`\n`, `\r\n`).
@@ -62,23 +78,34 @@ struct BlockBuilder {
     private var start = 0
     private var end = 0
     var title: String?
+    /// Bytes of text (plus a per-block allowance) gathered so far; see `maxTextBytes`.
+    var textBytes = 0
+
+    /// Most text one document may gather (a streamed, decompressed page stops here).
+    static let maxTextBytes = 64 << 20
+
+    /// Whether the document outgrew `maxTextBytes`.
+    var overflowed: Bool { textBytes > Self.maxTextBytes }
 
     var path: [String] { headings.map(\.text) + (label.map { [$0] } ?? []) }
 
     /// Adds a line (1-based number) to the open paragraph.
     mutating func add(_ line: String, number: Int) {
         if lines.isEmpty { start = number }
+        textBytes += line.utf8.count + 16
         lines.append(line)
         end = number
     }
 
     /// Closes the open paragraph.
     mutating func flush(kind: Block.Kind = .paragraph) {
+        guard !lines.isEmpty else { return }
         defer { lines = [] }
         let joined = kind == .paragraph
             ? normalizeSpace(lines.joined(separator: " "))
             : lines.joined(separator: "\n").trimmingCharacters(in: .newlines)
         guard !joined.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        textBytes += 64
         blocks.append(Block(kind: kind, text: joined, headingPath: path, startLine: start, endLine: end, label: label))
     }
 
@@ -87,6 +114,7 @@ struct BlockBuilder {
         flush()
         let clean = kind == .paragraph ? normalizeSpace(text) : text.trimmingCharacters(in: .newlines)
         guard !clean.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+        textBytes += clean.utf8.count + 64
         blocks.append(Block(kind: kind, text: clean, headingPath: path, startLine: from, endLine: to,
                             label: label ?? self.label))
     }

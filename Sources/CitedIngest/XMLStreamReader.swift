@@ -2,7 +2,8 @@ import Foundation
 import CLibXML2
 
 /// A thin wrapper over libxml2's `xmlTextReader`: a forward-only cursor, never a whole-file DOM.
-/// Reads `.gz` transparently (libxml2's zlib input), never touches the network or external DTDs.
+/// Reads `.gz` as a stream within `ExpansionLimits` (libxml2's zlib input behind `LimitedInput`), never touches
+/// the network or external DTDs.
 final class XMLStreamReader {
     /// libxml2 node types used here.
     enum NodeType: Int32 {
@@ -11,19 +12,28 @@ final class XMLStreamReader {
 
     private let reader: xmlTextReaderPtr
     private let errors: ErrorBox
+    /// The file as a counted, size-bounded stream (kept alive while libxml2 reads it).
+    private let input: LimitedInput
+    /// What internal entities may still expand to in this document.
+    let budget = EntityBudget()
     let path: String
 
-    /// First error libxml2 reported (line and message), kept from the structured error callback.
+    /// First error libxml2 reported (line, code and message), kept from the structured error callback.
     final class ErrorBox {
         var line = 0
+        var code: Int32 = 0
         var message: String?
     }
 
-    init(path: String, displayPath: String) throws {
+    /// Opens `path` for streaming. Options: no network, no `XML_PARSE_HUGE` (so libxml2 keeps its depth,
+    /// text-size and entity-amplification limits) and no `XML_PARSE_NOENT` (entities are not substituted
+    /// while parsing; `XMLText` expands them within a budget).
+    init(path: String, displayPath: String, limits: ExpansionLimits = ExpansionLimits()) throws {
         self.path = displayPath
-        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_HUGE.rawValue
-            | XML_PARSE_NOCDATA.rawValue)
-        guard let reader = xmlReaderForFile(path, nil, options) else {
+        input = try LimitedInput(path: path, displayPath: displayPath, limits: limits)
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOCDATA.rawValue)
+        guard let reader = xmlReaderForIO(LimitedInput.ioRead, LimitedInput.ioClose, input.context, path, nil, options)
+        else {
             throw IngestError.unreadable(path: displayPath, reason: "libxml2 cannot open the file")
         }
         self.reader = reader
@@ -33,6 +43,7 @@ final class XMLStreamReader {
             let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
             guard box.message == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
             box.line = Int(error.pointee.line)
+            box.code = error.pointee.code
             let text = error.pointee.message.map { String(cString: $0) } ?? "unknown error"
             box.message = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }, Unmanaged.passUnretained(errors).toOpaque())
@@ -41,14 +52,24 @@ final class XMLStreamReader {
     deinit { xmlFreeTextReader(reader) }
 
     private func failure() -> IngestError {
+        if let failure = input.failure { return failure }
         let line = errors.line > 0 ? errors.line : Int(xmlTextReaderGetParserLineNumber(reader))
-        return .malformedXML(path: path, line: line, reason: errors.message ?? "parse error")
+        return .malformedXML(path: path, line: line, reason: XMLErrors.reason(code: errors.code, message: errors.message))
+    }
+
+    /// Throws if the document broke a limit of ours (entity budget, depth).
+    private func checkLimits() throws {
+        if budget.exceeded { throw IngestError.malformedXML(path: path, line: line, reason: budget.reason) }
+        if depth > XMLLimits.maxDepth {
+            throw IngestError.malformedXML(path: path, line: line, reason: XMLErrors.tooDeep)
+        }
     }
 
     /// Moves to the next node; false at the end of the document.
     func read() throws -> Bool {
+        try checkLimits()
         let status = xmlTextReaderRead(reader)
-        if status == 1 { return true }
+        if status == 1 { try checkLimits(); return true }
         if status == 0 {
             if errors.message != nil { throw failure() }
             return false
@@ -58,8 +79,9 @@ final class XMLStreamReader {
 
     /// Skips the current element's subtree; false at the end of the document.
     func skipSubtree() throws -> Bool {
+        try checkLimits()
         let status = xmlTextReaderNext(reader)
-        if status == 1 { return true }
+        if status == 1 { try checkLimits(); return true }
         if status == 0 {
             if errors.message != nil { throw failure() }
             return false
@@ -80,23 +102,42 @@ final class XMLStreamReader {
     /// The text value of a text node.
     var value: String { xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? "" }
 
-    /// An attribute of the current element.
+    /// An attribute of the current element (internal entities expanded within the document's budget).
     func attribute(_ name: String) -> String? {
-        guard let raw = xmlTextReaderGetAttribute(reader, name) else { return nil }
-        defer { xmlFree(raw) }
-        return String(cString: raw)
+        guard let node = xmlTextReaderCurrentNode(reader) else { return nil }
+        return XMLText.attribute(name, of: node, budget: budget)
     }
 
-    /// All text inside the current element (descendants included), whitespace-normalised;
-    /// the cursor stays on the element (call `skipSubtree`).
+    /// All text inside the current element (descendants included), whitespace-normalised; collected without
+    /// recursion and with entities expanded within the budget. The cursor stays on the element (call `skipSubtree`).
     func elementText() throws -> String {
-        guard let raw = xmlTextReaderReadString(reader) else {
-            if errors.message != nil { throw failure() }
+        guard !isEmptyElement else { return "" }
+        guard let node = xmlTextReaderExpand(reader) else {
+            if errors.message != nil || input.failure != nil { throw failure() }
             return ""
         }
-        defer { xmlFree(raw) }
-        let length = strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self))
-        return normalizeSpace(UnsafeBufferPointer(start: raw, count: length))
+        let bytes = XMLText.text(of: node, budget: budget)
+        try checkLimits()
+        return bytes.withUnsafeBufferPointer { normalizeSpace($0) }
+    }
+}
+
+/// libxml2's error messages made plain where its wording misleads.
+enum XMLErrors {
+    static let tooDeep = "elements nested deeper than \(XMLLimits.maxDepth) levels"
+
+    /// A one-line reason for libxml2 error `code` with `message`.
+    static func reason(code: Int32, message: String?) -> String {
+        let message = message ?? "parse error"
+        if code == Int32(XML_ERR_ENTITY_LOOP.rawValue) {
+            return "internal entities expand too much or loop (entity expansion bomb?)"
+        }
+        if message.hasPrefix("Excessive depth in document") { return tooDeep }
+        if message.contains("XML_PARSE_HUGE") {
+            return message.replacingOccurrences(of: " use XML_PARSE_HUGE option", with: "")
+                .replacingOccurrences(of: ", use XML_PARSE_HUGE option", with: "") + " (limit)"
+        }
+        return message
     }
 }
 

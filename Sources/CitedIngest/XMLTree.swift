@@ -1,8 +1,12 @@
 import CLibXML2
 
 /// Small helpers over libxml2's tree (`xmlNode`) for formats read whole (JATS articles, HTML pages).
+/// Nothing here recurses: walks follow `children`/`next`/`parent` pointers, and text goes through `XMLText`
+/// (entities expanded within the document's `EntityBudget`).
 struct XMLNode {
     let pointer: xmlNodePtr
+    /// Shared by every node of one document.
+    let budget: EntityBudget
 
     var name: String { pointer.pointee.name.map { String(cString: $0) } ?? "" }
     var isElement: Bool { pointer.pointee.type == XML_ELEMENT_NODE }
@@ -14,7 +18,7 @@ struct XMLNode {
         var out: [XMLNode] = []
         var child = pointer.pointee.children
         while let node = child {
-            out.append(XMLNode(pointer: node))
+            out.append(XMLNode(pointer: node, budget: budget))
             child = node.pointee.next
         }
         return out
@@ -22,39 +26,53 @@ struct XMLNode {
 
     var elements: [XMLNode] { children.filter(\.isElement) }
 
-    func attribute(_ name: String) -> String? {
-        guard let raw = xmlGetProp(pointer, name) else { return nil }
-        defer { xmlFree(raw) }
-        return String(cString: raw)
-    }
+    func attribute(_ name: String) -> String? { XMLText.attribute(name, of: pointer, budget: budget) }
 
     /// Raw text of this node and its descendants.
-    var rawText: String {
-        guard let raw = xmlNodeGetContent(pointer) else { return "" }
-        defer { xmlFree(raw) }
-        return String(cString: raw)
-    }
+    var rawText: String { String(decoding: XMLText.text(of: pointer, budget: budget), as: UTF8.self) }
 
     /// Descendant text, whitespace-normalised.
-    var text: String { normalizeSpace(rawText) }
+    var text: String { XMLText.text(of: pointer, budget: budget).withUnsafeBufferPointer { normalizeSpace($0) } }
 
     func first(_ name: String) -> XMLNode? { elements.first { $0.name == name } }
 
+    /// Calls `visit` on every descendant element in document order (depth first, pre-order) until it returns false.
+    func forEachDescendant(_ visit: (XMLNode) -> Bool) {
+        var current = pointer.pointee.children
+        while let node = current {
+            if node.pointee.type == XML_ELEMENT_NODE {
+                if !visit(XMLNode(pointer: node, budget: budget)) { return }
+                if let child = node.pointee.children {
+                    current = child
+                    continue
+                }
+            }
+            // Climb until a node has a next sibling, stopping at this node.
+            var climb = node
+            while climb.pointee.next == nil {
+                guard let parent = climb.pointee.parent, parent != pointer else { return }
+                climb = parent
+            }
+            current = climb.pointee.next
+        }
+    }
+
     /// The first descendant element named `name`, depth first.
     func descendant(_ name: String) -> XMLNode? {
-        for child in elements {
-            if child.name == name { return child }
-            if let found = child.descendant(name) { return found }
+        var found: XMLNode?
+        forEachDescendant { node in
+            if node.name == name { found = node; return false }
+            return true
         }
-        return nil
+        return found
     }
 
     /// Every descendant element named `name`.
     func descendants(_ name: String) -> [XMLNode] {
         var out: [XMLNode] = []
-        for child in elements {
-            if child.name == name { out.append(child) }
-            out.append(contentsOf: child.descendants(name))
+        forEachDescendant { node in
+            if node.name == name { out.append(node) }
+            return true
         }
         return out
     }

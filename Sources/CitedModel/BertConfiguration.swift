@@ -51,12 +51,19 @@ extension Bert {
             guard FileManager.default.fileExists(atPath: file) else {
                 throw BertError.badConfiguration(file: file, reason: "missing (not a BERT checkpoint folder?)")
             }
+            // Only a regular file of plausible size is read (a FIFO would block, a huge file fill memory).
+            var info = stat()
+            guard stat(file, &info) == 0, info.st_mode & 0o170000 == 0o100000 else {
+                throw BertError.badConfiguration(file: file, reason: "not a regular file")
+            }
+            guard info.st_size <= 1 << 20 else { throw BertError.badConfiguration(file: file, reason: "larger than 1 MB") }
             guard let data = try? Data(contentsOf: url),
                   let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
                 throw BertError.badConfiguration(file: file, reason: "not a readable JSON object")
             }
             func int(_ key: String) throws -> Int {
-                guard let v = (json[key] as? NSNumber)?.intValue, v > 0 else {
+                guard let number = json[key] as? NSNumber, number.doubleValue >= 1, number.doubleValue <= 1e9,
+                      let v = Int(exactly: number.doubleValue) else {
                     throw BertError.badConfiguration(file: file, reason: "missing or invalid \(key)")
                 }
                 return v
@@ -71,7 +78,17 @@ extension Bert {
                       headCount: try int("num_attention_heads"), intermediateSize: try int("intermediate_size"),
                       layerNormEpsilon: (json["layer_norm_eps"] as? NSNumber)?.floatValue ?? 1e-12,
                       maxPositions: try int("max_position_embeddings"), vocabularySize: try int("vocab_size"),
-                      typeVocabularySize: (json["type_vocab_size"] as? NSNumber)?.intValue ?? 2)
+                      typeVocabularySize: json["type_vocab_size"] == nil ? 2 : try int("type_vocab_size"))
+            // Ranges checked before buffers are sized from them.
+            for (key, value, range) in [("hidden_size", hiddenSize, 1...(1 << 14)), ("num_hidden_layers", layerCount, 1...256),
+                                        ("num_attention_heads", headCount, 1...256),
+                                        ("intermediate_size", intermediateSize, 1...(1 << 18)),
+                                        ("max_position_embeddings", maxPositions, 1...(1 << 16)),
+                                        ("vocab_size", vocabularySize, 1...(1 << 22)),
+                                        ("type_vocab_size", typeVocabularySize, 1...64)]
+            where !range.contains(value) {
+                throw BertError.badConfiguration(file: file, reason: "\(key) \(value) is outside \(range)")
+            }
             guard hiddenSize % headCount == 0 else {
                 throw BertError.badConfiguration(file: file, reason: "hidden_size \(hiddenSize) not divisible by \(headCount) heads")
             }

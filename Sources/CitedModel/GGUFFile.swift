@@ -16,16 +16,31 @@ public final class GGUFFile: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     private let size: Int
 
+    /// Most metadata array elements in one file, all arrays together (a 256k vocabulary with scores, types and
+    /// merges is about 1M): every element becomes a `GGUFValue`, so this bounds the memory a header can claim.
+    public static let maxMetadataElements = 1 << 22
+
     /// Maps `url` and parses its header; tensor data stays on disk until touched.
+    ///
+    /// Every count, size and offset is checked with overflow-reporting arithmetic (this module is built with
+    /// `-Ounchecked`, where a plain `*` or `+` wraps silently) and against the file's size before anything is
+    /// allocated. Only regular files are opened (a FIFO would block, a directory cannot be mapped).
     public init(url: URL) throws {
         self.url = url
         let file = url.lastPathComponent
-        let fd = open(url.path, O_RDONLY)
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        let fd = open(url.path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw GGUFError.cannotOpen(file: url.path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw GGUFError.cannotOpen(file: url.path, reason: "stat failed") }
-        size = Int(st.st_size)
+        guard st.st_mode & 0o170000 == 0o100000 else {
+            throw GGUFError.cannotOpen(file: url.path, reason: "not a regular file")
+        }
+        guard let fileSize = Int(exactly: st.st_size) else {
+            throw GGUFError.cannotOpen(file: url.path, reason: "bad file size")
+        }
+        size = fileSize
         guard size >= 8 else { throw GGUFError.truncated(file: file, offset: 0, need: 8) }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw GGUFError.cannotOpen(file: url.path, reason: "mmap failed")
@@ -38,18 +53,21 @@ public final class GGUFFile: @unchecked Sendable {
             guard version == 2 || version == 3 else {
                 throw GGUFError.unsupportedVersion(file: file, version: version)
             }
+            // A tensor entry takes at least 8 + 4 + 8 + 4 + 8 bytes, a key-value pair 8 + 4 + 1.
             let tensorCount = try r.count(limit: 1 << 20, what: "tensor count")
             let kvCount = try r.count(limit: 1 << 20, what: "metadata count")
+            try r.fits(count: kvCount, each: 13, what: "metadata count")
             var meta: [String: GGUFValue] = [:]
             for _ in 0..<kvCount {
                 let key = try r.string()
                 let type = try r.u32()
                 meta[key] = try r.value(type: type)
             }
+            try r.fits(count: tensorCount, each: 32, what: "tensor count")
             metadata = meta
             let align = meta["general.alignment"]?.int ?? 32
-            guard align > 0, align & (align - 1) == 0 else {
-                throw GGUFError.malformed(file: file, reason: "general.alignment \(align) is not a power of two")
+            guard align > 0, align <= 1 << 20, align & (align - 1) == 0 else {
+                throw GGUFError.malformed(file: file, reason: "general.alignment \(align) is not a power of two ≤ 1 MB")
             }
             alignment = align
             var infos: [(String, UInt32, [Int], Int)] = []
@@ -73,7 +91,7 @@ public final class GGUFFile: @unchecked Sendable {
                 guard off < UInt64(size) else { throw GGUFError.tensorOutOfBounds(file: file, tensor: name) }
                 infos.append((name, type, dims, Int(off)))
             }
-            let dataStart = (r.offset + align - 1) / align * align
+            let dataStart = try Checked.roundUp(r.offset, to: align, file: file)
             var list: [GGUFTensor] = []
             var idx: [String: Int] = [:]
             for (name, rawType, dims, off) in infos {
@@ -87,9 +105,10 @@ public final class GGUFFile: @unchecked Sendable {
                 guard off % align == 0 else {
                     throw GGUFError.malformed(file: file, reason: "tensor '\(name)' is not aligned to \(align)")
                 }
-                let count = dims.reduce(1, *)
-                let bytes = count / type.blockSize * type.blockBytes
-                guard dataStart + off + bytes <= size else {
+                // elements = product of dims; bytes = elements / blockSize * blockBytes; end = dataStart + off + bytes.
+                guard let count = Checked.product(dims),
+                      let bytes = Checked.multiply(count / type.blockSize, type.blockBytes),
+                      let start = Checked.add(dataStart, off), let end = Checked.add(start, bytes), end <= size else {
                     throw GGUFError.tensorOutOfBounds(file: file, tensor: name)
                 }
                 guard idx[name] == nil else {
@@ -97,7 +116,7 @@ public final class GGUFFile: @unchecked Sendable {
                 }
                 idx[name] = list.count
                 list.append(GGUFTensor(name: name, type: type, dims: dims, offset: off,
-                                       data: UnsafeRawPointer(p + dataStart + off), byteCount: bytes))
+                                       data: UnsafeRawPointer(p + start), byteCount: bytes))
             }
             tensors = list
             index = idx
@@ -144,15 +163,59 @@ public final class GGUFFile: @unchecked Sendable {
     }
 }
 
+/// Integer arithmetic that reports overflow instead of wrapping (this module is built with `-Ounchecked`).
+enum Checked {
+    static func add(_ a: Int, _ b: Int) -> Int? {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? nil : sum
+    }
+
+    static func multiply(_ a: Int, _ b: Int) -> Int? {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? nil : product
+    }
+
+    /// The product of `values`, or nil if it overflows or a value is negative.
+    static func product(_ values: [Int]) -> Int? {
+        var result = 1
+        for value in values {
+            guard value >= 0, let next = multiply(result, value) else { return nil }
+            result = next
+        }
+        return result
+    }
+
+    /// `value` rounded up to a multiple of `alignment` (a power of two).
+    static func roundUp(_ value: Int, to alignment: Int, file: String) throws -> Int {
+        guard let padded = add(value, alignment - 1) else {
+            throw GGUFError.malformed(file: file, reason: "offset \(value) overflows")
+        }
+        return padded / alignment * alignment
+    }
+}
+
 /// A bounds-checked little-endian reader over the mapped header.
 struct GGUFCursor {
     let base: UnsafeRawPointer
     let size: Int
     let file: String
     var offset = 0
+    /// Metadata array elements read so far (see `GGUFFile.maxMetadataElements`).
+    var elements = 0
+
+    /// Bytes not yet read.
+    var remaining: Int { size - offset }
 
     mutating func need(_ n: Int) throws {
-        guard n >= 0, offset + n <= size else { throw GGUFError.truncated(file: file, offset: offset, need: n) }
+        guard n >= 0, n <= size - offset else { throw GGUFError.truncated(file: file, offset: offset, need: n) }
+    }
+
+    /// Throws unless `count` items of at least `each` bytes fit in what is left of the file.
+    func fits(count: Int, each: Int, what: String) throws {
+        guard let bytes = Checked.multiply(count, each), bytes <= remaining else {
+            throw GGUFError.malformed(file: file, reason:
+                "\(what) \(count) needs at least \(count) × \(each) bytes, \(remaining) are left")
+        }
     }
 
     mutating func load<T: FixedWidthInteger>(_: T.Type) throws -> T {
@@ -167,8 +230,10 @@ struct GGUFCursor {
 
     mutating func count(limit: UInt64, what: String) throws -> Int {
         let n = try u64()
-        guard n <= limit else { throw GGUFError.malformed(file: file, reason: "\(what) \(n) is implausible") }
-        return Int(n)
+        guard n <= limit, let value = Int(exactly: n) else {
+            throw GGUFError.malformed(file: file, reason: "\(what) \(n) is implausible")
+        }
+        return value
     }
 
     mutating func string() throws -> String {
@@ -177,6 +242,18 @@ struct GGUFCursor {
         let s = String(decoding: UnsafeRawBufferPointer(start: base + offset, count: n), as: UTF8.self)
         offset += n
         return s
+    }
+
+    /// The fewest bytes a value of metadata type `type` takes (for bounding array counts), nil if unknown.
+    static func minimumBytes(type: UInt32) -> Int? {
+        switch type {
+        case 0, 1, 7: 1
+        case 2, 3: 2
+        case 4, 5, 6: 4
+        case 8, 10, 11, 12: 8
+        case 9: 12
+        default: nil
+        }
     }
 
     mutating func value(type: UInt32, depth: Int = 0) throws -> GGUFValue {
@@ -196,7 +273,17 @@ struct GGUFCursor {
         case 9:
             guard depth < 4 else { throw GGUFError.malformed(file: file, reason: "arrays nested too deeply") }
             let elementType = try u32()
+            guard let each = Self.minimumBytes(type: elementType) else {
+                throw GGUFError.malformed(file: file, reason: "unknown array element type \(elementType) at offset \(offset - 4)")
+            }
             let n = try count(limit: UInt64(size), what: "array length")
+            // Bounded by the bytes left before anything is reserved, and by the element budget.
+            try fits(count: n, each: each, what: "array length")
+            guard let total = Checked.add(elements, n), total <= GGUFFile.maxMetadataElements else {
+                throw GGUFError.malformed(file: file, reason:
+                    "metadata arrays hold more than \(GGUFFile.maxMetadataElements) elements")
+            }
+            elements = total
             var items: [GGUFValue] = []
             items.reserveCapacity(n)
             for _ in 0..<n { items.append(try value(type: elementType, depth: depth + 1)) }

@@ -19,7 +19,15 @@ public struct LlamaConfiguration: Sendable, Equatable {
     /// Rotate-half ("neox") RoPE for qwen2; adjacent pairs for llama (Q/K permuted by the converter).
     public var neoxRoPE: Bool { architecture == .qwen2 }
 
-    /// Reads `general.architecture` and the `<arch>.*` keys.
+    /// Largest values accepted from a file's metadata (well above any model Cited can run on a CPU).
+    public static let maxDimension = 1 << 16
+    public static let maxLayers = 1024
+    public static let maxHeads = 1024
+    public static let maxFeedForward = 1 << 18
+    public static let maxContext = 1 << 24
+    public static let maxVocabulary = 1 << 22
+
+    /// Reads `general.architecture` and the `<arch>.*` keys, range-checked.
     public init(gguf: GGUFFile) throws {
         let file = gguf.url.lastPathComponent
         let archName = try gguf.string("general.architecture")
@@ -40,6 +48,21 @@ public struct LlamaConfiguration: Sendable, Equatable {
         trainedContext = try gguf.int(p + "context_length")
         let embd = try gguf.tensor("token_embd.weight")
         vocabularySize = gguf.metadata[p + "vocab_size"]?.int ?? embd.rows
+        // Ranges checked before anything is sized from them (KV cache, logits, scratch buffers).
+        for (key, value, range) in [("embedding_length", dimension, 1...Self.maxDimension),
+                                    ("block_count", layers, 1...Self.maxLayers),
+                                    ("attention.head_count", heads, 1...Self.maxHeads),
+                                    ("attention.head_count_kv", kvHeads, 1...Self.maxHeads),
+                                    ("feed_forward_length", feedForward, 1...Self.maxFeedForward),
+                                    ("context_length", trainedContext, 1...Self.maxContext),
+                                    ("vocab_size", vocabularySize, 1...Self.maxVocabulary)]
+        where !range.contains(value) {
+            throw GGUFError.malformed(file: file, reason: "\(p)\(key) \(value) is outside \(range)")
+        }
+        guard vocabularySize == embd.rows else {
+            throw GGUFError.malformed(file: file, reason:
+                "vocabulary of \(vocabularySize) tokens but token_embd.weight has \(embd.rows) rows")
+        }
         guard heads > 0, kvHeads > 0, heads % kvHeads == 0, headDimension > 0, headDimension <= 512,
               ropeDimensions <= headDimension, ropeDimensions % 2 == 0 else {
             throw GGUFError.malformed(file: file, reason:

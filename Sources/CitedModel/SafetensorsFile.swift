@@ -61,18 +61,29 @@ public final class SafetensorsFile: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     private let size: Int
 
-    /// Maps `url` and validates its header.
+    /// Largest JSON header accepted (the format's reference implementation refuses more than 100 MB).
+    public static let maxHeaderBytes = 100 << 20
+
+    /// Maps `url` and validates its header. Only regular files are opened (a FIFO would block); every size,
+    /// shape and offset is checked against the file's size with overflow-reporting arithmetic (this module is
+    /// built with `-Ounchecked`, where a plain `+` or `*` wraps silently).
     public init(url: URL) throws {
         self.url = url
         let file = url.path
-        let fd = open(file, O_RDONLY)
+        let fd = open(file, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw SafetensorsError.unreadable(file: file, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             throw SafetensorsError.unreadable(file: file, reason: String(cString: strerror(errno)))
         }
-        size = Int(st.st_size)
+        guard st.st_mode & 0o170000 == 0o100000 else {
+            throw SafetensorsError.unreadable(file: file, reason: "not a regular file")
+        }
+        guard let fileSize = Int(exactly: st.st_size) else {
+            throw SafetensorsError.unreadable(file: file, reason: "bad file size")
+        }
+        size = fileSize
         guard size >= 8 else { throw SafetensorsError.malformedHeader(file: file, reason: "file has \(size) bytes") }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw SafetensorsError.unreadable(file: file, reason: "mmap: \(String(cString: strerror(errno)))")
@@ -88,17 +99,30 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     deinit { munmap(base, size) }
 
+    /// A JSON number that is a whole number in `0...limit`, or nil (huge values, fractions, strings).
+    static func wholeNumber(_ value: Any?, limit: Int) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        let double = number.doubleValue
+        guard double.isFinite, double >= 0, double <= Double(limit), double == double.rounded(.towardZero) else {
+            return nil
+        }
+        return Int(exactly: double)
+    }
+
     private static func parseHeader(base: UnsafeMutableRawPointer, size: Int, file: String) throws
         -> ([String: TensorInfo], [String: String]) {
-        let headerSize = Int(UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)))
-        guard headerSize > 0, headerSize <= size - 8 else {
-            throw SafetensorsError.malformedHeader(file: file, reason: "header size \(headerSize) exceeds file size \(size)")
+        let rawHeaderSize = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        guard rawHeaderSize > 0, rawHeaderSize <= UInt64(size - 8), rawHeaderSize <= UInt64(maxHeaderBytes) else {
+            throw SafetensorsError.malformedHeader(file: file,
+                reason: "header size \(rawHeaderSize) exceeds file size \(size) or \(maxHeaderBytes) bytes")
         }
+        let headerSize = Int(rawHeaderSize)
         let json = Data(bytes: base + 8, count: headerSize)
         guard let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
             throw SafetensorsError.malformedHeader(file: file, reason: "header is not a JSON object")
         }
         let dataStart = 8 + headerSize
+        let dataBytes = size - dataStart
         var tensors: [String: TensorInfo] = [:]
         var metadata: [String: String] = [:]
         for (name, value) in object {
@@ -112,23 +136,31 @@ public final class SafetensorsFile: @unchecked Sendable {
             guard let raw = entry["dtype"] as? String, let dtype = DType(rawValue: raw) else {
                 throw SafetensorsError.badTensor(name: name, file: file, reason: "unknown dtype \(entry["dtype"] ?? "none")")
             }
-            guard let shapeValues = entry["shape"] as? [NSNumber],
-                  shapeValues.allSatisfy({ $0.intValue >= 0 }) else {
+            // Each dimension, and their product in bytes, must fit in the data section.
+            guard let shapeValues = entry["shape"] as? [Any], shapeValues.count <= 8 else {
                 throw SafetensorsError.badTensor(name: name, file: file, reason: "bad shape \(entry["shape"] ?? "none")")
             }
-            let shape = shapeValues.map(\.intValue)
-            guard let offsets = entry["data_offsets"] as? [NSNumber], offsets.count == 2 else {
+            let shape = shapeValues.compactMap { wholeNumber($0, limit: dataBytes) }
+            guard shape.count == shapeValues.count else {
+                throw SafetensorsError.badTensor(name: name, file: file, reason: "bad shape \(shapeValues)")
+            }
+            guard let offsets = entry["data_offsets"] as? [Any], offsets.count == 2 else {
                 throw SafetensorsError.badTensor(name: name, file: file, reason: "bad data_offsets")
             }
-            let begin = offsets[0].intValue, end = offsets[1].intValue
-            guard begin >= 0, begin <= end, dataStart + end <= size else {
+            guard let begin = wholeNumber(offsets[0], limit: dataBytes), let end = wholeNumber(offsets[1], limit: dataBytes),
+                  begin <= end else {
                 throw SafetensorsError.badTensor(name: name, file: file,
-                    reason: "data_offsets [\(begin), \(end)] outside the \(size - dataStart)-byte data section")
+                    reason: "data_offsets \(offsets) outside the \(dataBytes)-byte data section")
             }
-            let expected = shape.reduce(1, *) * dtype.byteSize
-            guard end - begin == expected else {
+            var expected: Int? = dtype.byteSize
+            for dimension in shape {
+                guard let bytes = expected else { break }
+                let (product, overflow) = bytes.multipliedReportingOverflow(by: dimension)
+                expected = overflow || product > dataBytes ? nil : product
+            }
+            guard let expected, end - begin == expected else {
                 throw SafetensorsError.badTensor(name: name, file: file,
-                    reason: "\(end - begin) bytes for shape \(shape) of \(raw) (\(expected) expected)")
+                    reason: "\(end - begin) bytes for shape \(shape) of \(raw) (\(expected.map(String.init) ?? "too many") expected)")
             }
             tensors[name] = TensorInfo(name: name, dtype: dtype, shape: shape,
                                        range: (dataStart + begin)..<(dataStart + end))

@@ -19,21 +19,63 @@ public protocol VectorSource {
 
 /// A memory-mapped sidecar file holding the search matrix, a cache of the vectors in SQLite.
 ///
-/// Layout: a 4096-byte header (magic, version, rows, dims, block size, generation, stamp JSON), the passage
-/// ids `(rows)` as Int64, then the `SearchMatrix` block (vectors, int8 codes, scales, 2-bit codes).
+/// Layout: a 4096-byte header (magic, version, rows, dims, block size, checksum, generation, stamp JSON), the
+/// passage ids `(rows)` as Int64, then the `SearchMatrix` block (vectors, int8 codes, scales, 2-bit codes).
 /// It is rebuilt when its generation or stamp differ from the store's, written to a temporary file and renamed,
-/// so a reader never sees half a file.
+/// so a reader never sees half a file. The checksum covers everything after the header and is verified on every
+/// open: a file damaged in place (bytes overwritten, header intact) is rebuilt with a warning, never searched.
 public enum VectorCache {
     static let magic: UInt64 = 0x4345_5649_4445_5443  // "CTEDIVEC"
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     static let headerSize = 4096
 
     /// Loads the cache at `url` if it matches `source`, else rebuilds it from `source` and writes it.
-    public static func load(_ url: URL, source: VectorSource) throws -> DenseIndex {
+    /// A cache that fails its checksum is reported through `warn` (default: a `warning:` line on stderr) and rebuilt.
+    public static func load(_ url: URL, source: VectorSource,
+                            warn: (String) -> Void = { FileHandle.standardError.write(Data(("warning: " + $0 + "\n").utf8)) })
+        throws -> DenseIndex {
         let generation = try source.vectorGeneration()
         let stamp = try source.vectorStamp()
-        if let index = try? open(url, generation: generation, stamp: stamp) { return index }
+        do {
+            return try open(url, generation: generation, stamp: stamp)
+        } catch RetrieveError.badCache(let path, let reason) where reason.hasPrefix(corruptPrefix) {
+            warn("vector cache \(path): \(reason); rebuilding it from the index")
+        } catch {
+            // Missing, stale or of another version: rebuilt as a matter of course.
+        }
         return try rebuild(url, source: source, generation: generation, stamp: stamp)
+    }
+
+    /// How reasons for damaged (not merely stale) files begin.
+    static let corruptPrefix = "corrupt"
+
+    /// A 64-bit checksum of `bytes` (a multiple of 64 bytes): eight FNV-1a-style lanes over 64-bit words,
+    /// mixed at the end. Not cryptographic; it detects damage, at memory speed.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        precondition(bytes.count % 64 == 0, "checksummed sections are 64-byte aligned")
+        let prime: UInt64 = 0x0000_0100_0000_01B3
+        var lanes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0xCBF2_9CE4_8422_2325, 1, 2, 3, 4, 5, 6, 7)
+        guard let base = bytes.baseAddress else { return 0 }
+        var offset = 0
+        while offset < bytes.count {
+            let p = base + offset
+            lanes.0 = (lanes.0 ^ p.loadUnaligned(fromByteOffset: 0, as: UInt64.self)) &* prime
+            lanes.1 = (lanes.1 ^ p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) &* prime
+            lanes.2 = (lanes.2 ^ p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)) &* prime
+            lanes.3 = (lanes.3 ^ p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)) &* prime
+            lanes.4 = (lanes.4 ^ p.loadUnaligned(fromByteOffset: 32, as: UInt64.self)) &* prime
+            lanes.5 = (lanes.5 ^ p.loadUnaligned(fromByteOffset: 40, as: UInt64.self)) &* prime
+            lanes.6 = (lanes.6 ^ p.loadUnaligned(fromByteOffset: 48, as: UInt64.self)) &* prime
+            lanes.7 = (lanes.7 ^ p.loadUnaligned(fromByteOffset: 56, as: UInt64.self)) &* prime
+            offset += 64
+        }
+        var hash = UInt64(bytes.count)
+        for lane in [lanes.0, lanes.1, lanes.2, lanes.3, lanes.4, lanes.5, lanes.6, lanes.7] {
+            hash = (hash ^ lane) &* prime
+            hash ^= hash >> 29
+        }
+        return hash
     }
 
     /// The stamp recorded in the cache file's header, without checking it against the store (nil when the
@@ -61,10 +103,18 @@ public enum VectorCache {
             guard header.generation == generation, header.stamp == stamp else {
                 throw RetrieveError.badCache(path: url.path, reason: "stale")
             }
+            // Bounded before any size is computed from them (this module is built with -Ounchecked).
+            guard header.rows <= size / 8, header.dims <= 1 << 16 else {
+                throw RetrieveError.badCache(path: url.path, reason: "\(corruptPrefix): implausible header")
+            }
             let layout = SearchMatrix.Layout(rows: header.rows, dims: header.dims)
             let idsBytes = (header.rows * 8 + 63) & ~63
             guard layout.byteCount == header.blockSize, size == headerSize + idsBytes + layout.byteCount else {
                 throw RetrieveError.badCache(path: url.path, reason: "size does not match its header")
+            }
+            let body = UnsafeRawBufferPointer(start: base + headerSize, count: size - headerSize)
+            guard checksum(body) == header.checksum else {
+                throw RetrieveError.badCache(path: url.path, reason: "\(corruptPrefix): checksum mismatch")
             }
             let ids = Array(UnsafeBufferPointer(start: (base + headerSize).assumingMemoryBound(to: Int64.self),
                                                 count: header.rows))
@@ -104,12 +154,13 @@ public enum VectorCache {
         let block = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 64)
         defer { block.deallocate() }
         block.initializeMemory(as: UInt8.self, repeating: 0, count: headerSize + idsBytes)
-        try Header(rows: ids.count, dims: dims, blockSize: layout.byteCount, generation: generation, stamp: stamp)
-            .write(to: UnsafeMutableRawBufferPointer(start: block, count: headerSize))
         ids.withUnsafeBytes { (block + headerSize).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         let matrixBase = block + headerSize + idsBytes
         floats.withUnsafeBytes { matrixBase.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         SearchMatrix.deriveSections(in: matrixBase, layout: layout)
+        let sum = checksum(UnsafeRawBufferPointer(start: block + headerSize, count: total - headerSize))
+        try Header(rows: ids.count, dims: dims, blockSize: layout.byteCount, checksum: sum, generation: generation,
+                   stamp: stamp).write(to: UnsafeMutableRawBufferPointer(start: block, count: headerSize))
         let temporary = url.appendingPathExtension("tmp-\(getpid())")
         try Data(bytesNoCopy: block, count: total, deallocator: .none).write(to: temporary)
         guard rename(temporary.path, url.path) == 0 else {
@@ -123,13 +174,19 @@ public enum VectorCache {
         var rows: Int
         var dims: Int
         var blockSize: Int
+        /// `VectorCache.checksum` of everything after the header.
+        var checksum: UInt64
         var generation: String
         var stamp: EmbedderStamp?
 
-        init(rows: Int, dims: Int, blockSize: Int, generation: String, stamp: EmbedderStamp?) {
+        /// Where the stamp JSON starts (after magic, version, rows, dims, block size, JSON length, checksum).
+        static let jsonOffset = 56
+
+        init(rows: Int, dims: Int, blockSize: Int, checksum: UInt64, generation: String, stamp: EmbedderStamp?) {
             self.rows = rows
             self.dims = dims
             self.blockSize = blockSize
+            self.checksum = checksum
             self.generation = generation
             self.stamp = stamp
         }
@@ -143,10 +200,12 @@ public enum VectorCache {
             dims = Int(raw.loadUnaligned(fromByteOffset: 24, as: Int64.self))
             blockSize = Int(raw.loadUnaligned(fromByteOffset: 32, as: Int64.self))
             let length = Int(raw.loadUnaligned(fromByteOffset: 40, as: Int64.self))
-            guard rows >= 0, dims > 0, length >= 0, length <= raw.count - 48 else {
-                throw RetrieveError.badCache(path: path, reason: "corrupt header")
+            checksum = raw.loadUnaligned(fromByteOffset: 48, as: UInt64.self)
+            let start = Self.jsonOffset
+            guard rows >= 0, dims > 0, blockSize >= 0, length >= 0, length <= raw.count - start else {
+                throw RetrieveError.badCache(path: path, reason: "\(VectorCache.corruptPrefix): bad header")
             }
-            let json = Data(raw[48..<(48 + length)])
+            let json = Data(raw[start..<(start + length)])
             struct Meta: Codable { var generation: String; var stamp: EmbedderStamp? }
             let meta = try JSONDecoder().decode(Meta.self, from: json)
             generation = meta.generation
@@ -156,14 +215,16 @@ public enum VectorCache {
         func write(to raw: UnsafeMutableRawBufferPointer) throws {
             struct Meta: Codable { var generation: String; var stamp: EmbedderStamp? }
             let json = try JSONEncoder().encode(Meta(generation: generation, stamp: stamp))
-            precondition(json.count <= raw.count - 48, "vector cache header too long")
+            let start = Self.jsonOffset
+            precondition(json.count <= raw.count - start, "vector cache header too long")
             raw.storeBytes(of: VectorCache.magic, toByteOffset: 0, as: UInt64.self)
             raw.storeBytes(of: VectorCache.version, toByteOffset: 8, as: UInt32.self)
             raw.storeBytes(of: Int64(rows), toByteOffset: 16, as: Int64.self)
             raw.storeBytes(of: Int64(dims), toByteOffset: 24, as: Int64.self)
             raw.storeBytes(of: Int64(blockSize), toByteOffset: 32, as: Int64.self)
             raw.storeBytes(of: Int64(json.count), toByteOffset: 40, as: Int64.self)
-            json.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[48..<(48 + json.count)]).copyMemory(from: $0) }
+            raw.storeBytes(of: checksum, toByteOffset: 48, as: UInt64.self)
+            json.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + json.count)]).copyMemory(from: $0) }
         }
     }
 }

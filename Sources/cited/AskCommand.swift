@@ -60,7 +60,10 @@ struct AskCommand: ParsableCommand {
             throw ValidationError("the question is empty")
         }
         if let domain, Domain(rawValue: domain) == nil { throw ValidationError("--domain must be clinical, code or math") }
-        if k < 1 { throw ValidationError("--k must be at least 1") }
+        try requireRange(k, OptionRanges.k, "--k")
+        try requireRange(maxTokens, 1...8192, "--max-tokens")
+        if let minEvidence { try requireRange(minEvidence, OptionRanges.cosine, "--min-evidence") }
+        if let replay { try requireRange(replay, 1...Int64.max, "--replay") }
     }
 
     func run() throws {

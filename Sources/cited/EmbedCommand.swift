@@ -34,7 +34,7 @@ struct EmbedCommand: ParsableCommand {
 
     func validate() throws {
         if texts.isEmpty && lines == nil { throw ValidationError("give at least one TEXT or --lines FILE") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try requireRange(threads, OptionRanges.threads, "--threads")
         if Bert.Precision(rawValue: precision) == nil { throw ValidationError("--precision must be int16 or fp32") }
     }
 

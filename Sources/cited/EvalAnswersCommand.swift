@@ -32,6 +32,11 @@ struct EvalAnswersCommand: ParsableCommand {
     var judge: String?
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
+    func validate() throws {
+        if let limit { try requireRange(limit, 1...1_000_000, "--limit") }
+        if let minEvidence { try requireRange(minEvidence, OptionRanges.cosine, "--min-evidence") }
+    }
+
     struct Output: Encodable {
         var questions: Int
         var model: String

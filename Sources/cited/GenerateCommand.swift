@@ -60,10 +60,14 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         guard !prompt.isEmpty else { throw ValidationError("the prompt is empty") }
-        guard maxTokens >= 0 else { throw ValidationError("--max-tokens must be ≥ 0") }
-        guard temperature >= 0 else { throw ValidationError("--temperature must be ≥ 0") }
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
-        guard context >= 16 else { throw ValidationError("--context must be ≥ 16") }
+        try requireRange(maxTokens, 0...(1 << 17), "--max-tokens")
+        try requireRange(temperature, 0...100, "--temperature")
+        try requireRange(threads, OptionRanges.threads, "--threads")
+        try requireRange(context, 16...(1 << 17), "--context")
+        try requireRange(topK, 0...(1 << 22), "--top-k")
+        try requireRange(topP, 0...1, "--top-p")
+        try requireRange(minP, 0...1, "--min-p")
+        try requireRange(repeatPenalty, 0.01...100, "--repeat-penalty")
     }
 
     func run() throws {

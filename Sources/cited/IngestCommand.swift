@@ -14,7 +14,11 @@ struct IngestCommand: ParsableCommand {
         discussion: """
         Formats: PubMed/MEDLINE XML (.xml, .xml.gz), PMC JATS (.nxml), Markdown, reStructuredText \
         (.rst, .rst.txt), HTML, man pages (.N, .N.gz) and LaTeX (.tex). A file that cannot be read is \
-        reported as `error: path:line: reason` and skipped; the rest is ingested.
+        reported as `error: path:line: reason` and skipped; the rest is ingested. Folders that cannot be listed, \
+        unreadable files, special files and symbolic links are skipped with one `warning:` line each \
+        (--follow-symlinks follows links, entering each folder once). The exit status is 1 when nothing could \
+        be ingested. Compressed input may expand to at most CITED_MAX_EXPANDED_BYTES bytes (default 4 GB) and \
+        CITED_MAX_EXPANSION_RATIO times its size (default 200).
         """
     )
 
@@ -44,6 +48,9 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Flag(name: .customLong("follow-symlinks"), help: "Follow symbolic links inside folders (loop-proof).")
+    var followSymlinks = false
+
     @Flag(name: .customLong("dry-run"), help: "Parse and chunk, write nothing (prints counts and throughput).")
     var dryRun = false
 
@@ -51,9 +58,17 @@ struct IngestCommand: ParsableCommand {
                                                               visibility: .hidden))
     var parseOnly = false
 
+    func validate() throws {
+        do { _ = try ExpansionLimits(environment: ProcessInfo.processInfo.environment) } catch let error as IngestError {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() throws {
+        let limits = try ExpansionLimits(environment: ProcessInfo.processInfo.environment)
         if dryRun || parseOnly {
-            let ingester = Ingester(store: nil, chunker: try IngestCommand.chunker())
+            let ingester = Ingester(store: nil, chunker: try IngestCommand.chunker(),
+                                    options: IngestOptions(followSymlinks: followSymlinks, limits: limits))
             let summary = ingester.dryRun(paths: paths, chunk: !parseOnly) { printError("error: \($0.description)") }
             if json {
                 try printJSON(summary)
@@ -63,18 +78,24 @@ struct IngestCommand: ParsableCommand {
                              summary.seconds, summary.documentsPerSecond))
             }
             if strict && summary.skipped > 0 { throw ExitCode.failure }
+            if summary.files == summary.skipped {
+                printError("error: nothing could be ingested")
+                throw ExitCode.failure
+            }
             return
         }
         let store = try Store(url: indexOptions.databaseURL, migrations: VectorTable.register)
         let chunker = try IngestCommand.chunker()
         let ingester = Ingester(store: store, chunker: chunker,
-                                options: IngestOptions(domain: domain.domain, prune: prune))
+                                options: IngestOptions(domain: domain.domain, prune: prune,
+                                                       followSymlinks: followSymlinks, limits: limits))
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let summary = try ingester.ingest(paths: paths, progress: bar.map { bar in { bar.show($0) } }) { error in
             bar?.clear()
             printError("error: \(error.description)")
         }
         bar?.clear()
+        for warning in summary.warnings { printError("warning: \(warning)") }
         let embedded = noEmbed ? 0 : try Embedding.embedMissing(store: store, chunkerVersion: Chunker.version,
                                                                verbose: indexOptions.verbose)
         if json {
@@ -93,6 +114,11 @@ struct IngestCommand: ParsableCommand {
                               Double(summary.passages) / max(summary.seconds, 1e-9)))
         }
         if strict && summary.files.skipped > 0 {
+            throw ExitCode.failure
+        }
+        let f = summary.files
+        if f.ingested + f.updated + f.unchanged + f.pruned == 0 {
+            printError("error: nothing could be ingested" + (f.skipped > 0 ? " (\(f.skipped) skipped)" : " (no supported files)"))
             throw ExitCode.failure
         }
     }

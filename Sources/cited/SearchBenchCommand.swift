@@ -19,6 +19,14 @@ struct SearchBenchCommand: ParsableCommand {
     @Option(help: "Binary shortlist (0: automatic).") var shortlist = 0
     @Option(help: "Threads for the int8 and binary passes.") var threads = 2
 
+    func validate() throws {
+        try requireRange(dims, 1...(1 << 16), "--dims")
+        try requireRange(k, OptionRanges.k, "--k")
+        try requireRange(repeats, 1...1000, "--repeat")
+        try requireRange(shortlist, 0...(1 << 24), "--shortlist")
+        try requireRange(threads, OptionRanges.threads, "--threads")
+    }
+
     struct MethodReport: Encodable {
         var method: String
         var median_ms: Double

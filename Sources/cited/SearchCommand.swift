@@ -71,8 +71,8 @@ struct RetrievalOptions: ParsableArguments {
                                             visibility: .hidden)) var denseMethod = DenseMethod.auto
 
     func validate() throws {
-        if k < 1 { throw ValidationError("--k must be at least 1") }
-        if cap < 0 { throw ValidationError("--cap must not be negative") }
+        try requireRange(k, OptionRanges.k, "--k")
+        try requireRange(cap, 0...1000, "--cap")
         do { _ = try filters() } catch let error as RetrieveError { throw ValidationError(error.description) }
     }
 

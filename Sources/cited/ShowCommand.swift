@@ -24,6 +24,10 @@ struct ShowCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
+    func validate() throws {
+        try requireRange(context, 0...100, "--context")
+    }
+
     struct Shown: Encodable {
         var passageID: Int64
         var focus: Bool

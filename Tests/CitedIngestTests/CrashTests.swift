@@ -10,6 +10,9 @@ import Testing
 struct CrashTests {
     /// The `cited` executable next to the test bundle (`swift build` builds it with the tests).
     static var citedBinary: URL {
+        // The products folder holding this test bundle's resources (whatever the scratch path) comes first.
+        let products = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("cited")
+        if FileManager.default.isExecutableFile(atPath: products.path) { return products }
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         for configuration in ["release", "debug"] {

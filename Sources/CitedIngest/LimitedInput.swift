@@ -1,0 +1,82 @@
+import CLibXML2
+import Foundation
+
+/// A file's bytes as a stream, gunzipped on the fly (libxml2's zlib input) and counted against
+/// `ExpansionLimits`: nothing is decompressed into memory whole, and nothing is decompressed twice.
+///
+/// Parsers read it through `read(into:)` (text formats) or as libxml2 I/O callbacks (`xmlReaderForIO`,
+/// `xmlReadIO`); the first failure (damaged gzip data, a limit) is kept in `failure` for the error message.
+final class LimitedInput {
+    let displayPath: String
+    let fileSize: Int64
+    let limits: ExpansionLimits
+    /// Bytes handed out so far (after decompression).
+    private(set) var expanded: Int64 = 0
+    /// Why reading stopped early, if it did.
+    private(set) var failure: IngestError?
+    private let buffer: xmlParserInputBufferPtr
+    private let readCallback: xmlInputReadCallback
+
+    /// Opens `path` (a regular file; `.gz` and other compressed forms are expanded by libxml2).
+    init(path: String, displayPath: String, limits: ExpansionLimits) throws {
+        self.displayPath = displayPath
+        self.limits = limits
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw IngestError.unreadable(path: displayPath, reason: String(cString: strerror(errno)))
+        }
+        guard st.st_mode & 0o170000 == 0o100000 else {  // S_ISREG: a FIFO would block, a device never end
+            throw IngestError.unreadable(path: displayPath, reason: "not a regular file")
+        }
+        fileSize = Int64(st.st_size)
+        guard let buffer = xmlParserInputBufferCreateFilename(path, XML_CHAR_ENCODING_NONE) else {
+            throw IngestError.unreadable(path: displayPath, reason: "cannot open")
+        }
+        guard let read = buffer.pointee.readcallback else {
+            xmlFreeParserInputBuffer(buffer)
+            throw IngestError.unreadable(path: displayPath, reason: "no reader for this file")
+        }
+        self.buffer = buffer
+        self.readCallback = read
+    }
+
+    deinit { xmlFreeParserInputBuffer(buffer) }
+
+    /// Fills `out` from the start; returns the byte count (0 at the end).
+    /// - Throws: `IngestError` for damaged compressed data or a broken limit.
+    func read(into out: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = readRaw(into: out)
+        if count < 0 { throw failure ?? IngestError.unreadable(path: displayPath, reason: "read error") }
+        return count
+    }
+
+    /// Like `read(into:)`, but records the failure and returns -1 (for libxml2's callbacks).
+    func readRaw(into out: UnsafeMutableRawBufferPointer) -> Int {
+        if failure != nil { return -1 }
+        guard let base = out.baseAddress, out.count > 0 else { return 0 }
+        let count = Int(readCallback(buffer.pointee.context, base.assumingMemoryBound(to: CChar.self),
+                                     Int32(min(out.count, 1 << 30))))
+        if count < 0 {
+            failure = .unreadable(path: displayPath, reason: "corrupt or truncated gzip data")
+            return -1
+        }
+        expanded += Int64(count)
+        if let reason = limits.violation(expanded: expanded, fileSize: fileSize) {
+            failure = .tooLarge(path: displayPath, reason: reason)
+            return -1
+        }
+        return count
+    }
+
+    /// libxml2 I/O callbacks reading this input; the context is unretained (the caller keeps `self` alive
+    /// until the libxml2 reader or document is freed).
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    static let ioRead: xmlInputReadCallback = { context, buffer, length in
+        guard let context, let buffer, length > 0 else { return 0 }
+        let input = Unmanaged<LimitedInput>.fromOpaque(context).takeUnretainedValue()
+        return Int32(input.readRaw(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(length))))
+    }
+
+    static let ioClose: xmlInputCloseCallback = { _ in 0 }
+}
