@@ -8,7 +8,9 @@
 // operation of an output element (scale products, fma chains, horizontal sums) is the AVX2 one, in the
 // same order; the wider registers only hold more rows or tokens side by side.
 // - 32-value blocks (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0): two tokens per 512-bit accumulator (a token's 8
-//   float lanes in each half), the sign trick as a masked negate; from 4 tokens on.
+//   float lanes in each half); for the signed types the activations are stored as u8 a+128 and each
+//   weight row's 4-value sums times -128 start the integer sums, so one vpdpbusd per pair of tokens
+//   gives the exact Σ w·a (no sign trick per token); from 4 tokens on.
 // - Q4_K: 16 weight rows in the int32 lanes (rows interleaved 4 bytes per lane by gathers), vpdpbusd
 //   against the broadcast activation bytes, sub-block scales applied by one multiply per 32 values.
 // - Q6_K (tiled rounding, 8+ tokens): two 32-value chunks per register, vpdpwssd for the scales.
@@ -27,9 +29,10 @@
 
 // ---- 32-value blocks -------------------------------------------------------------------------------
 
-/// One decoded 32-value weight block: the magnitudes (signed types) or the bytes (Q4_1, Q5_1), and the
-/// mask of negative weights (signed types).
-typedef struct { __m256i qa; uint32_t neg; uint32_t pad[7]; } blk32_dec512;
+/// One decoded 32-value weight block. Signed types (Q4_0, Q5_0, Q8_0): the weights as s8 and -128 times
+/// each 4-value sum of them, since the activations are stored as u8 a+128 (Σ w·(a+128) - 128·Σ w = Σ w·a,
+/// exact in int32). Q4_1, Q5_1: the weights as u8 (the activations stay s8), init zero.
+typedef struct { __m256i w, init; } blk32_dec512;
 
 AVX512 static ALWAYS_INLINE void blk32_decode_row512(const int t, const uint8_t *wr, int64_t nb, blk32_dec512 *dec, float *dw, float *mw) {
     const int has_min = t == CQ_Q4_1 || t == CQ_Q5_1;
@@ -37,8 +40,10 @@ AVX512 static ALWAYS_INLINE void blk32_decode_row512(const int t, const uint8_t 
     for (int64_t b = 0; b < nb; b++) {
         const uint8_t *blk = wr + (size_t)b * wbs;
         const __m256i q = blk32_weights(t, blk);
-        if (has_min) { dec[b].qa = q; dec[b].neg = 0; }
-        else { dec[b].qa = _mm256_abs_epi8(q); dec[b].neg = (uint32_t)_mm256_movepi8_mask(q); }
+        dec[b].w = q;
+        dec[b].init = has_min ? _mm256_setzero_si256()
+                              : _mm256_sub_epi32(_mm256_setzero_si256(),
+                                                 _mm256_slli_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8(1), q), 7));
         uint16_t h; memcpy(&h, blk, 2); dw[b] = h2f(h);
         if (has_min) { memcpy(&h, blk + 2, 2); mw[b] = h2f(h); }
     }
@@ -64,21 +69,19 @@ AVX512 static ALWAYS_INLINE void blk32_tile512(const int t, const int T, const b
         // d_w·d_a of 16 tokens (lanes past T read the tile's next values: unused)
         const __m512 d = _mm512_mul_ps(_mm512_set1_ps(dw[b]), _mm512_loadu_ps(da));
         if (has_min) summ = _mm512_fmadd_ps(_mm512_set1_ps(mw[b]), _mm512_loadu_ps(sa), summ);
-        const __m512i qa = _mm512_broadcast_i64x4(dec[b].qa);
-        const __mmask64 neg = (__mmask64)dec[b].neg | (__mmask64)dec[b].neg << 32;
+        const __m512i wq = _mm512_broadcast_i64x4(dec[b].w), init = _mm512_broadcast_i64x4(dec[b].init);
         for (int p = 0; p < P; p++) {
             const __m512i a = _mm512_loadu_si512((const void *)(qs + 2 * p));
-            const __m512i sa_ = has_min ? a : _mm512_mask_sub_epi8(a, neg, zero, a);
-            const __m512 li = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(zero, qa, sa_));
+            // lane sums of 4 products: u8 weights · s8 activations, or u8 (a+128) · s8 weights from init
+            const __m512i li = has_min ? _mm512_dpbusd_epi32(zero, wq, a) : _mm512_dpbusd_epi32(init, a, wq);
             const __m512i pick = _mm512_set_epi32(2 * p + 1, 2 * p + 1, 2 * p + 1, 2 * p + 1, 2 * p + 1, 2 * p + 1, 2 * p + 1, 2 * p + 1,
                                                   2 * p, 2 * p, 2 * p, 2 * p, 2 * p, 2 * p, 2 * p, 2 * p);
-            acc[p] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pick, d), li, acc[p]);
+            acc[p] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pick, d), _mm512_cvtepi32_ps(li), acc[p]);
         }
         if (odd) {
             const __m256i a = _mm256_loadu_si256(qs + 2 * P);
-            const __m256i sa_ = has_min ? a : _mm256_mask_sub_epi8(a, (__mmask32)dec[b].neg, _mm256_setzero_si256(), a);
-            const __m256 li = _mm256_cvtepi32_ps(_mm256_dpbusd_epi32(_mm256_setzero_si256(), dec[b].qa, sa_));
-            acc1 = _mm256_fmadd_ps(_mm256_set1_ps(da[2 * P] * dw[b]), li, acc1);
+            const __m256i li = has_min ? _mm256_dpbusd_epi32(_mm256_setzero_si256(), dec[b].w, a) : _mm256_dpbusd_epi32(dec[b].init, a, dec[b].w);
+            acc1 = _mm256_fmadd_ps(_mm256_set1_ps(da[2 * P] * dw[b]), _mm256_cvtepi32_ps(li), acc1);
         }
     }
     float sm[16];
@@ -127,7 +130,9 @@ AVX512 static ALWAYS_INLINE int blk32_matmul512(const int t, const uint8_t *w, i
             for (int64_t b = 0; b < nb; b++) {
                 const uint8_t *ablk = act + (size_t)k * ab + (size_t)b * abs_;
                 const size_t at = (size_t)b * TOKEN_TILE + (size_t)(k - t0);
-                _mm256_store_si256(ta.qs + at, _mm256_loadu_si256((const __m256i *)(ablk + aq)));
+                const __m256i a = _mm256_loadu_si256((const __m256i *)(ablk + aq));
+                // signed types: stored as u8 a+128 (see blk32_dec512)
+                _mm256_store_si256(ta.qs + at, has_min ? a : _mm256_xor_si256(a, _mm256_set1_epi8((char)0x80)));
                 uint16_t h; memcpy(&h, ablk, 2);
                 ta.d[at] = h2f(h);
                 if (has_min) { memcpy(&h, ablk + 2, 2); ta.s[at] = h2f(h); }
