@@ -13,7 +13,8 @@
 //   gives the exact Σ w·a (no sign trick per token); from 4 tokens on.
 // - Q4_K: 16 weight rows in the int32 lanes (rows interleaved 4 bytes per lane by gathers), vpdpbusd
 //   against the broadcast activation bytes, sub-block scales applied by one multiply per 32 values.
-// - Q6_K (tiled rounding, 8+ tokens): two 32-value chunks per register, vpdpwssd for the scales.
+// - Q6_K (tiled rounding, 8+ tokens): 16 rows in the lanes as Q4_K, each 16-value group's sum started
+//   from -32·bsum and multiplied by its scale.
 #include <math.h>
 #include <stdlib.h>
 #include "quant_internal.h"
@@ -298,93 +299,109 @@ AVX512 static void matmul512_q4_K(const uint8_t *w, int64_t cols, const uint8_t 
     }
 }
 
-// ---- Q6_K tiled, 8 rows ----------------------------------------------------------------------------
+// ---- Q6_K tiled, 16 rows in the lanes --------------------------------------------------------------
 
-/// One Q6_K super-block of 8 rows: chunk pairs (64 values, activation bytes 64p..) per register.
+/// One Q6_K super-block of 16 rows, interleaved: int32 lane i of every vector belongs to row i.
 typedef struct {
-    __m512i v[4][8];    // [pair][row]: 6-bit values (0..63)
-    __m512i sc[4][8];   // [pair][row]: the pair's four 16-value scales, 16-bit, one per 128-bit quarter
-    __m256i off[8];     // [row]: the 16 scales times 32 as 16-bit lanes (the -32 offset with bsums)
-    __m256 d;           // lane i: row i's super-block scale
-} q6k_rows8_512;
+    __m512i w[64];   // [s]: row i's 6-bit values (0..63) of step s: 4 values, activation bytes at q6k_step_at(s)
+    __m512i sc[16];  // [g]: lane i = scale g (16 values: steps 4g..4g+3) of row i
+    __m512 d;        // lane i: row i's super-block scale
+} q6k_rows16;
 
-AVX512 static ALWAYS_INLINE void q6k_decode8_512(q6k_rows8_512 *g, const uint8_t *w, size_t wb, int64_t r, int count, int64_t sb) {
-    const __m256i m4 = _mm256_set1_epi8(0xF), m3 = _mm256_set1_epi8(3);
-    uint16_t d16[8];
-    for (int i = 0; i < 8; i++) {
+/// Activation offset of step s = (h·4 + k)·8 + l4: values 128h + 32k + 4·l4 .. +3 (scale 8h + 2k + l4/4 = s/4).
+static ALWAYS_INLINE int q6k_step_at(int s) { return 128 * (s >> 5) + 32 * ((s >> 3) & 3) + 4 * (s & 7); }
+
+AVX512 static ALWAYS_INLINE void q6k_decode16(q6k_rows16 *g, const uint8_t *w, size_t wb, int64_t r, int count, int64_t sb) {
+    const __m512i m4 = _mm512_set1_epi8(0xF), m3 = _mm512_set1_epi8(3);
+    uint16_t d16[16];
+    int32_t off[16];
+    const uint8_t *base = w + (size_t)r * wb + (size_t)sb * sizeof(blk_q6_K);
+    for (int i = 0; i < 16; i++) {
         const int ri = i < count ? i : count - 1;
-        const blk_q6_K *x = (const blk_q6_K *)(w + (size_t)(r + ri) * wb) + sb;
-        const uint8_t *ql = x->ql, *qh = x->qh;
-        for (int h = 0; h < 2; h++) {
-            const __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            const __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            const __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
-            const __m256i v0 = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(hb, m3), 4));
-            const __m256i v1 = _mm256_or_si256(_mm256_and_si256(l1, m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), m3), 4));
-            const __m256i v2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), m3), 4));
-            const __m256i v3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), m3), 4));
-            g->v[2 * h][i] = _mm512_inserti64x4(_mm512_castsi256_si512(v0), v1, 1);
-            g->v[2 * h + 1][i] = _mm512_inserti64x4(_mm512_castsi256_si512(v2), v3, 1);
-            ql += 64; qh += 32;
-        }
-        // chunk c (activation bytes 32c..) takes scales 2c (its first 16 values) and 2c+1
-        for (int p = 0; p < 4; p++)
-            g->sc[p][i] = _mm512_set_epi16(x->scales[4 * p + 3], x->scales[4 * p + 3], x->scales[4 * p + 3], x->scales[4 * p + 3],
-                                           x->scales[4 * p + 3], x->scales[4 * p + 3], x->scales[4 * p + 3], x->scales[4 * p + 3],
-                                           x->scales[4 * p + 2], x->scales[4 * p + 2], x->scales[4 * p + 2], x->scales[4 * p + 2],
-                                           x->scales[4 * p + 2], x->scales[4 * p + 2], x->scales[4 * p + 2], x->scales[4 * p + 2],
-                                           x->scales[4 * p + 1], x->scales[4 * p + 1], x->scales[4 * p + 1], x->scales[4 * p + 1],
-                                           x->scales[4 * p + 1], x->scales[4 * p + 1], x->scales[4 * p + 1], x->scales[4 * p + 1],
-                                           x->scales[4 * p], x->scales[4 * p], x->scales[4 * p], x->scales[4 * p],
-                                           x->scales[4 * p], x->scales[4 * p], x->scales[4 * p], x->scales[4 * p]);
-        g->off[i] = _mm256_slli_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)x->scales)), 5);
-        d16[i] = x->d;
+        off[i] = (int32_t)((size_t)ri * wb);
+        d16[i] = ((const blk_q6_K *)(base + off[i]))->d;
     }
-    g->d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)d16));
+    const __m512i vidx = _mm512_loadu_si512(off);
+    for (int h = 0; h < 2; h++)
+        for (int l4 = 0; l4 < 8; l4++) {
+            const __m512i l0 = _mm512_i32gather_epi32(vidx, (const void *)(base + offsetof(blk_q6_K, ql) + 64 * h + 4 * l4), 1);
+            const __m512i l1 = _mm512_i32gather_epi32(vidx, (const void *)(base + offsetof(blk_q6_K, ql) + 64 * h + 32 + 4 * l4), 1);
+            const __m512i hb = _mm512_i32gather_epi32(vidx, (const void *)(base + offsetof(blk_q6_K, qh) + 32 * h + 4 * l4), 1);
+            const int s0 = 32 * h + l4;  // step of k = 0; k adds 8
+            g->w[s0] = _mm512_or_si512(_mm512_and_si512(l0, m4), _mm512_slli_epi16(_mm512_and_si512(hb, m3), 4));
+            g->w[s0 + 8] = _mm512_or_si512(_mm512_and_si512(l1, m4), _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(hb, 2), m3), 4));
+            g->w[s0 + 16] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(l0, 4), m4), _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(hb, 4), m3), 4));
+            g->w[s0 + 24] = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(l1, 4), m4), _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(hb, 6), m3), 4));
+        }
+    for (int k = 0; k < 16; k++) {
+        // scale k sign-extended: the low byte of the word at k, or for the last three (a word at k would
+        // read past the block) the high byte of the word at k-3
+        const __m512i v = _mm512_i32gather_epi32(vidx, (const void *)(base + offsetof(blk_q6_K, scales) + (k < 13 ? k : k - 3)), 1);
+        g->sc[k] = k < 13 ? _mm512_srai_epi32(_mm512_slli_epi32(v, 24), 24) : _mm512_srai_epi32(v, 24);
+    }
+    g->d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)d16));
 }
 
-/// Sums of 8 int32 vectors, v[i]'s total in lane i (exact: any order).
-AVX512 static ALWAYS_INLINE __m256i reduce8_i32_512(const __m256i v[8]) {
-    const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(v[0], v[1]), _mm256_hadd_epi32(v[2], v[3]));
-    const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(v[4], v[5]), _mm256_hadd_epi32(v[6], v[7]));
-    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20), _mm256_permute2x128_si256(a, b, 0x31));
+/// T tokens (T ≤ 4, from token k) of one super-block: lane i of acc[u] is row i's, as dot_q6_K_tiled:
+/// the exact Σ scale·(q-32)·a (each 16-value group starts from -32·bsum), then fma(d_w·(float)Σ, d_a, acc).
+AVX512 static ALWAYS_INLINE void q6k_tokens16(const q6k_rows16 *g, const int T, const uint8_t *act, size_t ab,
+                                              int64_t k, int64_t sb, __m512 *acc) {
+    const blk_q8_K *y[4];
+    __m512i tot[4];
+#pragma clang loop unroll(full)
+    for (int u = 0; u < T; u++) { y[u] = (const blk_q8_K *)(act + (size_t)(k + u) * ab) + sb; tot[u] = _mm512_setzero_si512(); }
+#pragma clang loop unroll(full)
+    for (int gi = 0; gi < 16; gi++) {
+        __m512i s[4];
+#pragma clang loop unroll(full)
+        for (int u = 0; u < T; u++) s[u] = _mm512_set1_epi32(-32 * (int32_t)y[u]->bsums[gi]);
+#pragma clang loop unroll(full)
+        for (int st = 4 * gi; st < 4 * gi + 4; st++) {
+            const __m512i wv = g->w[st];
+            const int at = q6k_step_at(st);
+#pragma clang loop unroll(full)
+            for (int u = 0; u < T; u++) {
+                int32_t a4;
+                memcpy(&a4, y[u]->qs + at, 4);
+                s[u] = _mm512_dpbusd_epi32(s[u], wv, _mm512_set1_epi32(a4));
+            }
+        }
+#pragma clang loop unroll(full)
+        for (int u = 0; u < T; u++) tot[u] = _mm512_add_epi32(tot[u], _mm512_mullo_epi32(s[u], g->sc[gi]));
+    }
+#pragma clang loop unroll(full)
+    for (int u = 0; u < T; u++) {
+        const __m512 rr = _mm512_mul_ps(g->d, _mm512_cvtepi32_ps(tot[u]));
+        acc[u] = _mm512_fmadd_ps(rr, _mm512_set1_ps(y[u]->d), acc[u]);
+    }
 }
 
-/// Q6_K with the tiled rounding (dot_q6_K_tiled in quant.c): per super-block and row,
-/// acc = fma(d_w·(float)Σ, d_a, acc), as matmul_q6_K_tiled of the AVX2 file.
+/// Q6_K with the tiled rounding (dot_q6_K_tiled in quant.c), as matmul_q6_K_tiled of the AVX2 file:
+/// rows [r0, r1) in groups of 16.
 AVX512 static void matmul512_q6_K_tiled(const uint8_t *w, int64_t cols, const uint8_t *act, int64_t ntok,
                                         float *out, int64_t stride, int64_t r0, int64_t r1) {
     const size_t wb = cq_row_bytes(CQ_Q6_K, cols), ab = cq_act_row_bytes(CQ_Q6_K, cols);
     const int64_t nsb = cols / QKK;
-    q6k_rows8_512 g;
-    __m256 acc[TOKEN_TILE];
+    q6k_rows16 g;
+    __m512 acc[TOKEN_TILE];
     for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
         const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
-        for (int64_t r = r0; r < r1; r += 8) {
-            const int count = r1 - r < 8 ? (int)(r1 - r) : 8;
-            for (int64_t k = t0; k < t1; k++) acc[k - t0] = _mm256_setzero_ps();
+        for (int64_t r = r0; r < r1; r += 16) {
+            const int count = r1 - r < 16 ? (int)(r1 - r) : 16;
+            for (int64_t k = t0; k < t1; k++) acc[k - t0] = _mm512_setzero_ps();
             for (int64_t sb = 0; sb < nsb; sb++) {
-                q6k_decode8_512(&g, w, wb, r, count, sb);
-                for (int64_t k = t0; k < t1; k++) {
-                    const blk_q8_K *y = (const blk_q8_K *)(act + (size_t)k * ab) + sb;
-                    const __m256i bsums = _mm256_loadu_si256((const __m256i *)y->bsums);
-                    __m512i a[4];
-                    for (int p = 0; p < 4; p++) a[p] = _mm512_loadu_si512((const void *)(y->qs + 64 * p));
-                    __m256i v[8];
-                    for (int i = 0; i < 8; i++) {
-                        __m512i s = _mm512_setzero_si512();
-                        for (int p = 0; p < 4; p++) s = _mm512_dpwssd_epi32(s, g.sc[p][i], _mm512_maddubs_epi16(g.v[p][i], a[p]));
-                        const __m256i s8 = _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
-                        v[i] = _mm256_sub_epi32(s8, _mm256_madd_epi16(bsums, g.off[i]));
-                    }
-                    const __m256 rr = _mm256_mul_ps(g.d, _mm256_cvtepi32_ps(reduce8_i32_512(v)));
-                    acc[k - t0] = _mm256_fmadd_ps(rr, _mm256_set1_ps(y->d), acc[k - t0]);
+                q6k_decode16(&g, w, wb, r, count, sb);
+                int64_t k = t0;
+                for (; k + 4 <= t1; k += 4) q6k_tokens16(&g, 4, act, ab, k, sb, acc + (k - t0));
+                switch (t1 - k) {
+                case 3: q6k_tokens16(&g, 3, act, ab, k, sb, acc + (k - t0)); break;
+                case 2: q6k_tokens16(&g, 2, act, ab, k, sb, acc + (k - t0)); break;
+                case 1: q6k_tokens16(&g, 1, act, ab, k, sb, acc + (k - t0)); break;
+                default: break;
                 }
             }
-            for (int64_t k = t0; k < t1; k++) {
-                if (count == 8) { _mm256_storeu_ps(out + k * stride + r, acc[k - t0]); continue; }
-                _mm256_mask_storeu_ps(out + k * stride + r, (__mmask8)((1u << count) - 1), acc[k - t0]);
-            }
+            const __mmask16 keep = (__mmask16)((1u << count) - 1);
+            for (int64_t k = t0; k < t1; k++) _mm512_mask_storeu_ps(out + k * stride + r, keep, acc[k - t0]);
         }
     }
 }
