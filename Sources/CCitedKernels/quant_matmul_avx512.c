@@ -25,8 +25,13 @@
 #define AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
-/// Token rows per tile (as the AVX2 kernels).
+/// Token rows per tile of the 32-value block kernels (as the AVX2 kernels).
 #define TOKEN_TILE 64
+/// Token rows per tile of the K-quant kernels: a 16-row super-block is decoded (by gathers) once per tile.
+/// A multiple of 4 (the Q4_K groups must not straddle tiles).
+#ifndef K_TILE
+#define K_TILE 128
+#endif
 
 // ---- 32-value blocks -------------------------------------------------------------------------------
 
@@ -221,9 +226,11 @@ static ALWAYS_INLINE int32_t q8k_pair_word(const blk_q8_K *y, int j) {
 AVX512 static ALWAYS_INLINE void q4k_tokens16(const q4k_rows16 *g, const int T, const int gemm, const uint8_t *act, size_t ab,
                                               int64_t k, int64_t sb, __m512 *acc, __m512 *accm) {
     const blk_q8_K *y[4];
-    __m512 d[4], dmin[4];
+    __m512 d[4], dmin[4], a[4], am[4];  // the accumulators in registers for the whole super-block
     __m512i S[4], M[4];
+#pragma clang loop unroll(full)
     for (int u = 0; u < T; u++) {
+        a[u] = acc[u]; am[u] = accm[u];
         y[u] = (const blk_q8_K *)(act + (size_t)(k + u) * ab) + sb;
         const __m512 yd = _mm512_set1_ps(y[u]->d);
         d[u] = _mm512_mul_ps(g->d, yd);
@@ -253,19 +260,22 @@ AVX512 static ALWAYS_INLINE void q4k_tokens16(const q4k_rows16 *g, const int T, 
             const __m512i s = _mm512_add_epi32(_mm512_mullo_epi32(l, g->sc[j][0]), _mm512_mullo_epi32(h, g->sc[j][1]));
             const __m512i m = _mm512_madd_epi16(g->mins[j], _mm512_set1_epi32(q8k_pair_word(y[u], j)));
             if (gemm) {
-                acc[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), d[u], acc[u]);
-                accm[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(m), dmin[u], accm[u]);
+                a[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), d[u], a[u]);
+                am[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(m), dmin[u], am[u]);
             } else {
                 S[u] = _mm512_add_epi32(S[u], s);
                 M[u] = _mm512_add_epi32(M[u], m);
             }
         }
     }
-    if (!gemm)
-        for (int u = 0; u < T; u++) {
-            acc[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(S[u]), d[u], acc[u]);
-            accm[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(M[u]), dmin[u], accm[u]);
+#pragma clang loop unroll(full)
+    for (int u = 0; u < T; u++) {
+        if (!gemm) {
+            a[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(S[u]), d[u], a[u]);
+            am[u] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(M[u]), dmin[u], am[u]);
         }
+        acc[u] = a[u]; accm[u] = am[u];
+    }
 }
 
 /// Q4_K, 4 or more tokens: rows [r0, r1) in groups of 16; tokens below `ngemm` (a multiple of 4) with
@@ -275,9 +285,9 @@ AVX512 static void matmul512_q4_K(const uint8_t *w, int64_t cols, const uint8_t 
     const size_t wb = cq_row_bytes(CQ_Q4_K, cols), ab = cq_act_row_bytes(CQ_Q4_K, cols);
     const int64_t nsb = cols / QKK;
     q4k_rows16 g;
-    __m512 acc[TOKEN_TILE], accm[TOKEN_TILE];
-    for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
-        const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
+    __m512 acc[K_TILE], accm[K_TILE];
+    for (int64_t t0 = 0; t0 < ntok; t0 += K_TILE) {
+        const int64_t t1 = t0 + K_TILE < ntok ? t0 + K_TILE : ntok;
         for (int64_t r = r0; r < r1; r += 16) {
             const int count = r1 - r < 16 ? (int)(r1 - r) : 16;
             for (int64_t k = t0; k < t1; k++) { acc[k - t0] = _mm512_setzero_ps(); accm[k - t0] = _mm512_setzero_ps(); }
@@ -383,9 +393,9 @@ AVX512 static void matmul512_q6_K_tiled(const uint8_t *w, int64_t cols, const ui
     const size_t wb = cq_row_bytes(CQ_Q6_K, cols), ab = cq_act_row_bytes(CQ_Q6_K, cols);
     const int64_t nsb = cols / QKK;
     q6k_rows16 g;
-    __m512 acc[TOKEN_TILE];
-    for (int64_t t0 = 0; t0 < ntok; t0 += TOKEN_TILE) {
-        const int64_t t1 = t0 + TOKEN_TILE < ntok ? t0 + TOKEN_TILE : ntok;
+    __m512 acc[K_TILE];
+    for (int64_t t0 = 0; t0 < ntok; t0 += K_TILE) {
+        const int64_t t1 = t0 + K_TILE < ntok ? t0 + K_TILE : ntok;
         for (int64_t r = r0; r < r1; r += 16) {
             const int count = r1 - r < 16 ? (int)(r1 - r) : 16;
             for (int64_t k = t0; k < t1; k++) acc[k - t0] = _mm512_setzero_ps();
