@@ -39,7 +39,13 @@ struct CrossPathTests {
     @Test("prefill logits and 24 greedy tokens are bit-identical on AVX2 and AVX-512",
           .enabled(if: cq_isa_supported() >= Int32(CQ_ISA_AVX512.rawValue), "this CPU has no AVX-512"),
           arguments: ["smollm2-135m", "qwen2.5-coder-0.5b"])
-    func sameOutputs(model name: String) throws {
+    func sameOutputs(model name: String) throws { try Self.check(name) }
+
+    @Test("the 1.5B model's outputs are bit-identical on AVX2 and AVX-512 (CITED_TEST_1_5B=1)",
+          .enabled(if: testLargeModel && cq_isa_supported() >= Int32(CQ_ISA_AVX512.rawValue)))
+    func sameOutputs15() throws { try Self.check("qwen2.5-coder-1.5b") }
+
+    static func check(_ name: String) throws {
         guard let model = loadModel(name) else { return }
         let prompt = try Self.longPrompt(name)
         #expect(prompt.count > 64)
