@@ -1,5 +1,6 @@
 // Portable quantized kernels (reference numerics of ggml) and run-time dispatch to the AVX2 paths.
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include "quant_internal.h"
 
@@ -54,8 +55,9 @@ static inline uint16_t f32_to_bf16(float f) {
 // on the calling thread and hands it to the pool's workers with the job, so work split over threads
 // runs at the caller's level, never at whatever another thread chose.
 
-static int g_isa_cpu = -1;      // best level the CPU and OS run
-static int g_isa_default = -1;  // the process default (the CPU's, capped by CITED_ISA)
+// Both set once (racing first callers compute the same values); the default is stored last.
+static _Atomic int g_isa_cpu = -1;      // best level the CPU and OS run
+static _Atomic int g_isa_default = -1;  // the process default (the CPU's, capped by CITED_ISA)
 static _Thread_local int tl_isa = -1;
 
 static int isa_of_cpu(void) {
@@ -71,20 +73,20 @@ static int isa_of_cpu(void) {
 }
 
 int cq_isa_detected(void) {
-    if (g_isa_default < 0) {
-        const int cpu = isa_of_cpu();
-        int isa = cpu;
-        const char *env = getenv("CITED_ISA");
-        if (env && *env) {
-            if (!strcmp(env, "scalar")) isa = CQ_ISA_SCALAR;
-            else if (!strcmp(env, "avx2")) isa = CQ_ISA_AVX2;
-            else if (!strcmp(env, "avx512")) isa = CQ_ISA_AVX512;
-            if (isa > cpu) isa = cpu;
-        }
-        g_isa_cpu = cpu;
-        g_isa_default = isa;
+    const int d = g_isa_default;
+    if (d >= 0) return d;
+    const int cpu = isa_of_cpu();
+    int isa = cpu;
+    const char *env = getenv("CITED_ISA");
+    if (env && *env) {
+        if (!strcmp(env, "scalar")) isa = CQ_ISA_SCALAR;
+        else if (!strcmp(env, "avx2")) isa = CQ_ISA_AVX2;
+        else if (!strcmp(env, "avx512")) isa = CQ_ISA_AVX512;
+        if (isa > cpu) isa = cpu;
     }
-    return g_isa_default;
+    g_isa_cpu = cpu;
+    g_isa_default = isa;
+    return isa;
 }
 
 int cq_isa_supported(void) { cq_isa_detected(); return g_isa_cpu; }
