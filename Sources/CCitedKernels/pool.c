@@ -74,12 +74,16 @@ void cq_set_threads(int n) {
 
 int cq_threads(void) { return g_threads; }
 
-void cq_parallel_for(int64_t n, cq_task_fn fn, void *ctx) {
+void cq_parallel_for(int64_t n, cq_task_fn fn, void *ctx) { cq_parallel_for_threads(n, fn, ctx, g_threads); }
+
+void cq_parallel_for_threads(int64_t n, cq_task_fn fn, void *ctx, int threads) {
     if (n <= 0) return;
+    if (threads < 1) threads = 1;
+    if (threads > CQ_MAX_THREADS) threads = CQ_MAX_THREADS;
     pthread_mutex_lock(&g_job);
-    if (g_threads <= 1 || n == 1) { fn(ctx, 0, n, 0); pthread_mutex_unlock(&g_job); return; }
+    if (threads <= 1 || n == 1) { fn(ctx, 0, n, 0); pthread_mutex_unlock(&g_job); return; }
     pthread_mutex_lock(&g_lock);
-    while (g_started < g_threads - 1) {
+    while (g_started < threads - 1) {
         pthread_t th;
         pthread_attr_t attr;
         pthread_attr_init(&attr);
@@ -89,7 +93,9 @@ void cq_parallel_for(int64_t n, cq_task_fn fn, void *ctx) {
         if (!ok) break;
         g_started++;
     }
-    const int workers = (g_started + 1 < g_threads ? g_started + 1 : g_threads);
+    // helpers started for an earlier, larger count stay idle: only chunks are shared, so a job of
+    // `threads` cuts n into chunks for that many workers (an idle extra helper may still claim one)
+    const int workers = (g_started + 1 < threads ? g_started + 1 : threads);
     const uint32_t gen = (uint32_t)(atomic_load(&g_claim) >> 32) + 1;
     g_fn = fn; g_ctx = ctx; g_n = n;
     g_chunks = (int)(n < workers * 4 ? n : workers * 4);

@@ -1,5 +1,7 @@
 // Portable quantized kernels (reference numerics of ggml) and run-time dispatch to the AVX2 paths.
 #include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include "quant_internal.h"
 
 float cq_f16_to_f32(uint16_t h) {
@@ -46,18 +48,72 @@ static inline uint16_t f32_to_bf16(float f) {
     return (uint16_t)((u + (0x7fff + ((u >> 16) & 1))) >> 16);
 }
 
-static int g_avx2 = -1;
-static int g_force_scalar = 0;
+// ---- instruction-set levels ------------------------------------------------------------------
+//
+// The process default is the best level the CPU runs, capped once by CITED_ISA (scalar, avx2, avx512);
+// a thread may choose its own level (tests, cross-path comparisons). Every entry point reads the level
+// on the calling thread and hands it to the pool's workers with the job, so work split over threads
+// runs at the caller's level, never at whatever another thread chose.
 
-int cq_has_avx2(void) {
-    if (g_avx2 < 0) {
-        __builtin_cpu_init();
-        g_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-    }
-    return g_avx2 && !g_force_scalar;
+// Both set once (racing first callers compute the same values); the default is stored last.
+static _Atomic int g_isa_cpu = -1;      // best level the CPU and OS run
+static _Atomic int g_isa_default = -1;  // the process default (the CPU's, capped by CITED_ISA)
+static _Thread_local int tl_isa = -1;
+
+static int isa_of_cpu(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))) return CQ_ISA_SCALAR;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni")) return CQ_ISA_AVX512;
+    return CQ_ISA_AVX2;
+#else
+    return CQ_ISA_SCALAR;
+#endif
 }
 
-void cq_force_scalar(int on) { g_force_scalar = on; }
+int cq_isa_detected(void) {
+    const int d = g_isa_default;
+    if (d >= 0) return d;
+    const int cpu = isa_of_cpu();
+    int isa = cpu;
+    const char *env = getenv("CITED_ISA");
+    if (env && *env) {
+        if (!strcmp(env, "scalar")) isa = CQ_ISA_SCALAR;
+        else if (!strcmp(env, "avx2")) isa = CQ_ISA_AVX2;
+        else if (!strcmp(env, "avx512")) isa = CQ_ISA_AVX512;
+        if (isa > cpu) isa = cpu;
+    }
+    g_isa_cpu = cpu;
+    g_isa_default = isa;
+    return isa;
+}
+
+int cq_isa_supported(void) { cq_isa_detected(); return g_isa_cpu; }
+
+int cq_isa(void) { return tl_isa >= 0 ? tl_isa : cq_isa_detected(); }
+
+void cq_set_thread_isa(int isa) {
+    if (isa < 0) { tl_isa = -1; return; }
+    const int cpu = cq_isa_supported();
+    tl_isa = isa < cpu ? isa : cpu;
+}
+
+const char *cq_isa_name(int isa) {
+    switch (isa) {
+    case CQ_ISA_AVX2: return "avx2";
+    case CQ_ISA_AVX512: return "avx512";
+    default: return "scalar";
+    }
+}
+
+int cq_has_avx2(void) { return cq_isa() >= CQ_ISA_AVX2; }
+
+/// `isa` clamped to what this CPU runs.
+static int clamp_isa(int isa) {
+    const int cpu = cq_isa_supported();
+    return isa < 0 ? 0 : isa > cpu ? cpu : isa;
+}
 
 int cq_supported(int t) {
     switch (t) {
@@ -138,10 +194,15 @@ static void quantize_act_ref(int wtype, const float *x, void *out, int64_t n) {
     }
 }
 
-void cq_quantize_act(int wtype, const float *x, void *out, int64_t cols) {
-    if (cq_has_avx2() && cq_quantize_act_avx2(wtype, x, out, cols)) return;
+int cq_quantize_act_isa(int isa, int wtype, const float *x, void *out, int64_t cols) {
+    isa = clamp_isa(isa);
+    if (isa >= CQ_ISA_AVX512 && cq_quantize_act_avx512(wtype, x, out, cols)) return CQ_ISA_AVX512;
+    if (isa >= CQ_ISA_AVX2 && cq_quantize_act_avx2(wtype, x, out, cols)) return CQ_ISA_AVX2;
     quantize_act_ref(wtype, x, out, cols);
+    return CQ_ISA_SCALAR;
 }
+
+void cq_quantize_act(int wtype, const float *x, void *out, int64_t cols) { cq_quantize_act_isa(cq_isa(), wtype, x, out, cols); }
 
 // ---- reference dot products -------------------------------------------------------------
 
@@ -354,15 +415,20 @@ float cq_vec_dot_ref(int t, int64_t n, const void *w, const void *a) {
     }
 }
 
-float cq_vec_dot(int t, int64_t n, const void *w, const void *a) {
-    if (cq_has_avx2()) return cq_vec_dot_avx2(t, n, w, a);
+float cq_vec_dot_isa(int isa, int t, int64_t n, const void *w, const void *a) {
+    // AVX-512 has no pair kernels of its own: the AVX2 ones define the rounding of every level above scalar
+    if (clamp_isa(isa) >= CQ_ISA_AVX2) return cq_vec_dot_avx2(t, n, w, a);
     return cq_vec_dot_ref(t, n, w, a);
 }
 
-void cq_matmul_range(int t, const void *w, int64_t cols, const void *act, int64_t ntok,
-                     float *out, int64_t out_stride, int64_t r0, int64_t r1) {
-    const int avx = cq_has_avx2();
-    if (avx && cq_matmul_range_avx2(t, w, cols, act, ntok, out, out_stride, r0, r1)) return;
+float cq_vec_dot(int t, int64_t n, const void *w, const void *a) { return cq_vec_dot_isa(cq_isa(), t, n, w, a); }
+
+int cq_matmul_range_isa(int isa, int t, const void *w, int64_t cols, const void *act, int64_t ntok,
+                        float *out, int64_t out_stride, int64_t r0, int64_t r1) {
+    isa = clamp_isa(isa);
+    if (isa >= CQ_ISA_AVX512 && cq_matmul_range_avx512(t, w, cols, act, ntok, out, out_stride, r0, r1)) return CQ_ISA_AVX512;
+    const int avx = isa >= CQ_ISA_AVX2;
+    if (avx && cq_matmul_range_avx2(t, w, cols, act, ntok, out, out_stride, r0, r1)) return CQ_ISA_AVX2;
     const size_t wb = cq_row_bytes(t, cols), ab = cq_act_row_bytes(t, cols);
     const int64_t TB = 64;  // activation rows per tile: they stay in L2 while the weight rows stream
     for (int64_t t0 = 0; t0 < ntok; t0 += TB) {
@@ -376,9 +442,15 @@ void cq_matmul_range(int t, const void *w, int64_t cols, const void *act, int64_
             }
         }
     }
+    return avx ? CQ_ISA_AVX2 : CQ_ISA_SCALAR;
 }
 
-typedef struct { int t; const void *w; int64_t cols; const void *act; int64_t ntok; float *out; int64_t stride, rows; } mm_ctx;
+void cq_matmul_range(int t, const void *w, int64_t cols, const void *act, int64_t ntok,
+                     float *out, int64_t out_stride, int64_t r0, int64_t r1) {
+    cq_matmul_range_isa(cq_isa(), t, w, cols, act, ntok, out, out_stride, r0, r1);
+}
+
+typedef struct { int t; const void *w; int64_t cols; const void *act; int64_t ntok; float *out; int64_t stride, rows; int isa; } mm_ctx;
 
 /// Rows are handed out in groups of MM_ROW_GROUP, the width of the 8-row kernels.
 #define MM_ROW_GROUP 8
@@ -387,17 +459,22 @@ static void mm_task(void *c, int64_t b, int64_t e, int thread) {
     (void)thread;
     mm_ctx *m = c;
     const int64_t r0 = b * MM_ROW_GROUP, r1 = e * MM_ROW_GROUP < m->rows ? e * MM_ROW_GROUP : m->rows;
-    cq_matmul_range(m->t, m->w, m->cols, m->act, m->ntok, m->out, m->stride, r0, r1);
+    cq_matmul_range_isa(m->isa, m->t, m->w, m->cols, m->act, m->ntok, m->out, m->stride, r0, r1);
+}
+
+void cq_matmul_ex(int isa, int threads, int t, const void *w, int64_t rows, int64_t cols, const void *act, int64_t ntok,
+                  float *out, int64_t out_stride) {
+    mm_ctx c = { t, w, cols, act, ntok, out, out_stride, rows, clamp_isa(isa) };
+    if (rows * cols * ntok < 32768) { cq_matmul_range_isa(c.isa, t, w, cols, act, ntok, out, out_stride, 0, rows); return; }
+    cq_parallel_for_threads((rows + MM_ROW_GROUP - 1) / MM_ROW_GROUP, mm_task, &c, threads);
 }
 
 void cq_matmul(int t, const void *w, int64_t rows, int64_t cols, const void *act, int64_t ntok,
                float *out, int64_t out_stride) {
-    mm_ctx c = { t, w, cols, act, ntok, out, out_stride, rows };
-    if (rows * cols * ntok < 32768) { cq_matmul_range(t, w, cols, act, ntok, out, out_stride, 0, rows); return; }
-    cq_parallel_for((rows + MM_ROW_GROUP - 1) / MM_ROW_GROUP, mm_task, &c);
+    cq_matmul_ex(cq_isa(), cq_threads(), t, w, rows, cols, act, ntok, out, out_stride);
 }
 
-typedef struct { const cq_matmul_job *jobs; int count; } mm_batch_ctx;
+typedef struct { const cq_matmul_job *jobs; int count; int isa; } mm_batch_ctx;
 
 static int64_t mm_groups(const cq_matmul_job *j) { return (j->rows + MM_ROW_GROUP - 1) / MM_ROW_GROUP; }
 
@@ -410,19 +487,21 @@ static void mm_batch_task(void *c, int64_t b, int64_t e, int thread) {
         const int64_t g = mm_groups(j), lo = b > first ? b - first : 0, hi = e - first < g ? e - first : g;
         if (lo < hi) {
             const int64_t r0 = lo * MM_ROW_GROUP, r1 = hi * MM_ROW_GROUP < j->rows ? hi * MM_ROW_GROUP : j->rows;
-            cq_matmul_range(j->wtype, j->w, j->cols, j->act, j->ntok, j->out, j->out_stride, r0, r1);
+            cq_matmul_range_isa(m->isa, j->wtype, j->w, j->cols, j->act, j->ntok, j->out, j->out_stride, r0, r1);
         }
         first += g;
     }
 }
 
-void cq_matmul_batch(const cq_matmul_job *jobs, int count) {
+void cq_matmul_batch_ex(int isa, int threads, const cq_matmul_job *jobs, int count) {
     int64_t groups = 0, work = 0;
     for (int i = 0; i < count; i++) { groups += mm_groups(&jobs[i]); work += jobs[i].rows * jobs[i].cols * jobs[i].ntok; }
-    mm_batch_ctx c = { jobs, count };
+    mm_batch_ctx c = { jobs, count, clamp_isa(isa) };
     if (work < 32768) { mm_batch_task(&c, 0, groups, 0); return; }
-    cq_parallel_for(groups, mm_batch_task, &c);
+    cq_parallel_for_threads(groups, mm_batch_task, &c, threads);
 }
+
+void cq_matmul_batch(const cq_matmul_job *jobs, int count) { cq_matmul_batch_ex(cq_isa(), cq_threads(), jobs, count); }
 
 void cq_dequantize_row(int t, const void *w, float *y, int64_t n) {
     switch (t) {

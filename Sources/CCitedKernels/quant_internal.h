@@ -68,3 +68,9 @@ int cq_matmul_range_avx2(int wtype, const void *w, int64_t cols, const void *act
 /// (quant_gemv_avx2.c); 0 for other types and token counts.
 int cq_gemv_range_avx2(int wtype, const void *w, int64_t cols, const void *act, int64_t ntok,
                        float *out, int64_t out_stride, int64_t r0, int64_t r1);
+/// AVX-512 (F, BW, VL, DQ, VNNI) multi-token matmul of rows [r0, r1) (quant_matmul_avx512.c); 0 when
+/// the type or token count has none (the AVX2 path then runs: same bits).
+int cq_matmul_range_avx512(int wtype, const void *w, int64_t cols, const void *act, int64_t ntok,
+                           float *out, int64_t out_stride, int64_t r0, int64_t r1);
+/// AVX-512 activation quantization; 0 when the format has none.
+int cq_quantize_act_avx512(int wtype, const float *x, void *out, int64_t cols);

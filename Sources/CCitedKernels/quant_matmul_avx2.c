@@ -28,27 +28,6 @@
 
 // ---- 32-value blocks -------------------------------------------------------------------------------
 
-/// Weights of one 32-value block as bytes (offsets removed for the signed types).
-AVX2 static ALWAYS_INLINE __m256i blk32_weights(int t, const uint8_t *blk) {
-    switch (t) {
-    case CQ_Q4_0: return _mm256_sub_epi8(unpack_nibbles(blk + 2), _mm256_set1_epi8(8));
-    case CQ_Q4_1: return unpack_nibbles(blk + 4);
-    case CQ_Q5_0: return _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(blk + 6), q5_high(blk + 2)), _mm256_set1_epi8(16));
-    case CQ_Q5_1: return _mm256_or_si256(unpack_nibbles(blk + 8), q5_high(blk + 4));
-    default: return _mm256_loadu_si256((const __m256i *)(blk + 2));  // Q8_0
-    }
-}
-
-static ALWAYS_INLINE size_t blk32_bytes(int t) {
-    switch (t) {
-    case CQ_Q4_0: return sizeof(blk_q4_0);
-    case CQ_Q4_1: return sizeof(blk_q4_1);
-    case CQ_Q5_0: return sizeof(blk_q5_0);
-    case CQ_Q5_1: return sizeof(blk_q5_1);
-    default: return sizeof(blk_q8_0);
-    }
-}
-
 /// One 32-value weight block, decoded: its bytes (offset removed for the signed types) and, for the
 /// signed types, their magnitudes (the sign trick of dot_i8).
 typedef struct { __m256i q, qa; } blk32_dec;

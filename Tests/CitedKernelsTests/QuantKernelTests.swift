@@ -45,17 +45,23 @@ func randomActivations(type: Int32, cols: Int, ntok: Int, range: Float = 2,
     return act
 }
 
-/// Runs `cq_matmul` on 1 and 2 threads and expects every output bit-equal to `expected`.
+let isaScalar = Int32(CQ_ISA_SCALAR.rawValue), isaAVX2 = Int32(CQ_ISA_AVX2.rawValue), isaAVX512 = Int32(CQ_ISA_AVX512.rawValue)
+/// The SIMD levels this CPU runs; each is compared explicitly (no process-wide switch is flipped).
+let simdLevels = [isaAVX2, isaAVX512].filter { $0 <= cq_isa_supported() }
+let hasAVX512 = cq_isa_supported() >= isaAVX512
+
+/// Runs `cq_matmul_ex` at every SIMD level on 1 and 2 threads and expects every output bit-equal to `expected`.
 func expectMatmulBitEqual(type: Int32, _ w: [UInt8], rows: Int, cols: Int, _ act: [UInt8], ntok: Int,
                           _ expected: [Float], _ label: String) {
-    for threads in [1, 2] {
-        cq_set_threads(Int32(threads))
-        var out = [Float](repeating: .nan, count: rows * ntok)
-        cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
-        let bad = (0..<out.count).filter { out[$0].bitPattern != expected[$0].bitPattern }
-        #expect(bad.isEmpty, "\(label) threads \(threads): \(bad.count) differ, first \(bad.first ?? -1)")
+    #expect(!simdLevels.isEmpty, "no SIMD level on this CPU: nothing compared")
+    for isa in simdLevels {
+        for threads: Int32 in [1, 2] {
+            var out = [Float](repeating: .nan, count: rows * ntok)
+            cq_matmul_ex(isa, threads, type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
+            let bad = (0..<out.count).filter { out[$0].bitPattern != expected[$0].bitPattern }
+            #expect(bad.isEmpty, "\(label) \(String(cString: cq_isa_name(isa))) threads \(threads): \(bad.count) differ, first \(bad.first ?? -1)")
+        }
     }
-    cq_set_threads(2)
 }
 
 /// A seeded generator so failures reproduce.
@@ -126,7 +132,7 @@ struct QuantKernelTests {
     @Test("llama.cpp's batched roundings: SIMD equals the plain loop bit for bit, near the exact dot",
           arguments: [Int32(CQ_Q4_K.rawValue), Int32(CQ_Q4_K_GEMM.rawValue), Int32(CQ_Q6_K_TILED.rawValue)])
     func batchedKernels(kernel: Int32) throws {
-        try #require(cq_has_avx2() == 1, "the batched roundings are defined by the AVX2 kernels")
+        try #require(cq_isa_supported() >= isaAVX2, "the batched roundings are defined by the AVX2 kernels")
         let type = kernel & 0xFF
         var rng = SystemRandomNumberGeneratorLCG(state: UInt64(kernel))
         for blocks in [1, 4] {
@@ -140,7 +146,7 @@ struct QuantKernelTests {
             let af = dequantizeActivation(type: type, act, cols: cols)
             var expected: Double = 0, magnitude: Double = 0
             for i in 0..<cols { expected += Double(wf[i]) * Double(af[i]); magnitude += abs(Double(wf[i] * af[i])) }
-            let fast = cq_vec_dot(kernel, Int64(cols), w, act), ref = cq_vec_dot_ref(kernel, Int64(cols), w, act)
+            let fast = cq_vec_dot_isa(isaAVX2, kernel, Int64(cols), w, act), ref = cq_vec_dot_ref(kernel, Int64(cols), w, act)
             #expect(fast == ref, "kernel \(kernel) cols \(cols): \(fast) vs \(ref)")
             #expect(abs(Double(ref) - expected) <= 1e-4 * magnitude + 1e-6)
         }
@@ -157,19 +163,33 @@ struct QuantKernelTests {
         #expect(cq_kernel_for(Int32(CQ_Q5_0.rawValue), 64, 0) == Int32(CQ_Q5_0.rawValue))
     }
 
-    @Test("SIMD activation quantization matches the portable one bit for bit", arguments: [Int32(2), 3, 12])
+    @Test("SIMD activation quantization matches the portable one bit for bit, at every level",
+          arguments: [Int32(2), 3, 12, 14])
     func quantizeSIMD(type: Int32) {
-        var rng = SystemRandomNumberGeneratorLCG(state: 99)
-        let cols = [12].contains(type) ? 768 : 96
+        var rng = SystemRandomNumberGeneratorLCG(state: 99 + UInt64(type))
+        let cols = [12, 14].contains(type) ? 256 * 5 : 96
         var x = (0..<cols).map { _ in Float.random(in: -3...3, using: &rng) }
         x[5] = 0.5 * 3 / 127 * 127  // exercise ties
-        var fast = [UInt8](repeating: 0, count: cq_act_row_bytes(type, Int64(cols)))
-        var slow = fast
-        cq_quantize_act(type, x, &fast, Int64(cols))
-        cq_force_scalar(1)
-        cq_quantize_act(type, x, &slow, Int64(cols))
-        cq_force_scalar(0)
-        #expect(fast == slow)
+        if cols >= 1280 {
+            // block 1: all zero; block 2: the largest magnitude twice, negative first (the scale's sign
+            // comes from the first); block 3: halves of the step (ties to even); block 4: one huge value
+            for i in 256..<512 { x[i] = 0 }
+            for i in 512..<768 { x[i] *= 0.5 }
+            x[512 + 3] = -2.75; x[512 + 200] = 2.75
+            for i in 768..<1024 { x[i] = Float(i - 896) * 0.5 * 2.75 / 127 }
+            x[768] = -2.75
+            x[1024 + 255] = 1e30
+        }
+        var slow = [UInt8](repeating: 0, count: cq_act_row_bytes(type, Int64(cols)))
+        #expect(cq_quantize_act_isa(isaScalar, type, x, &slow, Int64(cols)) == isaScalar)
+        #expect(!simdLevels.isEmpty, "no SIMD level on this CPU: nothing compared")
+        for isa in simdLevels {
+            var fast = [UInt8](repeating: 0xAA, count: slow.count)
+            let ran = cq_quantize_act_isa(isa, type, x, &fast, Int64(cols))
+            // Q8_K has an AVX-512 quantizer; Q8_0/Q8_1 take the AVX2 one at both levels
+            #expect(ran == ([12, 14].contains(type) ? (isa == isaAVX512 ? isaAVX512 : isaScalar) : isaAVX2))
+            #expect(fast == slow, "level \(String(cString: cq_isa_name(isa)))")
+        }
     }
 
     @Test("matmul equals per-row dots on odd sizes, 1 and 2 threads", arguments: [Int32(3), 6, 8, 12, 14])
@@ -189,15 +209,15 @@ struct QuantKernelTests {
                     cq_vec_dot_ref(type, Int64(cols), wp.baseAddress! + r * wb, ap.baseAddress! + t * rb) } }
             }
         }
-        for threads in [1, 2] {
-            cq_set_threads(Int32(threads))
-            var out = [Float](repeating: .nan, count: rows * ntok)
-            cq_matmul(type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
-            for i in 0..<out.count {
-                #expect(abs(out[i] - expected[i]) <= 1e-4 * max(1, abs(expected[i])), "\(threads) threads, \(i)")
+        for isa in [isaScalar] + simdLevels {
+            for threads: Int32 in [1, 2] {
+                var out = [Float](repeating: .nan, count: rows * ntok)
+                cq_matmul_ex(isa, threads, type, w, Int64(rows), Int64(cols), act, Int64(ntok), &out, Int64(rows))
+                for i in 0..<out.count {
+                    #expect(abs(out[i] - expected[i]) <= 1e-4 * max(1, abs(expected[i])), "level \(isa), \(threads) threads, \(i)")
+                }
             }
         }
-        cq_set_threads(2)
     }
 
     @Test("multi-token matmul equals the per-pair kernel bit for bit (odd rows, token tails, tiles, threads)",
@@ -209,14 +229,14 @@ struct QuantKernelTests {
         var w: [UInt8] = []
         for _ in 0..<rows { w += randomRow(type: type, cols: cols, rng: &rng) }
         let wb = cq_row_bytes(type, Int64(cols)), rb = cq_act_row_bytes(type, Int64(cols))
-        for ntok in [1, 2, 3, 4, 5, 8, 9, 13, 70] {
+        for ntok in [1, 2, 3, 4, 5, 8, 9, 13, 16, 17, 31, 70, 133] {
             let act = randomActivations(type: type, cols: cols, ntok: ntok, rng: &rng)
             var expected = [Float](repeating: 0, count: rows * ntok)
             for t in 0..<ntok {
                 let kernel = cq_kernel_for(type, Int64(ntok), Int64(t))
                 for r in 0..<rows {
                     expected[t * rows + r] = w.withUnsafeBytes { wp in act.withUnsafeBytes { ap in
-                        cq_vec_dot(kernel, Int64(cols), wp.baseAddress! + r * wb, ap.baseAddress! + t * rb) } }
+                        cq_vec_dot_isa(isaAVX2, kernel, Int64(cols), wp.baseAddress! + r * wb, ap.baseAddress! + t * rb) } }
                 }
             }
             expectMatmulBitEqual(type: type, w, rows: rows, cols: cols, act, ntok: ntok, expected, "type \(type) ntok \(ntok)")
@@ -257,7 +277,7 @@ struct QuantKernelTests {
         let weights = shapes.map { (type, rows) in (0..<rows).flatMap { _ in randomRow(type: type, cols: cols, rng: &rng) } }
         var expected = shapes.map { [Float](repeating: 0, count: $0.1 * ntok) }
         for (i, (type, rows)) in shapes.enumerated() {
-            cq_matmul(type, weights[i], Int64(rows), Int64(cols), act, Int64(ntok), &expected[i], Int64(rows))
+            cq_matmul_ex(isaAVX2, 1, type, weights[i], Int64(rows), Int64(cols), act, Int64(ntok), &expected[i], Int64(rows))
         }
         let outs = shapes.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0.1 * ntok) }
         let ws = weights.map { w in
@@ -271,9 +291,16 @@ struct QuantKernelTests {
                 cq_matmul_job(wtype: shapes[i].0, w: ws[i], rows: Int64(shapes[i].1), cols: Int64(cols), act: a.baseAddress!,
                               ntok: Int64(ntok), out: outs[i].baseAddress!, out_stride: Int64(shapes[i].1))
             }
-            cq_matmul_batch(jobs, 3)
+            for isa in simdLevels {
+                for threads: Int32 in [1, 2] {
+                    for o in outs { o.initialize(repeating: .nan) }
+                    cq_matmul_batch_ex(isa, threads, jobs, 3)
+                    for i in 0..<3 {
+                        #expect(Array(outs[i]).map(\.bitPattern) == expected[i].map(\.bitPattern), "job \(i) level \(isa) threads \(threads)")
+                    }
+                }
+            }
         }
-        for i in 0..<3 { #expect(Array(outs[i]).map(\.bitPattern) == expected[i].map(\.bitPattern), "job \(i)") }
     }
 
     @Test("f16 conversion rounds to nearest even and round-trips halves")

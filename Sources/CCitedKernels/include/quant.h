@@ -62,16 +62,45 @@ void cq_dequantize_row(int type, const void *w, float *out, int64_t cols);
 /// IEEE half <-> float, round to nearest even.
 float cq_f16_to_f32(uint16_t h);
 uint16_t cq_f32_to_f16(float f);
-/// 1 when the AVX2/FMA/F16C paths are in use.
+/// Instruction-set levels of the kernels, lowest first. Every level computes the same bits: the SIMD
+/// paths repeat their plain loops' float operations in the same order per output element (AVX-512 and
+/// AVX2 are bit-equal; scalar rounds as the reference loops of quant.c).
+enum cq_isa { CQ_ISA_SCALAR = 0, CQ_ISA_AVX2 = 1, CQ_ISA_AVX512 = 2 };
+/// The process default level: the best this CPU and OS run, capped by the environment variable
+/// CITED_ISA (`scalar`, `avx2`, `avx512`) when set. Read once.
+int cq_isa_detected(void);
+/// The best level this CPU and OS run (AVX-512 means F, BW, VL, DQ and VNNI).
+int cq_isa_supported(void);
+/// The level the calling thread's kernel calls use: its own (cq_set_thread_isa) or the process default.
+/// Work a call hands to the thread pool runs at the caller's level.
+int cq_isa(void);
+/// Sets the calling thread's level (clamped to what the CPU runs); -1 returns to the process default.
+void cq_set_thread_isa(int isa);
+/// "scalar", "avx2" or "avx512".
+const char *cq_isa_name(int isa);
+/// 1 when the calling thread's level is AVX2 or above.
 int cq_has_avx2(void);
-/// Forces the portable paths (tests).
-void cq_force_scalar(int on);
+
+/// The entry points above at an explicit level (clamped to what the CPU runs) and thread count, for
+/// tests that compare paths side by side without touching process-wide settings. The quantizer and the
+/// range matmul return the level whose kernel ran (a format without a kernel at `isa` falls back to the
+/// next level down), so a test can tell that the path it compares was taken.
+int cq_quantize_act_isa(int isa, int wtype, const float *x, void *out, int64_t cols);
+float cq_vec_dot_isa(int isa, int wtype, int64_t cols, const void *w, const void *act);
+int cq_matmul_range_isa(int isa, int wtype, const void *w, int64_t cols, const void *act, int64_t ntok,
+                        float *out, int64_t out_stride, int64_t r0, int64_t r1);
+void cq_matmul_ex(int isa, int threads, int wtype, const void *w, int64_t rows, int64_t cols, const void *act,
+                  int64_t ntok, float *out, int64_t out_stride);
+void cq_matmul_batch_ex(int isa, int threads, const cq_matmul_job *jobs, int count);
 
 /// Runs fn(ctx, i) for i in [0, n) over the pool; each call gets whole task indices.
 typedef void (*cq_task_fn)(void *ctx, int64_t begin, int64_t end, int thread);
-/// Splits [0, n) into one contiguous range per thread and waits for all.
+/// Splits [0, n) into chunks shared by cq_threads() workers (the caller included) and waits for all.
 void cq_parallel_for(int64_t n, cq_task_fn fn, void *ctx);
-/// Sets the thread count (1 = no helper threads); default 2.
+/// cq_parallel_for with an explicit worker count (1 = the caller alone).
+void cq_parallel_for_threads(int64_t n, cq_task_fn fn, void *ctx, int threads);
+/// Sets the process default thread count (1 = no helper threads); default 2. For the program's
+/// configuration only: tests pass a count to the `_ex` entry points instead.
 void cq_set_threads(int n);
 int cq_threads(void);
 
