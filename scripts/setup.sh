@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsqlite3-dev libopenblas-dev libxml2-dev pkg-config python3)
+packages=(libsqlite3-dev libopenblas-dev libxml2-dev pkg-config python3 time)
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 missing=()
 for p in "${packages[@]}"; do

@@ -115,7 +115,7 @@ enum Entailment {
               Double(claim.stems.intersection(target.stems).count) >= 0.7 * Double(claim.stems.count) else { return nil }
         let missing = claimNames.filter { !target.lowered.contains($0) }
         guard missing.count == claimNames.count,
-              KeyTerms.extract(target.text).identifiers.contains(where: { !claim.lowered.contains($0) }),
+              KeyTerms.extract(target.text).identifiers.contains(where: { !claimNames.contains($0) }),
               let moved = missing.first(where: { name in passages.contains { $0.lowered.contains(name) } })
         else { return nil }
         return moved

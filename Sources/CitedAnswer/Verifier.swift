@@ -76,7 +76,9 @@ public struct Verifier {
                 guard !indices.isEmpty else {
                     return (.unsupported, [VerificationStep(rule: .content, passed: false, detail: "cites no given passage")])
                 }
-                guard !stems.isEmpty || !terms.numbers.isEmpty || !terms.identifiers.isEmpty else {
+                // A bare name, title or signature ("`sympy.integrate`") states nothing: a statement has words.
+                guard sentence.text.split(whereSeparator: \.isWhitespace).count >= 4,
+                      !stems.isEmpty || !terms.numbers.isEmpty || !terms.identifiers.isEmpty else {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "states nothing checkable")])
                 }
