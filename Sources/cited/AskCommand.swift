@@ -56,8 +56,8 @@ struct AskCommand: ParsableCommand {
 
     func validate() throws {
         if question == nil && replay == nil { throw ValidationError("give a QUESTION (or --replay ID)") }
-        if let question, question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw ValidationError("the question is empty")
+        if let question, !question.contains(where: { $0.isLetter || $0.isNumber }) {
+            throw ValidationError("the question has no words")
         }
         if let domain, Domain(rawValue: domain) == nil { throw ValidationError("--domain must be clinical, code or math") }
         try requireRange(k, OptionRanges.k, "--k")

@@ -26,6 +26,11 @@ struct SearchCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON document.")
     var json = false
 
+    func validate() throws {
+        // An empty or punctuation-only query matches nothing, and would return arbitrary passages.
+        if !query.contains(where: { $0.isLetter || $0.isNumber }) { throw ValidationError("the query has no words") }
+    }
+
     func run() throws {
         let start = DispatchTime.now()
         let session = try RetrievalSession(options: options, retrieval: retrieval)

@@ -27,6 +27,9 @@ struct CommandLineTests {
         (["generate", "hi", "--threads", "100000"], "--threads"),
         (["eval", "answers", "--questions", "q.jsonl", "--limit", "0"], "--limit"),
         (["embed", "x", "--threads", "0"], "--threads"),
+        (["search", "?!"], "no words"),
+        (["search", ""], "no words"),
+        (["ask", " ... "], "no words"),
     ])
     func validation(arguments: [String], option: String) throws {
         let run = try runCited(arguments + ["--index", "/nonexistent-cited-index"])
