@@ -73,6 +73,57 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     public var dropUnsupported = true
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case listedPassages, maxPassages, relevanceMargin, resultsSection, contextBudget, excerptBudget
+        case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin
+        case verification, judge, corroborationSearches, corroborationRelevance, dropUnsupported
+    }
+
+    /// Every field, a nil one as null: "no excerpts" and "decline freely" must survive a replay.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(listedPassages, forKey: .listedPassages)
+        try c.encode(maxPassages, forKey: .maxPassages)
+        try c.encode(relevanceMargin, forKey: .relevanceMargin)
+        try c.encode(resultsSection, forKey: .resultsSection)
+        try c.encode(contextBudget, forKey: .contextBudget)
+        try c.encode(excerptBudget, forKey: .excerptBudget)
+        try c.encode(minimumEvidence, forKey: .minimumEvidence)
+        try c.encode(groundedEvidence, forKey: .groundedEvidence)
+        try c.encode(requireCoveredTerms, forKey: .requireCoveredTerms)
+        try c.encode(rareTermShare, forKey: .rareTermShare)
+        try c.encode(declineMargin, forKey: .declineMargin)
+        try c.encode(verification, forKey: .verification)
+        try c.encode(judge, forKey: .judge)
+        try c.encode(corroborationSearches, forKey: .corroborationSearches)
+        try c.encode(corroborationRelevance, forKey: .corroborationRelevance)
+        try c.encode(dropUnsupported, forKey: .dropUnsupported)
+    }
+
+    /// A stored policy read back: fields it lacks (a record made before they existed) keep their defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let stored = try c.decodeIfPresent(T.self, forKey: key) { value = stored }
+        }
+        try read(.listedPassages, &listedPassages)
+        try read(.maxPassages, &maxPassages)
+        try read(.relevanceMargin, &relevanceMargin)
+        try read(.resultsSection, &resultsSection)
+        try read(.contextBudget, &contextBudget)
+        excerptBudget = c.contains(.excerptBudget) ? try c.decodeIfPresent(Int.self, forKey: .excerptBudget) : excerptBudget
+        try read(.minimumEvidence, &minimumEvidence)
+        try read(.groundedEvidence, &groundedEvidence)
+        try read(.requireCoveredTerms, &requireCoveredTerms)
+        try read(.rareTermShare, &rareTermShare)
+        declineMargin = c.contains(.declineMargin) ? try c.decodeIfPresent(Float.self, forKey: .declineMargin) : declineMargin
+        try read(.verification, &verification)
+        judge = try c.decodeIfPresent(String.self, forKey: .judge)
+        try read(.corroborationSearches, &corroborationSearches)
+        try read(.corroborationRelevance, &corroborationRelevance)
+        try read(.dropUnsupported, &dropUnsupported)
+    }
 }
 
 /// Settings of one `ask`.

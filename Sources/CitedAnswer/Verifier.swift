@@ -34,6 +34,16 @@ public struct VerificationPolicy: Codable, Equatable, Sendable {
     public var judgeMargin: Float = 0
 
     public init() {}
+
+    /// A stored policy read back: fields it lacks keep their defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        supportedSimilarity = try c.decodeIfPresent(Float.self, forKey: .supportedSimilarity) ?? supportedSimilarity
+        weakSimilarity = try c.decodeIfPresent(Float.self, forKey: .weakSimilarity) ?? weakSimilarity
+        supportedOverlap = try c.decodeIfPresent(Double.self, forKey: .supportedOverlap) ?? supportedOverlap
+        weakOverlap = try c.decodeIfPresent(Double.self, forKey: .weakOverlap) ?? weakOverlap
+        judgeMargin = try c.decodeIfPresent(Float.self, forKey: .judgeMargin) ?? judgeMargin
+    }
 }
 
 /// Checks each sentence against the passages it cites, in order: it must state something and cite a given
