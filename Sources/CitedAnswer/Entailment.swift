@@ -97,9 +97,10 @@ enum Entailment {
             let lower = word.lowercased()
             guard lower.count >= 4, lower.allSatisfy({ $0.isLetter }), !ContentWords.stopwords.contains(lower),
                   !present.contains(String(lower.prefix(5))), !lowered.contains(lower) else { continue }
-            let properNoun = index > 0 && word.first!.isUppercase && !Quantifier.ordinaryCapitalised.contains(lower)
-            let uncommon = isCommon.map { !$0(lower) } ?? false
-            if properNoun || uncommon {
+            // With a vocabulary, a name is an uncommon word, capitalised or not ("Python" is common in a docs
+            // index); without one, a capitalised word inside the sentence is taken for a name.
+            let isName = isCommon.map { !$0(lower) } ?? (index > 0 && word.first!.isUppercase)
+            if isName {
                 return Violation(rule: .novelName, detail: "\"\(word)\" appears in no cited passage")
             }
         }
@@ -146,11 +147,7 @@ enum Entailment {
             numbers = Set(KeyTerms.tokens(joined).compactMap(KeyTerms.normalizedNumber))
         }
 
-        func containsNumber(_ number: String) -> Bool {
-            if numbers.contains(number) { return true }
-            guard let value = Double(number) else { return false }
-            return numbers.contains { Double($0) == value }
-        }
+        func containsNumber(_ number: String) -> Bool { numbers.contains { Binding.same($0, number) } }
 
         /// Code names, identifiers and, given a vocabulary, uncommon words.
         func names(isCommon: ((String) -> Bool)?) -> [String] {
@@ -447,9 +444,6 @@ enum Entailment {
             "all", "every", "everyone", "everybody", "always", "regardless", "irrespective", "universally",
             "solely", "exclusively", "entirely", "completely", "guaranteed", "uniformly",
         ]
-        /// Capitalised words that are not names.
-        static let ordinaryCapitalised: Set<String> = ["python", "sympy", "however", "these", "this", "that", "patients"]
-
         /// A widening word the claim adds to the passage's sentence.
         static func introduced(_ claim: [String], _ passage: [String]) -> String? {
             let passageWords = Set(passage)
