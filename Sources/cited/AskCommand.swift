@@ -15,12 +15,14 @@ struct AskCommand: ParsableCommand {
         discussion: """
         Cited retrieves passages (dense + BM25), shows them, and lets a local model answer from them \
         alone. Citation markers can only name passages it was given; each sentence is then checked \
-        against the passages it cites (numbers, doses, names and identifiers must appear there, and \
-        the meaning must match). A sentence the shown passages do not back is searched for in the \
-        index, and cited to a passage found that backs it (listed under References). Unsupported \
-        sentences are flagged (dropped with --strict). When the \
-        evidence is weak, the model says the sources lack the answer, or nothing checks out, the \
-        answer is "Not found in the indexed sources." with the nearest passages.
+        against the passages it cites: numbers, doses, names and identifiers must appear there; it must \
+        not negate, reverse, swap a comparison, move a number to another group or widen what the \
+        passage states; and the meaning must match. A sentence the shown passages do not back is \
+        searched for in the index, and cited to a passage found that backs it (listed under \
+        References). Sentences that fail are left out (--verbose shows each check); weakly supported \
+        ones are flagged (left out with --strict). When the evidence is weak, the question names \
+        something the passages never mention, the model says the sources lack the answer, or nothing \
+        checks out, the answer is "Not found in the indexed sources." with related reading.
 
         Models per domain come from ./cited.toml or ~/.config/cited/config.toml ([models] clinical, \
         code, math, fast), else the built-in defaults. Every answer is stored for audit; \
@@ -45,7 +47,7 @@ struct AskCommand: ParsableCommand {
     var domain: String?
     @Option(name: .long, help: "Most tokens to generate.") var maxTokens = AskParameters().maxTokens
     @Option(name: .long, help: "Seed (generation is greedy; kept for replay).") var seed: UInt64 = 0
-    @Flag(name: .long, help: "Drop unsupported sentences instead of flagging them.") var strict = false
+    @Flag(name: .long, help: "Leave out weakly supported sentences too (unsupported ones always are).") var strict = false
     @Option(name: .long, help: ArgumentHelp(
         "Abstain when no passage is closer to the question than this cosine (default 0.52, calibrated on the dev set).",
         valueName: "COSINE")) var minEvidence: Float?
