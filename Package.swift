@@ -1,12 +1,14 @@
 // swift-tools-version:6.0
 // Cited: cited answers from a corpus you own, offline on a CPU.
 // One library per concern; dependencies point downward; only `cited` imports ArgumentParser.
-// Language mode 5: the numeric modules share raw buffers across threads by design.
+// Language mode 5 for the numeric modules (they share raw buffers across threads by design); 6 elsewhere.
 import PackageDescription
 
 /// Release builds of numeric code drop bounds checks, in the hot modules only.
 let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+/// Swift 6 language mode (full data-race checking) for every module that is not numeric.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Cited",
@@ -53,10 +55,16 @@ let package = Package(
         .target(name: "CitedAnswer", dependencies: ["CitedCore", "CitedStore", "CitedRetrieve", "CitedModel",
                                                     "CitedGenerate", "CitedTokenizer"]),
 
+        // Cited as a library: an open index, its models and caches in one place, safe to share across
+        // tasks; the CLI and the servers are its clients.
+        .target(name: "CitedEngine", dependencies: ["CitedCore", "CitedCache", "CitedKernels", "CitedModel",
+                                                    "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer"],
+                swiftSettings: swift6),
+
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [
             "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
-            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", logging,
+            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -71,6 +79,7 @@ let package = Package(
         .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore", "CitedTokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
         .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer"]),
+        .testTarget(name: "CitedEngineTests", dependencies: ["CitedEngine"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -25,6 +25,14 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                          constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                          onText: (String) -> Void) throws -> String {
+        try generate(prompt, maxTokens: maxTokens, seed: seed, stop: stop, constrain: constrain,
+                     isCancelled: { false }, onText: onText)
+    }
+
+    /// `generate`, stopping after the token at which `isCancelled` turns true (the text so far is returned).
+    public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
+                         constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
+                         isCancelled: () -> Bool, onText: (String) -> Void) throws -> String {
         let text = try generator.chatText(prompt.user, system: prompt.system)
         let ids = generator.tokens(of: text)
         let cached = try promptCache.prepare(generator.model, prompt: ids,
@@ -35,7 +43,7 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
         let result = try generator.generate(prompt: ids, parameters: parameters, cached: cached,
                                             logitProcessor: constrain) { piece in
             onText(piece)
-            return true
+            return !isCancelled()
         }
         lastPromptTokens = result.promptTokens
         lastCachedTokens = result.cachedTokens

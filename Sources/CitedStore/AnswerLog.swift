@@ -89,6 +89,11 @@ public enum AnswerLog {
         return record.id!
     }
 
+    /// How many answers are stored.
+    public static func count(in store: Store) throws -> Int {
+        try store.pool.read { db in try AnswerRecord.fetchCount(db) }
+    }
+
     public static func record(id: Int64, in store: Store) throws -> AnswerRecord? {
         try store.pool.read { db in try AnswerRecord.fetchOne(db, key: id) }
     }

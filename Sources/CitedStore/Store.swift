@@ -7,12 +7,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case passageNotFound(id: Int64)
     case documentNotFound(id: Int64)
     case cannotCreateDirectory(path: String, reason: String)
+    case referenceNotFound(String)
 
     public var description: String {
         switch self {
         case .passageNotFound(let id): "no passage with id \(id) in the index"
         case .documentNotFound(let id): "no document with id \(id) in the index"
         case .cannotCreateDirectory(let path, let reason): "cannot create index folder \(path): \(reason)"
+        case .referenceNotFound(let reference): "nothing in the index matches \(reference)"
         }
     }
 }

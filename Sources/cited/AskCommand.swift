@@ -1,10 +1,7 @@
 import ArgumentParser
 import CitedAnswer
-import CitedCache
 import CitedCore
-import CitedModel
-import CitedRetrieve
-import CitedStore
+import CitedEngine
 import Foundation
 
 /// `cited ask QUESTION`: a cited, checked answer from the index, or an honest "not found".
@@ -72,16 +69,17 @@ struct AskCommand: ParsableCommand {
         var settings = AskSettings(question: question ?? "", k: k, model: model, fast: fast,
                                    domain: domain, maxTokens: maxTokens, seed: seed, strict: strict,
                                    minEvidence: minEvidence)
-        let session = try AskSession(options: options)
+        let engine = try options.openEngine(answers: true)
         if let replay {
-            settings = try session.storedSettings(id: replay)
+            settings = try engine.storedSettings(id: replay)
             if !json { printError("replaying answer \(replay): \(settings.question)") }
         }
         let view = AnswerView(stream: !noStream && !json)
-        let answer = try session.ask(settings, onSources: { view.sources($0) }, onText: { view.text($0) })
+        let outcome = try engine.ask(settings, onSources: { view.sources($0) }, onText: { view.text($0) })
+        let answer = outcome.answer
         if json { try printJSON(answer) } else { view.finish(answer) }
         if options.verbose {
-            session.describeLastPrompt()
+            AnswerView.describePrompt(of: outcome)
             let checked = answer.draft.isEmpty ? answer.sentences : answer.draft
             if !checked.isEmpty {
                 printError("--- the model's sentences and the checks each went through ---")
@@ -94,154 +92,6 @@ struct AskCommand: ParsableCommand {
                 }
             }
         }
-    }
-}
-
-/// What an ask was run with; stored with the answer so that replay repeats it.
-struct AskSettings: Codable {
-    var question: String
-    var k: Int
-    var model: String?
-    var fast: Bool
-    var domain: String?
-    var maxTokens: Int
-    var seed: UInt64
-    var strict: Bool
-    /// The evidence threshold, when not the default (absent in records made before it existed).
-    var minEvidence: Float? = nil
-    /// The answer policy the answer was made with (absent in records made before it existed: the defaults).
-    var policy: AnswerPolicy? = nil
-}
-
-/// An open index, embedder and model cache, ready to answer and to log answers.
-final class AskSession {
-    let search: RetrievalSession
-    let configuration: AnswerConfiguration
-    private var models: [String: GGUFAnswerModel] = [:]
-    /// The prompt and model of the last answer (for --verbose).
-    private(set) var lastPrompt: Prompt?
-    private(set) var lastModel: GGUFAnswerModel?
-
-    init(options: IndexOptions) throws {
-        var retrieval = try RetrievalOptions.parse([])
-        retrieval.k = 8
-        search = try RetrievalSession(options: options, retrieval: retrieval)
-        configuration = try AnswerConfiguration.load()
-    }
-
-    /// The last prompt and its token counts, on stderr.
-    func describeLastPrompt() {
-        guard let prompt = lastPrompt else { return }
-        printError("--- prompt (sha256 \(prompt.sha256.prefix(12))) ---\n[system]\n\(prompt.system)\n[user]\n\(prompt.user)\n---")
-        if let model = lastModel {
-            printError("prompt tokens: \(model.lastPromptTokens), of which \(model.lastCachedTokens) from the prompt cache")
-        }
-    }
-
-    func storedSettings(id: Int64) throws -> AskSettings {
-        guard let record = try AnswerLog.record(id: id, in: search.retriever.store) else {
-            throw CommandError("no stored answer with id \(id)")
-        }
-        return try JSONDecoder().decode(AskSettings.self, from: Data(record.parameters.utf8))
-    }
-
-    func modelName(for domain: Domain, settings: AskSettings) -> String {
-        settings.model ?? (settings.fast ? configuration.fastModel : configuration.models[domain] ?? AnswerConfiguration.builtIn.models[domain]!)
-    }
-
-    func ask(_ settings: AskSettings, onSources: ([PackedPassage]) -> Void, onText: (String) -> Void) throws -> Answer {
-        guard search.retriever.dense != nil else { throw CommandError("the index has no vectors; run `cited index rebuild`") }
-        preloadModel(for: settings)
-        let embedder = try search.retriever.resolvedEmbedder()
-        let answerer = Answerer(
-            model: { [self] domain in try loadModel(modelName(for: domain, settings: settings)) },
-            embedder: embedder, builder: PromptBuilder(library: try PromptLibrary()),
-            retrieve: { [search] question, k in
-                var parameters = search.parameters
-                parameters.k = k
-                return try search.retriever.search(question, parameters: parameters).map {
-                    RetrievedPassage(passageID: $0.passageID, documentID: $0.documentID, source: $0.source,
-                                     text: $0.text, score: $0.score)
-                }
-            })
-        answerer.documentPassages = { [search] document in
-            try search.retriever.passages(ofDocument: document).map {
-                RetrievedPassage(passageID: $0.passageID, documentID: $0.documentID, source: $0.source, text: $0.text)
-            }
-        }
-        answerer.absentTerms = AbsentTerms(isIndexed: { [search] in try search.retriever.mentions($0) })
-        if let bert = embedder as? BertEmbedder {
-            answerer.vocabulary = TermVocabulary(embedder: bert, passageShare: { [search] in
-                try? search.retriever.passageShare(mentioning: $0)
-            })
-        }
-        var parameters = AskParameters()
-        if let policy = settings.policy { parameters.policy = policy }
-        if let judge = parameters.policy.judge { answerer.judge = try loadModel(judge) }
-        parameters.k = settings.k
-        parameters.maxTokens = settings.maxTokens
-        parameters.seed = settings.seed
-        parameters.strict = settings.strict
-        parameters.domain = settings.domain.flatMap(Domain.init(rawValue:))
-        if let threshold = settings.minEvidence { parameters.policy.minimumEvidence = threshold }
-        var answer = try answerer.answer(settings.question, parameters: parameters, onSources: onSources, onText: onText)
-        lastPrompt = answerer.lastPrompt
-        lastModel = models[answer.model.isEmpty ? "" : modelName(for: answer.domain, settings: settings)]
-        var recorded = settings
-        recorded.policy = parameters.policy
-        answer.auditID = try log(answer, settings: recorded, answerer: answerer, embedder: embedder)
-        return answer
-    }
-
-    private func loadModel(_ nameOrPath: String) throws -> GGUFAnswerModel {
-        if let preload = preloads.removeValue(forKey: nameOrPath) {
-            preload.group.wait()
-            models[nameOrPath] = try preload.result!.get()
-        }
-        if let model = models[nameOrPath] { return model }
-        let model = try GGUFAnswerModel(url: try LanguageModelLocator.resolve(nameOrPath))
-        models[nameOrPath] = model
-        return model
-    }
-
-    /// A model being loaded on another thread while the question is embedded and searched.
-    private final class Preload: @unchecked Sendable {
-        let group = DispatchGroup()
-        var result: Result<GGUFAnswerModel, Error>?
-    }
-    private var preloads: [String: Preload] = [:]
-
-    /// Starts loading the model the answer will need when that does not depend on the routed domain
-    /// (`--model`, `--fast`, or one model for every domain): it overlaps retrieval instead of following it.
-    func preloadModel(for settings: AskSettings) {
-        let configured = Set(configuration.models.values)
-        guard let name = settings.model ?? (settings.fast ? configuration.fastModel : configured.count == 1 ? configured.first : nil),
-              models[name] == nil, preloads[name] == nil else { return }
-        let preload = Preload()
-        preloads[name] = preload
-        preload.group.enter()
-        Thread.detachNewThread {
-            preload.result = Result { try GGUFAnswerModel(url: try LanguageModelLocator.resolve(name)) }
-            preload.group.leave()
-        }
-    }
-
-    private func log(_ answer: Answer, settings: AskSettings, answerer: Answerer, embedder: Embedder) throws -> Int64 {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let name = answer.model.isEmpty ? modelName(for: answer.domain, settings: settings) : answer.model
-        let modelSHA = ModelCatalog.all.first { name.hasPrefix($0.name) || $0.primaryFile.hasPrefix(name) }?
-            .files.first?.sha256 ?? "unknown"
-        let retrieved = answerer.lastRetrieved.map { ["passage_id": Double($0.passageID), "score": $0.score] }
-        let record = AnswerRecord(
-            question: answer.question, domain: answer.domain.rawValue, model: name, modelSHA256: modelSHA,
-            embedder: embedder.stamp.name, embedderSHA256: embedder.stamp.weightsSHA256,
-            promptSHA256: answerer.lastPrompt?.sha256 ?? "", seed: Int64(bitPattern: settings.seed),
-            parameters: String(decoding: try encoder.encode(settings), as: UTF8.self),
-            retrieved: String(decoding: try encoder.encode(retrieved), as: UTF8.self),
-            answer: String(decoding: try encoder.encode(answer), as: UTF8.self),
-            abstained: answer.abstained, totalMS: answer.timingsMS.total)
-        return try AnswerLog.append(record, to: search.retriever.store)
     }
 }
 
@@ -317,6 +167,13 @@ final class AnswerView {
             print("  " + Self.reference(citation) + found)
         }
         if let id = answer.auditID { print(style("2", "answer \(id) stored; replay with: cited ask --replay \(id)")) }
+    }
+
+    /// The prompt of an answer and its token counts, on stderr (for --verbose).
+    static func describePrompt(of outcome: AskOutcome) {
+        guard let prompt = outcome.prompt else { return }
+        printError("--- prompt (sha256 \(prompt.sha256.prefix(12))) ---\n[system]\n\(prompt.system)\n[user]\n\(prompt.user)\n---")
+        printError("prompt tokens: \(outcome.promptTokens), of which \(outcome.cachedTokens) from the prompt cache")
     }
 
     static func reference(_ citation: AnswerCitation) -> String {

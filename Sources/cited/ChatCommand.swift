@@ -1,6 +1,7 @@
 import ArgumentParser
 import CitedAnswer
 import CitedCore
+import CitedEngine
 import Foundation
 
 /// `cited chat`: ask, then ask follow-ups; earlier turns feed the retrieval query.
@@ -20,7 +21,7 @@ struct ChatCommand: ParsableCommand {
     @Flag(name: .long, help: "Drop unsupported sentences instead of flagging them.") var strict = false
 
     func run() throws {
-        let session = try AskSession(options: options)
+        let engine = try options.openEngine(answers: true)
         var history = Conversation()
         let interactive = isatty(STDIN_FILENO) != 0
         while true {
@@ -34,7 +35,7 @@ struct ChatCommand: ParsableCommand {
             let settings = AskSettings(question: query, k: 6, model: model, fast: fast, domain: nil, maxTokens: AskParameters().maxTokens,
                                        seed: 0, strict: strict)
             let view = AnswerView(stream: true)
-            var answer = try session.ask(settings, onSources: { view.sources($0) }, onText: { view.text($0) })
+            var answer = try engine.ask(settings, onSources: { view.sources($0) }, onText: { view.text($0) }).answer
             answer.question = question
             view.finish(answer)
             history.append(question: question, answer: answer.abstained ? "" : answer.answer)

@@ -46,6 +46,11 @@ struct Cited: AsyncParsableCommand {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(2)
             }
+            // A library's runtime error: one line, `error: …`, exit 1 (help, --version and ExitCode as the parser does).
+            if code == .failure, !(error is ExitCode) {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                Foundation.exit(1)
+            }
             exit(withError: error)
         }
     }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CitedAnswer
+import CitedEngine
 import Foundation
 
 /// `--index DIR` and `--verbose`, shared by every command that touches the index.
@@ -19,6 +21,14 @@ struct IndexOptions: ParsableArguments {
 
     /// The SQLite file inside the index folder.
     var databaseURL: URL { indexDirectory.appendingPathComponent("cited.sqlite") }
+
+    /// Opens the index as an engine; `answers` reads the answer models of `cited.toml`.
+    func openEngine(needsVectors: Bool = true, answers: Bool = false) throws -> CitedEngine {
+        var engineOptions = EngineOptions(indexDirectory: indexDirectory,
+                                          answerConfiguration: answers ? try AnswerConfiguration.load() : .builtIn)
+        engineOptions.needsVectors = needsVectors
+        return try CitedEngine(options: engineOptions)
+    }
 }
 
 /// Writes one JSON document on stdout, as every `--json` output does.

@@ -92,16 +92,10 @@ struct EmbedCommand: ParsableCommand {
     }
 
     /// The embedder used when neither the index nor the user names one.
-    static let defaultEmbedder = "minilm"
+    static let defaultEmbedder = EmbedderLocator.defaultName
 
     /// A folder path if `spec` is one, else the model of that name in the cache.
-    static func modelDirectory(_ spec: String) -> URL {
-        var isDirectory: ObjCBool = false
-        if spec.contains("/") || FileManager.default.fileExists(atPath: spec, isDirectory: &isDirectory) && isDirectory.boolValue {
-            return URL(fileURLWithPath: spec, isDirectory: true)
-        }
-        return CitedHome().models.appendingPathComponent(spec, isDirectory: true)
-    }
+    static func modelDirectory(_ spec: String) -> URL { EmbedderLocator.directory(spec) }
 
     struct Output: Encodable {
         var embedder: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CitedAnswer
+import CitedEngine
 import CitedCore
 import CitedRetrieve
 import Foundation
@@ -47,7 +48,7 @@ struct EvalAnswersCommand: ParsableCommand {
     func run() throws {
         var list = try EvalQuestion.load(URL(fileURLWithPath: questions))
         if let limit { list = Array(list.prefix(limit)) }
-        let session = try AskSession(options: options)
+        let engine = try options.openEngine(answers: true)
         var outcomes: [AnswerEvaluation.Outcome] = []
         var modelName = model ?? ""
         for (index, question) in list.enumerated() {
@@ -60,7 +61,7 @@ struct EvalAnswersCommand: ParsableCommand {
                 policy.judge = judge
                 settings.policy = policy
             }
-            let answer = try session.ask(settings, onSources: { _ in }, onText: { _ in })
+            let answer = try engine.ask(settings).answer
             if !answer.model.isEmpty { modelName = answer.model }
             let outcome = AnswerEvaluation.outcome(of: answer, for: question,
                                                    milliseconds: Int(Date().timeIntervalSince(start) * 1000))

@@ -55,7 +55,7 @@ struct EvalRetrievalCommand: ParsableCommand {
         for mode in modes {
             let start = Date()
             reports[mode] = try RetrievalEvaluation.run(list, mode: mode.rawValue) { q in
-                try session.search(q.question, mode: mode).map(\.source)
+                try session.search(q.question, mode: mode).hits.map(\.source)
             }
             if options.verbose {
                 printError(String(format: "%@: %.0f ms per question", mode.rawValue,

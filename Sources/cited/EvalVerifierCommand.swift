@@ -1,5 +1,6 @@
 import ArgumentParser
 import CitedAnswer
+import CitedEngine
 import CitedKernels
 import CitedModel
 import CitedRetrieve
@@ -42,8 +43,8 @@ struct EvalVerifierCommand: ParsableCommand {
         let embedder = try BertEmbedder(directory: EmbedCommand.modelDirectory(EmbedCommand.defaultEmbedder), chunkerVersion: 0)
         var share: ((String) -> Double?)?
         if FileManager.default.fileExists(atPath: options.databaseURL.path) {
-            let retriever = try RetrievalSession(options: options, retrieval: try RetrievalOptions.parse([])).retriever
-            share = { try? retriever.passageShare(mentioning: $0) }
+            let engine = try options.openEngine(needsVectors: false)
+            share = { term in try? engine.withRetriever { try $0.passageShare(mentioning: term) } }
         }
         let vocabulary = TermVocabulary(embedder: embedder, passageShare: share)
         var verifier = Verifier(embed: { try embedder.embed([$0]) }, isCommonWord: { vocabulary.isCommon($0) })

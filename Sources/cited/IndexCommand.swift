@@ -1,7 +1,5 @@
 import ArgumentParser
-import CitedIngest
-import CitedRetrieve
-import CitedStore
+import CitedEngine
 import Foundation
 
 /// `cited index`: inspect and maintain the index. Subcommands join the list below.
@@ -28,36 +26,11 @@ struct IndexStatusCommand: ParsableCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
-    /// The JSON shape of `index status --json`.
-    struct Status: Encodable {
-        var database: String
-        var documents: Int
-        var passages: Int
-        var files: Int
-        var chunkerVersion: Int?
-        var counts: [IndexCount]
-        var vectors: VectorIndexer.Status
-
-        enum CodingKeys: String, CodingKey {
-            case database, documents, passages, files, counts, vectors
-            case chunkerVersion = "chunker_version"
-        }
-    }
-
     func run() throws {
-        let url = indexOptions.databaseURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            printError("error: no index at \(url.path); run `cited ingest PATH...` first")
-            throw ExitCode.failure
-        }
-        let store = try Store(url: url)
-        let counts = try store.counts()
-        let files = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM source_file") ?? 0 }
-        let versions = try store.pool.read { try Int.fetchAll($0, sql: "SELECT DISTINCT chunker_version FROM document") }
-        let status = Status(database: url.path, documents: counts.reduce(0) { $0 + $1.documents },
-                            passages: counts.reduce(0) { $0 + $1.passages }, files: files,
-                            chunkerVersion: versions.count == 1 ? versions[0] : nil, counts: counts,
-                            vectors: try VectorIndexer.status(store, chunkerVersion: Chunker.version))
+        let status = try indexOptions.openEngine(needsVectors: false).status()
+        let versions = status.chunkerVersions
+        let files = status.files
+        let counts = status.counts
         if json {
             try printJSON(status)
             return

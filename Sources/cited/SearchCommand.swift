@@ -1,9 +1,8 @@
 import ArgumentParser
 import CitedCore
+import CitedEngine
 import CitedKernels
-import CitedModel
 import CitedRetrieve
-import CitedStore
 import Foundation
 
 /// `cited search QUERY`: passages ranked by dense, BM25 or fused retrieval, with filters.
@@ -34,16 +33,17 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let start = DispatchTime.now()
         let session = try RetrievalSession(options: options, retrieval: retrieval)
-        let hits = try session.search(query)
+        let result = try session.search(query)
+        let hits = result.hits
         if json {
             try printJSON(SearchOutput(query: query, mode: retrieval.mode.rawValue, results: hits))
         } else {
             SearchView.print(hits, query: query)
         }
         if options.verbose {
-            let t = session.retriever.timings
+            let t = result.timings
             printError(String(format: "search: open %.1f ms, bm25 %.1f ms, wait %.1f ms, embed %.1f ms, dense %.1f ms, hydrate %.1f ms, total %.1f ms",
-                              session.openMs, t.bm25, t.wait, t.embed, t.dense, t.hydrate,
+                              session.engine.openMilliseconds, t.bm25, t.wait, t.embed, t.dense, t.hydrate,
                               Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6))
         }
     }
@@ -96,58 +96,20 @@ struct RetrievalOptions: ParsableArguments {
     }
 }
 
-/// An open index with its vectors and query embedder, ready to search.
-final class RetrievalSession {
-    let retriever: Retriever
+/// An open index ready to search with the command's retrieval options.
+struct RetrievalSession {
+    let engine: CitedEngine
     let parameters: SearchParameters
-    var openMs = 0.0
 
     init(options: IndexOptions, retrieval: RetrievalOptions, modes: [SearchMode]? = nil) throws {
-        let start = DispatchTime.now()
-        Dense.stopIdleBLASThreads()  // queries embed with single-threaded BLAS
-        let url = options.databaseURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            printError("error: no index at \(url.path); run `cited ingest PATH...` first")
-            throw ExitCode(1)
-        }
-        let needsDense = (modes ?? [retrieval.mode]).contains { $0 != .bm25 }
-        let cacheURL = options.indexDirectory.appendingPathComponent("vectors.cache")
-        // Start loading the embedder named by the vector cache now, while SQLite and the vectors open.
-        let early = needsDense ? VectorCache.peekStamp(cacheURL).map { stamp in (stamp, Self.load(stamp)) } : nil
-        let store = try Store(url: url, migrations: VectorTable.register)
-        var dense: DenseIndex?
-        var embedder: PendingEmbedder?
-        if needsDense {
-            do {
-                dense = try VectorCache.load(cacheURL, source: StoreVectorSource(store: store))
-            } catch RetrieveError.noVectors {
-                printError("error: \(RetrieveError.noVectors)")
-                throw ExitCode(1)
-            }
-            if let early, early.0.name == dense?.stamp?.name, early.0.chunkerVersion == dense?.stamp?.chunkerVersion {
-                embedder = early.1
-            } else {
-                embedder = Self.load(dense?.stamp)
-            }
-        }
-        retriever = try Retriever(store: store, pending: embedder, dense: dense)
+        engine = try options.openEngine(needsVectors: (modes ?? [retrieval.mode]).contains { $0 != .bm25 })
         parameters = try retrieval.parameters()
-        openMs = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
     }
 
-    /// The query embedder for vectors made under `stamp` (the default embedder without one), loading in the background.
-    static func load(_ stamp: EmbedderStamp?) -> PendingEmbedder {
-        let name = stamp?.name ?? EmbedCommand.defaultEmbedder
-        let chunkerVersion = stamp?.chunkerVersion ?? 0
-        return PendingEmbedder {
-            try BertEmbedder(directory: EmbedCommand.modelDirectory(name), chunkerVersion: chunkerVersion, threads: 1)
-        }
-    }
-
-    func search(_ query: String, mode: SearchMode? = nil) throws -> [SearchHit] {
+    func search(_ query: String, mode: SearchMode? = nil) throws -> SearchResult {
         var p = parameters
         if let mode { p.mode = mode }
-        return try retriever.search(query, parameters: p)
+        return try engine.search(query, parameters: p)
     }
 }
 

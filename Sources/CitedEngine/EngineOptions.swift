@@ -1,0 +1,27 @@
+import CitedAnswer
+import CitedRetrieve
+import Foundation
+
+/// How an engine opens its index and shares its models; loaded once per process.
+public struct EngineOptions: Sendable {
+    /// The index folder (holding `cited.sqlite` and `vectors.cache`).
+    public var indexDirectory: URL
+    /// Which model answers which domain.
+    public var answerConfiguration: AnswerConfiguration
+    /// Load the vectors and the query embedder (false: BM25 search only).
+    public var needsVectors = true
+    /// Searches that run at once, each with a retriever of its own; more wait their turn.
+    public var searchLanes = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Asks in flight at once (generating or waiting for their model); more are refused as busy.
+    public var askLimit = 8
+
+    public init(indexDirectory: URL, answerConfiguration: AnswerConfiguration = .builtIn) {
+        self.indexDirectory = indexDirectory
+        self.answerConfiguration = answerConfiguration
+    }
+
+    /// The SQLite file inside the index folder.
+    public var databaseURL: URL { indexDirectory.appendingPathComponent("cited.sqlite") }
+    /// The memory-mapped vector matrix beside it.
+    public var vectorCacheURL: URL { indexDirectory.appendingPathComponent("vectors.cache") }
+}
