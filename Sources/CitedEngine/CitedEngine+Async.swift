@@ -1,5 +1,6 @@
 import CitedAnswer
 import CitedRetrieve
+import CitedStore
 import Foundation
 
 /// The engine from async code: blocking work runs on a thread of its own, never on the cooperative pool.
@@ -19,6 +20,10 @@ extension CitedEngine {
         try await Self.offload { [self] in try show(reference, context: context) }
     }
 
+    public func answerRecord(id: Int64) async throws -> AnswerRecord {
+        try await Self.offload { [self] in try answerRecord(id: id) }
+    }
+
     public func status() async throws -> IndexStatus {
         try await Self.offload { [self] in try status() }
     }
@@ -36,7 +41,7 @@ extension CitedEngine {
                 let outcome = try ask(settings, cancellation: cancellation,
                                       onSources: { continuation.yield(.sources($0)) },
                                       onText: { continuation.yield(.text($0)) })
-                continuation.yield(.answer(outcome.answer))
+                continuation.yield(.finished(outcome))
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -52,6 +57,6 @@ public enum AskEvent: Sendable {
     case sources([PackedPassage])
     /// Generated text as it streams (the draft: sentences may be dropped by the checks).
     case text(String)
-    /// The checked answer (or the abstention), stored for audit.
-    case answer(Answer)
+    /// The checked answer (or the abstention), stored for audit, with its token counts.
+    case finished(AskOutcome)
 }

@@ -174,7 +174,8 @@ public final class CitedEngine: @unchecked Sendable {
             recorded.policy = parameters.policy
             answer.auditID = try log(answer, settings: recorded, answerer: answerer, embedder: embedder)
             return AskOutcome(answer: answer, prompt: answerer.lastPrompt,
-                              promptTokens: lane?.promptTokens ?? 0, cachedTokens: lane?.cachedTokens ?? 0)
+                              promptTokens: lane?.promptTokens ?? 0, cachedTokens: lane?.cachedTokens ?? 0,
+                              generatedTokens: lane?.generatedTokens ?? 0, decodeSeconds: lane?.decodeSeconds ?? 0)
         }
     }
 
@@ -213,6 +214,19 @@ public struct SearchResult: Sendable {
     public var timings: SearchTimings
 }
 
+/// The `search --json` document (also the server's `/v1/search` response).
+public struct SearchOutput: Encodable, Sendable {
+    public var query: String
+    public var mode: String
+    public var results: [SearchHit]
+
+    public init(query: String, mode: String, results: [SearchHit]) {
+        self.query = query
+        self.mode = mode
+        self.results = results
+    }
+}
+
 /// An answer, and what `--verbose` shows about how it was made.
 public struct AskOutcome: Sendable {
     public var answer: Answer
@@ -220,4 +234,7 @@ public struct AskOutcome: Sendable {
     public var prompt: Prompt?
     public var promptTokens: Int
     public var cachedTokens: Int
+    /// Tokens generated, and the seconds the decode steps took (for tokens/s).
+    public var generatedTokens = 0
+    public var decodeSeconds = 0.0
 }

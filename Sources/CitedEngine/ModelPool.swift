@@ -90,6 +90,8 @@ final class SharedAnswerModel: AnswerModel, StatementJudge {
     let cancellation: Cancellation
     /// Prompt tokens of this answer's last generation, and how many came from the prompt cache.
     private(set) var promptTokens = 0, cachedTokens = 0
+    /// Tokens this answer generated, and the seconds its decode steps took.
+    private(set) var generatedTokens = 0, decodeSeconds = 0.0
 
     init(_ loaded: LoadedModel, cancellation: Cancellation) {
         self.loaded = loaded
@@ -108,6 +110,8 @@ final class SharedAnswerModel: AnswerModel, StatementJudge {
                                                  isCancelled: { cancellation.isCancelled }, onText: onText)
             promptTokens = loaded.model.lastPromptTokens
             cachedTokens = loaded.model.lastCachedTokens
+            generatedTokens = loaded.model.lastGeneratedTokens
+            decodeSeconds = loaded.model.lastDecodeSeconds
             return text
         }
     }

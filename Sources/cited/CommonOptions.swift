@@ -23,10 +23,11 @@ struct IndexOptions: ParsableArguments {
     var databaseURL: URL { indexDirectory.appendingPathComponent("cited.sqlite") }
 
     /// Opens the index as an engine; `answers` reads the answer models of `cited.toml`.
-    func openEngine(needsVectors: Bool = true, answers: Bool = false) throws -> CitedEngine {
+    func openEngine(needsVectors: Bool = true, answers: Bool = false, askLimit: Int? = nil) throws -> CitedEngine {
         var engineOptions = EngineOptions(indexDirectory: indexDirectory,
                                           answerConfiguration: answers ? try AnswerConfiguration.load() : .builtIn)
         engineOptions.needsVectors = needsVectors
+        if let askLimit { engineOptions.askLimit = askLimit }
         return try CitedEngine(options: engineOptions)
     }
 }

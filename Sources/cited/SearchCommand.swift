@@ -49,13 +49,6 @@ struct SearchCommand: ParsableCommand {
     }
 }
 
-/// `search --json`.
-struct SearchOutput: Encodable {
-    var query: String
-    var mode: String
-    var results: [SearchHit]
-}
-
 extension SearchMode: ExpressibleByArgument {}
 extension DenseMethod: ExpressibleByArgument {}
 extension FusionMethod: ExpressibleByArgument {}

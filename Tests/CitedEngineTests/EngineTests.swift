@@ -14,7 +14,10 @@ struct EngineTests {
 
     /// A fresh index of the demo corpus, made once per test run.
     static let demoIndex: Result<URL, Error> = Result {
-        let binary = package.appendingPathComponent(".build/release/cited")
+        // The built `cited`: beside this test bundle (any scratch path), else `.build/release`.
+        let products = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("cited")
+        let binary = products.map { FileManager.default.isExecutableFile(atPath: $0.path) } == true
+            ? products! : package.appendingPathComponent(".build/release/cited")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build -c release")
         let index = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         let process = Process()
@@ -79,7 +82,7 @@ struct EngineTests {
             for (i, question) in questions.enumerated() {
                 group.addTask {
                     for try await event in engine.askStream(AskSettings(question: question, model: "qwen2.5-coder-0.5b")) {
-                        if case .answer(let answer) = event { return (i, answer) }
+                        if case .finished(let outcome) = event { return (i, outcome.answer) }
                     }
                     throw EngineError.cancelled
                 }
