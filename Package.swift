@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libxml2-dev).
@@ -61,10 +62,16 @@ let package = Package(
                                                     "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer"],
                 swiftSettings: swift6),
 
+        // The MCP server: tools `search`, `ask` and `show` over the engine, for agents.
+        .target(name: "CitedMCP", dependencies: ["CitedCore", "CitedRetrieve", "CitedAnswer", "CitedEngine",
+                                                 .product(name: "MCP", package: "swift-sdk")],
+                swiftSettings: swift6),
+
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [
             "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
-            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", logging,
+            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", "CitedMCP", logging,
+            .product(name: "MCP", package: "swift-sdk"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -80,6 +87,7 @@ let package = Package(
         .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
         .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer"]),
         .testTarget(name: "CitedEngineTests", dependencies: ["CitedEngine"]),
+        .testTarget(name: "CitedMCPTests", dependencies: ["CitedMCP", "CitedEngine", .product(name: "MCP", package: "swift-sdk")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -28,6 +28,7 @@ struct Cited: AsyncParsableCommand {
             AskCommand.self,
             ChatCommand.self,
             ShowCommand.self,
+            MCPCommand.self,
         ]
     )
 
