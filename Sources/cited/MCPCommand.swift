@@ -30,6 +30,7 @@ struct MCPCommand: AsyncParsableCommand {
             return handler
         }
         let engine = try options.openEngine(answers: true)
-        try await CitedMCPServer(engine: engine, logger: logger).run(transport: StdioTransport(logger: logger))
+        try await CitedMCPServer(engine: engine, logger: logger)
+            .run(transport: StdioTransport(logger: logger), version: Cited.configuration.version)
     }
 }

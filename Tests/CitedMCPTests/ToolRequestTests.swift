@@ -24,31 +24,34 @@ struct ToolRequestTests {
         #expect(try SearchRequest(["query": "x", "k": 5.0]).parameters.k == 5)
     }
 
-    @Test("search: bad arguments are refused with a message naming the argument",
-          arguments: [
-              (["k": 10] as [String: Value], "missing required argument 'query'"),
-              (["query": "   ?! "], "'query': has no words"),
-              (["query": ""], "'query': has no words"),
-              (["query": 42], "'query' must be a string"),
-              (["query": "x", "k": 0], "'k' must be in 1...1000 (got 0)"),
-              (["query": "x", "k": 1001], "'k' must be in 1...1000 (got 1001)"),
-              (["query": "x", "k": 2.5], "'k' must be an integer"),
-              (["query": "x", "k": "5"], "'k' must be an integer"),
-              (["query": "x", "cap": -1], "'cap' must be in 0...1000 (got -1)"),
-              (["query": "x", "mode": "fuzzy"], "'mode': expected hybrid, dense or bm25 (got fuzzy)"),
-              (["query": "x", "filters": ["year": "20x"]], "bad filter year=20x"),
-              (["query": "x", "filters": ["colour": "red"]], "bad filter colour=red: unknown key"),
-              (["query": "x", "filters": "kind=doc"], "'filters' must be an object"),
-              (["query": "x", "filters": ["kind": true]], "'filters.kind' must be a string"),
-              (["query": "x", "domain": "cooking"], "bad filter domain=cooking"),
-              (["query": "x", "top_k": 3], "unknown argument 'top_k'"),
-          ])
-    func searchRefusals(arguments: [String: Value], message: String) {
-        #expect {
-            try SearchRequest(arguments)
-        } throws: { error in
-            "\(error)".contains(message) && !"\(error)".contains("\n")
-        }
+    /// Arguments `search` refuses, and a part of the message it gives.
+    static let refusals: [(arguments: [String: Value], message: String)] = {
+        var cases: [(arguments: [String: Value], message: String)] = []
+        cases.append((["k": .int(10)], "missing required argument 'query'"))
+        cases.append((["query": .string("   ?! ")], "'query': has no words"))
+        cases.append((["query": .string("")], "'query': has no words"))
+        cases.append((["query": .int(42)], "'query' must be a string"))
+        cases.append((["query": .string("x"), "k": .int(0)], "'k' must be in 1...1000 (got 0)"))
+        cases.append((["query": .string("x"), "k": .int(1001)], "'k' must be in 1...1000 (got 1001)"))
+        cases.append((["query": .string("x"), "k": .double(2.5)], "'k' must be an integer"))
+        cases.append((["query": .string("x"), "k": .string("5")], "'k' must be an integer"))
+        cases.append((["query": .string("x"), "cap": .int(-1)], "'cap' must be in 0...1000 (got -1)"))
+        cases.append((["query": .string("x"), "mode": .string("fuzzy")], "'mode': expected hybrid, dense or bm25 (got fuzzy)"))
+        cases.append((["query": .string("x"), "filters": .object(["year": .string("20x")])], "bad filter year=20x"))
+        cases.append((["query": .string("x"), "filters": .object(["colour": .string("red")])], "bad filter colour=red: unknown key"))
+        cases.append((["query": .string("x"), "filters": .string("kind=doc")], "'filters' must be an object"))
+        cases.append((["query": .string("x"), "filters": .object(["kind": .bool(true)])], "'filters.kind' must be a string"))
+        cases.append((["query": .string("x"), "domain": .string("cooking")], "bad filter domain=cooking"))
+        cases.append((["query": .string("x"), "top_k": .int(3)], "unknown argument 'top_k'"))
+        return cases
+    }()
+
+    @Test("search: bad arguments are refused with a one-line message naming the argument", arguments: refusals)
+    func searchRefusals(refusal: (arguments: [String: Value], message: String)) {
+        let (arguments, message) = refusal
+        let error = #expect(throws: ToolInputError.self) { try SearchRequest(arguments) }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains(message) && !text.contains("\n"), "\(text)")
     }
 
     @Test("search: a query longer than the cap is refused")
