@@ -12,7 +12,7 @@ enum ToolSummaries {
         var lines = ["\(document.results.count) passages for \"\(document.query)\" (\(document.mode)); "
                      + "cite a passage by its source id, open it with the show tool:"]
         for hit in document.results {
-            lines.append("\(hit.rank). \(reference(hit.source)) · score \(String(format: "%.4f", hit.score))")
+            lines.append("\(hit.rank). \(hit.source.referenceLine) · score \(String(format: "%.4f", hit.score))")
         }
         return lines.joined(separator: "\n")
     }
@@ -27,7 +27,7 @@ enum ToolSummaries {
             }
             if !answer.nearest.isEmpty {
                 lines.append("Related reading (the nearest passages; they do not answer the question):")
-                lines += answer.nearest.map { "[\($0.n)] " + reference($0.source) }
+                lines += answer.nearest.map { "[\($0.n)] " + $0.source.referenceLine }
             }
             return lines.joined(separator: "\n")
         }
@@ -39,7 +39,7 @@ enum ToolSummaries {
             lines.append("\(sentence.text) \(marks)\(flag)")
         }
         lines.append("References:")
-        lines += answer.citations.map { "[\($0.n)] " + reference($0.source) }
+        lines += answer.citations.map { "[\($0.n)] " + $0.source.referenceLine }
         if let id = answer.auditID { lines.append("Stored as answer \(id) (cited ask --replay \(id)).") }
         return lines.joined(separator: "\n")
     }
@@ -51,16 +51,5 @@ enum ToolSummaries {
             lines.append((passage.focus ? "▶ " : "  ") + "\(passage.source.id) · \(passage.source.locator)")
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// `PMID:33046432 · doi:10.… · Title (2020) · Abstract §RESULTS · ⚠ RETRACTED`
-    static func reference(_ source: Source) -> String {
-        var line = source.id
-        if let doi = source.doi { line += " · doi:\(doi)" }
-        line += " · \(source.title)"
-        if let year = source.year { line += " (\(year))" }
-        line += " · \(source.locator)"
-        if let flags = source.flags { line += " · " + flags.map { "⚠ \($0.uppercased())" }.joined(separator: " ") }
-        return line
     }
 }

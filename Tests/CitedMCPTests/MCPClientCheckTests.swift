@@ -24,9 +24,11 @@ struct MCPClientCheckTests {
     func pythonClient() throws {
         let index = try DemoIndex.index.get()
         let scripts = DemoIndex.package.appendingPathComponent("scripts")
-        let venv = try Self.capture("/bin/bash", ["-c", "'\(scripts.path)/test-venv.sh' 2>/dev/null"])
+        // The script prints the venv's path last (its progress, on stderr, comes before it).
+        let venv = try Self.capture("/bin/bash", [scripts.appendingPathComponent("test-venv.sh").path])
         try #require(venv.status == 0, "scripts/test-venv.sh failed: \(venv.output)")
-        let python = venv.output.trimmingCharacters(in: .whitespacesAndNewlines) + "/bin/python"
+        let path = venv.output.split(separator: "\n").last.map(String.init) ?? ""
+        let python = path.trimmingCharacters(in: .whitespaces) + "/bin/python"
         let check = try Self.capture(python, [scripts.appendingPathComponent("mcp-client-check.py").path,
                                               "--cited", DemoIndex.citedBinary.path, "--index", index.path])
         #expect(check.status == 0, "\(check.output)")

@@ -111,6 +111,24 @@ struct ToolHandlerTests {
         while try await iterator.next() != nil {}
     }
 
+    @Test("a cancelled ask call (the client sent notifications/cancelled) stops its generation and stores nothing")
+    func cancelledAsk() async throws {
+        let tools = try Self.tools()
+        let before = try tools.engine.answerCount()
+        let call = Task {
+            try await tools.call("ask", arguments: ["question": .string(Self.olanzapine), "model": "qwen2.5-coder-0.5b"])
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while tools.engine.askLoad.inFlight == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        call.cancel()
+        let result = try await call.value
+        #expect(result.isError == true)
+        #expect(Self.texts(result) == ["error: \(EngineError.cancelled)"])
+        while tools.engine.askLoad.inFlight > 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(tools.engine.askLoad.inFlight == 0)
+        #expect(try tools.engine.answerCount() == before)
+    }
+
     @Test("a real MCP client (in memory) lists the three tools and calls show")
     func client() async throws {
         let server = await CitedMCPServer(engine: try Self.tools().engine).makeServer()
