@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libxml2-dev).
@@ -66,10 +67,16 @@ let package = Package(
         .target(name: "CitedServer", dependencies: ["CitedEngine", .product(name: "Hummingbird", package: "hummingbird")],
                 swiftSettings: swift6),
 
+        // The MCP server: tools `search`, `ask` and `show` over the engine, for agents.
+        .target(name: "CitedMCP", dependencies: ["CitedCore", "CitedRetrieve", "CitedAnswer", "CitedEngine",
+                                                 .product(name: "MCP", package: "swift-sdk")],
+                swiftSettings: swift6),
+
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [
             "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
-            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", "CitedServer", logging,
+            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", "CitedServer", "CitedMCP", logging,
+            .product(name: "MCP", package: "swift-sdk"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -87,6 +94,7 @@ let package = Package(
         .testTarget(name: "CitedEngineTests", dependencies: ["CitedEngine"]),
         .testTarget(name: "CitedServerTests", dependencies: ["CitedServer", .product(name: "Hummingbird", package: "hummingbird")],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedMCPTests", dependencies: ["CitedMCP", "CitedEngine", .product(name: "MCP", package: "swift-sdk")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -27,3 +27,16 @@ public struct Source: Codable, Hashable, Sendable {
         self.flags = flags
     }
 }
+
+extension Source {
+    /// One line for people: `PMID:33046432 · doi:10.… · Title (2020) · Abstract §RESULTS · ⚠ RETRACTED`.
+    public var referenceLine: String {
+        var line = id
+        if let doi { line += " · doi:\(doi)" }
+        line += " · \(title)"
+        if let year { line += " (\(year))" }
+        line += " · \(locator)"
+        if let flags { line += " · " + flags.map { "⚠ \($0.uppercased())" }.joined(separator: " ") }
+        return line
+    }
+}

@@ -215,7 +215,7 @@ public struct SearchResult: Sendable {
 }
 
 /// The `search --json` document (also the server's `/v1/search` response).
-public struct SearchOutput: Encodable, Sendable {
+public struct SearchOutput: Codable, Sendable {
     public var query: String
     public var mode: String
     public var results: [SearchHit]

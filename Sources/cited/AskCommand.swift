@@ -177,13 +177,6 @@ final class AnswerView {
     }
 
     static func reference(_ citation: AnswerCitation) -> String {
-        let source = citation.source
-        var line = "[\(citation.n)] \(source.id)"
-        if let doi = source.doi { line += " · doi:\(doi)" }
-        line += " · \(source.title)"
-        if let year = source.year { line += " (\(year))" }
-        line += " · \(source.locator)"
-        if let flags = source.flags { line += " · " + flags.map { "⚠ \($0.uppercased())" }.joined(separator: " ") }
-        return line
+        "[\(citation.n)] " + citation.source.referenceLine
     }
 }

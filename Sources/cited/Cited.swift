@@ -29,6 +29,7 @@ struct Cited: AsyncParsableCommand {
             ChatCommand.self,
             ShowCommand.self,
             ServeCommand.self,
+            MCPCommand.self,
         ]
     )
 

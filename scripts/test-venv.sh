@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Creates (or reuses) the Python venv the test scripts run in and prints its path on stdout.
+# The venv lives in ${CITED_HOME:-$HOME/.cache/cited}/venv and holds the pinned packages of
+# scripts/test-requirements.txt. A venv whose stamp matches the requirements is reused as it is, so a
+# second run takes a fraction of a second. Progress goes to stderr.
+# Usage: VENV=$(scripts/test-venv.sh) && "$VENV/bin/python" scripts/mcp-client-check.py …
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requirements=scripts/test-requirements.txt
+venv="${CITED_HOME:-$HOME/.cache/cited}/venv"
+stamp="$venv/.cited-requirements.sha256"
+want=$(sha256sum "$requirements" | cut -d' ' -f1)
+
+if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$venv/bin/python" -c '' 2>/dev/null; then
+    echo "$venv"
+    exit 0
+fi
+
+python=$(command -v python3 || true)
+if [[ -z "$python" ]] || ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "test-venv: installing python3-venv (apt)" >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
+    python=$(command -v python3)
+fi
+
+echo "test-venv: creating $venv" >&2
+mkdir -p "$(dirname "$venv")"
+# A venv left half-made (no stamp, or an old one) is rebuilt from scratch.
+rm -rf "$venv"
+"$python" -m venv "$venv" >&2
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+echo "$want" > "$stamp"
+echo "$venv"
