@@ -50,8 +50,7 @@ let package = Package(
         // Parsers (PubMed, JATS, Markdown, reST, HTML, man, LaTeX) and the chunker.
         .target(name: "CitedIngest", dependencies: ["CitedCore", "CitedStore", "CLibXML2", logging]),
         // Dense, BM25 and fused retrieval with filters; retrieval evaluation.
-        .target(name: "CitedRetrieve", dependencies: ["CitedCore", "CitedStore", "CitedKernels",
-                                                     .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "CitedRetrieve", dependencies: ["CitedCore", "CitedStore", "CitedKernels"],
                 swiftSettings: fastMath),
         // Answers: domain routing, prompts, packing, citation constraint and checking, abstention.
         .target(name: "CitedAnswer", dependencies: ["CitedCore", "CitedStore", "CitedRetrieve", "CitedModel",

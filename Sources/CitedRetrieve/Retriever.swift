@@ -2,7 +2,6 @@ import CitedCore
 import CitedKernels
 import CitedStore
 import Foundation
-import GRDB
 
 /// Which ranked lists a search uses.
 public enum SearchMode: String, CaseIterable, Codable, Sendable {
@@ -152,12 +151,7 @@ public final class Retriever {
 
     /// Passage ids allowed by the filters, or nil when nothing is filtered.
     func allowedPassages(_ filters: SearchFilters) throws -> [Int64]? {
-        guard let condition = filters.sqlCondition() else { return nil }
-        return try store.pool.read { db in
-            try Int64.fetchAll(db, sql: """
-                SELECT p.id FROM passage p JOIN document d ON d.id = p.document_id WHERE \(condition.sql) ORDER BY p.id
-                """, arguments: condition.arguments)
-        }
+        try store.passageIDs(allowedBy: filters)
     }
 
     /// The dense list: cosine similarities, best first.
@@ -188,42 +182,19 @@ public final class Retriever {
     func rankBM25(_ query: String, limit: Int, filters: SearchFilters) throws -> ([(Int64, Double)], Double) {
         guard let match = BM25Query.expression(for: query) else { return ([], 0) }
         let start = DispatchTime.now()
-        let list: [(Int64, Double)] = try store.pool.read { db in
-            var arguments: StatementArguments = [match]
-            var sql = "SELECT f.rowid AS id, bm25(passage_fts, 1.0, 0.5, 0.5) AS score FROM passage_fts f"
-            if let condition = filters.sqlCondition() {
-                sql += " JOIN passage p ON p.id = f.rowid JOIN document d ON d.id = p.document_id"
-                sql += " WHERE passage_fts MATCH ? AND \(condition.sql)"
-                arguments += condition.arguments
-            } else {
-                sql += " WHERE passage_fts MATCH ?"
-            }
-            sql += " ORDER BY score LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["id"], -($0["score"] as Double)) }
-        }
+        let list = try store.bm25Search(match, limit: limit, filter: filters).map { ($0.passageID, -$0.score) }
         return (list, Self.ms(since: start))
     }
 
     /// Whether any passage (text, title or heading) holds `term` as one token of the index's tokenizer.
     public func mentions(_ term: String) throws -> Bool {
-        try store.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT 1 FROM passage_fts WHERE passage_fts MATCH ? LIMIT 1",
-                             arguments: ["\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""]) != nil
-        }
+        try store.mentions(term)
     }
 
     /// The share of the index's passages whose text, title or heading contains `term` (counted up to
     /// `cap` passages, so a common word costs no more than a rare one).
     public func passageShare(mentioning term: String, cap: Int = 2_000) throws -> Double {
-        try store.pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM passage") ?? 0
-            guard total > 0 else { return 0 }
-            let count = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM (SELECT 1 FROM passage_fts WHERE passage_fts MATCH ? LIMIT ?)
-                """, arguments: ["\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\"", cap]) ?? 0
-            return Double(count) / Double(total)
-        }
+        try store.passageShare(mentioning: term, cap: cap)
     }
 
     /// The passages of a document, in order, as hits (score 0): the other sections of an abstract or a page.
@@ -235,10 +206,7 @@ public final class Retriever {
     /// Walks the ranked ids, keeps at most `cap` per document, stops at `k`, and loads texts and sources.
     func hydrate(_ ranked: [(Int64, Double)], k: Int, cap: Int, ranks: (Int64) -> (Int?, Int?)) throws -> [SearchHit] {
         guard !ranked.isEmpty, k > 0 else { return [] }
-        return try store.pool.read { db in
-            let ids = ranked.map(\.0)
-            var passages: [Int64: PassageRecord] = [:]
-            for p in try PassageRecord.filter(ids.contains(Column("id"))).fetchAll(db) { passages[p.id!] = p }
+        let (chosen, documents) = try store.passagesWithDocuments(ids: ranked.map(\.0), choose: { passages in
             var perDocument: [Int64: Int] = [:]
             var chosen: [(PassageRecord, Double)] = []
             for (id, score) in ranked {
@@ -249,17 +217,15 @@ public final class Retriever {
                 chosen.append((p, score))
                 if chosen.count == k { break }
             }
-            let documentIDs = Array(Set(chosen.map(\.0.documentId)))
-            var documents: [Int64: DocumentRecord] = [:]
-            for d in try DocumentRecord.filter(documentIDs.contains(Column("id"))).fetchAll(db) { documents[d.id!] = d }
-            return chosen.enumerated().compactMap { index, pair in
-                let (p, score) = pair
-                guard let d = documents[p.documentId] else { return nil }
-                let (denseRank, bm25Rank) = ranks(p.id!)
-                return SearchHit(rank: index + 1, score: score, passageID: p.id!, documentID: p.documentId,
-                                 source: Store.source(document: d, passage: p), text: p.text,
-                                 denseRank: denseRank, bm25Rank: bm25Rank)
-            }
+            return chosen
+        }, documentID: \.0.documentId)
+        return chosen.enumerated().compactMap { index, pair in
+            let (p, score) = pair
+            guard let d = documents[p.documentId] else { return nil }
+            let (denseRank, bm25Rank) = ranks(p.id!)
+            return SearchHit(rank: index + 1, score: score, passageID: p.id!, documentID: p.documentId,
+                             source: Store.source(document: d, passage: p), text: p.text,
+                             denseRank: denseRank, bm25Rank: bm25Rank)
         }
     }
 

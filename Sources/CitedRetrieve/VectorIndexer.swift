@@ -1,7 +1,6 @@
 import CitedCore
 import CitedStore
 import Foundation
-import GRDB
 
 /// Progress of a long embedding run.
 public struct EmbeddingProgress: Sendable {
@@ -21,8 +20,6 @@ public final class VectorIndexer {
     public let embedder: Embedder
     public var batchSize = 256
 
-    static let shadow = "vector_next"
-
     public init(store: Store, embedder: Embedder) {
         self.store = store
         self.embedder = embedder
@@ -40,9 +37,7 @@ public final class VectorIndexer {
         if let stamp = try Self.indexStamp(store), !Retriever.sameSpace(stamp, embedder.stamp) {
             throw RetrieveError.embedderMismatch(index: stamp.name, query: embedder.stamp.name)
         }
-        return try fill(table: VectorTable.name, progress: progress) { ids, vectors, db in
-            try VectorTable.write(ids: ids, vectors: vectors, stamp: self.embedder.stamp, in: db)
-        }
+        return try fill(.live(embedder.stamp), progress: progress)
     }
 
     /// Re-embeds every passage into the shadow table, then swaps it in. Resumes an interrupted rebuild
@@ -52,52 +47,25 @@ public final class VectorIndexer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let stampJSON = String(decoding: try encoder.encode(embedder.stamp), as: UTF8.self)
-        try store.pool.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS \(Self.shadow) (
-                    passage_id INTEGER PRIMARY KEY REFERENCES passage(id) ON DELETE CASCADE,
-                    embedding BLOB NOT NULL
-                )
-                """)
-            let previous = try String.fetchOne(db, sql: "SELECT value FROM index_meta WHERE key = 'rebuild_embedder'")
-                .flatMap { try? JSONDecoder().decode(EmbedderStamp.self, from: Data($0.utf8)) }
-            if previous != embedder.stamp {
-                try db.execute(sql: "DELETE FROM \(Self.shadow)")
-                try Store.setMeta("rebuild_embedder", stampJSON, in: db)
-            }
-        }
-        let embedded = try fill(table: Self.shadow, progress: progress) { ids, vectors, db in
-            try VectorTable.insert(ids: ids, vectors: vectors, dimension: self.embedder.stamp.dimension,
-                                   into: Self.shadow, in: db)
-        }
-        try store.pool.write { db in
-            try db.execute(sql: "DELETE FROM \(VectorTable.name)")
-            try db.execute(sql: "INSERT INTO \(VectorTable.name)(passage_id, embedding) SELECT passage_id, embedding FROM \(Self.shadow)")
-            try db.execute(sql: "DROP TABLE \(Self.shadow)")
-            try db.execute(sql: "DELETE FROM index_meta WHERE key = 'rebuild_embedder'")
-            try VectorTable.write(ids: [], vectors: [], stamp: embedder.stamp, in: db)  // stamp + new generation
-        }
+        try store.beginVectorRebuild(stamp: embedder.stamp, stampJSON: stampJSON)
+        let embedded = try fill(.shadow(dimension: embedder.stamp.dimension), progress: progress)
+        try store.finishVectorRebuild(stamp: embedder.stamp)
         return embedded
     }
 
-    /// Passages without a row in `table`, embedded and written batch by batch (one transaction each).
-    private func fill(table: String, progress: (EmbeddingProgress) -> Void,
-                      write: @escaping ([Int64], [Float], Database) throws -> Void) throws -> Int {
-        let missingSQL = "FROM passage WHERE id NOT IN (SELECT passage_id FROM \(table))"
-        let total = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) \(missingSQL)") ?? 0 }
+    /// Passages without a row in `target`'s table, embedded and written batch by batch (one transaction each).
+    private func fill(_ target: VectorTarget, progress: (EmbeddingProgress) -> Void) throws -> Int {
+        let total = try store.passagesWithoutVectorCount(in: target)
         let start = DispatchTime.now().uptimeNanoseconds
         var done = 0
         var after: Int64 = 0
         while true {
-            let rows = try store.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, text \(missingSQL) AND id > ? ORDER BY id LIMIT ?",
-                                 arguments: [after, batchSize])
-            }
+            let rows = try store.passagesWithoutVector(in: target, after: after, limit: batchSize)
             guard let last = rows.last else { break }
-            after = last["id"]
-            let ids: [Int64] = rows.map { $0["id"] }
-            let vectors = try embedder.embed(rows.map { $0["text"] })
-            try store.pool.write { db in try write(ids, vectors, db) }
+            after = last.id
+            let ids = rows.map(\.id)
+            let vectors = try embedder.embed(rows.map(\.text))
+            try store.writeVectors(ids: ids, vectors: vectors, to: target)
             done += ids.count
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             progress(EmbeddingProgress(done: done, total: total, passagesPerSecond: Double(done) / max(seconds, 1e-9)))
@@ -123,16 +91,9 @@ public final class VectorIndexer {
 
     public static func status(_ store: Store, chunkerVersion: Int) throws -> Status {
         let stamp = try indexStamp(store)
-        return try store.pool.read { db in
-            let passages = try Int.fetchOne(db, sql: "SELECT count(*) FROM passage") ?? 0
-            let hasVectors = try db.tableExists(VectorTable.name)
-            let vectors = hasVectors ? try Int.fetchOne(db, sql: "SELECT count(*) FROM vector") ?? 0 : 0
-            let missing = hasVectors
-                ? try Int.fetchOne(db, sql: "SELECT count(*) FROM passage WHERE id NOT IN (SELECT passage_id FROM vector)") ?? 0
-                : passages
-            let rebuilding = try db.tableExists(shadow) ? try Int.fetchOne(db, sql: "SELECT count(*) FROM \(shadow)") : nil
-            return Status(passages: passages, vectors: vectors, missing: missing, stamp: stamp,
-                          stale: stamp.map { $0.chunkerVersion != chunkerVersion } ?? false, rebuildInProgress: rebuilding)
-        }
+        let counts = try store.vectorCounts()
+        return Status(passages: counts.passages, vectors: counts.vectors, missing: counts.missing, stamp: stamp,
+                      stale: stamp.map { $0.chunkerVersion != chunkerVersion } ?? false,
+                      rebuildInProgress: counts.rebuilding)
     }
 }
