@@ -2,7 +2,6 @@ import CitedCore
 import CitedStore
 import CLibXML2
 import Foundation
-import GRDB
 import Logging
 
 /// Settings for an ingest run.
@@ -95,9 +94,7 @@ public final class Ingester {
         var lastReport = Date.distantPast
 
         guard let store else { preconditionFailure("Ingester.ingest needs a store") }
-        try store.pool.writeWithoutTransaction { db in
-            // A larger page cache keeps a big file's transaction from spilling pages mid-way.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+        try store.withIngestConnection { db in
             var inTransaction = false
             var pending = 0
             var transactionStart = Date()
@@ -125,7 +122,7 @@ public final class Ingester {
                                                 seconds: now.timeIntervalSince(started), currentFile: display))
                     }
                     if !inTransaction {
-                        try db.beginTransaction(.immediate)
+                        try db.beginImmediateTransaction()
                         inTransaction = true
                         transactionStart = Date()
                     }
@@ -135,7 +132,6 @@ public final class Ingester {
                             fileSummary = IngestSummary()
                             try ingestFile(root: root.path, relative: file.relative, display: display, db: db,
                                            summary: &fileSummary, report: report)
-                            return .commit
                         }
                         summary.merge(fileSummary)
                         pending += fileSummary.passages
@@ -151,7 +147,7 @@ public final class Ingester {
                 }
                 if options.prune && root.isDirectory {
                     if !inTransaction {
-                        try db.beginTransaction(.immediate)
+                        try db.beginImmediateTransaction()
                         inTransaction = true
                     }
                     try prune(root: root, db: db, summary: &summary)
@@ -253,7 +249,7 @@ public final class Ingester {
     }
 
     /// One file inside the caller's savepoint.
-    private func ingestFile(root: String, relative: String, display: String, db: Database,
+    private func ingestFile(root: String, relative: String, display: String, db: IngestConnection,
                             summary: inout IngestSummary, report: (Int) -> Void) throws {
         let absolute = (root as NSString).appendingPathComponent(relative)
         let attributes: [FileAttributeKey: Any]
@@ -262,7 +258,7 @@ public final class Ingester {
         }
         let size = (attributes[.size] as? Int64) ?? Int64((attributes[.size] as? Int) ?? 0)
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let existing = try SourceFileRecord.filter(Column("root") == root && Column("path") == relative).fetchOne(db)
+        let existing = try db.sourceFile(root: root, path: relative)
         // The domain override is part of a file's identity: `--domain math` re-files unchanged bytes.
         let domainTag = "-" + (options.domain?.rawValue ?? "auto")
         if let existing, existing.size == size, existing.modifiedAt == modified,
@@ -287,7 +283,7 @@ public final class Ingester {
         file.contentHash = hash
         file.chunkerVersion = Chunker.version
         file.ingestedAt = Date()
-        try file.save(db)
+        try db.save(&file)
         guard let fileID = file.id else { return }
 
         var seen = Set<String>()
@@ -316,7 +312,7 @@ public final class Ingester {
                     seen.insert(parsed.key)
                 case .value(.delete(let pmids))?:
                     try writePassages(&batch, db: db, summary: &summary)
-                    for pmid in pmids where try Store.deleteDocument(key: "PMID:\(pmid)", in: db) {
+                    for pmid in pmids where try db.deleteDocument(key: "PMID:\(pmid)") {
                         summary.documents.deleted += 1
                     }
                 case .failed(let error)?:
@@ -336,15 +332,14 @@ public final class Ingester {
         }
         try writePassages(&batch, db: db, summary: &summary)
         // Documents this file held before but no longer does.
-        let stale = try Row.fetchAll(db, sql: "SELECT id, key FROM document WHERE file_id = ?", arguments: [fileID])
-            .filter { !seen.contains($0["key"] as String) }
+        let stale = try db.documents(fileID: fileID).filter { !seen.contains($0.key) }
         for row in stale {
-            try db.execute(sql: "DELETE FROM document WHERE id = ?", arguments: [row["id"] as Int64])
+            try db.deleteDocument(id: row.id)
             summary.documents.deleted += 1
         }
         if let hashing {
             file.contentHash = try hashing.value() + domainTag
-            try file.update(db)
+            try db.update(file)
         }
         if existing == nil { summary.files.ingested += 1 } else { summary.files.updated += 1 }
     }
@@ -354,17 +349,15 @@ public final class Ingester {
 
     /// Writes one document unless an identical one is stored; its passages join `batch`.
     private func write(_ parsed: ParsedDocument, hash precomputed: String? = nil, passages prepared: [PassageRecord]? = nil,
-                       fileID: Int64, root: String, relative: String, batch: inout PassageBatch, db: Database,
+                       fileID: Int64, root: String, relative: String, batch: inout PassageBatch, db: IngestConnection,
                        summary: inout IngestSummary) throws {
         let domain = options.domain ?? parsed.kind.defaultDomain
         let hash = (precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)) + "-" + domain.rawValue
-        let statement = try db.cachedStatement(sql: "SELECT id, content_hash, file_id FROM document WHERE key = ?")
-        let row = try Row.fetchOne(statement, arguments: [parsed.key])
-        if let row, (row["content_hash"] as String) == hash {
+        let row = try db.storedDocument(key: parsed.key)
+        if let row, row.contentHash == hash {
             summary.documents.unchanged += 1
-            if (row["file_id"] as Int64?) != fileID {
-                try db.execute(sql: "UPDATE document SET file_id = ?, root = ?, path = ? WHERE id = ?",
-                               arguments: [fileID, root, relative, row["id"] as Int64])
+            if row.fileID != fileID {
+                try db.moveDocument(id: row.id, fileID: fileID, root: root, path: relative)
             }
             return
         }
@@ -377,31 +370,30 @@ public final class Ingester {
         if row != nil {
             // The stored version's passages may still be queued: write them before deleting it.
             try writePassages(&batch, db: db, summary: &summary)
-            try Store.deleteDocument(key: parsed.key, in: db)
+            try db.deleteDocument(key: parsed.key)
         }
-        let documentID = try Store.insert(document: &document, in: db)
+        let documentID = try db.insert(document: &document)
         batch.append(passages, documentID: documentID)
         if batch.count >= Self.passagesPerBatch { try writePassages(&batch, db: db, summary: &summary) }
         if row == nil { summary.documents.added += 1 } else { summary.documents.updated += 1 }
     }
 
     /// Writes the queued passages and counts them.
-    private func writePassages(_ batch: inout PassageBatch, db: Database, summary: inout IngestSummary) throws {
-        let ids = try batch.write(in: db)
+    private func writePassages(_ batch: inout PassageBatch, db: IngestConnection, summary: inout IngestSummary) throws {
+        let ids = try db.write(&batch)
         summary.newPassageIDs.append(contentsOf: ids)
         summary.passages += ids.count
     }
 
     /// Removes files (and their documents) recorded under `root` that are no longer there.
-    private func prune(root: Root, db: Database, summary: inout IngestSummary) throws {
+    private func prune(root: Root, db: IngestConnection, summary: inout IngestSummary) throws {
         // A file skipped for now (unreadable, special) is still there: its documents stay.
         let present = Set(root.files.map(\.relative) + root.skipped)
-        let recorded = try SourceFileRecord.filter(Column("root") == root.path).fetchAll(db)
+        let recorded = try db.sourceFiles(root: root.path)
         for file in recorded where !present.contains(file.path)
             && !root.skippedFolders.contains(where: { $0.isEmpty || file.path.hasPrefix($0 + "/") }) {
-            let documents = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM document WHERE file_id = ?",
-                                             arguments: [file.id]) ?? 0
-            try db.execute(sql: "DELETE FROM source_file WHERE id = ?", arguments: [file.id])
+            let documents = try db.documentCount(fileID: file.id)
+            try db.deleteSourceFile(id: file.id)
             summary.files.pruned += 1
             summary.documents.deleted += documents
         }
