@@ -31,9 +31,9 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
 
         // Shared value types and paths; no dependencies.
-        .target(name: "CitedCore"),
+        .target(name: "CitedCore", swiftSettings: swift6),
         // The model cache: known models, fetch from PyPI wheels, sha256 verification.
-        .target(name: "CitedCache", dependencies: ["CitedCore", logging]),
+        .target(name: "CitedCache", dependencies: ["CitedCore", logging], swiftSettings: swift6),
         // Hot loops only: BLAS wrappers, SIMD and quantized dot products, top-k.
         // C for what Swift cannot emit (intrinsics with run-time CPU dispatch).
         .target(name: "CCitedKernels", cSettings: [.unsafeFlags(["-O3"])]),
@@ -46,7 +46,8 @@ let package = Package(
         // Sampling and the token loop.
         .target(name: "CitedGenerate", dependencies: ["CitedCore", "CitedModel", "CitedTokenizer", "CitedKernels"]),
         // The SQLite store: schema, migrations, FTS5, vectors.
-        .target(name: "CitedStore", dependencies: ["CitedCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CitedStore", dependencies: ["CitedCore", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: swift6),
         // Parsers (PubMed, JATS, Markdown, reST, HTML, man, LaTeX) and the chunker.
         .target(name: "CitedIngest", dependencies: ["CitedCore", "CitedStore", "CLibXML2", logging]),
         // Dense, BM25 and fused retrieval with filters; retrieval evaluation.
