@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "CitedStore", dependencies: ["CitedCore", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: swift6),
         // Parsers (PubMed, JATS, Markdown, reST, HTML, man, LaTeX) and the chunker.
-        .target(name: "CitedIngest", dependencies: ["CitedCore", "CitedStore", "CLibXML2", logging]),
+        .target(name: "CitedIngest", dependencies: ["CitedCore", "CitedStore", "CLibXML2", logging], swiftSettings: swift6),
         // Dense, BM25 and fused retrieval with filters; retrieval evaluation.
         .target(name: "CitedRetrieve", dependencies: ["CitedCore", "CitedStore", "CitedKernels"],
                 swiftSettings: fastMath),

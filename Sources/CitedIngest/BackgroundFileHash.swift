@@ -1,6 +1,9 @@
 import Foundation
 
 /// A file's SHA-256 computed on a thread of its own, so that hashing a new file overlaps with parsing it.
+///
+/// `@unchecked Sendable`: `result` is written once, by the hashing thread, before `finished` is signalled, and
+/// read only after waiting on `finished` (the semaphore orders the two).
 final class BackgroundFileHash: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Written once by the hashing thread before `finished` is signalled.

@@ -2,7 +2,10 @@ import CitedStore
 import Foundation
 
 /// A bounded first-in first-out queue between one producer thread and one consumer.
-final class BoundedQueue<Element>: @unchecked Sendable {
+///
+/// `@unchecked Sendable` (for Sendable elements): every stored property is read and written with `condition`
+/// locked, or is immutable (`capacity`).
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
     private var head = 0
@@ -49,7 +52,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
 }
 
 /// What flows between pipeline threads: a value, the producing stage's error, or the end.
-enum StreamItem<Value>: @unchecked Sendable {
+enum StreamItem<Value: Sendable>: Sendable {
     case value(Value)
     case failed(Error)
     case finished
@@ -57,8 +60,8 @@ enum StreamItem<Value>: @unchecked Sendable {
 
 /// Runs one pipeline stage on a thread of its own: `body` hands values to `emit`, which blocks while `output`
 /// is full and throws once it is cancelled; the stage ends with `.finished` or `.failed`.
-func startStage<Value>(output: BoundedQueue<StreamItem<Value>>,
-                       _ body: @escaping (_ emit: (Value) throws -> Void) throws -> Void) {
+func startStage<Value: Sendable>(output: BoundedQueue<StreamItem<Value>>,
+                       _ body: @escaping @Sendable (_ emit: (Value) throws -> Void) throws -> Void) {
     let thread = Thread {
         do {
             try body { value in
@@ -74,7 +77,7 @@ func startStage<Value>(output: BoundedQueue<StreamItem<Value>>,
 }
 
 /// A PubMed event made ready for the store: hashed and chunked.
-enum PreparedEvent: @unchecked Sendable {
+enum PreparedEvent: Sendable {
     case article(ParsedDocument, hash: String, passages: [PassageRecord])
     case delete([String])
 }
