@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "CitedIngest", dependencies: ["CitedCore", "CitedStore", "CLibXML2", logging], swiftSettings: swift6),
         // Dense, BM25 and fused retrieval with filters; retrieval evaluation.
         .target(name: "CitedRetrieve", dependencies: ["CitedCore", "CitedStore", "CitedKernels"],
-                swiftSettings: fastMath),
+                swiftSettings: fastMath + swift6),
         // Answers: domain routing, prompts, packing, citation constraint and checking, abstention.
         .target(name: "CitedAnswer", dependencies: ["CitedCore", "CitedStore", "CitedRetrieve", "CitedModel",
                                                     "CitedGenerate", "CitedTokenizer"]),

@@ -3,6 +3,8 @@ import CitedKernels
 import Foundation
 
 /// The index's passage vectors as one contiguous matrix, row `i` belonging to passage `ids[i]` (ascending).
+///
+/// `@unchecked Sendable`: immutable (every stored property is a `let`; the matrix is only read after `init`).
 public final class DenseIndex: @unchecked Sendable {
     public let ids: [Int64]
     public let matrix: SearchMatrix

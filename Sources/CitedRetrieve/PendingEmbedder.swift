@@ -2,6 +2,9 @@ import CitedCore
 import Foundation
 
 /// An embedder loading on a background thread, so that opening the index and the BM25 query overlap with it.
+///
+/// `@unchecked Sendable`: `result` is written once (in `init`, or by the loading thread before it leaves `group`)
+/// and read only after `group.wait()`; the embedder is handed over, not used by the loading thread afterwards.
 public final class PendingEmbedder: @unchecked Sendable {
     private let group = DispatchGroup()
     private var result: Result<Embedder, Error>?

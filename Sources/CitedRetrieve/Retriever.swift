@@ -123,7 +123,8 @@ public final class Retriever {
         case .hybrid:
             // BM25 on its own thread: it needs no embedder, so it overlaps the embedder's load and the query's
             // embedding and dense scan.
-            let lexical = Background { [self] in try rankBM25(query, limit: parameters.pool, filters: parameters.filters) }
+            let store = store
+            let lexical = Background { try Self.rankBM25(query, limit: parameters.pool, filters: parameters.filters, in: store) }
             denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
             let (list, ms) = try lexical.value()
             bm25List = list
@@ -173,17 +174,17 @@ public final class Retriever {
 
     /// The BM25 list through FTS5: scores negated so that higher is better, best first.
     public func bm25Search(_ query: String, limit: Int, filters: SearchFilters = SearchFilters()) throws -> [(Int64, Double)] {
-        let (list, ms) = try rankBM25(query, limit: limit, filters: filters)
+        let (list, ms) = try Self.rankBM25(query, limit: limit, filters: filters, in: store)
         timings.bm25 = ms
         return list
     }
 
-    /// The BM25 list and the milliseconds it took; leaves `timings` alone, so it may run on another thread.
-    func rankBM25(_ query: String, limit: Int, filters: SearchFilters) throws -> ([(Int64, Double)], Double) {
+    /// The BM25 list and the milliseconds it took; static (it touches no `timings`), so it may run on another thread.
+    static func rankBM25(_ query: String, limit: Int, filters: SearchFilters, in store: Store) throws -> ([(Int64, Double)], Double) {
         guard let match = BM25Query.expression(for: query) else { return ([], 0) }
         let start = DispatchTime.now()
         let list = try store.bm25Search(match, limit: limit, filter: filters).map { ($0.passageID, -$0.score) }
-        return (list, Self.ms(since: start))
+        return (list, ms(since: start))
     }
 
     /// Whether any passage (text, title or heading) holds `term` as one token of the index's tokenizer.
