@@ -55,7 +55,8 @@ let package = Package(
                 swiftSettings: fastMath + swift6),
         // Answers: domain routing, prompts, packing, citation constraint and checking, abstention.
         .target(name: "CitedAnswer", dependencies: ["CitedCore", "CitedStore", "CitedRetrieve", "CitedModel",
-                                                    "CitedGenerate", "CitedTokenizer"]),
+                                                    "CitedGenerate", "CitedTokenizer"],
+                swiftSettings: swift6),
 
         // Cited as a library: an open index, its models and caches in one place, safe to share across
         // tasks; the CLI and the servers are its clients.
