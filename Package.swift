@@ -79,7 +79,7 @@ let package = Package(
             "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", "CitedServer", "CitedMCP", logging,
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: swift6),
 
         .testTarget(name: "CitedCoreTests", dependencies: ["CitedCore"]),
         .testTarget(name: "CitedCacheTests", dependencies: ["CitedCache"]),

@@ -120,14 +120,14 @@ final class AnswerView {
             print("  [\(passage.number)] \(passage.source.id) · \(passage.source.title.prefix(90)) · \(passage.source.locator)\(flags)")
         }
         print("")
-        fflush(stdout)
+        flushStandardOutput()
     }
 
     func text(_ piece: String) {
         guard stream else { return }
         if !streamed { print(style("1", "Answer (streaming)")); streamed = true }
         print(piece, terminator: "")
-        fflush(stdout)
+        flushStandardOutput()
     }
 
     func finish(_ answer: Answer) {

@@ -25,7 +25,7 @@ struct ChatCommand: ParsableCommand {
         var history = Conversation()
         let interactive = isatty(STDIN_FILENO) != 0
         while true {
-            if interactive { print("› ", terminator: ""); fflush(stdout) }
+            if interactive { print("› ", terminator: ""); flushStandardOutput() }
             guard let line = readLine() else { break }
             let question = line.trimmingCharacters(in: .whitespaces)
             if question.isEmpty { continue }

@@ -41,6 +41,14 @@ func printJSON<T: Encodable>(_ value: T) throws {
     FileHandle.standardOutput.write(Data("\n".utf8))
 }
 
+/// Flushes what `print` buffered for stdout (a prompt, a streamed piece).
+///
+/// `fflush(nil)` flushes every C output stream, stdout among them: Glibc's `stdout` is a mutable global that
+/// Swift 6 refuses to read from a nonisolated context, and the other streams (stderr) are unbuffered.
+func flushStandardOutput() {
+    fflush(nil)
+}
+
 /// Writes a line on stderr (progress, warnings).
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -93,10 +93,10 @@ struct GenerateCommand: ParsableCommand {
                                             minP: minP, repetitionPenalty: repeatPenalty, seed: seed,
                                             stopStrings: stop, stopOnEndOfGeneration: !ignoreEOS)
         let out = FileHandle.standardOutput
-        let result = try generator.generate(prompt: ids, parameters: parameters) { piece in
+        let result = try generator.generate(prompt: ids, parameters: parameters, onText: { piece in
             if !json { out.write(Data(piece.utf8)) }
             return true
-        }
+        })
         if json {
             try printJSON(GenerateOutput(model: lm.name, promptTokens: result.promptTokens, tokens: result.tokens,
                                          text: result.text, prefill: result.prefillTokensPerSecond,
