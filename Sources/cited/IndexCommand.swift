@@ -37,10 +37,13 @@ struct IndexStatusCommand: ParsableCommand {
         var chunkerVersion: Int?
         var counts: [IndexCount]
         var vectors: VectorIndexer.Status
+        /// Passages flagged at ingest as carrying instructions to the model (untrusted evidence).
+        var instructionPassages: Int
 
         enum CodingKeys: String, CodingKey {
             case database, documents, passages, files, counts, vectors
             case chunkerVersion = "chunker_version"
+            case instructionPassages = "instruction_passages"
         }
     }
 
@@ -57,13 +60,20 @@ struct IndexStatusCommand: ParsableCommand {
         let status = Status(database: url.path, documents: counts.reduce(0) { $0 + $1.documents },
                             passages: counts.reduce(0) { $0 + $1.passages }, files: files,
                             chunkerVersion: versions.count == 1 ? versions[0] : nil, counts: counts,
-                            vectors: try VectorIndexer.status(store, chunkerVersion: Chunker.version))
+                            vectors: try VectorIndexer.status(store, chunkerVersion: Chunker.version),
+                            instructionPassages: try store.instructionPassageCount())
         if json {
             try printJSON(status)
             return
         }
         print("index: \(status.database)")
         print("files: \(files), documents: \(status.documents), passages: \(status.passages)")
+        if status.instructionPassages > 0 {
+            print("warning: \(status.instructionPassages) passages carry instructions to the model (prompt injection); "
+                + "answers treat them as untrusted evidence")
+        } else {
+            print("passages with instructions to the model: 0")
+        }
         if versions.count > 1 { print("warning: documents from chunker versions \(versions)") }
         let vectors = status.vectors
         if let stamp = vectors.stamp {

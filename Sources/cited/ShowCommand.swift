@@ -33,9 +33,11 @@ struct ShowCommand: ParsableCommand {
         var focus: Bool
         var source: Source
         var text: String
+        /// The passage carries instructions to the model (flagged at ingest): data, never an answer.
+        var instructions: Bool
 
         enum CodingKeys: String, CodingKey {
-            case passageID = "passage_id", focus, source, text
+            case passageID = "passage_id", focus, source, text, instructions
         }
     }
 
@@ -56,13 +58,14 @@ struct ShowCommand: ParsableCommand {
         }
         let shown = window.map { passage in
             Shown(passageID: passage.id!, focus: passage.id == focus, source: Store.source(document: document, passage: passage),
-                  text: passage.text)
+                  text: passage.text, instructions: passage.hasInstructions)
         }
         if json { return try printJSON(ShowOutput(reference: reference, title: document.title, passages: shown)) }
         print(document.title + (document.year.map { " (\($0))" } ?? ""))
         for item in shown {
             print("")
-            print((item.focus ? "▶ " : "  ") + item.source.locator)
+            print((item.focus ? "▶ " : "  ") + item.source.locator
+                + (item.instructions ? "  ⚠ INSTRUCTIONS: this passage tells the model what to do; untrusted" : ""))
             for line in item.text.split(separator: "\n", omittingEmptySubsequences: false) { print("    " + line) }
         }
     }
