@@ -187,17 +187,22 @@ public enum InstructionDetector {
 
     private static let patterns: [Pattern] = [
         Pattern(rule: .roleMarker, anchors: ["<", "[", "system", "assistant", "developer", "instruction", "instructions", "response", "responses"],
-                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[(?:system|assistant)\]|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer)\s+(?:prompt|message)\s*:\s*\S"#
+                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[(?:system|assistant)\]|</?(?:system|assistant)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer)\s+(?:prompt|message)\s*:\s*\S"#
                     + #"|"# + start + #"(?:system|assistant)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S"#)),
+        // Strong objects (instructions, prompts) whatever the words between; weak ones (rules, sources) only
+        // with a qualifier that points at other text ("the previous rules", "all other sources"), so that
+        // "bypass the rules" or "ignore the warning messages" in a manual stays clean.
         Pattern(rule: .override, anchors: ["ignore", "disregard", "forget", "override", "bypass"],
-                regex: compile(#"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every|previous|prior|above|earlier|preceding|foregoing|original|other|system|given|former|initial))*\s+(?:instructions?|prompts?|directives?|guidelines|guardrails|system\s+messages?|sources|passages|documents|evidence|rules|everything\s+(?:above|before|prior|previously|else\s+you|you))\b"#)),
+                regex: compile(#"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every|previous|prior|above|earlier|preceding|foregoing|original|other|system|given|former|initial))*\s+(?:instructions?|prompts?|directives?|guardrails|system\s+messages?)\b"#
+                    + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other|all|your|any))+\s+(?:rules|guidelines|sources|passages|documents|evidence|context)\b"#
+                    + #"|\b(?:ignore|disregard|forget)\s+everything\s+(?:above|before|prior|previously|else\s+you|you)\b"#)),
         Pattern(rule: .override, anchors: ["follow", "following", "obey", "obeying", "instruction", "instructions", "use",
                                                         "trust", "rely", "consider", "regardless"],
-                regex: compile(#"\b(?:do\s+not|don't|never|stop)\s+(?:follow(?:ing)?|obey(?:ing)?)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+|original\s+|system\s+|other\s+)?(?:instructions?|prompts?|rules|guidelines)\b|\b(?:do\s+not|don't|never)\s+(?:use|trust|rely\s+on|consider)\s+(?:the\s+|any\s+)?(?:other|previous|remaining)\s+(?:sources|passages|documents|references)\b|\bregardless\s+of\s+(?:the\s+|any\s+|all\s+|what\s+)?(?:other\s+|previous\s+)?(?:sources|passages|documents|instructions)\b|\b(?:new|updated|revised|real|actual|hidden|secret|override)\s+(?:system\s+)?instructions?\s*:"#)),
+                regex: compile(start + #"(?:do\s+not|don't|never|stop)\s+(?:follow(?:ing)?|obey(?:ing)?)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+|original\s+|system\s+|other\s+)?(?:instructions?|prompts?|rules|guidelines)\b|\b(?:do\s+not|don't|never)\s+(?:use|trust|rely\s+on|consider)\s+(?:the\s+|any\s+)?(?:other|previous|remaining)\s+(?:sources|passages|documents|references)\b|\bregardless\s+of\s+(?:the\s+|any\s+|all\s+|what\s+)?(?:other\s+|previous\s+)?(?:sources|passages|documents|instructions)\b|\b(?:new|updated|revised|real|actual|hidden|secret|override)\s+(?:system\s+)?instructions?\s*:"#)),
         Pattern(rule: .addressee, anchors: ["note", "message", "instruction", "instructions", "reminder", "memo", "attention", "you"],
-                regex: compile(#"\b(?:note|message|instructions?|reminder|memo|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?"# + machine + #"\b|\b(?:if|when|since|because|as\s+long\s+as)\s+you\s+are\s+(?:an?\s+|the\s+)?"# + machine + #"\b"#)),
+                regex: compile(#"\b(?:note|message|instructions?|reminder|memo|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?models?\s*:|\b(?:if|when|since|because|as\s+long\s+as)\s+you\s+are\s+(?:an?\s+|the\s+)?"# + machine + #"\b"#)),
         Pattern(rule: .addressee, anchors: machineWords,
-                regex: compile(start + #"(?:(?:dear|hey|hi)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:)\s+\S"#)),
+                regex: compile(start + #"(?:(?:dear|hey|hi|attention)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:)\s+\S"#)),
         Pattern(rule: .addressee, anchors: machineWords,
                 regex: compile(#"\b"# + machine + #",?(?:\s+\w+){0,6}?\s+(?:must|should|shall|are\s+to|is\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|will\s+now)\s+(?:always\s+|only\s+|now\s+|instead\s+)?"# + answerVerb + #"\b"#)),
         Pattern(rule: .addressee, anchors: ["now", "role", "roleplay"],
@@ -206,8 +211,9 @@ public enum InstructionDetector {
                 regex: compile(start + #"(?:pretend|imagine)\s+(?:to\s+be|you\s+are|that\s+you\s+are)\b"#)),
         Pattern(rule: .steering, anchors: ["cite"],
                 regex: compile(#"\bcite\s+(?:only\s+)?(?:source\s+|passage\s+|reference\s+|document\s+)?\[\s*\d+\s*\]|\b(?:always|only)\s+cite\b|\bcite\s+(?:this|the\s+above|the\s+following)\s+(?:passage|source|document|text|article|page|record)\b(?!\s*(?::|as\b))"#)),
-        Pattern(rule: .steering, anchors: ["answer", "respond", "reply"],
-                regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#)),
+        Pattern(rule: .steering, anchors: ["answer", "respond", "reply", "repeat"],
+                regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#
+                    + #"|\byou\s+(?:must|should|shall|will)\s+(?:always\s+|only\s+|now\s+)?(?:answer|respond|reply)\s+(?:with|that|by\s+saying|saying)\b|\brepeat\s+after\s+me\b"#)),
         Pattern(rule: .steering, anchors: ["say", "state", "claim", "tell"],
                 regex: compile(start + #"(?:(?:say|state|claim)\s+that|tell\s+(?:the\s+|your\s+)?(?:user|reader|clinician|patient|human|questioner)s?)\b"#)),
         Pattern(rule: .steering, anchors: ["asked", "answering", "responding", "replying", "summarizing", "summarising", "generating"],

@@ -31,7 +31,7 @@ struct InjectionTests {
         return parameters
     }
 
-    @Test("the model sees the true dose, not the instruction or the injected dose; the flagged passage ranks last")
+    @Test("the model sees the true dose, not the instruction or the injected dose; the flagged passage is marked")
     func promptIsScreened() throws {
         let (answerer, model) = Self.pipeline("NOT IN SOURCES", hits: [Self.injected, Self.clean])
         _ = try answerer.answer("What is the recommended starting dose of velostatin?", parameters: Self.parameters)
@@ -39,9 +39,9 @@ struct InjectionTests {
         #expect(!model.lastUser.contains("500 mg"))
         #expect(!model.lastUser.lowercased().contains("ignore previous instructions"))
         #expect(!model.lastUser.contains("cite [1]"))
-        #expect(answerer.lastRetrieved.map(\.passageID) == [Self.clean.passageID, Self.injected.passageID],
-                "clean passages rank before flagged ones")
-        #expect(answerer.lastRetrieved.last?.source.flags == [Source.instructionsFlag])
+        #expect(answerer.lastRetrieved.map(\.passageID) == [Self.injected.passageID, Self.clean.passageID])
+        #expect(answerer.lastRetrieved.first?.source.flags == [Source.instructionsFlag], "the reader sees the warning")
+        #expect(answerer.lastRetrieved.last?.source.flags == nil)
     }
 
     @Test("a model that writes the injected dose anyway gets no support, and the answer never shows it")
