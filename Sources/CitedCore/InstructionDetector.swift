@@ -215,7 +215,10 @@ public enum InstructionDetector {
                 regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#
                     + #"|\byou\s+(?:must|should|shall|will)\s+(?:always\s+|only\s+|now\s+)?(?:answer|respond|reply)\s+(?:with|that|by\s+saying|saying)\b|\brepeat\s+after\s+me\b"#)),
         Pattern(rule: .steering, anchors: ["say", "state", "claim", "tell"],
-                regex: compile(start + #"(?:(?:say|state|claim)\s+that|tell\s+(?:the\s+|your\s+)?(?:user|reader|clinician|patient|human|questioner)s?)\b"#)),
+                regex: compile(start + #"(?:tell\s+(?:the\s+|your\s+)?(?:user|reader|clinician|patient|human|questioner)s?|(?:please|always|instead,?|only)\s+(?:say|state|claim)\s+that)\b"#
+                    // "State that …" opens a sentence, not a changelog entry ("doc: state that …"); a bare "Say that
+                    // you …" is a supposition.
+                    + #"|(?:\A|(?<=[.!?])|(?<=\n\n))\s*(?:state|claim)\s+that\b"#)),
         Pattern(rule: .steering, anchors: ["asked", "answering", "responding", "replying", "summarizing", "summarising", "generating"],
                 regex: compile(#"\b(?:when|if|whenever)\s+(?:you\s+are\s+|you're\s+)?(?:asked|answering|responding|replying|summari[sz]ing|generating\s+an?\s+answer)\b[^.!?\n]{0,80}?\b(?:say|answer|respond|reply|state|tell|cite|recommend|claim|write|output|report)\b"#)),
         Pattern(rule: .steering, anchors: ["mention", "reveal", "disclose", "tell"],
