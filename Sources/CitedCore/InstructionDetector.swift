@@ -123,45 +123,79 @@ public enum InstructionDetector {
     /// One rule's pattern and the words without which it cannot match.
     struct Pattern {
         var rule: InstructionRule
-        /// Lower-case ASCII words (or `<`, `[`) one of which the text must contain for the pattern to run.
+        /// Lower-case ASCII words (or `<|`, `<<`) one of which the text must contain for the pattern to run.
         var anchors: Set<String>
         var regex: NSRegularExpression
     }
 
-    /// The patterns whose anchor words occur in `text`, in rule order: one pass over the bytes, so that most
-    /// passages (with none of the words) cost no regular expression at all.
+    /// The patterns whose anchor words occur in `text`, in rule order: one pass over the bytes (a hash per
+    /// word, one probe of a small table), so that most passages cost no regular expression at all.
     static func triggered(_ text: String) -> [Pattern] {
-        var hit = [Bool](repeating: false, count: patterns.count)
-        var word: [UInt8] = []
-        func close() {
-            if !word.isEmpty, word.count <= 12, let indices = patternsByAnchor[String(decoding: word, as: UTF8.self)] {
-                for index in indices { hit[index] = true }
-            }
-            word.removeAll(keepingCapacity: true)
-        }
+        var mask: UInt32 = 0
+        var hash = AnchorTable.seed
+        var length = 0
+        var previous: UInt8 = 0
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): word.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte | 0x20)
-            case UInt8(ascii: "<"), UInt8(ascii: "["):
-                close()
-                word.append(byte)
-                close()
-            default: close()
+            var letter = byte
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { letter = byte | 0x20 }
+            if letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z") {
+                hash = AnchorTable.step(hash, letter)
+                length += 1
+            } else {
+                if length > 0 { mask |= anchorTable.mask(hash: hash, length: length) }
+                // `<|` and `<<` open chat markup (`<|im_start|>`, `<<SYS>>`).
+                if previous == UInt8(ascii: "<"), byte == UInt8(ascii: "|") || byte == UInt8(ascii: "<") {
+                    mask |= anchorTable.mask(hash: AnchorTable.step(AnchorTable.step(AnchorTable.seed, previous), byte), length: 2)
+                }
+                hash = AnchorTable.seed
+                length = 0
             }
+            previous = byte
         }
-        close()
-        return patterns.indices.filter { hit[$0] }.map { patterns[$0] }
+        if length > 0 { mask |= anchorTable.mask(hash: hash, length: length) }
+        guard mask != 0 else { return [] }
+        return patterns.indices.filter { mask & (1 << UInt32($0)) != 0 }.map { patterns[$0] }
     }
 
-    /// Pattern indices by anchor word.
-    private static let patternsByAnchor: [String: [Int]] = {
-        var table: [String: [Int]] = [:]
-        for (index, pattern) in patterns.enumerated() {
-            for anchor in pattern.anchors { table[anchor, default: []].append(index) }
+    /// Anchor words by FNV-1a hash in an open-addressing table: each slot holds a hash and the bit set of the
+    /// patterns it anchors. A hash collision only runs a pattern that then finds nothing.
+    struct AnchorTable {
+        static let seed: UInt64 = 14_695_981_039_346_656_037
+        static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        static let size = 512
+
+        private var hashes = [UInt64](repeating: 0, count: size)
+        private var masks = [UInt32](repeating: 0, count: size)
+        /// The longest anchor: a longer word is no anchor.
+        private var longest = 0
+
+        init(_ patterns: [Pattern]) {
+            precondition(patterns.count <= 32, "a pattern bit set is 32 bits")
+            for (index, pattern) in patterns.enumerated() {
+                for anchor in pattern.anchors {
+                    let hash = anchor.utf8.reduce(Self.seed, Self.step)
+                    longest = max(longest, anchor.utf8.count)
+                    var slot = Int(hash % UInt64(Self.size))
+                    while masks[slot] != 0 && hashes[slot] != hash { slot = (slot + 1) % Self.size }
+                    hashes[slot] = hash
+                    masks[slot] |= 1 << UInt32(index)
+                }
+            }
         }
-        return table
-    }()
+
+        /// The patterns anchored by the word with this hash (0: none).
+        func mask(hash: UInt64, length: Int) -> UInt32 {
+            guard length <= longest else { return 0 }
+            var slot = Int(hash % UInt64(Self.size))
+            while masks[slot] != 0 {
+                if hashes[slot] == hash { return masks[slot] }
+                slot = (slot + 1) % Self.size
+            }
+            return 0
+        }
+    }
+
+    private static let anchorTable = AnchorTable(patterns)
 
     /// "this", "these", "the above", "the preceding" not followed by "instruction…": the instruction is
     /// about the sentence before it.
@@ -186,7 +220,8 @@ public enum InstructionDetector {
     private static let start = #"(?:\A|(?<=[.!?;:])|(?<=\n\n)|(?<=\n)(?=[ \t]*[-*>]))\s*(?:[-*>]\s*)?(?:please\s+|always\s+|instead,?\s+|now,?\s+|just\s+|simply\s+|and\s+)*"#
 
     private static let patterns: [Pattern] = [
-        Pattern(rule: .roleMarker, anchors: ["<", "[", "system", "assistant", "developer", "instruction", "instructions", "response", "responses"],
+        Pattern(rule: .roleMarker, anchors: ["<|", "<<", "inst", "turn", "system", "assistant", "developer", "instruction",
+                                                         "instructions", "response", "responses"],
                 regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[(?:system|assistant)\]|</?(?:system|assistant)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer)\s+(?:prompt|message)\s*:\s*\S"#
                     + #"|"# + start + #"(?:system|assistant)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S"#)),
         // Strong objects (instructions, prompts) whatever the words between; weak ones (rules, sources) only
@@ -196,10 +231,10 @@ public enum InstructionDetector {
                 regex: compile(#"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every|previous|prior|above|earlier|preceding|foregoing|original|other|system|given|former|initial))*\s+(?:instructions?|prompts?|directives?|guardrails|system\s+messages?)\b"#
                     + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other|all|your|any))+\s+(?:rules|guidelines|sources|passages|documents|evidence|context)\b"#
                     + #"|\b(?:ignore|disregard|forget)\s+everything\s+(?:above|before|prior|previously|else\s+you|you)\b"#)),
-        Pattern(rule: .override, anchors: ["follow", "following", "obey", "obeying", "instruction", "instructions", "use",
-                                                        "trust", "rely", "consider", "regardless"],
+        Pattern(rule: .override, anchors: ["follow", "following", "obey", "obeying", "instruction", "instructions", "sources",
+                                                       "passages", "documents", "references", "regardless"],
                 regex: compile(start + #"(?:do\s+not|don't|never|stop)\s+(?:follow(?:ing)?|obey(?:ing)?)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+|original\s+|system\s+|other\s+)?(?:instructions?|prompts?|rules|guidelines)\b|\b(?:do\s+not|don't|never)\s+(?:use|trust|rely\s+on|consider)\s+(?:the\s+|any\s+)?(?:other|previous|remaining)\s+(?:sources|passages|documents|references)\b|\bregardless\s+of\s+(?:the\s+|any\s+|all\s+|what\s+)?(?:other\s+|previous\s+)?(?:sources|passages|documents|instructions)\b|\b(?:new|updated|revised|real|actual|hidden|secret|override)\s+(?:system\s+)?instructions?\s*:"#)),
-        Pattern(rule: .addressee, anchors: ["note", "message", "instruction", "instructions", "reminder", "memo", "attention", "you"],
+        Pattern(rule: .addressee, anchors: machineWords.union(["note", "message", "instruction", "instructions", "reminder", "memo"]),
                 regex: compile(#"\b(?:note|message|instructions?|reminder|memo|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?models?\s*:|\b(?:if|when|since|because|as\s+long\s+as)\s+you\s+are\s+(?:an?\s+|the\s+)?"# + machine + #"\b"#)),
         Pattern(rule: .addressee, anchors: machineWords,
                 regex: compile(start + #"(?:(?:dear|hey|hi|attention)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:)\s+\S"#)),
