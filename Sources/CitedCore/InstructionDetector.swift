@@ -123,36 +123,52 @@ public enum InstructionDetector {
     /// One rule's pattern and the words without which it cannot match.
     struct Pattern {
         var rule: InstructionRule
-        /// Lower-case ASCII words (or `<|`, `<<`) one of which the text must contain for the pattern to run.
+        /// Lower-case ASCII words, word pairs ("state that") or words with the byte that ends them ("system:"),
+        /// or `<|`, `<<`: the text must contain one for the pattern to run (each is a word the pattern needs).
         var anchors: Set<String>
         var regex: NSRegularExpression
     }
 
-    /// The patterns whose anchor words occur in `text`, in rule order: one pass over the bytes (a hash per
-    /// word, one probe of a small table), so that most passages cost no regular expression at all.
+    /// The patterns whose anchors occur in `text`, in rule order: one pass over the bytes, hashing each word,
+    /// each pair of words apart by white space ("state that"), and each with the byte that ends it
+    /// ("system:"), with one probe of a small table each, so that most passages run no regular expression.
     static func triggered(_ text: String) -> [Pattern] {
         var mask: UInt32 = 0
-        var hash = AnchorTable.seed
+        var single = AnchorTable.seed
+        var pair = AnchorTable.seed
         var length = 0
+        var hasPrevious = false
         var previous: UInt8 = 0
         for byte in text.utf8 {
             var letter = byte
             if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { letter = byte | 0x20 }
             if letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z") {
-                hash = AnchorTable.step(hash, letter)
+                single = AnchorTable.step(single, letter)
+                if hasPrevious { pair = AnchorTable.step(pair, letter) }
                 length += 1
-            } else {
-                if length > 0 { mask |= anchorTable.mask(hash: hash, length: length) }
-                // `<|` and `<<` open chat markup (`<|im_start|>`, `<<SYS>>`).
-                if previous == UInt8(ascii: "<"), byte == UInt8(ascii: "|") || byte == UInt8(ascii: "<") {
-                    mask |= anchorTable.mask(hash: AnchorTable.step(AnchorTable.step(AnchorTable.seed, previous), byte), length: 2)
-                }
-                hash = AnchorTable.seed
-                length = 0
+                previous = byte
+                continue
             }
+            if length > 0 {
+                mask |= anchorTable.mask(single) | anchorTable.mask(AnchorTable.step(single, byte))
+                if hasPrevious { mask |= anchorTable.mask(pair) | anchorTable.mask(AnchorTable.step(pair, byte)) }
+                pair = AnchorTable.step(single, 0x20)
+                hasPrevious = true
+            }
+            // A pair is two words apart by white space only.
+            if !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D) { hasPrevious = false }
+            // `<|` and `<<` open chat markup (`<|im_start|>`, `<<SYS>>`).
+            if previous == UInt8(ascii: "<"), byte == UInt8(ascii: "|") || byte == UInt8(ascii: "<") {
+                mask |= anchorTable.mask(AnchorTable.step(AnchorTable.step(AnchorTable.seed, previous), byte))
+            }
+            single = AnchorTable.seed
+            length = 0
             previous = byte
         }
-        if length > 0 { mask |= anchorTable.mask(hash: hash, length: length) }
+        if length > 0 {
+            mask |= anchorTable.mask(single)
+            if hasPrevious { mask |= anchorTable.mask(pair) }
+        }
         guard mask != 0 else { return [] }
         return patterns.indices.filter { mask & (1 << UInt32($0)) != 0 }.map { patterns[$0] }
     }
@@ -166,15 +182,11 @@ public enum InstructionDetector {
 
         private var hashes = [UInt64](repeating: 0, count: size)
         private var masks = [UInt32](repeating: 0, count: size)
-        /// The longest anchor: a longer word is no anchor.
-        private var longest = 0
-
         init(_ patterns: [Pattern]) {
             precondition(patterns.count <= 32, "a pattern bit set is 32 bits")
             for (index, pattern) in patterns.enumerated() {
                 for anchor in pattern.anchors {
                     let hash = anchor.utf8.reduce(Self.seed, Self.step)
-                    longest = max(longest, anchor.utf8.count)
                     var slot = Int(hash % UInt64(Self.size))
                     while masks[slot] != 0 && hashes[slot] != hash { slot = (slot + 1) % Self.size }
                     hashes[slot] = hash
@@ -183,9 +195,8 @@ public enum InstructionDetector {
             }
         }
 
-        /// The patterns anchored by the word with this hash (0: none).
-        func mask(hash: UInt64, length: Int) -> UInt32 {
-            guard length <= longest else { return 0 }
+        /// The patterns anchored by the word (or pair) with this hash (0: none).
+        func mask(_ hash: UInt64) -> UInt32 {
             var slot = Int(hash % UInt64(Self.size))
             while masks[slot] != 0 {
                 if hashes[slot] == hash { return masks[slot] }
@@ -209,10 +220,14 @@ public enum InstructionDetector {
 
     /// Who an injection addresses.
     private static let machine = #"(?:ai|a\.i\.|ai\s+assistants?|assistants?|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot)"#
-    /// The words `machine` starts with.
+    /// The words (or word pairs) `machine` needs.
     private static let machineWords: Set<String> = ["ai", "assistant", "assistants", "chatbot", "chatbots", "bot",
-                                                    "bots", "llm", "llms", "large", "language", "gpt", "chatgpt",
-                                                    "claude", "copilot"]
+                                                    "bots", "llm", "llms", "language model", "language models", "gpt",
+                                                    "chatgpt", "claude", "copilot"]
+    /// Every "first second" (or "firstsecond" with an empty separator: a word and the byte that ends it).
+    private static func pairs(_ firsts: [String], _ seconds: [String], separator: String = " ") -> Set<String> {
+        Set(firsts.flatMap { first in seconds.map { first + separator + $0 } })
+    }
     /// What it orders about the answer.
     private static let answerVerb = #"(?:answer|respond|reply|say|state|cite|output|tell|recommend|report|ignore|mention|quote|repeat|claim|write|use|include|prioriti[sz]e)"#
     /// Sentence start: the text's start, after sentence punctuation or a blank line, or a list item or quote
@@ -220,8 +235,9 @@ public enum InstructionDetector {
     private static let start = #"(?:\A|(?<=[.!?;:])|(?<=\n\n)|(?<=\n)(?=[ \t]*[-*>]))\s*(?:[-*>]\s*)?(?:please\s+|always\s+|instead,?\s+|now,?\s+|just\s+|simply\s+|and\s+)*"#
 
     private static let patterns: [Pattern] = [
-        Pattern(rule: .roleMarker, anchors: ["<|", "<<", "inst", "turn", "system", "assistant", "developer", "instruction",
-                                                         "instructions", "response", "responses"],
+        Pattern(rule: .roleMarker, anchors: Set(["<|", "<<", "inst", "of turn"])
+                    .union(pairs(["system", "assistant", "instruction", "instructions", "response", "responses"], [":", "]", ">"], separator: ""))
+                    .union(pairs(["system", "developer", "assistant"], ["prompt", "message", "note", "override"])),
                 regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[(?:system|assistant)\]|</?(?:system|assistant)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer)\s+(?:prompt|message)\s*:\s*\S"#
                     + #"|"# + start + #"(?:system|assistant)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S"#)),
         // Strong objects (instructions, prompts) whatever the words between; weak ones (rules, sources) only
@@ -231,32 +247,38 @@ public enum InstructionDetector {
                 regex: compile(#"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every|previous|prior|above|earlier|preceding|foregoing|original|other|system|given|former|initial))*\s+(?:instructions?|prompts?|directives?|guardrails|system\s+messages?)\b"#
                     + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other|all|your|any))+\s+(?:rules|guidelines|sources|passages|documents|evidence|context)\b"#
                     + #"|\b(?:ignore|disregard|forget)\s+everything\s+(?:above|before|prior|previously|else\s+you|you)\b"#)),
-        Pattern(rule: .override, anchors: ["follow", "following", "obey", "obeying", "instruction", "instructions", "sources",
-                                                       "passages", "documents", "references", "regardless"],
+        Pattern(rule: .override, anchors: pairs(["not", "never", "t", "stop"], ["follow", "following", "obey", "obeying"])
+                    .union(pairs(["other", "previous", "remaining"], ["sources", "passages", "documents", "references"]))
+                    .union(pairs(["new", "updated", "revised", "real", "actual", "hidden", "secret", "override", "system"],
+                                 ["instruction", "instructions"]))
+                    .union(["regardless of"]),
                 regex: compile(start + #"(?:do\s+not|don't|never|stop)\s+(?:follow(?:ing)?|obey(?:ing)?)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+|original\s+|system\s+|other\s+)?(?:instructions?|prompts?|rules|guidelines)\b|\b(?:do\s+not|don't|never)\s+(?:use|trust|rely\s+on|consider)\s+(?:the\s+|any\s+)?(?:other|previous|remaining)\s+(?:sources|passages|documents|references)\b|\bregardless\s+of\s+(?:the\s+|any\s+|all\s+|what\s+)?(?:other\s+|previous\s+)?(?:sources|passages|documents|instructions)\b|\b(?:new|updated|revised|real|actual|hidden|secret|override)\s+(?:system\s+)?instructions?\s*:"#)),
-        Pattern(rule: .addressee, anchors: machineWords.union(["note", "message", "instruction", "instructions", "reminder", "memo"]),
+        Pattern(rule: .addressee, anchors: machineWords.union(pairs(["note", "message", "instruction", "instructions", "reminder", "memo", "attention"], ["to", "for"])),
                 regex: compile(#"\b(?:note|message|instructions?|reminder|memo|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?models?\s*:|\b(?:if|when|since|because|as\s+long\s+as)\s+you\s+are\s+(?:an?\s+|the\s+)?"# + machine + #"\b"#)),
-        Pattern(rule: .addressee, anchors: machineWords,
+        Pattern(rule: .addressee, anchors: pairs(Array(machineWords) + ["model", "models"], [":", ","], separator: ""),
                 regex: compile(start + #"(?:(?:dear|hey|hi|attention)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:)\s+\S"#)),
         Pattern(rule: .addressee, anchors: machineWords,
                 regex: compile(#"\b"# + machine + #",?(?:\s+\w+){0,6}?\s+(?:must|should|shall|are\s+to|is\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|will\s+now)\s+(?:always\s+|only\s+|now\s+|instead\s+)?"# + answerVerb + #"\b"#)),
-        Pattern(rule: .addressee, anchors: ["now", "role", "roleplay"],
+        Pattern(rule: .addressee, anchors: ["are now", "now on", "play as", "roleplay"],
                 regex: compile(#"\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){0,2}?(?:assistant|ai|bot|chatbot|model|persona|jailbroken|unrestricted|dan)\b|\bfrom\s+now\s+on,?\s+(?:you|the\s+assistant|the\s+model)\b|\brole-?play\s+as\b"#)),
-        Pattern(rule: .addressee, anchors: ["pretend", "imagine"],
+        Pattern(rule: .addressee, anchors: pairs(["pretend", "imagine"], ["to", "you", "that"]),
                 regex: compile(start + #"(?:pretend|imagine)\s+(?:to\s+be|you\s+are|that\s+you\s+are)\b"#)),
         Pattern(rule: .steering, anchors: ["cite"],
                 regex: compile(#"\bcite\s+(?:only\s+)?(?:source\s+|passage\s+|reference\s+|document\s+)?\[\s*\d+\s*\]|\b(?:always|only)\s+cite\b|\bcite\s+(?:this|the\s+above|the\s+following)\s+(?:passage|source|document|text|article|page|record)\b(?!\s*(?::|as\b))"#)),
-        Pattern(rule: .steering, anchors: ["answer", "respond", "reply", "repeat"],
+        Pattern(rule: .steering, anchors: pairs(["answer", "respond", "reply"], ["with", "that", "by", "saying", "only", "always"])
+                    .union(pairs(["answer", "respond", "reply"], [":", "\""], separator: "")).union(["repeat after"]),
                 regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#
                     + #"|\byou\s+(?:must|should|shall|will)\s+(?:always\s+|only\s+|now\s+)?(?:answer|respond|reply)\s+(?:with|that|by\s+saying|saying)\b|\brepeat\s+after\s+me\b"#)),
-        Pattern(rule: .steering, anchors: ["say", "state", "claim", "tell"],
+        Pattern(rule: .steering, anchors: pairs(["say", "state", "claim"], ["that"]).union(pairs(["tell"], ["the", "your", "user", "users", "reader",
+                    "readers", "clinician", "clinicians", "patient", "patients", "human", "questioner"])),
                 regex: compile(start + #"(?:tell\s+(?:the\s+|your\s+)?(?:user|reader|clinician|patient|human|questioner)s?|(?:please|always|instead,?|only)\s+(?:say|state|claim)\s+that)\b"#
                     // "State that …" opens a sentence, not a changelog entry ("doc: state that …"); a bare "Say that
                     // you …" is a supposition.
                     + #"|(?:\A|(?<=[.!?])|(?<=\n\n))\s*(?:state|claim)\s+that\b"#)),
-        Pattern(rule: .steering, anchors: ["asked", "answering", "responding", "replying", "summarizing", "summarising", "generating"],
+        Pattern(rule: .steering, anchors: pairs(["when", "if", "whenever", "are", "re"], ["asked", "answering", "responding", "replying",
+                    "summarizing", "summarising", "generating"]),
                 regex: compile(#"\b(?:when|if|whenever)\s+(?:you\s+are\s+|you're\s+)?(?:asked|answering|responding|replying|summari[sz]ing|generating\s+an?\s+answer)\b[^.!?\n]{0,80}?\b(?:say|answer|respond|reply|state|tell|cite|recommend|claim|write|output|report)\b"#)),
-        Pattern(rule: .steering, anchors: ["mention", "reveal", "disclose", "tell"],
+        Pattern(rule: .steering, anchors: pairs(["not", "never", "t"], ["mention", "reveal", "disclose", "tell"]),
                 regex: compile(#"\b(?:do\s+not|don't|never)\s+(?:mention|reveal|disclose)\s+(?:this|that|these|the\s+(?:other|previous|real|true|original|correct))\b|\b(?:do\s+not|don't|never)\s+tell\s+the\s+user\b"#)),
     ]
 
