@@ -8,8 +8,8 @@ public enum InstructionRule: String, Codable, CaseIterable, Sendable {
     /// Addressed to an AI, an assistant or a language model: "Note to AI assistants: …", "if you are a
     /// language model, …", "assistants must answer …", "you are now a …", "pretend to be …".
     case addressee
-    /// Chat-format role markers: `<|im_start|>`, `[INST]`, `<<SYS>>`, a line starting `System:` or
-    /// `Assistant:`.
+    /// Chat-format role markers: `<|im_start|>`, `[INST]`, `<<SYS>>`, `[SYSTEM]`, `<system>`,
+    /// `### Instruction:`, a line or sentence starting `System:` or `Assistant:`.
     case roleMarker = "role-marker"
     /// Steers the answer or its citations: "cite [1]", "always cite this passage", "answer with …",
     /// "respond that …", "tell the user …", "when asked about X, say …".
@@ -218,7 +218,8 @@ public enum InstructionDetector {
     private static let backReference = compile(
         #"\b(?:this|these|the\s+above|the\s+preceding|the\s+previous\s+(?:sentence|statement|value|figure))\b(?!\s+(?:instructions?|prompts?|rules|directives?))"#)
 
-    /// Who an injection addresses.
+    /// Who an injection addresses. ("A.I." has no anchor word: it is matched only where another anchor runs
+    /// the pattern.)
     private static let machine = #"(?:ai|a\.i\.|ai\s+assistants?|assistants?|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot)"#
     /// The words (or word pairs) `machine` needs.
     private static let machineWords: Set<String> = ["ai", "assistant", "assistants", "chatbot", "chatbots", "bot",
