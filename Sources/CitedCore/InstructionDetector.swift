@@ -178,7 +178,8 @@ public enum InstructionDetector {
     struct AnchorTable {
         static let seed: UInt64 = 14_695_981_039_346_656_037
         static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 { (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
-        static let size = 512
+        /// Slots: several times the number of anchors (several hundred), so probes stay short.
+        static let size = 4096
 
         private var hashes = [UInt64](repeating: 0, count: size)
         private var masks = [UInt32](repeating: 0, count: size)
@@ -188,7 +189,12 @@ public enum InstructionDetector {
                 for anchor in pattern.anchors {
                     let hash = anchor.utf8.reduce(Self.seed, Self.step)
                     var slot = Int(hash % UInt64(Self.size))
-                    while masks[slot] != 0 && hashes[slot] != hash { slot = (slot + 1) % Self.size }
+                    var probes = 0
+                    while masks[slot] != 0 && hashes[slot] != hash {
+                        slot = (slot + 1) % Self.size
+                        probes += 1
+                        precondition(probes < Self.size, "the anchor table is full")
+                    }
                     hashes[slot] = hash
                     masks[slot] |= 1 << UInt32(index)
                 }
@@ -220,56 +226,77 @@ public enum InstructionDetector {
 
     /// Who an injection addresses. ("A.I." has no anchor word: it is matched only where another anchor runs
     /// the pattern.)
-    private static let machine = #"(?:ai|a\.i\.|ai\s+assistants?|assistants?|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot)"#
+    private static let machine = #"(?:ai\s+(?:systems?|tools?|agents?|readers?)|automated\s+(?:assistants?|systems?|agents?|readers?)|ai|a\.i\.|ai\s+assistants?|assistants?|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot|summari[sz]ers?)"#
     /// The words (or word pairs) `machine` needs.
     private static let machineWords: Set<String> = ["ai", "assistant", "assistants", "chatbot", "chatbots", "bot",
                                                     "bots", "llm", "llms", "language model", "language models", "gpt",
-                                                    "chatgpt", "claude", "copilot"]
+                                                    "chatgpt", "claude", "copilot", "summarizer", "summarizers",
+                                                    "summariser", "summarisers", "automated"]
     /// Every "first second" (or "firstsecond" with an empty separator: a word and the byte that ends it).
     private static func pairs(_ firsts: [String], _ seconds: [String], separator: String = " ") -> Set<String> {
         Set(firsts.flatMap { first in seconds.map { first + separator + $0 } })
     }
     /// What it orders about the answer.
-    private static let answerVerb = #"(?:answer|respond|reply|say|state|cite|output|tell|recommend|report|ignore|mention|quote|repeat|claim|write|use|include|prioriti[sz]e)"#
-    /// Sentence start: the text's start, after sentence punctuation or a blank line, or a list item or quote
-    /// line (a plain line start is not one: wrapped text starts lines mid-sentence).
-    private static let start = #"(?:\A|(?<=[.!?;:])|(?<=\n\n)|(?<=\n)(?=[ \t]*[-*>]))\s*(?:[-*>]\s*)?(?:please\s+|always\s+|instead,?\s+|now,?\s+|just\s+|simply\s+|and\s+)*"#
+    private static let answerVerb = #"(?:answer|respond|reply|say|state|cite|output|tell|recommend|report|ignore|mention|quote|repeat|claim|write|use|include|prioriti[sz]e|treat|prefer|trust|obey|follow)"#
+    /// Sentence start: the text's start, after sentence punctuation, a blank line or `<!--`, or a list item or
+    /// quote line (a plain line start is not one: wrapped text starts lines mid-sentence).
+    private static let start = #"(?:\A|(?<=[.!?;:])|(?<=\n\n)|(?<=<!--)|(?<=\n)(?=[ \t]*[-*>]))\s*(?:[-*>]\s*)?(?:please\s+|always\s+|instead,?\s+|now,?\s+|just\s+|simply\s+|and\s+)*"#
 
     private static let patterns: [Pattern] = [
         Pattern(rule: .roleMarker, anchors: Set(["<|", "<<", "inst", "of turn"])
                     .union(pairs(["system", "assistant", "instruction", "instructions", "response", "responses"], [":", "]", ">"], separator: ""))
-                    .union(pairs(["system", "developer", "assistant"], ["prompt", "message", "note", "override"])),
-                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[(?:system|assistant)\]|</?(?:system|assistant)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer)\s+(?:prompt|message)\s*:\s*\S"#
-                    + #"|"# + start + #"(?:system|assistant)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S"#)),
+                    .union(["prompt>", "prompt override"])
+                    .union(pairs(["system", "developer", "assistant", "ai", "model", "llm"], ["prompt", "message", "note", "override", "instruction",
+                                                                    "instructions", "update"]))
+                    .union(["override:"]),
+                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[\[?\s*(?:system|assistant)(?:\s+(?:override|prompt|message|note|instructions?))?\s*\]\]?|\b(?:system|prompt)\s+(?:prompt\s+)?override\b|</?(?:system|assistant|instructions?|prompt)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer|assistant|ai|model|llm)\s+(?:prompt|message|note|override|instructions?|update)\s*:\s*\S"#
+                    + #"|"# + start + #"(?:system|assistant|override)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S"#)),
         // Strong objects (instructions, prompts) whatever the words between; weak ones (rules, sources) only
         // with a qualifier that points at other text ("the previous rules", "all other sources"), so that
         // "bypass the rules" or "ignore the warning messages" in a manual stays clean.
         Pattern(rule: .override, anchors: ["ignore", "disregard", "forget", "override", "bypass"],
                 regex: compile(#"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every|previous|prior|above|earlier|preceding|foregoing|original|other|system|given|former|initial))*\s+(?:instructions?|prompts?|directives?|guardrails|system\s+messages?)\b"#
-                    + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other|all|your|any))+\s+(?:rules|guidelines|sources|passages|documents|evidence|context)\b"#
-                    + #"|\b(?:ignore|disregard|forget)\s+everything\s+(?:above|before|prior|previously|else\s+you|you)\b"#)),
+                    + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other|all|your|any))+\s+(?:rules|guidelines|sources|passages|documents|evidence|context|text|information|content|paragraphs?|sections?|messages)\b"#
+                    + #"|\b(?:ignore|disregard|forget)\s+everything\s+(?:above|before|prior|previously|else\s+you|you|else\s+(?:in|on)\s+this\s+(?:document|page|text|file|passage))\b"#
+                    // "disregard the information above", "forget what you read before"
+                    + #"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+)?(?:information|text|content|context|statements?|facts|data|anything)\s+(?:above|before|earlier|so\s+far)\b(?!\s*\d)"#
+                    + #"|\b(?:ignore|disregard|forget)\s+(?:what|anything|everything)\s+you\s+(?:have\s+)?(?:read|were\s+told|have\s+been\s+told|learned)\b"#)),
         Pattern(rule: .override, anchors: pairs(["not", "never", "t", "stop"], ["follow", "following", "obey", "obeying"])
                     .union(pairs(["other", "previous", "remaining"], ["sources", "passages", "documents", "references"]))
                     .union(pairs(["new", "updated", "revised", "real", "actual", "hidden", "secret", "override", "system"],
                                  ["instruction", "instructions"]))
+                    .union(pairs(["only", "trust"], ["trust", "only"]))
+                    .union(pairs(["previous", "prior", "earlier", "above", "original", "old", "other"],
+                                 ["instructions", "instruction", "prompts", "prompt", "rules", "guidance"]))
+                    .union(pairs(["new", "updated", "revised", "real", "actual", "hidden", "secret", "override"],
+                                 ["rules", "directive", "directives", "task"]))
+                    .union(pairs(["given", "provided"], ["to"]))
+                    .union(pairs(["new", "real", "actual", "only", "true"], ["task", "job", "goal", "role", "mission"]))
                     .union(["regardless of"]),
-                regex: compile(start + #"(?:do\s+not|don't|never|stop)\s+(?:follow(?:ing)?|obey(?:ing)?)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+|original\s+|system\s+|other\s+)?(?:instructions?|prompts?|rules|guidelines)\b|\b(?:do\s+not|don't|never)\s+(?:use|trust|rely\s+on|consider)\s+(?:the\s+|any\s+)?(?:other|previous|remaining)\s+(?:sources|passages|documents|references)\b|\bregardless\s+of\s+(?:the\s+|any\s+|all\s+|what\s+)?(?:other\s+|previous\s+)?(?:sources|passages|documents|instructions)\b|\b(?:new|updated|revised|real|actual|hidden|secret|override)\s+(?:system\s+)?instructions?\s*:"#)),
+                regex: compile(start + #"(?:do\s+not|don't|never|stop)\s+(?:follow(?:ing)?|obey(?:ing)?)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous\s+|prior\s+|above\s+|earlier\s+|original\s+|system\s+|other\s+)?(?:instructions?|prompts?|rules|guidelines)\b|\b(?:do\s+not|don't|never)\s+(?:use|trust|rely\s+on|consider)\s+(?:the\s+|any\s+)?(?:other|previous|remaining)\s+(?:sources|passages|documents|references)\b|\bregardless\s+of\s+(?:the\s+|any\s+|all\s+|what\s+)?(?:other\s+|previous\s+)?(?:sources|passages|documents|instructions)\b|\b(?:previous|prior|earlier|above|original|old|all\s+other)\s+(?:instructions?|prompts?|rules|guidance)\s+(?:are|is)\s+(?:now\s+)?(?:void|cancell?ed|revoked|obsolete|invalid|superseded|null|no\s+longer\s+(?:valid|apply|applies))\b|\b(?:overrides?|supersedes?|replaces?)\s+(?:all|any|the)\s+(?:previous|prior|earlier|above|other|original)\s+(?:instructions?|guidance|prompts?)\b|\b(?:instructions?|guidance|prompts?)\s+(?:given|provided)\s+to\s+you\b|\b(?:only\s+trust|trust\s+only)\s+(?:this|the\s+following|the\s+present)\s+(?:passage|source|document|text|page|article|record)\b|\byour\s+(?:new|real|actual|only|true)\s+(?:task|job|goal|role|mission)\s+(?:is|now\s+is|is\s+now)\s+to\b|\b(?:new|updated|revised|real|actual|hidden|secret|override)\s+(?:system\s+)?(?:instructions?|rules|directives?|task)\s*:"#)),
         Pattern(rule: .addressee, anchors: machineWords.union(pairs(["note", "message", "instruction", "instructions", "reminder", "memo", "attention"], ["to", "for"])),
-                regex: compile(#"\b(?:note|message|instructions?|reminder|memo|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?models?\s*:|\b(?:if|when|since|because|as\s+long\s+as)\s+you\s+are\s+(?:an?\s+|the\s+)?"# + machine + #"\b"#)),
-        Pattern(rule: .addressee, anchors: pairs(Array(machineWords) + ["model", "models"], [":", ","], separator: ""),
-                regex: compile(start + #"(?:(?:dear|hey|hi|attention)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:)\s+\S"#)),
+                regex: compile(#"\b(?:to\s+(?:all|any|every)|(?:addressed|directed)\s+to)\s+(?:\w+\s+){0,2}?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:\w+\s+){0,2}?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:\w+\s+){0,2}?models?\b|\b(?:if|when|since|because|as\s+long\s+as)\s+(?:you\s+are|you're)\s+(?:an?\s+|the\s+)?"# + machine + #"\b"#)),
+        Pattern(rule: .addressee, anchors: pairs(Array(machineWords) + ["model", "models", "systems", "tools", "agents"], [":", ","],
+                                                  separator: "").union(pairs(["dear", "hey", "hi", "attention"], Array(machineWords))),
+                regex: compile(start + #"(?:(?:dear|hey|hi|attention)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:|(?:chatgpt|claude|copilot|gpt(?:-\d)?|assistant|chatbot|llm),)\s+\S"#)),
         Pattern(rule: .addressee, anchors: machineWords,
-                regex: compile(#"\b"# + machine + #",?(?:\s+\w+){0,6}?\s+(?:must|should|shall|are\s+to|is\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|will\s+now)\s+(?:always\s+|only\s+|now\s+|instead\s+)?"# + answerVerb + #"\b"#)),
-        Pattern(rule: .addressee, anchors: ["are now", "now on", "play as", "roleplay"],
-                regex: compile(#"\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){0,2}?(?:assistant|ai|bot|chatbot|model|persona|jailbroken|unrestricted|dan)\b|\bfrom\s+now\s+on,?\s+(?:you|the\s+assistant|the\s+model)\b|\brole-?play\s+as\b"#)),
-        Pattern(rule: .addressee, anchors: pairs(["pretend", "imagine"], ["to", "you", "that"]),
-                regex: compile(start + #"(?:pretend|imagine)\s+(?:to\s+be|you\s+are|that\s+you\s+are)\b"#)),
+                regex: compile(#"\b"# + machine + #",?(?:[\s,]+\w+){0,6}?\s+(?:must|should|shall|are\s+to|is\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|will\s+now)\s+(?:always\s+|only\s+|now\s+|instead\s+)?"# + answerVerb + #"\b"#)),
+        Pattern(rule: .addressee, anchors: machineWords.union(["are now", "now on", "play as", "roleplay"]),
+                regex: compile(#"\byou\s+are\s+(?:an?|the)\s+(?:\w+\s+){0,3}?"# + machine + #"\b|\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){0,2}?(?:assistant|ai|bot|chatbot|model|persona|jailbroken|unrestricted|dan)\b|\bfrom\s+now\s+on,?\s+(?:you|the\s+assistant|the\s+model)\b|\brole-?play\s+as\b"#)),
+        Pattern(rule: .addressee, anchors: pairs(["pretend", "imagine"], ["to", "you", "that"]).union(["act as", "pretend the"]),
+                regex: compile(start + #"(?:pretend|imagine)\s+(?:to\s+be|you\s+are|that\s+you\s+are)\b|"# + start + #"pretend\s+(?:that|the)\b|"# + start + #"act\s+as\s+(?:an?|the)\s+\w+"#)),
         Pattern(rule: .steering, anchors: ["cite"],
                 regex: compile(#"\bcite\s+(?:only\s+)?(?:source\s+|passage\s+|reference\s+|document\s+)?\[\s*\d+\s*\]|\b(?:always|only)\s+cite\b|\bcite\s+(?:this|the\s+above|the\s+following)\s+(?:passage|source|document|text|article|page|record)\b(?!\s*(?::|as\b))"#)),
         Pattern(rule: .steering, anchors: pairs(["answer", "respond", "reply"], ["with", "that", "by", "saying", "only", "always"])
-                    .union(pairs(["answer", "respond", "reply"], [":", "\""], separator: "")).union(["repeat after"]),
+                    .union(pairs(["answer", "respond", "reply"], [":", "\""], separator: "")).union(["repeat after"])
+                    .union(pairs(["your"], ["answer", "response", "reply", "output"]))
+                    .union(pairs(["answer", "respond", "to"], ["every", "all", "any", "each"]))
+                    .union(pairs(["every", "each"], ["answer", "response", "reply"])),
                 regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#
-                    + #"|\byou\s+(?:must|should|shall|will)\s+(?:always\s+|only\s+|now\s+)?(?:answer|respond|reply)\s+(?:with|that|by\s+saying|saying)\b|\brepeat\s+after\s+me\b"#)),
+                    + #"|"# + start + #"(?:answer|respond|reply\s+to)\s+(?:every|all|any|each)\s+(?:\w+\s+)?(?:questions?|quer(?:y|ies)|requests?)\b"#
+                    + #"|\byou\s+(?:must|should|shall|will)\s+(?:always\s+|only\s+|now\s+)?(?:answer|respond|reply)\s+(?:with|that|by\s+saying|saying)\b|\brepeat\s+after\s+me\b"#
+                    // "begin your answer with …", "your response must …", "in your reply, …"
+                    + #"|\b(?:begin|start|end|finish|prefix)\s+(?:your|the|every|each)\s+(?:answer|response|reply)\s+with\b|\byour\s+(?:answer|response|reply|output)\s+(?:must|should|shall|has\s+to|needs\s+to)\s+(?:always\s+|only\s+)?(?:say|state|cite|mention|recommend|claim|report\s+that)\b|\bin\s+your\s+(?:answer|response|reply),|\byour\s+(?:answer|response|reply|summary|output)\s+(?:states|says|mentions|cites|reports|gives)\b"#)),
         Pattern(rule: .steering, anchors: pairs(["say", "state", "claim"], ["that"]).union(pairs(["tell"], ["the", "your", "user", "users", "reader",
                     "readers", "clinician", "clinicians", "patient", "patients", "human", "questioner"])),
                 regex: compile(start + #"(?:tell\s+(?:the\s+|your\s+)?(?:user|reader|clinician|patient|human|questioner)s?|(?:please|always|instead,?|only)\s+(?:say|state|claim)\s+that)\b"#
@@ -277,8 +304,12 @@ public enum InstructionDetector {
                     // you …" is a supposition.
                     + #"|(?:\A|(?<=[.!?])|(?<=\n\n))\s*(?:state|claim)\s+that\b"#)),
         Pattern(rule: .steering, anchors: pairs(["when", "if", "whenever", "are", "re"], ["asked", "answering", "responding", "replying",
-                    "summarizing", "summarising", "generating"]),
-                regex: compile(#"\b(?:when|if|whenever)\s+(?:you\s+are\s+|you're\s+)?(?:asked|answering|responding|replying|summari[sz]ing|generating\s+an?\s+answer)\b[^.!?\n]{0,80}?\b(?:say|answer|respond|reply|state|tell|cite|recommend|claim|write|output|report)\b"#)),
+                    "summarizing", "summarising", "generating"])
+                    .union(pairs(["your"], ["answer", "response", "reply", "summary"]))
+                    .union(pairs(["user", "you", "anyone", "they"], ["asks", "ask", "asked"]))
+                    .union(pairs(["wants", "needs", "expects", "like"], ["you"]))
+                    .union(pairs(["you"], ["answer", "respond", "reply", "summarize", "summarise"])),
+                regex: compile(#"\bthe\s+(?:user|reader|questioner)\s+(?:wants|needs|expects|would\s+like)\s+you\s+to\b|\b(?:whatever|no\s+matter\s+what)\s+(?:the\s+user|you\s+are|anyone|they)\s+(?:asks?|asked)\b|\b(?:when|if|whenever|before|as)\s+(?:you\s+are\s+|you're\s+|you\s+)?(?:asked|answering|responding|replying|summari[sz]ing|answer|respond|reply|summari[sz]e|generating\s+an?\s+answer|(?:generate|write|give|produce|compose)\s+(?:your|an|the)\s+(?:answer|response|reply|summary))\b[^.!?\n]{0,80}?\b(?:say|answer|respond|reply|state|tell|cite|recommend|claim|write|output|report)\b"#)),
         Pattern(rule: .steering, anchors: pairs(["not", "never", "t"], ["mention", "reveal", "disclose", "tell"]),
                 regex: compile(#"\b(?:do\s+not|don't|never)\s+(?:mention|reveal|disclose)\s+(?:this|that|these|the\s+(?:other|previous|real|true|original|correct))\b|\b(?:do\s+not|don't|never)\s+tell\s+the\s+user\b"#)),
     ]
