@@ -256,7 +256,8 @@ public enum InstructionDetector {
         // "bypass the rules" or "ignore the warning messages" in a manual stays clean.
         Pattern(rule: .override, anchors: ["ignore", "disregard", "forget", "override", "bypass"],
                 regex: compile(#"\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every|previous|prior|above|earlier|preceding|foregoing|original|other|system|given|former|initial))*\s+(?:instructions?|prompts?|directives?|guardrails|system\s+messages?)\b"#
-                    + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other|all|your|any))+\s+(?:rules|guidelines|sources|passages|documents|evidence|context|text|information|content|paragraphs?|sections?|messages)\b"#
+                    + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|your|my|these|those|every))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other|all|your|any))+\s+(?:rules|guidelines|sources|passages|documents|evidence|context)\b"#
+                    + #"|\b(?:ignore|disregard|forget|override|bypass)\b(?:\s+(?:all|any|of|the|these|those))*(?:\s+(?:previous|prior|above|earlier|preceding|foregoing|original|other))+\s+(?:text|information|content|paragraphs?|sections?|messages)\b"#
                     + #"|\b(?:ignore|disregard|forget)\s+everything\s+(?:above|before|prior|previously|else\s+you|you|else\s+(?:in|on)\s+this\s+(?:document|page|text|file|passage))\b"#
                     // "disregard the information above", "forget what you read before"
                     + #"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+)?(?:information|text|content|context|statements?|facts|data|anything)\s+(?:above|before|earlier|so\s+far)\b(?!\s*\d)"#
@@ -278,13 +279,13 @@ public enum InstructionDetector {
                 regex: compile(#"\b(?:to\s+(?:all|any|every)|(?:addressed|directed)\s+to)\s+(?:\w+\s+){0,2}?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:\w+\s+){0,2}?"# + machine + #"\b|\b(?:note|message|instructions?|reminder|memo)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:\w+\s+){0,2}?models?\b|\b(?:if|when|since|because|as\s+long\s+as)\s+(?:you\s+are|you're)\s+(?:an?\s+|the\s+)?"# + machine + #"\b"#)),
         Pattern(rule: .addressee, anchors: pairs(Array(machineWords) + ["model", "models", "systems", "tools", "agents"], [":", ","],
                                                   separator: "").union(pairs(["dear", "hey", "hi", "attention"], Array(machineWords))),
-                regex: compile(start + #"(?:(?:dear|hey|hi|attention)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:|(?:chatgpt|claude|copilot|gpt(?:-\d)?|assistant|chatbot|llm),)\s+\S"#)),
+                regex: compile(start + #"(?:(?:dear|hey|hi|attention)\s+"# + machine + #"\s*[,:]|"# + machine + #"\s*:|(?:chatgpt|claude|copilot|assistant|chatbot),)\s+\S"#)),
         Pattern(rule: .addressee, anchors: machineWords,
                 regex: compile(#"\b"# + machine + #",?(?:[\s,]+\w+){0,6}?\s+(?:must|should|shall|are\s+to|is\s+to|need\s+to|needs\s+to|have\s+to|has\s+to|will\s+now)\s+(?:always\s+|only\s+|now\s+|instead\s+)?"# + answerVerb + #"\b"#)),
         Pattern(rule: .addressee, anchors: machineWords.union(["are now", "now on", "play as", "roleplay"]),
                 regex: compile(#"\byou\s+are\s+(?:an?|the)\s+(?:\w+\s+){0,3}?"# + machine + #"\b|\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){0,2}?(?:assistant|ai|bot|chatbot|model|persona|jailbroken|unrestricted|dan)\b|\bfrom\s+now\s+on,?\s+(?:you|the\s+assistant|the\s+model)\b|\brole-?play\s+as\b"#)),
-        Pattern(rule: .addressee, anchors: pairs(["pretend", "imagine"], ["to", "you", "that"]).union(["act as", "pretend the"]),
-                regex: compile(start + #"(?:pretend|imagine)\s+(?:to\s+be|you\s+are|that\s+you\s+are)\b|"# + start + #"pretend\s+(?:that|the)\b|"# + start + #"act\s+as\s+(?:an?|the)\s+\w+"#)),
+        Pattern(rule: .addressee, anchors: pairs(["pretend", "imagine"], ["to", "you", "that"]).union(["act as"]),
+                regex: compile(start + #"(?:pretend|imagine)\s+(?:to\s+be|you\s+are|that\s+you\s+are)\b|"# + start + #"act\s+as\s+(?:an?|the)\s+\w+"#)),
         Pattern(rule: .steering, anchors: ["cite"],
                 regex: compile(#"\bcite\s+(?:only\s+)?(?:source\s+|passage\s+|reference\s+|document\s+)?\[\s*\d+\s*\]|\b(?:always|only)\s+cite\b|\bcite\s+(?:this|the\s+above|the\s+following)\s+(?:passage|source|document|text|article|page|record)\b(?!\s*(?::|as\b))"#)),
         Pattern(rule: .steering, anchors: pairs(["answer", "respond", "reply"], ["with", "that", "by", "saying", "only", "always"])
