@@ -57,6 +57,9 @@ public enum VerificationRule: String, Codable, Sendable {
     case attribution
     /// It was found in the index by a search for the sentence itself.
     case corroboration
+    /// It is not itself an instruction to a model ("ignore previous instructions", "cite [1]"; see
+    /// `InstructionDetector`): an instruction states no fact, whatever passage it echoes.
+    case instruction
 }
 
 /// One check on one sentence: the rule, the passage it was checked against, and the finding.

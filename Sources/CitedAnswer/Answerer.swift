@@ -128,6 +128,7 @@ public final class Answerer {
             (hits, added) = try withResultsSection(hits)
             if let added { run.keep.insert(added) }
         }
+        hits = UntrustedPassages.screen(hits)
         lastRetrieved = hits
         let domain = run.parameters.domain ?? DomainRouter.route(question: run.question, topKinds: hits.map(\.source.kind))
         run.answer.domain = domain
@@ -329,7 +330,7 @@ public final class Answerer {
             // A sentence that contradicts a listed passage is wrong, not merely unbacked.
             if sentences[index].trace?.contains(where: { !$0.passed && Self.contradictions.contains($0.rule) }) == true { continue }
             left -= 1
-            let hits = try retrieve(sentence, 3).filter { !known.contains($0.passageID) }
+            let hits = UntrustedPassages.screen(try retrieve(sentence, 3).filter { !known.contains($0.passageID) })
             guard !hits.isEmpty else { continue }
             let next = (sources.map(\.number).max() ?? 0) + 1
             let dimension = embedder.stamp.dimension
@@ -360,8 +361,10 @@ public final class Answerer {
         }
     }
 
-    /// Rules whose failure means the sentence says something the passage contradicts.
-    static let contradictions: Set<VerificationRule> = [.negation, .numberBinding, .direction, .comparison, .generalisation]
+    /// Rules whose failure means the sentence is wrong, not merely unbacked (it contradicts a listed passage, or
+    /// it is an instruction): it is not searched for elsewhere.
+    static let contradictions: Set<VerificationRule> = [.negation, .numberBinding, .direction, .comparison, .generalisation,
+                                                        .instruction]
 
     /// A passage's title, path and section, for the verifier.
     static func context(of source: Source) -> String { [source.title, source.path ?? "", source.locator].joined(separator: " ") }

@@ -1,3 +1,4 @@
+import CitedCore
 import Foundation
 
 /// A passage given to the model, as the verifier sees it.
@@ -77,6 +78,12 @@ public struct Verifier {
         let searchable = passages.map { SearchableText($0.text, context: $0.context) }
         return sentences.map { sentence in
             var result = sentence
+            if let rule = InstructionDetector.rule(for: sentence.text) {
+                result.support = .unsupported
+                result.trace = [VerificationStep(rule: .instruction, passed: false,
+                                                 detail: "an instruction to a model (\(rule.rawValue)), not a statement")]
+                return result
+            }
             let terms = KeyTerms.extract(sentence.text)
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)

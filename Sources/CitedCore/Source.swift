@@ -11,8 +11,11 @@ public struct Source: Codable, Hashable, Sendable {
     /// Where in the document: `Abstract §RESULTS`, `§Methods ¶3`, `library/x.rst.txt:120-148 (lru_cache)`.
     public var locator: String
     public var year: Int?
-    /// Warnings a reader must see beside the reference: `retracted`, `erratum`.
+    /// Warnings a reader must see beside the reference: `retracted`, `erratum`, `instructions` (the passage
+    /// carries instructions to the model; see `InstructionDetector`).
     public var flags: [String]?
+    /// The flag of a passage with instructions to the model in it.
+    public static let instructionsFlag = "instructions"
 
     public init(kind: DocumentKind, id: String, pmid: String? = nil, doi: String? = nil, path: String? = nil,
                 title: String, locator: String, year: Int? = nil, flags: [String]? = nil) {

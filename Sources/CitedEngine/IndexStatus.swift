@@ -15,10 +15,13 @@ public struct IndexStatus: Encodable, Sendable {
     public var chunkerVersions: [Int]
     public var counts: [IndexCount]
     public var vectors: VectorIndexer.Status
+    /// Passages flagged at ingest as carrying instructions to the model (untrusted evidence).
+    public var instructionPassages: Int
 
     enum CodingKeys: String, CodingKey {
         case database, documents, passages, files, counts, vectors
         case chunkerVersion = "chunker_version"
+        case instructionPassages = "instruction_passages"
     }
 
     /// Reads the status of `store`.
@@ -31,5 +34,6 @@ public struct IndexStatus: Encodable, Sendable {
         files = try store.fileCount()
         chunkerVersion = chunkerVersions.count == 1 ? chunkerVersions[0] : nil
         vectors = try VectorIndexer.status(store, chunkerVersion: Chunker.version)
+        instructionPassages = try store.instructionPassageCount()
     }
 }

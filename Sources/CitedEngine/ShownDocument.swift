@@ -10,9 +10,11 @@ public struct ShownDocument: Encodable, Sendable {
         public var focus: Bool
         public var source: Source
         public var text: String
+        /// The passage carries instructions to the model (flagged at ingest): data, never an answer.
+        public var instructions: Bool
 
         enum CodingKeys: String, CodingKey {
-            case passageID = "passage_id", focus, source, text
+            case passageID = "passage_id", focus, source, text, instructions
         }
     }
 
@@ -38,7 +40,8 @@ public struct ShownDocument: Encodable, Sendable {
         year = document.year
         passages = window.map { passage in
             Passage(passageID: passage.id!, focus: passage.id == focus,
-                    source: Store.source(document: document, passage: passage), text: passage.text)
+                    source: Store.source(document: document, passage: passage), text: passage.text,
+                    instructions: passage.hasInstructions)
         }
     }
 }

@@ -235,7 +235,8 @@ public struct Chunker: Sendable {
         // Pieces join at whitespace, where WordPiece splits anyway: the count is the sum plus the specials.
         let tokens = pieces.reduce(specialTokens) { $0 + $1.tokens }
         return PassageRecord(ordinal: ordinal, text: text, headingPath: heading.joined(separator: " > "),
-                             locator: locator, startLine: startLine, endLine: endLine, tokenCount: tokens)
+                             locator: locator, startLine: startLine, endLine: endLine, tokenCount: tokens,
+                             hasInstructions: InstructionDetector.containsInstruction(text))
     }
 
     /// Sentence split at `. `, `? `, `! ` followed by an upper-case letter, digit or bracket;

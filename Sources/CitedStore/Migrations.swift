@@ -1,3 +1,4 @@
+import CitedCore
 import GRDB
 
 /// The whole schema, one migration per change, registered in one place so every open sees it all.
@@ -114,5 +115,24 @@ public enum Schema {
                 """)
         }
         AnswerLog.register(in: &migrator)
+        // Passages that carry instructions to the model (prompt injection; see `InstructionDetector`): set at
+        // ingest, and here backfilled once for passages stored before the column existed.
+        migrator.registerMigration("v4-passage-instructions") { db in
+            try db.execute(sql: "ALTER TABLE passage ADD COLUMN has_instructions INTEGER NOT NULL DEFAULT 0")
+            try backfillInstructionFlags(in: db)
+        }
+    }
+
+    /// Sets `has_instructions` on every stored passage the detector flags; returns how many.
+    @discardableResult
+    static func backfillInstructionFlags(in db: Database) throws -> Int {
+        var flagged: [Int64] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, text FROM passage")
+        while let row = try rows.next() {
+            if InstructionDetector.containsInstruction(row["text"]) { flagged.append(row["id"]) }
+        }
+        let update = try db.makeStatement(sql: "UPDATE passage SET has_instructions = 1 WHERE id = ?")
+        for id in flagged { try update.execute(arguments: [id]) }
+        return flagged.count
     }
 }

@@ -9,7 +9,7 @@ import GRDB
 ///
 /// The documents must already be stored; nothing may delete them before `write` (flush first).
 public struct PassageBatch {
-    /// Rows per INSERT: 10 parameters each, far below SQLite's 32,766-parameter limit.
+    /// Rows per INSERT: 12 parameters each, far below SQLite's 32,766-parameter limit.
     static let rowsPerStatement = 256
 
     private var rows: [(documentID: Int64, passage: PassageRecord)] = []
@@ -40,12 +40,13 @@ public struct PassageBatch {
                 ? try db.cachedStatement(sql: Self.insertSQL(rows: end - start))
                 : try db.makeStatement(sql: Self.insertSQL(rows: end - start))
             var values: [(any DatabaseValueConvertible)?] = []
-            values.reserveCapacity((end - start) * 11)
+            values.reserveCapacity((end - start) * 12)
             for (documentID, passage) in rows[start..<end] {
                 let id = largest + Int64(ids.count) + 1
                 ids.append(id)
                 values += [id, documentID, passage.ordinal, passage.text, passage.headingPath, passage.locator,
-                           passage.startLine, passage.endLine, passage.startChar, passage.endChar, passage.tokenCount]
+                           passage.startLine, passage.endLine, passage.startChar, passage.endChar, passage.tokenCount,
+                           passage.hasInstructions]
             }
             try statement.execute(arguments: StatementArguments(values))
             start = end
@@ -56,10 +57,10 @@ public struct PassageBatch {
 
     /// `INSERT INTO passage … VALUES (…), (…), …` for `rows` rows.
     private static func insertSQL(rows: Int) -> String {
-        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         return """
             INSERT INTO passage (id, document_id, ordinal, text, heading_path, locator, start_line, end_line,
-                                 start_char, end_char, token_count)
+                                 start_char, end_char, token_count, has_instructions)
             VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
             """
     }

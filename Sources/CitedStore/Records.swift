@@ -226,10 +226,12 @@ public struct PassageRecord: Codable, Hashable, Sendable, FetchableRecord, Mutab
     public var endChar: Int?
     /// Tokens including the embedder's special tokens.
     public var tokenCount: Int
+    /// True when the text carries instructions to the model (`InstructionDetector`): untrusted evidence.
+    public var hasInstructions: Bool
 
     public init(id: Int64? = nil, documentId: Int64 = 0, ordinal: Int, text: String, headingPath: String,
                 locator: String, startLine: Int? = nil, endLine: Int? = nil, startChar: Int? = nil,
-                endChar: Int? = nil, tokenCount: Int) {
+                endChar: Int? = nil, tokenCount: Int, hasInstructions: Bool = false) {
         self.id = id
         self.documentId = documentId
         self.ordinal = ordinal
@@ -241,6 +243,7 @@ public struct PassageRecord: Codable, Hashable, Sendable, FetchableRecord, Mutab
         self.startChar = startChar
         self.endChar = endChar
         self.tokenCount = tokenCount
+        self.hasInstructions = hasInstructions
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

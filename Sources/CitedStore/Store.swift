@@ -134,6 +134,7 @@ public final class Store: Sendable {
         var flags: [String] = []
         if document.metadata.retracted { flags.append("retracted") }
         if !document.metadata.erratumIn.isEmpty { flags.append("erratum") }
+        if passage.hasInstructions { flags.append(Source.instructionsFlag) }
         return Source(kind: document.kind, id: id, pmid: document.pmid, doi: document.doi,
                       path: document.kind == .pubmed ? nil : document.path, title: document.title,
                       locator: passage.locator, year: document.year, flags: flags.isEmpty ? nil : flags)
@@ -152,6 +153,11 @@ public final class Store: Sendable {
                            passages: $0["passages"])
             }
         }
+    }
+
+    /// How many passages carry instructions to the model (`passage.has_instructions`).
+    public func instructionPassageCount() throws -> Int {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM passage WHERE has_instructions = 1") ?? 0 }
     }
 
     /// BM25 over passage text, title and headings; lower `score` is better (SQLite's sign).

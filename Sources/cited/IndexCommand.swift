@@ -37,6 +37,12 @@ struct IndexStatusCommand: ParsableCommand {
         }
         print("index: \(status.database)")
         print("files: \(files), documents: \(status.documents), passages: \(status.passages)")
+        if status.instructionPassages > 0 {
+            print("warning: \(status.instructionPassages) passages carry instructions to the model (prompt injection); "
+                + "answers treat them as untrusted evidence")
+        } else {
+            print("passages with instructions to the model: 0")
+        }
         if versions.count > 1 { print("warning: documents from chunker versions \(versions)") }
         let vectors = status.vectors
         if let stamp = vectors.stamp {

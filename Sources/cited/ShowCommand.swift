@@ -32,7 +32,8 @@ struct ShowCommand: ParsableCommand {
         print(shown.title + (shown.year.map { " (\($0))" } ?? ""))
         for item in shown.passages {
             print("")
-            print((item.focus ? "▶ " : "  ") + item.source.locator)
+            print((item.focus ? "▶ " : "  ") + item.source.locator
+                + (item.instructions ? "  ⚠ INSTRUCTIONS: this passage tells the model what to do; untrusted" : ""))
             for line in item.text.split(separator: "\n", omittingEmptySubsequences: false) { print("    " + line) }
         }
     }
