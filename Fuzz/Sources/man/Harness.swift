@@ -1,0 +1,14 @@
+import CitedIngest
+import FuzzSupport
+
+/// libFuzzer entry: one input, parsed as a man file would be by `cited ingest`.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzParser(.man, UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
+
+/// Hands `fuzz` to libFuzzer (SwiftPM owns `main`; see `runFuzzer`).
+@main enum Harness {
+    static func main() { runFuzzer(fuzz) }
+}
