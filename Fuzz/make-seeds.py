@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes the binary seed inputs of the fuzz corpora (tiny GGUF and safetensors files); run by hand.
 
+Named without .gguf/.safetensors, which .gitignore keeps out of the repository (model weights).
+
 GGUF layout: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md; safetensors: an 8-byte little-endian
 header length, a JSON header, then the data section. The text seeds are cut from test fixtures (see README).
 """
@@ -88,9 +90,9 @@ llama = [
 ]
 f32 = lambda n: struct.pack(f"<{n}f", *[i / 8 for i in range(n)])
 q8_0 = struct.pack("<e", 0.5) + bytes(range(32))  # one Q8_0 block: f16 scale, 32 int8
-write("gguf", "tokenizer.gguf", gguf(tokenizer + llama, [("output_norm.weight", [32], 0, f32(32)),
+write("gguf", "tokenizer-seed", gguf(tokenizer + llama, [("output_norm.weight", [32], 0, f32(32)),
                                                         ("token_embd.weight", [32, 2], 8, q8_0 * 2)]))
-write("gguf", "tensors.gguf", gguf([("general.alignment", 4, 64)],
+write("gguf", "tensors-seed", gguf([("general.alignment", 4, 64)],
                                    [("a", [4, 2], 0, f32(8)), ("b", [32], 1, b"\0\x3c" * 32)], alignment=64))
 
 
@@ -100,10 +102,10 @@ def safetensors(header, data):
     return struct.pack("<Q", len(text)) + text + data
 
 
-write("safetensors", "two.safetensors", safetensors({
+write("safetensors", "two-seed", safetensors({
     "__metadata__": {"format": "pt"},
     "embeddings.weight": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
     "bias": {"dtype": "F16", "shape": [4], "data_offsets": [24, 32]},
     "norm": {"dtype": "BF16", "shape": [2], "data_offsets": [32, 36]},
 }, f32(6) + b"\0\x3c" * 4 + b"\x80\x3f" * 2))
-write("safetensors", "empty.safetensors", safetensors({"x": {"dtype": "F64", "shape": [0], "data_offsets": [0, 0]}}, b""))
+write("safetensors", "empty-seed", safetensors({"x": {"dtype": "F64", "shape": [0], "data_offsets": [0, 0]}}, b""))
