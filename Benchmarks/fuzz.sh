@@ -10,7 +10,8 @@
 # .fuzz/corpus/<harness>, crash/leak/timeout inputs to .fuzz/artifacts/, logs to .fuzz/logs/ (all git-ignored).
 # Prints executions per harness; exits 1 if any harness found a crash, leak, timeout or out-of-memory.
 # The bpe and wordpiece harnesses read the real tokenizers from ~/.cache/cited/models (cited models fetch).
-# Environment: SWIFT (default /opt/swift/usr/bin/swift when present), FUZZ_NICE (default 15).
+# Environment: SWIFT (default /opt/swift/usr/bin/swift when present), FUZZ_NICE (default 15), FUZZ_SCRATCH
+# (build folder, default .build-fuzzpkg), FUZZ_OUT (output folder, default .fuzz).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,8 +20,8 @@ shift $(( $# > 0 ? 1 : 0 ))
 all=(pubmed jats html markdown rst tex man wordpiece bpe gguf safetensors fts)
 if (( $# > 0 )); then harnesses=("$@"); else harnesses=("${all[@]}"); fi
 swift=${SWIFT:-$( [[ -x /opt/swift/usr/bin/swift ]] && echo /opt/swift/usr/bin/swift || echo swift)}
-scratch="$root/.build-fuzzpkg"
-out="$root/.fuzz"
+scratch=${FUZZ_SCRATCH:-"$root/.build-fuzzpkg"}
+out=${FUZZ_OUT:-"$root/.fuzz"}
 niceness=${FUZZ_NICE:-15}
 
 # The longest input libFuzzer makes, and the dictionary, per harness.
@@ -78,8 +79,8 @@ for h in "${harnesses[@]}"; do
     fi
     printf '%-12s %8s %12s %10s %8s  %s\n' "$h" "$elapsed" "${runs:-?}" "${speed:-?}" "${rss:-?}" "$result" | tee -a "$out/summary.txt"
 done
-echo "total: $(( $(date +%s) - started )) s; summary in .fuzz/summary.txt"
+echo "total: $(( $(date +%s) - started )) s; summary in $out/summary.txt"
 if (( ${#failed[@]} > 0 )); then
-    echo "fuzz.sh: findings in ${failed[*]}: see .fuzz/logs and .fuzz/artifacts" >&2
+    echo "fuzz.sh: findings in ${failed[*]}: see $out/logs and $out/artifacts" >&2
     exit 1
 fi

@@ -32,3 +32,10 @@ public func fuzzParser(_ format: FileFormat, _ bytes: UnsafeRawBufferPointer) {
         for document in documents { _ = chunker.passages(for: document, path: "fuzz\(suffix)") }
     }
 }
+
+
+/// `fuzzParser` over libFuzzer's input buffer; always 0 (libFuzzer's "keep going").
+public func fuzzParser(_ format: FileFormat, _ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzParser(format, UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}

@@ -1,14 +1,8 @@
 import CitedIngest
 import FuzzSupport
 
-/// libFuzzer entry: one input, parsed as a jats file would be by `cited ingest`.
+/// fuzz-jats: each input read as a JATS (PMC) article is by `cited ingest` (libFuzzer's main also links this symbol).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    fuzzParser(.jats, UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
+func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { fuzzParser(.jats, data, size) }
 
-/// Hands `fuzz` to libFuzzer (SwiftPM owns `main`; see `runFuzzer`).
-@main enum Harness {
-    static func main() { runFuzzer(fuzz) }
-}
+@main enum Harness { static func main() { runFuzzer(fuzz) } }

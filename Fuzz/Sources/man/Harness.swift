@@ -1,14 +1,8 @@
 import CitedIngest
 import FuzzSupport
 
-/// libFuzzer entry: one input, parsed as a man file would be by `cited ingest`.
+/// fuzz-man: each input read as a man page is by `cited ingest` (libFuzzer's main also links this symbol).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    fuzzParser(.man, UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
+func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { fuzzParser(.man, data, size) }
 
-/// Hands `fuzz` to libFuzzer (SwiftPM owns `main`; see `runFuzzer`).
-@main enum Harness {
-    static func main() { runFuzzer(fuzz) }
-}
+@main enum Harness { static func main() { runFuzzer(fuzz) } }

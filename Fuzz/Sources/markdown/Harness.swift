@@ -1,14 +1,8 @@
 import CitedIngest
 import FuzzSupport
 
-/// libFuzzer entry: one input, parsed as a markdown file would be by `cited ingest`.
+/// fuzz-markdown: each input read as a Markdown file is by `cited ingest` (libFuzzer's main also links this symbol).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    fuzzParser(.markdown, UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
+func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 { fuzzParser(.markdown, data, size) }
 
-/// Hands `fuzz` to libFuzzer (SwiftPM owns `main`; see `runFuzzer`).
-@main enum Harness {
-    static func main() { runFuzzer(fuzz) }
-}
+@main enum Harness { static func main() { runFuzzer(fuzz) } }
