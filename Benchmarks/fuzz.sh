@@ -44,15 +44,15 @@ for h in "${harnesses[@]}"; do
 done
 
 started=$(date +%s)
-echo "== building Fuzz/ (release, fuzzer+address) =="
+mkdir -p "$out/artifacts" "$out/logs"
+echo "== building Fuzz/ (release, fuzzer+address; log in $out/logs/build.log) =="
 if ! (cd "$root/Fuzz" && nice -n 10 "$swift" build -c release --scratch-path "$scratch" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing 2>&1 | grep -E "error|Compiling|Build|Linking" | tail -5); then
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing) > "$out/logs/build.log" 2>&1; then
+    grep -E "error" "$out/logs/build.log" | head -20 >&2
     echo "fuzz.sh: build failed" >&2; exit 1
 fi
-[[ -x "$scratch/release/fuzz-${harnesses[0]}" ]] || { echo "fuzz.sh: build failed" >&2; exit 1; }
 echo "build: $(( $(date +%s) - started )) s"
 
-mkdir -p "$out/artifacts" "$out/logs"
 failed=()
 printf '%-12s %8s %12s %10s %8s  %s\n' harness seconds executions "exec/s" "rss MB" result > "$out/summary.txt"
 for h in "${harnesses[@]}"; do
