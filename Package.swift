@@ -15,6 +15,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cited", targets: ["cited"]),
+        // Libraries read on untrusted input, exported for the fuzz harnesses in Fuzz/ (a separate package).
+        .library(name: "CitedIngest", targets: ["CitedIngest"]),
+        .library(name: "CitedTokenizer", targets: ["CitedTokenizer"]),
+        .library(name: "CitedModel", targets: ["CitedModel"]),
+        .library(name: "CitedStore", targets: ["CitedStore"]),
+        .library(name: "CitedRetrieve", targets: ["CitedRetrieve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

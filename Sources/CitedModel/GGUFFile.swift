@@ -1,3 +1,4 @@
+import CitedCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -28,19 +29,12 @@ public final class GGUFFile: @unchecked Sendable {
     public init(url: URL) throws {
         self.url = url
         let file = url.lastPathComponent
-        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-        let fd = open(url.path, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { throw GGUFError.cannotOpen(file: url.path, reason: String(cString: strerror(errno))) }
+        // Not blocking on a FIFO, refusing anything but a regular file: `RegularFile`.
+        let fd: Int32
+        do { (fd, size) = try RegularFile.openDescriptor(url.path) } catch let failure as RegularFile.Failure {
+            throw GGUFError.cannotOpen(file: url.path, reason: failure.reason)
+        }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw GGUFError.cannotOpen(file: url.path, reason: "stat failed") }
-        guard st.st_mode & 0o170000 == 0o100000 else {
-            throw GGUFError.cannotOpen(file: url.path, reason: "not a regular file")
-        }
-        guard let fileSize = Int(exactly: st.st_size) else {
-            throw GGUFError.cannotOpen(file: url.path, reason: "bad file size")
-        }
-        size = fileSize
         guard size >= 8 else { throw GGUFError.truncated(file: file, offset: 0, need: 8) }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw GGUFError.cannotOpen(file: url.path, reason: "mmap failed")

@@ -1,3 +1,4 @@
+import CitedCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -70,20 +71,12 @@ public final class SafetensorsFile: @unchecked Sendable {
     public init(url: URL) throws {
         self.url = url
         let file = url.path
-        let fd = open(file, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { throw SafetensorsError.unreadable(file: file, reason: String(cString: strerror(errno))) }
+        // Not blocking on a FIFO, refusing anything but a regular file: `RegularFile`.
+        let fd: Int32
+        do { (fd, size) = try RegularFile.openDescriptor(file) } catch let failure as RegularFile.Failure {
+            throw SafetensorsError.unreadable(file: file, reason: failure.reason)
+        }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw SafetensorsError.unreadable(file: file, reason: String(cString: strerror(errno)))
-        }
-        guard st.st_mode & 0o170000 == 0o100000 else {
-            throw SafetensorsError.unreadable(file: file, reason: "not a regular file")
-        }
-        guard let fileSize = Int(exactly: st.st_size) else {
-            throw SafetensorsError.unreadable(file: file, reason: "bad file size")
-        }
-        size = fileSize
         guard size >= 8 else { throw SafetensorsError.malformedHeader(file: file, reason: "file has \(size) bytes") }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw SafetensorsError.unreadable(file: file, reason: "mmap: \(String(cString: strerror(errno)))")

@@ -44,10 +44,7 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     /// Loads `tokenizer.json` (HF `tokenizers` format). Its own truncation and padding are ignored.
     public convenience init(tokenizerJSON url: URL, maxLength: Int = 256) throws {
         let path = url.path
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw WordPieceError.unreadable(path: path, reason: error.localizedDescription)
-        }
+        let data = Data(try Self.contents(of: path))
         guard let (pairs, range) = VocabJSONReader.vocab(in: data) else {
             throw WordPieceError.malformed(path: path, reason: "no model.vocab object of token ids")
         }
@@ -88,9 +85,8 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
     /// Loads a `vocab.txt` (one token per line, id = line number) with BERT's defaults.
     public convenience init(vocabTXT url: URL, lowercase: Bool = true, maxLength: Int = 256) throws {
         let path = url.path
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw WordPieceError.unreadable(path: path, reason: error.localizedDescription)
+        guard let text = String(validating: try Self.contents(of: path), as: UTF8.self) else {
+            throw WordPieceError.malformed(path: path, reason: "not UTF-8")
         }
         var tokens = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if tokens.last == "" { tokens.removeLast() }
@@ -100,6 +96,16 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
         }
         try self.init(tokens: tokens, basic: BertBasicTokenizer(lowercase: lowercase), specials: specials,
                       unknown: "[UNK]", maxInputCharsPerWord: 100, maxLength: maxLength, path: path)
+    }
+
+    /// Largest vocabulary file read (MiniLM's `tokenizer.json` is 466 KB; the largest public ones are ~30 MB).
+    static let maxFileBytes = 256 << 20
+
+    /// The bytes of a vocabulary file: only a regular file is opened (a FIFO is refused, not waited on).
+    private static func contents(of path: String) throws -> [UInt8] {
+        do { return try RegularFile.contents(path, maxBytes: maxFileBytes) } catch let failure as RegularFile.Failure {
+            throw WordPieceError.unreadable(path: path, reason: failure.reason)
+        }
     }
 
     /// Builds a tokenizer from its vocabulary; `specials` are matched verbatim in the input text.

@@ -68,3 +68,20 @@ struct BPETokenizerTests {
         #expect(t.render([ChatMessage(role: .user, content: "q")]) == "<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n")
     }
 }
+
+@Suite("Byte-level BPE: bytes without a token")
+struct BPEMissingByteTests {
+    /// fuzz-bpe: SmolLM2's vocabulary has no token for 21 bytes (e.g. 0x04, shown as "Ą"); such a byte is dropped,
+    /// as llama.cpp drops it, so the text does not round-trip. With the token present it does.
+    @Test("a byte with no token is dropped; with one it round-trips")
+    func missingByte() {
+        let without = BPETokenizer(tokens: ["a", "b"], kinds: [1, 1], merges: [], pre: .smollm,
+                                   bos: nil, eos: nil, addBOS: false)
+        #expect(without.encode("a\u{4}b") == [0, 1])
+        #expect(without.decode(without.encode("a\u{4}b")) == "ab")
+        let with = BPETokenizer(tokens: ["a", "b", "Ą"], kinds: [1, 1, 1], merges: [], pre: .smollm,
+                                bos: nil, eos: nil, addBOS: false)
+        #expect(with.encode("a\u{4}b") == [0, 2, 1])
+        #expect(with.decode(with.encode("a\u{4}b")) == "a\u{4}b")
+    }
+}

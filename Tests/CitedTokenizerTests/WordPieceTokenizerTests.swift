@@ -140,3 +140,33 @@ struct WordPieceTokenizerTests {
         #expect(words("") == [])
     }
 }
+
+@Suite("WordPiece vocabulary files")
+struct WordPieceFileTests {
+    @Test("a FIFO or a folder as tokenizer.json or vocab.txt is refused at once, not waited on")
+    func specialFiles() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("cited-\(UUID().uuidString).json")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(at: fifo) }
+        let json = #expect(throws: WordPieceError.self) { try WordPieceTokenizer(tokenizerJSON: fifo) }
+        #expect(json?.description == "cannot read tokenizer \(fifo.path): not a regular file")
+        let txt = #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabTXT: fifo) }
+        #expect(txt?.description == "cannot read tokenizer \(fifo.path): not a regular file")
+        let folder = FileManager.default.temporaryDirectory
+        #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabTXT: folder) }
+    }
+
+    @Test("vocab.txt: read through the same helper; not UTF-8 is malformed, an empty file has no [UNK]")
+    func vocabTXT() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cited-\(UUID().uuidString).txt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\n".utf8).write(to: url)
+        let tokenizer = try WordPieceTokenizer(vocabTXT: url)
+        #expect(tokenizer.encode("hello") == [2, 4, 3])
+        try Data([0x5B, 0xFF, 0x0A]).write(to: url)
+        let latin1 = #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabTXT: url) }
+        #expect(latin1?.description.contains("not UTF-8") == true)
+        try Data().write(to: url)
+        #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabTXT: url) }
+    }
+}
