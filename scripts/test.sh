@@ -12,3 +12,6 @@ scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
 scripts/fetch-corpora.sh pubmed
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
+# Fuzz smoke (issue 15): each libFuzzer harness 15 s from the committed seeds; fails on any crash or leak.
+# (Skipped when the test run was narrowed with arguments such as --filter.)
+if [ $# -eq 0 ]; then Benchmarks/fuzz.sh 15; fi
