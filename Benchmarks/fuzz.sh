@@ -64,7 +64,7 @@ for h in "${harnesses[@]}"; do
     dict=$(dictionary "$h")
     [[ -n $dict ]] && options+=(-dict="$dict")
     begin=$(date +%s)
-    SWIFT_BACKTRACE=enable=no nice -n "$niceness" "$scratch/release/fuzz-$h" "${options[@]}" "$corpus" "$root/Fuzz/Corpus/$h" > "$log" 2>&1 &
+    LSAN_OPTIONS="suppressions=$root/Fuzz/lsan.supp:print_suppressions=0" SWIFT_BACKTRACE=enable=no nice -n "$niceness" "$scratch/release/fuzz-$h" "${options[@]}" "$corpus" "$root/Fuzz/Corpus/$h" > "$log" 2>&1 &
     pid=$!
     wait $pid
     status=$?
