@@ -169,9 +169,7 @@ final class EventIterator: @unchecked Sendable {
 extension CitedServer {
     func addChatRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
-            let chat = try JSONDecoder().decode(ChatRequest.self, from: Data(buffer: body))
+            let chat = try await decodeBody(ChatRequest.self, of: request)
             let (settings, question) = try chat.settings(maxQuestionCharacters: configuration.maxQuestionCharacters)
             let id = "chatcmpl-\(UUID().uuidString.prefix(12).lowercased())"
             let created = Int(Date().timeIntervalSince1970)

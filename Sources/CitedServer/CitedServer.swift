@@ -42,6 +42,13 @@ public struct CitedServer: Sendable {
         return router
     }
 
+    /// A JSON request body, read up to the body cap (413 beyond it).
+    func decodeBody<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
+        var request = request
+        let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        return try JSONDecoder().decode(type, from: Data(buffer: body))
+    }
+
     /// Serves until SIGTERM or SIGINT, then stops accepting and lets answers in flight finish.
     /// `onRunning` receives the bound port (useful with port 0: a free one).
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {

@@ -51,9 +51,7 @@ struct RequestProblem: Error, CustomStringConvertible {
 extension CitedServer {
     func addSearchRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/search") { request, _ -> Response in
-            var request = request
-            let body = try await request.collectBody(upTo: configuration.maxBodyBytes)
-            let search = try JSONDecoder().decode(SearchRequest.self, from: Data(buffer: body))
+            let search = try await decodeBody(SearchRequest.self, of: request)
             let parameters = try search.parameters()
             let result = try await engine.search(search.query, parameters: parameters)
             return try JSONBody.response(SearchOutput(query: search.query, mode: parameters.mode.rawValue, results: result.hits))
