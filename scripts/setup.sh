@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsqlite3-dev libopenblas-dev libxml2-dev pkg-config python3 time)
+packages=(libsqlite3-dev libopenblas-dev libxml2-dev pkg-config python3 time wamerican-large wbritish-large)
 # The test command adds what its tests drive (Chromium for the web page test).
 # shellcheck disable=SC2206
 packages+=(${CITED_EXTRA_PACKAGES:-})

@@ -81,3 +81,53 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
         return PromptCache.sharedLength(of: ids, head: generator.tokens(of: String(text[..<end])))
     }
 }
+
+extension GGUFAnswerModel: CounterfactualScorer {
+    /// What the model reads before the claim. The claim follows on a line of its own, so its tokens do not
+    /// depend on the source's.
+    static func counterfactualHead(_ source: String) -> String {
+        "Source:\n\(source)\n\nA statement that agrees with the source:\n"
+    }
+
+    /// One pass over the source and the claim, stopping at each place where a variant's tokens part from the
+    /// claim's: there the logits of the two tokens that differ are compared. Source and claim are plain text
+    /// (special-token text is not parsed: a passage cannot end the turn).
+    public func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding? {
+        let tokenizer = generator.model.tokenizer
+        func tokens(_ text: String) -> [Int32] { tokenizer.encode(text, addSpecial: false, parseSpecial: false) }
+        let claimBytes = Array(claim.utf8)
+        let claimIDs = tokens(claim)
+        struct Check { var position: Int, own: Int32, other: Int32, word: String, alternative: String }
+        var checks: [Check] = []
+        for slot in slots where slot.offset + slot.word.utf8.count <= claimBytes.count {
+            for alternative in slot.alternatives {
+                let variant = String(decoding: claimBytes[..<slot.offset] + Array(alternative.utf8)
+                                     + claimBytes[(slot.offset + slot.word.utf8.count)...], as: UTF8.self)
+                let ids = tokens(variant)
+                var position = 0
+                while position < claimIDs.count, position < ids.count, claimIDs[position] == ids[position] { position += 1 }
+                guard position < claimIDs.count, position < ids.count else { continue }
+                checks.append(Check(position: position, own: claimIDs[position], other: ids[position],
+                                    word: slot.word, alternative: alternative))
+            }
+        }
+        guard !checks.isEmpty else { return nil }
+        let all = tokens(Self.counterfactualHead(source)) + claimIDs
+        let headCount = all.count - claimIDs.count
+        let model = generator.model
+        model.reset()
+        var done = 0
+        var best: Counterfactual.Finding?
+        for position in Set(checks.map(\.position)).sorted() {
+            let logits = try model.forward(Array(all[done..<(headCount + position)]))
+            done = headCount + position
+            for check in checks where check.position == position {
+                let margin = logits[Int(check.other)] - logits[Int(check.own)]
+                if margin > best?.margin ?? -.infinity {
+                    best = Counterfactual.Finding(word: check.word, alternative: check.alternative, margin: margin)
+                }
+            }
+        }
+        return best
+    }
+}

@@ -85,7 +85,7 @@ final class ModelPool: @unchecked Sendable {
 
 /// One answer's view of a shared model: every call takes the model's fair lock, and generation stops when
 /// the answer is cancelled.
-final class SharedAnswerModel: AnswerModel, StatementJudge {
+final class SharedAnswerModel: AnswerModel, StatementJudge, CounterfactualScorer {
     let loaded: LoadedModel
     let cancellation: Cancellation
     /// Prompt tokens of this answer's last generation, and how many came from the prompt cache.
@@ -120,6 +120,13 @@ final class SharedAnswerModel: AnswerModel, StatementJudge {
         try loaded.lock.withLock {
             if cancellation.isCancelled { throw EngineError.cancelled }
             return try loaded.model.judge(prompt)
+        }
+    }
+
+    func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding? {
+        try loaded.lock.withLock {
+            if cancellation.isCancelled { throw EngineError.cancelled }
+            return try loaded.model.counterfactual(claim: claim, source: source, slots: slots)
         }
     }
 }
