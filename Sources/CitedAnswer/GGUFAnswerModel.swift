@@ -9,6 +9,9 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     public let generator: Generator
     public let promptCache: PromptCache
     public var name: String { generator.model.name }
+    /// The source tokens the model's cache holds from the last counterfactual test (nil when anything else
+    /// ran since).
+    private var counterfactualHead: [Int32]?
     /// Prompt tokens of the last answer, and how many of them came from the prompt cache.
     public private(set) var lastPromptTokens = 0, lastCachedTokens = 0
     /// Tokens the last answer generated, and the seconds its decode steps took.
@@ -35,6 +38,7 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                          constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                          isCancelled: () -> Bool, onText: (String) -> Void) throws -> String {
+        counterfactualHead = nil
         let text = try generator.chatText(prompt.user, system: prompt.system)
         let ids = generator.tokens(of: text)
         let cached = try promptCache.prepare(generator.model, prompt: ids,
@@ -57,6 +61,7 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     /// The model's judgment of a yes/no prompt: logit(Yes) − logit(No) for the first answer token, from one
     /// forward pass over the prompt (its fixed start from the prompt cache). Positive means yes.
     public func judge(_ prompt: Prompt) throws -> Float {
+        counterfactualHead = nil
         let text = try generator.chatText(prompt.user, system: prompt.system)
         let ids = generator.tokens(of: text)
         let cached = try promptCache.prepare(generator.model, prompt: ids,
@@ -112,15 +117,28 @@ extension GGUFAnswerModel: CounterfactualScorer {
             }
         }
         guard !checks.isEmpty else { return nil }
-        let all = tokens(Self.counterfactualHead(source)) + claimIDs
-        let headCount = all.count - claimIDs.count
+        let head = tokens(Self.counterfactualHead(source))
+        let all = head + claimIDs
+        let headCount = head.count
         let model = generator.model
-        model.reset()
         var done = 0
+        // The sentences of an answer mostly cite one passage: its head is kept from the last test.
+        // All of the head but its last token is always run as a batch of its own, kept or not, so a verdict
+        // does not depend on which sentence came first. (The last token runs with the claim: a claim's first
+        // token is checked on the logits it gives.)
+        if let kept = counterfactualHead, kept == head {
+            model.truncate(to: headCount - 1)
+        } else {
+            model.reset()
+            try model.forward(Array(head.dropLast()))
+        }
+        done = headCount - 1
+        counterfactualHead = nil
         var best: Counterfactual.Finding?
         for position in Set(checks.map(\.position)).sorted() {
             let logits = try model.forward(Array(all[done..<(headCount + position)]))
             done = headCount + position
+            if done >= headCount, counterfactualHead == nil { counterfactualHead = head }
             for check in checks where check.position == position {
                 let margin = logits[Int(check.other)] - logits[Int(check.own)]
                 if margin > best?.margin ?? -.infinity {
