@@ -22,6 +22,8 @@ public final class CitedEngine: @unchecked Sendable {
     /// Milliseconds spent opening the index.
     public let openMilliseconds: Double
     private let pendingEmbedder: PendingEmbedder?
+    /// Vectors of recent queries, shared by every lane (nil unless `options.queryCacheEntries` > 0).
+    public let queryCache: QueryVectorCache?
     private let retrievers: ResourcePool<Retriever>
     private let models = ModelPool()
     private let admission: AskAdmission
@@ -52,8 +54,12 @@ public final class CitedEngine: @unchecked Sendable {
         self.store = store
         self.dense = dense
         pendingEmbedder = pending
+        let cache = options.queryCacheEntries > 0 ? QueryVectorCache(capacity: options.queryCacheEntries) : nil
+        queryCache = cache
         retrievers = ResourcePool(try (0..<max(1, options.searchLanes)).map { _ in
-            try Retriever(store: store, pending: pending, dense: dense)
+            let retriever = try Retriever(store: store, pending: pending, dense: dense)
+            retriever.queryCache = cache
+            return retriever
         })
         admission = AskAdmission(limit: options.askLimit)
         openMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6

@@ -14,6 +14,8 @@ public struct EngineOptions: Sendable {
     /// the query embeddings of searches in flight are combined into shared forward passes (`BertEmbedder`),
     /// which only happens when several are in flight; a lane is a few objects, no buffers.
     public var searchLanes = 32
+    /// Query texts whose vectors are kept for repeated searches (0: none); a hit skips the embedding.
+    public var queryCacheEntries = 0
     /// Asks in flight at once (generating or waiting for their model); more are refused as busy.
     public var askLimit = 8
 

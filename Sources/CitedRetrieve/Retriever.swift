@@ -76,6 +76,8 @@ public final class Retriever {
     public private(set) var timings = SearchTimings()
     private let pending: PendingEmbedder?
     private var checked: Embedder?
+    /// Vectors of recent queries (nil: every query is embedded).
+    public var queryCache: QueryVectorCache?
 
     /// - Parameters:
     ///   - embedder: embeds queries; must match `dense.stamp` (refused otherwise).
@@ -163,7 +165,8 @@ public final class Retriever {
         let embedder = try resolvedEmbedder()
         timings.wait = Self.ms(since: start)
         start = DispatchTime.now()
-        let vector = try embedder.embed([query])
+        let vector = try queryCache.map { try $0.vector(for: query) { try embedder.embed([query]) } }
+            ?? embedder.embed([query])
         timings.embed = Self.ms(since: start)
         start = DispatchTime.now()
         let mask = allowed.map { dense.mask(allowing: $0) }
