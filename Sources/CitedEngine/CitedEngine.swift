@@ -70,7 +70,10 @@ public final class CitedEngine: @unchecked Sendable {
         let name = stamp?.name ?? EmbedderLocator.defaultName
         let chunkerVersion = stamp?.chunkerVersion ?? 0
         return PendingEmbedder {
-            try BertEmbedder(directory: EmbedderLocator.directory(name), chunkerVersion: chunkerVersion, threads: 1)
+            // One worker per pass, and as many passes at once as cores: concurrent queries are combined into
+            // passes, and the passes keep every core busy.
+            try BertEmbedder(directory: EmbedderLocator.directory(name), chunkerVersion: chunkerVersion, threads: 1,
+                             concurrentPasses: ProcessInfo.processInfo.activeProcessorCount)
         }
     }
 

@@ -91,9 +91,11 @@ struct BertEmbedderTests {
 
 @Suite("BERT embedder, int16 linear layers", .serialized)
 struct BertQuantizedTests {
-    @Test("concurrent calls are combined into shared passes, each vector bit-equal to the text's own pass")
-    func combined() throws {
-        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1, threads: 1, precision: .int16)
+    @Test("concurrent calls are combined into shared passes, each vector bit-equal to the text's own pass",
+          arguments: [1, 2])
+    func combined(concurrentPasses: Int) throws {
+        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1, threads: 1,
+                                        concurrentPasses: concurrentPasses, precision: .int16)
         let texts = try bertGolden().passages.prefix(48).map { String($0.text.prefix(40 + $0.text.count % 200)) }
         let alone = try texts.map { try embedder.embed([$0]) }
         let before = embedder.passes
@@ -118,7 +120,7 @@ struct BertQuantizedTests {
             #expect(Array(pair[0..<384]).map(\.bitPattern) == alone[i].map(\.bitPattern), "text \(i)")
             #expect(Array(pair[384...]).map(\.bitPattern) == alone[(i + 1) % texts.count].map(\.bitPattern), "text \(i) + 1")
         }
-        print("BERT combining: \(texts.count) concurrent calls in \(after.passes - before.passes) passes")
+        print("BERT combining: \(texts.count) concurrent calls in \(after.passes - before.passes) passes, \(concurrentPasses) at a time")
     }
 
     @Test("int16 vectors stay within cosine 0.9999 of fp32 and of sentence-transformers")
