@@ -27,6 +27,7 @@ public final class CitedEngine: @unchecked Sendable {
     private let retrievers: ResourcePool<Retriever>
     private let models = ModelPool()
     private let admission: AskAdmission
+    private let arrivals = ArrivalOrder()
 
     /// Opens the index (it must exist), its vectors, and starts loading the query embedder.
     public init(options: EngineOptions) throws {
@@ -135,6 +136,9 @@ public final class CitedEngine: @unchecked Sendable {
                     onSources: ([PackedPassage]) -> Void = { _ in },
                     onText: (String) -> Void = { _ in }) throws -> AskOutcome {
         try admission.run {
+            // Answers reach their models in arrival order, whatever order their retrievals finish in.
+            let turn = arrivals.take()
+            defer { turn.release() }
             guard dense != nil, let pendingEmbedder else { throw EngineError.noVectors }
             preloadModel(for: settings)
             let embedder = try pendingEmbedder.value()
@@ -142,7 +146,7 @@ public final class CitedEngine: @unchecked Sendable {
             let answerer = Answerer(
                 model: { [self] domain in
                     let model = SharedAnswerModel(try models.model(modelName(for: domain, settings: settings)),
-                                                  cancellation: cancellation)
+                                                  cancellation: cancellation, turn: turn)
                     lane = model
                     return model
                 },
@@ -169,7 +173,7 @@ public final class CitedEngine: @unchecked Sendable {
             var parameters = AskParameters()
             if let policy = settings.policy { parameters.policy = policy }
             if let judge = parameters.policy.judge {
-                answerer.judge = SharedAnswerModel(try models.model(judge), cancellation: cancellation)
+                answerer.judge = SharedAnswerModel(try models.model(judge), cancellation: cancellation, turn: turn)
             }
             parameters.k = settings.k
             parameters.maxTokens = settings.maxTokens
