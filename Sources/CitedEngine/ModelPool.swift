@@ -93,9 +93,19 @@ final class SharedAnswerModel: AnswerModel, StatementJudge, CounterfactualScorer
     /// Tokens this answer generated, and the seconds its decode steps took.
     private(set) var generatedTokens = 0, decodeSeconds = 0.0
 
-    init(_ loaded: LoadedModel, cancellation: Cancellation) {
+    /// The answer's place in the arrival order (nil: none): its first call waits for earlier asks to queue.
+    let turn: ArrivalOrder.Turn?
+
+    init(_ loaded: LoadedModel, cancellation: Cancellation, turn: ArrivalOrder.Turn? = nil) {
         self.loaded = loaded
         self.cancellation = cancellation
+        self.turn = turn
+    }
+
+    /// Takes the model's lock in this answer's arrival turn.
+    private func inTurn<T>(_ body: () throws -> T) rethrows -> T {
+        turn?.waitForEarlier()
+        return try loaded.lock.withLock(queued: { turn?.release() }, body)
     }
 
     var name: String { loaded.model.name }
@@ -104,7 +114,7 @@ final class SharedAnswerModel: AnswerModel, StatementJudge, CounterfactualScorer
     func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                   constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                   onText: (String) -> Void) throws -> String {
-        try loaded.lock.withLock {
+        try inTurn {
             if cancellation.isCancelled { throw EngineError.cancelled }
             let text = try loaded.model.generate(prompt, maxTokens: maxTokens, seed: seed, stop: stop, constrain: constrain,
                                                  isCancelled: { cancellation.isCancelled }, onText: onText)
@@ -117,7 +127,7 @@ final class SharedAnswerModel: AnswerModel, StatementJudge, CounterfactualScorer
     }
 
     func judge(_ prompt: Prompt) throws -> Float {
-        try loaded.lock.withLock {
+        try inTurn {
             if cancellation.isCancelled { throw EngineError.cancelled }
             return try loaded.model.judge(prompt)
         }

@@ -56,6 +56,19 @@ extension Dense {
             }
         }
 
+        /// `apply` at instruction-set level `isa` (a `cq_isa`, clamped to the CPU's); returns the level that ran
+        /// (for tests: AVX-512 and AVX2 give the same bits).
+        func apply(isa: Int32, _ a: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>?,
+                   into c: UnsafeMutablePointer<Float>, quantized: UnsafeMutablePointer<Int16>,
+                   rowScales: UnsafeMutablePointer<Float>) -> Int32 {
+            packed.withUnsafeBufferPointer { p in
+                scales.withUnsafeBufferPointer { s in
+                    embed_q16_linear_isa(isa, a, rows, inputs, p.baseAddress!, s.baseAddress!, bias, outputs, c,
+                                         quantized, rowScales)
+                }
+            }
+        }
+
         /// The portable path with the same integer arithmetic (for tests).
         public func applyReference(_ a: UnsafePointer<Float>, rows: Int, bias: UnsafePointer<Float>?,
                                    into c: UnsafeMutablePointer<Float>, quantized: UnsafeMutablePointer<Int16>,

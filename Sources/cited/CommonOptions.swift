@@ -23,11 +23,13 @@ struct IndexOptions: ParsableArguments {
     var databaseURL: URL { indexDirectory.appendingPathComponent("cited.sqlite") }
 
     /// Opens the index as an engine; `answers` reads the answer models of `cited.toml`.
-    func openEngine(needsVectors: Bool = true, answers: Bool = false, askLimit: Int? = nil) throws -> CitedEngine {
+    func openEngine(needsVectors: Bool = true, answers: Bool = false, askLimit: Int? = nil,
+                    queryCache: Int = 0) throws -> CitedEngine {
         var engineOptions = EngineOptions(indexDirectory: indexDirectory,
                                           answerConfiguration: answers ? try AnswerConfiguration.load() : .builtIn)
         engineOptions.needsVectors = needsVectors
         if let askLimit { engineOptions.askLimit = askLimit }
+        engineOptions.queryCacheEntries = queryCache
         return try CitedEngine(options: engineOptions)
     }
 }
