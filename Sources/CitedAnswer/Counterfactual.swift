@@ -88,8 +88,7 @@ public enum Counterfactual {
         let lowered = sentenceWords.map { $0.word.lowercased() }
         func isSideTerm(_ word: String) -> Bool {
             word.count >= 3 && word.contains(where: \.isLetter) && KeyTerms.normalizedNumber(word) == nil
-                && !sidePlain.contains(word) && !auxiliaries.contains(word) && !ContentWords.stopwords.contains(word)
-                && opposites[word] == nil
+                && !sidePlain.contains(word) && !ContentWords.stopwords.contains(word) && opposites[word] == nil
                 && inSource.contains(word)
         }
         for index in lowered.indices where index > 0 {
@@ -109,12 +108,14 @@ public enum Counterfactual {
         return []
     }
 
-    /// Words that open the compared-with side of a comparison.
-    static let sideAnchors: [[String]] = [
-        ["than"], ["compared", "with"], ["compared", "to"], ["versus"], ["vs"], ["relative", "to"], ["instead", "of"],
-    ]
-    /// Words too plain to stand for a side.
-    static let sidePlain: Set<String> = ["the", "and", "for", "was", "are", "group", "groups", "patients", "significantly"]
+    /// Words that open the compared-with side: the verifier's comparison anchors without the temporal ones
+    /// ("followed by", "before", "after"), which order a sequence rather than set two sides against each other.
+    static let sideAnchors = Entailment.Comparison.anchors.filter { !["followed", "before", "after"].contains($0[0]) }
+    /// Words too plain to stand for a side: the verifier's plain comparison words, auxiliaries, "significantly".
+    static let sidePlain = Entailment.Comparison.plain.union([
+        "do", "does", "did", "can", "could", "should", "may", "might", "will", "would", "has", "have", "had", "must",
+        "significantly",
+    ])
     /// At most this many side slots per sentence.
     static let maxSideSlots = 8
 
@@ -155,10 +156,6 @@ public enum Counterfactual {
         var seen = Set<String>()
         return words.filter { seen.insert($0).inserted }
     }
-
-    /// Verbs too plain to stand for a side.
-    static let auxiliaries: Set<String> = ["is", "are", "was", "were", "do", "does", "did", "can", "could", "should",
-                                           "may", "might", "will", "would", "has", "have", "had", "must"]
 
     /// Comparison and direction words and their opposites.
     static let opposites: [String: [String]] = {

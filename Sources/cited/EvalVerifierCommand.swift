@@ -72,28 +72,23 @@ struct EvalVerifierCommand: ParsableCommand {
         verifier.policy.counterfactualSides = counterfactualSides
         if let counterfactual {
             let model = try GGUFAnswerModel(url: try LanguageModelLocator.resolve(counterfactual))
-            let verbose = options.verbose
+            let verbose = options.verbose, claim = ClaimBox()
             if all {
                 // Every comparison on stderr (kind, margin, word, alternative, sentence), to choose margins per
                 // kind offline.
-                let claim = ClaimBox()
                 model.onCounterfactualCheck = { finding in
                     printError(String(format: "check\t%@\t%.3f\t%@\t%@\t%@", finding.kind.rawValue, finding.margin,
                                       finding.word, finding.alternative, claim.text))
                 }
-                verifier.counterfactual = { text, source, slots in
-                    claim.text = text
-                    return try model.counterfactual(claim: text, source: source, slots: slots)
+            }
+            verifier.counterfactual = { text, source, slots in
+                claim.text = text
+                let finding = try model.counterfactual(claim: text, source: source, slots: slots)
+                if verbose, let finding {
+                    printError(String(format: "counterfactual %.2f  %@ → %@  %@", finding.margin, finding.word,
+                                      finding.alternative, text))
                 }
-            } else {
-                verifier.counterfactual = { claim, source, slots in
-                    let finding = try model.counterfactual(claim: claim, source: source, slots: slots)
-                    if verbose, let finding {
-                        printError(String(format: "counterfactual %.2f  %@ → %@  %@", finding.margin, finding.word,
-                                          finding.alternative, claim))
-                    }
-                    return finding
-                }
+                return finding
             }
         }
         let outcomes = try VerifierEvaluation.run(list, verifier: verifier, embedder: embedder)
