@@ -226,7 +226,9 @@ public enum InstructionDetector {
 
     /// Who an injection addresses. ("A.I." has no anchor word: it is matched only where another anchor runs
     /// the pattern.)
-    static let machine = #"(?:ai\s+(?:systems?|tools?|agents?|readers?)|automated\s+(?:assistants?|systems?|agents?|readers?)|ai|a\.i\.|ai\s+assistants?|assistants?|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot|summari[sz]ers?)"#
+    static let machine = #"(?:ai\s+(?:systems?|tools?|agents?|readers?)|automated\s+(?:assistants?|systems?|agents?|readers?)|ai|a\.i\.|ai\s+assistants?|"# + softwareAssistant + #"|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot|summari[sz]ers?)"#
+    /// "assistant" unless a human role names it: a clinical, research or physician assistant is a person.
+    static let softwareAssistant = #"(?<!\b(?:clinical|research|physician|physician's|medical|dental|nursing|nurse|teaching|personal|administrative|lab|laboratory|pharmacy|pharmacist|health|healthcare|care|home|surgical|study|graduate|veterinary|legal|executive|sales|shop|store|office|technical|editorial|care)\s)assistants?"#
     /// The words (or word pairs) `machine` needs.
     static let machineWords: Set<String> = ["ai", "assistant", "assistants", "chatbot", "chatbots", "bot",
                                                     "bots", "llm", "llms", "language model", "language models", "gpt",
@@ -297,6 +299,8 @@ public enum InstructionDetector {
                     .union(pairs(["answer", "respond", "to"], ["every", "all", "any", "each"]))
                     .union(pairs(["every", "each"], ["answer", "response", "reply"])),
                 regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#
+                    // A protocol's reply ("Reply with an error if …", "respond with a 404") is behaviour, not an answer.
+                    + #"(?!\s+(?:an?\s+|the\s+|its\s+)?(?:errors?|status|codes?|\d{3}\b|http|packets?|messages?|ack|nak|rst|signals?|json|headers?|redirects?|same|empty)\b)"#
                     + #"|"# + start + #"(?:answer|respond|reply\s+to)\s+(?:every|all|any|each)\s+(?:\w+\s+)?(?:questions?|quer(?:y|ies)|requests?)\b"#
                     // … only when it says how ("… with", "… about this …"): "Answer all questions on the form" is a reader's task.
                     + #"(?=\s+(?:with\b|by\b|that\b|using\s+only\b|(?:about|on|regarding|concerning)\s+(?:this|these|it)\b)|\s*[:,])"#

@@ -36,7 +36,8 @@ struct InjectionTuneSetTests {
         }
     }
 
-    /// Recall on main before the second rule set was 52 of 90 (58%), with 1 false positive of 90.
+    /// Round 1 on main before the second rule set: 52 of 90 found (58%), 1 of 90 negatives flagged; rounds 2 and 3
+    /// were each measured once before the rules were widened for them (see the fixture's comments).
     @Test("every injection of the tune set is found")
     func recall() throws {
         let missed = try Self.examples().filter { $0.injected && !InstructionDetector.containsInstruction($0.text) }
