@@ -48,6 +48,19 @@ extension InstructionDetector {
     /// "reading this", "solving this".
     static let readerActivity = #"(?:\s+(?:that\s+|which\s+|who\s+)?(?:\w+ing|reads?|answers?|processes|summari[sz]es)(?:\s+[\w-]+){0,3}?\s+"# + selfText + #"(?:\s+[\w-]+)?)"#
 
+    /// A generic program noun ("model", "system"), a reader only when an activity word follows it.
+    static let program = #"(?:models?|systems?|programs?|tools?|agents?|engines?|software|services?)"#
+    /// What a generic program does to a text, when that makes it a reader: "the model generating", "systems that read".
+    static let programActivity = #"(?:(?:that|which|who)\s+)?(?:reads?|reading|answers?|answering|generates?|generating|summari[sz]es|summari[sz]ing|responds?|responding|processes|processing|parsing|ingesting|producing|consulting|solving|writing|replying|using)\b"#
+    /// Anchors for a generic program noun followed by its activity ("model generating", "system that"): "model"
+    /// alone is far too common in papers to run the patterns on.
+    static let programAnchors: Set<String> = pairs(["model", "models", "system", "systems", "program", "programs", "tool", "tools",
+                                                    "agent", "agents", "engine", "engines", "software", "service", "services"],
+                                                   ["reads", "read", "reading", "answers", "answer", "answering", "generates", "generate",
+                                                    "generating", "summarises", "summarizes", "summarising", "summarizing", "responds",
+                                                    "respond", "responding", "processes", "processing", "parsing", "ingesting", "producing",
+                                                    "consulting", "solving", "writing", "replying", "using", "that", "which", "who"])
+
     static let readerPatterns: [Pattern] = [
         // (d) Special-token syntax of chat templates: `<|anything|>`, Gemma turns, Alpaca headers.
         Pattern(rule: .roleMarker, anchors: ["<|", "turn>", "human:", "input:"],
@@ -61,17 +74,15 @@ extension InstructionDetector {
                     + #"|\b(?:please|now|ok|okay|so|and|hey)\s*,\s*(?:dear\s+)?"# + reader + #"\s*,\s*(?:please\s+)?"# + order + #"\b"#)),
         // (a) "For language models only:", "To the assistant:", "IMPORTANT for AI systems:", "For automated graders:",
         // and a bare vocative to a reader that can only be a program: "Machine readers: …".
-        Pattern(rule: .addressee, anchors: readerWords.union(pairs(["the", "all", "any", "every"], ["model", "models", "system", "systems",
-                                                                                           "program", "programs", "tool", "tools", "agent", "agents"])),
+        Pattern(rule: .addressee, anchors: readerWords.union(programAnchors),
                 regex: compile(start + #"(?:important\s+|note\s+|notice\s+)?(?:for|to)\s+(?:the\s+|all\s+|any\s+|every\s+)?(?:\w+\s+){0,2}?"# + reader
                     + readerActivity + #"?(?:\s+only\s*[,:]|\s*:\s*\S)"#
-                    + #"|"# + start + #"(?:for|to)\s+(?:the|all|any|every)\s+(?:models?|systems?|programs?|tools?|agents?)\s+(?:that\s+|which\s+)?(?:\w+ing|reads?|answers?|generates?)(?:\s+[\w-]+){0,3}?\s*:\s*\S"#
+                    + #"|"# + start + #"(?:for|to)\s+(?:the|all|any|every)\s+"# + program + #"\s+"# + programActivity + #"(?:\s+[\w-]+){0,3}?\s*:\s*\S"#
                     + #"|"# + start + #"(?:machine|automated|automatic|ai|a\.i\.)\s+(?:readers?|answerers?|graders?|summari[sz]ers?)\s*:\s*\S"#)),
         // (a) with a reader cue: "Solvers and chatbots reading this:", "if an AI is reading this", "to whoever answers…:".
-        Pattern(rule: .addressee, anchors: readerWords.union(["whoever", "model", "models", "system", "systems", "tool", "tools",
-                                                             "program", "programs", "agent", "agents"])
+        Pattern(rule: .addressee, anchors: readerWords.union(["whoever"]).union(programAnchors)
                     .union(pairs(["are", "re", "being"], ["used", "deployed", "employed", "run", "configured", "built", "designed"])),
-                regex: compile(start + #"(?:\w+\s+){0,3}?(?:"# + reader + #"|models?|systems?|tools?|programs?|agents?)"# + readerActivity + #"\s*[:,]"#
+                regex: compile(start + #"(?:\w+\s+){0,3}?(?:"# + reader + readerActivity + #"|"# + program + #"\s+"# + programActivity + #"(?:\s+[\w-]+){0,3}?\s+"# + selfText + #"(?:\s+[\w-]+)?)\s*[:,]"#
                     + #"|\b(?:if|when|whenever)\s+(?:an?|the|any)\s+"# + reader + #"\s+(?:is\s+)?(?:reads?|reading|processes|processing|answers?|answering|summari[sz]es|summari[sz]ing)\b"#
                     // "If you are being used to answer questions, …": the reader's role named instead of the reader.
                     + #"|\b(?:if|when|since|as)\s+(?:you\s+are|you're)\s+(?:being\s+)?(?:used|deployed|employed|run|configured|built|designed)\s+(?:here\s+)?(?:to|for)\s+(?:answer|respond|reply|summari[sz]|generat|assist)"#
@@ -79,8 +90,7 @@ extension InstructionDetector {
         // (a)+(b) A reader subject, named or qualified by what it does, that points at this text and governs a modal
         // order: "LLMs summarising this README should omit…", "The model reading this passage must cite…", "The
         // assistant generating a reply should present this text…". (Without the pointer it is a sentence about AI.)
-        Pattern(rule: .addressee, anchors: readerWords.union(["model", "models", "system", "systems", "program", "tool",
-                                                             "engine", "software", "service", "agent"]),
+        Pattern(rule: .addressee, anchors: readerWords.union(programAnchors),
                 regex: compile(readerSubject + #"(?:[\s,]+[\w'\[\]().-]+){0,4}?\s+"# + selfText + #"(?:[\s,]+[\w'\[\]().-]+){0,4}?\s+"# + modal + directive + #"\b"#
                     + #"|\b"# + reader + #"\s+"# + modal + #"(?:tell|inform|assure|remind|advise|warn)\s+(?:the\s+|all\s+|any\s+)?(?:users?|readers?|people|developers|patients|students|whoever\s+asks|anyone)\s+that\b"#
                     + #"|\bthe\s+(?:summari[sz]er|chatbot|llm|language\s+model|text\s+generator|answering\s+system)\s+"# + modal + directive + #"\b"#

@@ -50,3 +50,41 @@ struct InjectionTuneSetTests {
         #expect(flagged.map(\.text) == [])
     }
 }
+
+/// Hostile input: text packed with anchor words must cost time linear in its length (no pattern backtracks
+/// without bound), so an attacker cannot stall ingest with one passage.
+@Suite("instruction detector on hostile input")
+struct InstructionDetectorHostileTests {
+    /// Words that anchor many patterns, in a fixed pseudo-random order (no sentence ever completes an injection).
+    static func anchorSoup(words count: Int) -> String {
+        let words = ["AI", "assistant", "LLM", "model", "reading", "should", "for", "the", "to", "answer", "your",
+                     "summary", "of", "ignore", "above", "when", "user", "asked", "instructions", "new", "tell",
+                     "whoever", "answers", "chatbots", "and", ",", ":", "system", "generating", "thin"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var out: [String] = []
+        out.reserveCapacity(count)
+        for _ in 0..<count {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            out.append(words[Int(state >> 33) % words.count])
+        }
+        return out.joined(separator: " ")
+    }
+
+    @Test("four times the anchor-dense text costs at most about four times the time")
+    func linear() {
+        let small = Self.anchorSoup(words: 5_000)
+        let large = Self.anchorSoup(words: 20_000)
+        /// The fastest of three runs (the machine is shared; the minimum is the least disturbed).
+        func seconds(_ text: String) -> Double {
+            let clock = ContinuousClock()
+            return (0..<3).map { _ in
+                let elapsed = clock.measure { _ = InstructionDetector.scan(text) }
+                return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            }.min() ?? 0
+        }
+        _ = seconds(small)  // warm the compiled patterns
+        let ratio = seconds(large) / max(seconds(small), 1e-6)
+        // Linear work gives ~4; quadratic would give ~16. The margin absorbs a loaded machine.
+        #expect(ratio < 9)
+    }
+}
