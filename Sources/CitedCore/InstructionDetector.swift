@@ -9,7 +9,8 @@ public enum InstructionRule: String, Codable, CaseIterable, Sendable {
     /// language model, …", "assistants must answer …", "you are now a …", "pretend to be …".
     case addressee
     /// Chat-format role markers: `<|im_start|>`, `[INST]`, `<<SYS>>`, `[SYSTEM]`, `<system>`,
-    /// `### Instruction:`, a line or sentence starting `System:` or `Assistant:`.
+    /// `### Instruction:`, a line or sentence starting `System:` or `Assistant:` followed by a message of two or more
+    /// words (a parameter list's "system: CoordSys3D" names a type, not a turn).
     case roleMarker = "role-marker"
     /// Steers the answer or its citations: "cite [1]", "always cite this passage", "answer with …",
     /// "respond that …", "tell the user …", "when asked about X, say …".
@@ -254,8 +255,8 @@ public enum InstructionDetector {
                     .union(pairs(["system", "developer", "assistant", "ai", "model", "llm"], ["prompt", "message", "note", "override", "instruction",
                                                                     "instructions", "update"]))
                     .union(["override:"]),
-                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[\[?\s*(?:system|assistant)(?:\s+(?:override|prompt|message|note|instructions?))?\s*\]\]?|\b(?:system|prompt)\s+(?:prompt\s+)?override\b|</?(?:system|assistant|instructions?|prompt)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer|assistant|ai|model|llm)\s+(?:prompt|message|note|override|instructions?|update)\s*:\s*\S"#
-                    + #"|"# + start + #"(?:system|assistant|override)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S"#)),
+                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[\[?\s*(?:system|assistant)(?:\s+(?:override|prompt|message|note|instructions?))?\s*\]\]?|\b(?:system|prompt)\s+(?:prompt\s+)?override\b|</?(?:system|assistant|instructions?|prompt)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S+[ \t]+\S|\b(?:system|developer|assistant|ai|model|llm)\s+(?:prompt|message|note|override|instructions?|update)\s*:\s*\S"#
+                    + #"|"# + start + #"(?:system|assistant|override)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S+[ \t]+\S"#)),
         // Strong objects (instructions, prompts) whatever the words between; weak ones (rules, sources) only
         // with a qualifier that points at other text ("the previous rules", "all other sources"), so that
         // "bypass the rules" or "ignore the warning messages" in a manual stays clean.
