@@ -25,9 +25,13 @@ extension InstructionDetector {
     /// Who reads the passage when it is not a person (a superset of `machine`).
     static let reader = #"(?:(?:ai|a\.i\.|code|virtual|digital|chat|coding)\s+(?:systems?|tools?|agents?|readers?|assistants?|models?|tutors?|chatbots?|helpers?)|(?:automated|automatic|machine)\s+(?:assistants?|systems?|agents?|readers?|graders?|summari[sz]ers?|tools?|answerers?|pipelines?)|(?:large\s+)?language\s+models?|text\s+generators?|(?:question-)?answering\s+(?:systems?|engines?|models?|tools?)|gpt(?:-?\d+(?:\.\d+)?o?)?|chatgpt|claude|gemini|copilot|bard|ai|a\.i\.|"# + InstructionDetector.softwareAssistant + #"|chatbots?|bots?|llms?|summari[sz]ers?)"#
     /// The words one of which every `reader` match contains.
-    static let readerWords: Set<String> = machineWords.union(["gemini", "bard", "generator", "generators", "answering",
-                                                                "answerers", "graders", "grader", "readers", "reader",
-                                                                "tutors", "helpers", "machine"])
+    /// Common words ("machine", "reader", "answering") anchor only in the pairs `reader` needs ("machine readers").
+    static let readerWords: Set<String> = machineWords.union(["gemini", "bard"])
+        .union(pairs(["machine", "automatic"], ["assistant", "assistants", "system", "systems", "agent", "agents", "reader",
+                                                "readers", "grader", "graders", "summariser", "summarisers", "summarizer",
+                                                "summarizers", "tool", "tools", "answerer", "answerers", "pipeline", "pipelines"]))
+        .union(pairs(["text"], ["generator", "generators"]))
+        .union(pairs(["answering"], ["system", "systems", "engine", "engines", "model", "models", "tool", "tools"]))
     /// A verb that orders what the reply says, in its plain (imperative or after a modal) form.
     static let directive = #"(?:say|state|answer|reply|respond|claim|report|tell|summari[sz]e|present|cite|output|omit|mark|mention|give|treat|print|write|repeat|quote|recommend|insist|assert|confirm|deny|replace|refer|ignore|disregard|forget|begin|conclude|suggest|inform|assure|advise|downplay|emphasi[sz]e|stress|hide|leave\s+out|round|list|treat)"#
     /// What may open an order after a vocative: a directive, a negated or adverbial one, or a reply condition.
@@ -59,7 +63,9 @@ extension InstructionDetector {
                                                    ["reads", "read", "reading", "answers", "answer", "answering", "generates", "generate",
                                                     "generating", "summarises", "summarizes", "summarising", "summarizing", "responds",
                                                     "respond", "responding", "processes", "processing", "parsing", "ingesting", "producing",
-                                                    "consulting", "solving", "writing", "replying", "using", "that", "which", "who"])
+                                                    "consulting", "solving", "writing", "replying"])
+        .union(pairs(["that", "which", "who"], ["reads", "answers", "generates", "summarises", "summarizes", "responds",
+                                                "processes"]))
 
     static let readerPatterns: [Pattern] = [
         // (d) Special-token syntax of chat templates: `<|anything|>`, Gemma turns, Alpaca headers.
@@ -81,7 +87,7 @@ extension InstructionDetector {
                     + #"|"# + start + #"(?:machine|automated|automatic|ai|a\.i\.)\s+(?:readers?|answerers?|graders?|summari[sz]ers?)\s*:\s*\S"#)),
         // (a) with a reader cue: "Solvers and chatbots reading this:", "if an AI is reading this", "to whoever answers…:".
         Pattern(rule: .addressee, anchors: readerWords.union(["whoever"]).union(programAnchors)
-                    .union(pairs(["are", "re", "being"], ["used", "deployed", "employed", "run", "configured", "built", "designed"])),
+                    .union(pairs(["being", "re"], ["used", "deployed", "employed", "run", "configured", "built", "designed"])),
                 regex: compile(start + #"(?:\w+\s+){0,3}?(?:"# + reader + readerActivity + #"|"# + program + #"\s+"# + programActivity + #"(?:\s+[\w-]+){0,3}?\s+"# + selfText + #"(?:\s+[\w-]+)?)\s*[:,]"#
                     + #"|\b(?:if|when|whenever)\s+(?:an?|the|any)\s+"# + reader + #"\s+(?:is\s+)?(?:reads?|reading|processes|processing|answers?|answering|summari[sz]es|summari[sz]ing)\b"#
                     // "If you are being used to answer questions, …": the reader's role named instead of the reader.
@@ -97,8 +103,14 @@ extension InstructionDetector {
                     + #"|"# + readerSubject + #"(?:[\s,]+[\w'\[\]().-]+){0,4}?\s+"# + modal + directive + #"\s+(?:[\w-]+\s+){0,2}?"# + selfText)),
         // (c)+(b) The answer as subject: "Any answer generated from this text should state…", "Your summary of this
         // page must omit…", "Any automated summary of this page should give…".
-        Pattern(rule: .steering, anchors: ["answer", "answers", "response", "responses", "reply", "replies", "summary",
-                                           "summaries", "output", "outputs", "question", "query", "prompt"],
+        Pattern(rule: .steering, anchors: pairs(["must", "should", "shall", "only", "always", "now", "instead", "never", "not"],
+                                                 ["say", "state", "claim", "report", "give", "omit", "mention", "cite", "present",
+                                                  "output", "recommend", "conclude", "quote", "repeat", "read", "answer", "reply",
+                                                  "respond", "tell", "summarise", "summarize", "mark", "treat", "print", "write",
+                                                  "insist", "assert", "confirm", "deny", "replace", "refer", "ignore", "disregard",
+                                                  "forget", "begin", "suggest", "inform", "assure", "advise", "downplay",
+                                                  "emphasise", "emphasize", "stress", "hide", "leave", "round", "list"])
+                    .union(pairs(["whatever", "matter"], ["the", "what"])).union(["regardless of"]),
                 regex: compile(#"\b(?:answers?|responses?|replies|reply|summar(?:y|ies)|outputs?)\s+(?:\w+\s+){0,2}?(?:from|of|on|about|to|using|based\s+on)\s+(?:\w+\s+){0,4}?"# + selfText + #"(?:[\s,]+[\w'\[\]().-]+){0,6}?\s+"# + modal + #"(?:say|state|claim|report|give|omit|mention|cite|present|output|recommend|conclude|quote|repeat|read)\b"#
                     + #"|\b(?:generated|automated|automatic|ai|machine-generated|model)\s+(?:answers?|responses?|replies|summar(?:y|ies)|outputs?)\s+"# + modal + directive + #"\b"#
                     // "whatever the question": the reply is dictated in advance.
@@ -130,9 +142,12 @@ extension InstructionDetector {
                 regex: compile(#"(?:"# + start + #"|\b(?:must|should|shall|to)\s+)(?:always\s+)?(?:treat|cite|present|regard|use)\s+(?:it|this|these|the\s+(?:above|following|present))(?:\s+(?:passage|text|page|document|source|section|note|article|record|snippet|excerpt|readme|documentation))?\s+as\s+(?:the\s+|an?\s+)?(?:proof|authoritative|official|definitive|ground\s+truth|(?:an?\s+)?(?:established|proven|settled)\s+fact|(?:only|sole|official|definitive)\s+(?:source|documentation|answer|truth))\b"#)),
         // Override of stated content: "Disregard the dosage table above", "Ignore the proof above", "The above information
         // is outdated; ignore it", "Instead of the value above, always report…", "The real answer, which you must give".
-        Pattern(rule: .override, anchors: ["ignore", "disregard", "forget", "instead", "outdated", "wrong", "incorrect",
-                                           "obsolete", "superseded", "real", "true", "correct", "actual", "instructions",
-                                           "instruction", "directives", "directive"],
+        Pattern(rule: .override, anchors: Set(["ignore", "disregard", "forget", "instead of"])
+                    .union(pairs(["is", "are", "was", "were", "now"], ["outdated", "wrong", "incorrect", "obsolete", "false",
+                                                                        "superseded", "invalid", "void"]))
+                    .union(pairs(["real", "true", "correct", "actual", "right"], ["answer"]))
+                    .union(pairs(["new", "updated", "revised", "real", "actual", "hidden", "secret"],
+                                 ["instructions", "instruction", "directives", "directive", "rules"])),
                 regex: compile(#"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}?"# + statedThing + #"\s+(?:above|earlier|before|so\s+far|given\s+(?:above|earlier))\b"#
                     + #"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the|this|that|these|those)\s+(?:above|earlier|preceding|foregoing)\s+(?:[\w-]+\s+)?"# + statedThing + #"\b"#
                     // Any object, when an order about the reply follows: "Ignore the documentation above and report …".
