@@ -148,10 +148,10 @@ extension InstructionDetector {
                     .union(pairs(["real", "true", "correct", "actual", "right"], ["answer"]))
                     .union(pairs(["new", "updated", "revised", "real", "actual", "hidden", "secret"],
                                  ["instructions", "instruction", "directives", "directive", "rules"])),
-                regex: compile(#"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}?"# + statedThing + #"\s+(?:above|earlier|before|so\s+far|given\s+(?:above|earlier))\b"#
+                regex: compile(#"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the|this|that|these|those)\s+(?:[\w-]+\s+){0,2}?"# + statedThing + #"\s+(?:above|earlier|before|so\s+far|given\s+(?:above|earlier))\b(?!\s*\d)"#
                     + #"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the|this|that|these|those)\s+(?:above|earlier|preceding|foregoing)\s+(?:[\w-]+\s+)?"# + statedThing + #"\b"#
                     // Any object, when an order about the reply follows: "Ignore the documentation above and report …".
-                    + #"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the|this|that|these|those)\s+(?:[\w-]+\s+){1,3}?(?:above|earlier|before|so\s+far)\s*(?:,|;|and|then|—|-)\s*(?:then\s+|instead\s+|just\s+|always\s+)?(?:say|state|answer|reply|respond|claim|report|tell|cite|output|give|write|treat|present|use)\b"#
+                    + #"|\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the|this|that|these|those)\s+(?:[\w-]+\s+){1,3}?(?:above|earlier|before|so\s+far)(?!\s*\d)\s*(?:,|;|and|then|—|-)\s*(?:then\s+|instead\s+|just\s+|always\s+)?(?:say|state|answer|reply|respond|claim|report|tell|cite|output|give|write|treat|present|use)\b"#
                     + #"|\b(?:above|previous|preceding|earlier)\s+(?:[\w-]+\s+)?"# + statedThing + #"\s+(?:is|are|was|were)\s+(?:now\s+)?(?:outdated|wrong|incorrect|obsolete|false|superseded|invalid|void)\b[^.!?\n]{0,40}?\b(?:ignore|disregard|instead|answer|say)\b"#
                     + #"|\b"# + statedThing + #"\s+above\s+(?:is|are)\s+(?:now\s+)?(?:outdated|wrong|incorrect|obsolete|false|superseded|invalid|void)\b[^.!?\n]{0,40}?\b(?:ignore|disregard|instead|answer|say)\b"#
                     + #"|\binstead\s+of\s+(?:the\s+|this\s+)?(?:[\w-]+\s+){0,2}?(?:above|given|stated|shown)\b[^.!?\n]{0,20}?,\s*(?:please\s+|always\s+)*(?:report|say|state|answer|claim|tell|output|cite)\b"#

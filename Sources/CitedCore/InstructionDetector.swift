@@ -301,7 +301,7 @@ public enum InstructionDetector {
                     .union(pairs(["every", "each"], ["answer", "response", "reply"])),
                 regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#
                     // A protocol's reply ("Reply with an error if …", "respond with a 404") is behaviour, not an answer.
-                    + #"(?!\s+(?:an?\s+|the\s+|its\s+)?(?:errors?|status|codes?|\d{3}\b|http|packets?|messages?|ack|nak|rst|signals?|json|headers?|redirects?|same|empty)\b)"#
+                    + #"(?!\s+(?:an?\s+|the\s+|its\s+)?(?:errors?|status|codes?|http|packets?|messages?|ack|nak|rst|signals?|json|headers?|redirects?|same|empty)\b)"#
                     + #"|"# + start + #"(?:answer|respond|reply\s+to)\s+(?:every|all|any|each)\s+(?:\w+\s+)?(?:questions?|quer(?:y|ies)|requests?)\b"#
                     // … only when it says how ("… with", "… about this …"): "Answer all questions on the form" is a reader's task.
                     + #"(?=\s+(?:with\b|by\b|that\b|using\s+only\b|(?:about|on|regarding|concerning)\s+(?:this|these|it)\b)|\s*[:,])"#
