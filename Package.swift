@@ -87,7 +87,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swift6),
 
-        .testTarget(name: "CitedCoreTests", dependencies: ["CitedCore"]),
+        .testTarget(name: "CitedCoreTests", dependencies: ["CitedCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedCacheTests", dependencies: ["CitedCache"]),
         .testTarget(name: "CitedKernelsTests", dependencies: ["CitedKernels"]),
         .testTarget(name: "CitedTokenizerTests", dependencies: ["CitedTokenizer"], resources: [.copy("Fixtures")]),
