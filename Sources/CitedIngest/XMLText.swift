@@ -36,7 +36,9 @@ final class EntityBudget {
 enum XMLText {
     /// Appends the text under the node list starting at `first` (text, CDATA, expanded entities) to `out`,
     /// leaving out elements named `skipping` (with everything under them).
-    static func collect(_ first: xmlNodePtr?, budget: EntityBudget, skipping: String? = nil, into out: inout [UInt8]) {
+    /// With `siblings` false, only `first` (and what is under it) is read, not the nodes after it.
+    static func collect(_ first: xmlNodePtr?, budget: EntityBudget, skipping: String? = nil, siblings: Bool = true,
+                        into out: inout [UInt8]) {
         // Where to continue once a subtree ends; `leavesEntity` marks the end of an entity's content.
         var resume: [(next: xmlNodePtr?, leavesEntity: Bool)] = []
         var entityDepth = 0
@@ -79,10 +81,12 @@ enum XMLText {
                 default:
                     break
                 }
+                if !siblings && resume.isEmpty { return }
                 current = node.pointee.next
             }
             guard let last = resume.popLast() else { return }
             if last.leavesEntity { entityDepth -= 1 }
+            if !siblings && resume.isEmpty { return }
             current = last.next
         }
     }
