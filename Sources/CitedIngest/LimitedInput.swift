@@ -51,7 +51,9 @@ final class LimitedInput {
         if failure != nil { return -1 }
         guard let base = out.baseAddress, out.count > 0 else { return 0 }
         let count = Int(gzread(file, base, UInt32(min(out.count, 1 << 30))))
-        if count < 0 {
+        var code: Int32 = 0
+        _ = gzerror(file, &code)  // a truncated stream ends like a file (the count) but leaves Z_BUF_ERROR here
+        if count < 0 || code != Z_OK {
             failure = .unreadable(path: displayPath, reason: "corrupt or truncated gzip data")
             return -1
         }

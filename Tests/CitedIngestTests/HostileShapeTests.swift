@@ -163,4 +163,22 @@ struct HostileShapeTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.peakRSSBytes < HostileMemoryTests.rssLimit, "peak RSS \(run.peakRSSBytes >> 20) MB")
     }
+
+    @Test("gzip of several members (`cat a.gz b.gz`) is read whole, for PubMed and man pages")
+    func gzipMembers() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pubmed = folder.appendingPathComponent("members.xml.gz")
+        let text = Hostile.pubMed(abstract: "first half and the second half")
+        let middle = text.index(text.startIndex, offsetBy: text.count / 2)
+        try Data(try Hostile.gzip(Array(text[..<middle].utf8)) + Hostile.gzip(Array(text[middle...].utf8))).write(to: pubmed)
+        let (articles, _) = try parsePubMed(pubmed)
+        #expect(articles.first?.blocks.first?.text == "first half and the second half")
+        let man = folder.appendingPathComponent("members.1.gz")
+        try Data(try Hostile.gzip(Array(".TH MEMBERS 1\n.SH NAME\n".utf8)) + Hostile.gzip(Array("members \\- two\n".utf8)))
+            .write(to: man)
+        let page = try #require(try parse(.man, man).first)
+        #expect(page.title == "MEMBERS(1)" && page.blocks.first?.text == "members - two", "\(page.blocks)")
+    }
 }
+
