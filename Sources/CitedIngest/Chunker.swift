@@ -3,7 +3,8 @@ import CitedStore
 
 /// Turns a parsed document's blocks into passages: structure first (one heading path per passage),
 /// then a token bound from the embedder's tokenizer, with a one-sentence overlap inside long paragraphs.
-/// Formulas are never split; code blocks only when one alone exceeds the bound (at blank lines, then lines).
+/// Formulas are split only past `formulaPassages` budgets; code blocks when one alone exceeds the bound (at blank
+/// lines, then lines).
 public struct Chunker: Sendable {
     /// Bumped whenever passages would come out differently; stamped on documents and vectors.
     public static let version = 1
@@ -13,6 +14,8 @@ public struct Chunker: Sendable {
     public let tokenLimit: Int
     /// The longest sentence carried into the next passage as overlap.
     public let overlapLimit: Int
+    /// The longest formula kept as one passage, in passage budgets (a long `align` is a few; more is not a formula).
+    static let formulaPassages = 8
     /// Tokens the counter adds to any text (`[CLS]`, `[SEP]`).
     private let specialTokens: Int
 
@@ -87,11 +90,23 @@ public struct Chunker: Sendable {
         }
         switch block.kind {
         case .formula:
-            return [whole(contentTokens(block.text))]
+            // Whole up to `formulaPassages` passages' worth; past that (an unclosed `$$` or `\[` swallowing the
+            // rest of a file) it is split at lines like code, so no passage grows with the file.
+            let tokens = contentTokens(block.text)
+            return tokens <= budget * Chunker.formulaPassages ? [whole(tokens)] : splitCode(block, budget: budget)
         case .code:
             let tokens = contentTokens(block.text)
             return tokens <= budget ? [whole(tokens)] : splitCode(block, budget: budget)
         case .paragraph:
+            if block.text.utf8.count > Chunker.maxParagraphBytes {
+                // One huge paragraph (an abstract of a million inline elements, a `<p>` of 30 MB): cut at spaces
+                // first, so sentence and word splitting hold one slice at a time, not a substring per word.
+                return Chunker.slices(block.text, maxBytes: Chunker.maxParagraphBytes).flatMap { slice in
+                    var part = block
+                    part.text = slice
+                    return split(part, budget: budget)
+                }
+            }
             if block.text.utf8.count <= budget {
                 // Short (a token spans at least one byte): most likely one piece as it is.
                 let tokens = contentTokens(block.text)
@@ -116,6 +131,28 @@ public struct Chunker: Sendable {
             }
             return pieces
         }
+    }
+
+    /// Bytes of a paragraph split at once; longer ones are cut into slices of about this size first.
+    static let maxParagraphBytes = 64 << 10
+
+    /// `text` cut into slices of at most about `maxBytes` UTF-8 bytes, at the last space before the bound when
+    /// there is one (else at a character boundary).
+    static func slices(_ text: String, maxBytes: Int) -> [String] {
+        var out: [String] = []
+        var rest = Substring(text)
+        while rest.utf8.count > maxBytes {
+            var cut = rest.utf8.index(rest.utf8.startIndex, offsetBy: maxBytes)
+            while rest.utf8[cut] & 0xC0 == 0x80 {  // not inside a scalar
+                cut = rest.utf8.index(before: cut)
+            }
+            let head = rest[..<cut]
+            if let space = head.lastIndex(of: " "), space > head.startIndex { cut = space }
+            out.append(String(rest[..<cut]))
+            rest = rest[cut...].drop { $0 == " " }
+        }
+        if !rest.isEmpty { out.append(String(rest)) }
+        return out
     }
 
     /// An oversized code block: whole lines, grouped up to the budget, preferring blank-line breaks.

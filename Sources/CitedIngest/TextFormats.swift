@@ -44,6 +44,7 @@ enum TextFormats {
             default:
                 (title, blocks) = TeXParser().parse(lines)
             }
+            if blocks.reduce(0, { $0 + $1.text.utf8.count + 64 }) > BlockBuilder.maxTextBytes { throw tooLarge(display) }
             return [document(path: path, relative: relative, kind: kind, title: title, blocks: blocks)]
         }
     }
@@ -77,6 +78,8 @@ struct BlockBuilder {
     private var lines: [String] = []
     private var start = 0
     private var end = 0
+    /// Bytes in `lines` (the open paragraph).
+    private var paragraphBytes = 0
     var title: String?
     /// Bytes of text (plus a per-block allowance) gathered so far; see `maxTextBytes`.
     var textBytes = 0
@@ -89,10 +92,17 @@ struct BlockBuilder {
 
     var path: [String] { headings.map(\.text) + (label.map { [$0] } ?? []) }
 
-    /// Adds a line (1-based number) to the open paragraph.
+    /// Longest paragraph gathered as one block: a file of a million lines and no blank line (`> > > …`, a list
+    /// nested by indentation) is closed here and goes on in a new block, so sentence and word splitting never see
+    /// more than this at once (a 45 MB paragraph took minutes and GBs).
+    static let maxParagraphBytes = 64 << 10
+
+    /// Adds a line (1-based number) to the open paragraph (closing it first when it has `maxParagraphBytes`).
     mutating func add(_ line: String, number: Int) {
+        if paragraphBytes >= Self.maxParagraphBytes { flush() }
         if lines.isEmpty { start = number }
         textBytes += line.utf8.count + 16
+        paragraphBytes += line.utf8.count + 1
         lines.append(line)
         end = number
     }
@@ -100,7 +110,7 @@ struct BlockBuilder {
     /// Closes the open paragraph.
     mutating func flush(kind: Block.Kind = .paragraph) {
         guard !lines.isEmpty else { return }
-        defer { lines = [] }
+        defer { lines = []; paragraphBytes = 0 }
         let joined = kind == .paragraph
             ? normalizeSpace(lines.joined(separator: " "))
             : lines.joined(separator: "\n").trimmingCharacters(in: .newlines)
