@@ -202,11 +202,11 @@ public struct Chunker: Sendable {
         for word in text.split(separator: " ") {
             var count = contentTokens(String(word))
             var word = word
-            while count > budget {
-                let cut = word.prefix(max(1, word.count * budget / max(count, 1) - 1))
-                out.append((String(cut), contentTokens(String(cut))))
-                word = word.dropFirst(cut.count)
-                count = contentTokens(String(word))
+            if count > budget {
+                let (cuts, rest, restCount) = cutLongWord(word, count: count, budget: budget)
+                out.append(contentsOf: cuts)
+                word = rest
+                count = restCount
             }
             if used + count > budget, !current.isEmpty {
                 let joined = current.joined(separator: " ")
@@ -224,6 +224,34 @@ public struct Chunker: Sendable {
             out.append((joined, contentTokens(joined)))
         }
         return out
+    }
+
+    /// Cuts a word of more than `budget` tokens into pieces under the budget, leaving a tail under it.
+    /// Linear in the word's length: each cut is counted once, and the tail is re-counted only when the
+    /// running estimate (the word's count minus its cuts') falls under the budget.
+    private func cutLongWord(_ word: Substring, count: Int, budget: Int)
+        -> (cuts: [(String, Int)], rest: Substring, restCount: Int) {
+        var cuts: [(String, Int)] = []
+        var rest = word
+        var characters = word.count
+        var estimate = count
+        while estimate > budget, characters > 1 {
+            // Characters per token of what is left, so a cut of that many characters fits the budget.
+            var length = max(1, min(characters - 1, characters * budget / max(estimate, 1) - 1))
+            var cut = rest.prefix(length)
+            var tokens = contentTokens(String(cut))
+            while tokens > budget, length > 1 {
+                length = max(1, min(length - 1, length * budget / tokens - 1))
+                cut = rest.prefix(length)
+                tokens = contentTokens(String(cut))
+            }
+            cuts.append((String(cut), tokens))
+            rest = rest.dropFirst(length)
+            characters -= length
+            estimate -= tokens
+            if estimate <= budget { estimate = contentTokens(String(rest)) }
+        }
+        return (cuts, rest, characters > 0 ? estimate : 0)
     }
 
     private func contentTokens(_ text: String) -> Int {

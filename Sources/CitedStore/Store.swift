@@ -12,6 +12,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notAnIndex(path: String)
     /// The index was made by a newer Cited (a migration this build does not know): left untouched.
     case newerSchema(path: String, migration: String)
+    /// The index folder cannot be written: SQLite's write-ahead log keeps its `-wal` and `-shm` files beside the
+    /// index, even for readers.
+    case readOnlyFolder(path: String)
 
     public var description: String {
         switch self {
@@ -22,6 +25,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notAnIndex(let path): "\(path): an SQLite database that is not a Cited index; not changed"
         case .newerSchema(let path, let migration):
             "\(path): made by a newer Cited (schema step \(migration)); not changed (use that version, or a new --index)"
+        case .readOnlyFolder(let path):
+            "index folder \(path) is read-only: Cited keeps its write-ahead log there, even to read "
+                + "(make it writable, or copy the index to a writable folder and pass --index)"
         }
     }
 }
@@ -48,6 +54,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         self.url = url
+        guard access(folder.path, W_OK) == 0 else { throw StoreError.readOnlyFolder(path: folder.path) }
         self.pool = try DatabasePool(path: url.path, configuration: configuration)
         var migrator = Store.migrator
         migrations(&migrator)

@@ -57,4 +57,33 @@ struct InstructionFlagTests {
         // FTS still finds both (the flag column does not touch the index).
         #expect(try store.fullTextSearch("dose").count == 2)
     }
+
+    @Test("flags stored by an older detector are recomputed when the index is opened")
+    func reflaggedOnOpen() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cited-old-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("cited.sqlite")
+        // The schema at `v4-passage-instructions`, with flags the current detector disagrees with both ways.
+        do {
+            let queue = try DatabaseQueue(path: url.path)
+            try Store.migrator.migrate(queue, upTo: "v4-passage-instructions")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO document (id, key, kind, domain, root, path, title, content_hash, chunker_version, ingested_at)
+                    VALUES (1, 'file:/c//a.md', 'doc', 'code', '/c', 'a.md', 'A', 'h', 1, '2026-12-01 00:00:00.000')
+                    """)
+                for (id, text, flag) in [(1, Self.plain, 1), (2, Self.injected, 0)] {
+                    try db.execute(sql: """
+                        INSERT INTO passage (id, document_id, ordinal, text, locator, token_count, has_instructions)
+                        VALUES (?, 1, ?, ?, 'a.md:1', 10, ?)
+                        """, arguments: [id, id, text, flag])
+                }
+            }
+        }
+        let store = try Store(url: url)
+        #expect(try store.passage(id: 2).hasInstructions)
+        #expect(try !store.passage(id: 1).hasInstructions)
+        #expect(try store.instructionPassageCount() == 1)
+    }
 }
