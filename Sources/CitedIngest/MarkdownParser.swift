@@ -14,10 +14,10 @@ struct MarkdownParser {
         return false
     }
 
-    func parse(_ lines: [String]) -> (String?, [Block]) {
+    func parse(_ lines: [String]) throws -> (String?, [Block]) {
         var builder = BlockBuilder()
         var i = 0
-        while i < lines.count {
+        while i < lines.count, !builder.overflowed {
             let line = lines[i]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let number = i + 1
@@ -90,6 +90,7 @@ struct MarkdownParser {
             i += 1
         }
         builder.flush()
+        if builder.overflowed { throw BlockBuilder.TooMuchText() }
         return (builder.title, builder.blocks)
     }
 }

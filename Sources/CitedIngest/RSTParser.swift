@@ -16,7 +16,7 @@ struct RSTParser {
         "literalinclude", "only", "autosummary", "automodule", "contents", "tabularcolumns", "impl-detail",
         "audit-event", "availability"]
 
-    func parse(_ lines: [String]) -> (String?, [Block]) {
+    func parse(_ lines: [String]) throws -> (String?, [Block]) {
         var builder = BlockBuilder()
         var styles: [String] = []
         var i = 0
@@ -40,7 +40,7 @@ struct RSTParser {
             let common = body.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(indent).min() ?? 0
             return (body.map { String($0.dropFirst(min(common, indent($0)))) }, j)
         }
-        while i < lines.count {
+        while i < lines.count, !builder.overflowed {
             let line = lines[i]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let number = i + 1
@@ -146,6 +146,7 @@ struct RSTParser {
             i += 1
         }
         builder.flush()
+        if builder.overflowed { throw BlockBuilder.TooMuchText() }
         return (builder.title, builder.blocks)
     }
 }

@@ -33,6 +33,23 @@ struct HostileShapeTests {
             + "(the limit for a file read whole)", "\(String(describing: error))")
     }
 
+    @Test("a page of 150,000 tiny sections is refused by its cost in memory, not cut short silently",
+          arguments: [("tiny.md", FileFormat.markdown, "# h%d\n\nt %d\n\n"), ("tiny.rst", .rst, "h%d\n====\n\nt %d\n\n"),
+                      ("tiny.tex", .tex, "\\section{h%d}\nt %d\n\n")])
+    func tinyBlocks(name: String, format: FileFormat, section: String) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent(name)
+        let count = BlockBuilder.maxTextBytes / BlockBuilder.blockOverhead + 20_000
+        try (0..<count).map { String(format: section, $0, $0) }.joined().write(to: url, atomically: true, encoding: .utf8)
+        let error = #expect(throws: IngestError.self) { try parse(format, url) }
+        #expect(error?.description == "\(name):0: too large: more than \(BlockBuilder.maxTextBytes) bytes of text "
+            + "in one document", "\(String(describing: error))")
+        // A real page (a few thousand sections) is far under the bound.
+        try (0..<3000).map { String(format: section, $0, $0) }.joined().write(to: url, atomically: true, encoding: .utf8)
+        #expect(try parse(format, url).first?.blocks.count ?? 0 >= 3000)
+    }
+
     @Test("more lines than the line bound in a file read whole: one error, not an array of millions of lines")
     func lineBound() throws {
         let folder = try temporaryFolder()
@@ -98,7 +115,7 @@ struct HostileShapeTests {
         for k in 0..<30_000 { lines.append(String(repeating: " ", count: 301) + "body \(k)") }
         let clock = ContinuousClock()
         let started = clock.now
-        let (_, blocks) = RSTParser().parse(lines)
+        let (_, blocks) = try RSTParser().parse(lines)
         let elapsed = clock.now - started
         #expect(blocks.count >= 300)
         // Before: 300 × 30,000 trimmed lines (about 30 s on the shared 2-core machine); now well under a second.
