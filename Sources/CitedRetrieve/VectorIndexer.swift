@@ -16,17 +16,17 @@ public struct EmbeddingProgress: Sendable {
 /// transaction, so that readers answer from the old vectors until the new ones are complete.
 /// An interrupted rebuild resumes where it stopped.
 public final class VectorIndexer {
-    public let store: Store
+    public let store: any IndexStore
     public let embedder: Embedder
     public var batchSize = 256
 
-    public init(store: Store, embedder: Embedder) {
+    public init(store: any IndexStore, embedder: Embedder) {
         self.store = store
         self.embedder = embedder
     }
 
     /// The stamp of the vectors in the index, if any.
-    public static func indexStamp(_ store: Store) throws -> EmbedderStamp? {
+    public static func indexStamp(_ store: any IndexStore) throws -> EmbedderStamp? {
         guard let json = try store.meta("embedder") else { return nil }
         return try JSONDecoder().decode(EmbedderStamp.self, from: Data(json.utf8))
     }
@@ -89,7 +89,7 @@ public final class VectorIndexer {
         }
     }
 
-    public static func status(_ store: Store, chunkerVersion: Int) throws -> Status {
+    public static func status(_ store: any IndexStore, chunkerVersion: Int) throws -> Status {
         let stamp = try indexStamp(store)
         let counts = try store.vectorCounts()
         return Status(passages: counts.passages, vectors: counts.vectors, missing: counts.missing, stamp: stamp,

@@ -12,6 +12,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case notAnIndex(path: String)
     /// The index was made by a newer Cited (a migration this build does not know): left untouched.
     case newerSchema(path: String, migration: String)
+    /// A `--store` / `$CITED_STORE` / `cited.toml` value that names no usable store.
+    case badStoreURL(String, reason: String)
+    /// The operation is not one this backend offers.
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -22,12 +26,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notAnIndex(let path): "\(path): an SQLite database that is not a Cited index; not changed"
         case .newerSchema(let path, let migration):
             "\(path): made by a newer Cited (schema step \(migration)); not changed (use that version, or a new --index)"
+        case .badStoreURL(let text, let reason): "store \(text): \(reason)"
+        case .unsupported(let what): what
         }
     }
 }
 
 /// The index: one SQLite file in WAL mode, read by many, written by one.
-public final class Store: Sendable {
+public final class Store: IndexStore {
     public let url: URL
     public let pool: DatabasePool
 
@@ -78,6 +84,8 @@ public final class Store: Sendable {
         Schema.register(in: &migrator)
         return migrator
     }
+
+    public var location: String { url.path }
 
     // MARK: Reads
 
@@ -279,4 +287,11 @@ public struct IndexCount: Codable, Hashable, Sendable {
     public var domain: String
     public var documents: Int
     public var passages: Int
+
+    public init(kind: String, domain: String, documents: Int, passages: Int) {
+        self.kind = kind
+        self.domain = domain
+        self.documents = documents
+        self.passages = passages
+    }
 }
