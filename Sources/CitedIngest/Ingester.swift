@@ -24,7 +24,8 @@ public struct IngestOptions: Sendable {
 
     public init(domain: Domain? = nil, prune: Bool = false, passagesPerTransaction: Int = 20_000,
                 secondsPerTransaction: Double = 2, followSymlinks: Bool = false,
-                limits: ExpansionLimits = ExpansionLimits()) {
+                limits: ExpansionLimits = ExpansionLimits(), shard: IngestShard? = nil) {
+        self.shard = shard
         self.domain = domain
         self.prune = prune
         self.passagesPerTransaction = passagesPerTransaction

@@ -80,6 +80,10 @@ enum Lexemes {
     struct Phrase: Hashable {
         var token: String
         var isPrefix: Bool
+        /// The clause that must match for the phrase to count (FTS5 reports no instances of a phrase whose `AND`
+        /// failed); nil: the phrase alone.
+        var clause: String? = nil
+        var gate: String { clause ?? tsquery }
         var tsquery: String { Lexemes.quote(token) + (isPrefix ? ":*" : "") }
     }
 
@@ -103,10 +107,12 @@ enum Lexemes {
                 phrases.append(phrase)
                 clauses.append(phrase.tsquery)
             case .all(let tokens):
-                let parts = tokens.map(fold).filter { !$0.isEmpty }.map { Phrase(token: $0, isPrefix: false) }
+                var parts = tokens.map(fold).filter { !$0.isEmpty }.map { Phrase(token: $0, isPrefix: false) }
                 guard !parts.isEmpty else { continue }
+                let clause = "(" + parts.map(\.tsquery).joined(separator: " & ") + ")"
+                for index in parts.indices { parts[index].clause = clause }
                 phrases += parts
-                clauses.append("(" + parts.map(\.tsquery).joined(separator: " & ") + ")")
+                clauses.append(clause)
             }
         }
         return clauses.isEmpty ? nil : (phrases, clauses.joined(separator: " | "))

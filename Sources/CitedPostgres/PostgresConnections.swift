@@ -67,12 +67,12 @@ struct Session {
         }
     }
 
-    /// Runs statements without parameters (may hold several, separated by `;`).
+    /// Runs statements without parameters, one by one (several may be separated by `;`; Cited's own SQL holds no
+    /// `;` inside a literal).
     func execute(_ sql: String) throws {
-        do {
-            _ = try connection.simpleQuery(sql).wait()
-        } catch {
-            throw Session.describe(error, store: store)
+        for statement in sql.split(separator: ";") {
+            let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty { try query(text) }
         }
     }
 
@@ -93,7 +93,7 @@ struct Session {
     static func describe(_ error: any Error, store: String) -> any Error {
         if let error = error as? PostgresStoreError { return error }
         guard let psql = error as? PSQLError else {
-            return PostgresStoreError.cannotConnect(store: store, reason: String(describing: error))
+            return PostgresStoreError.server(store: store, message: String(describing: error), sqlState: nil)
         }
         if let info = psql.serverInfo {
             var message = info[.message] ?? "server error"

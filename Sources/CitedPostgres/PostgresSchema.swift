@@ -2,7 +2,7 @@ import CitedStore
 import Foundation
 
 /// The PostgreSQL schema: the SQLite index's tables (same names and columns, `id` keys, declared foreign keys),
-/// plus `passage.lexemes` (a `tsvector`, GIN-indexed) for keyword search. The `vector` table is made when the
+/// plus `passage.lexemes` (a `tsvector`, GIN-indexed) for keyword search. The `passage_vector` table (`vector` is the type's name) is made when the
 /// first vectors arrive, with the dimension of their embedder stamp (`vector(384)` for MiniLM) and an HNSW
 /// cosine index. Migrations are versioned in `cited_migration` and run on open under an advisory lock, so that
 /// many processes may open a new database at once.
@@ -128,7 +128,7 @@ enum PostgresSchema {
     /// Creates `table` (the live `vector` table or a rebuild's `vector_next`) for `dimension`-d vectors if missing,
     /// with its HNSW cosine index; inside the caller's transaction. Refuses a table of another dimension.
     static func ensureVectorTable(_ table: String, dimension: Int, session: Session) throws {
-        precondition(table == "vector" || table == "vector_next", "unknown vector table")
+        precondition(table == "passage_vector" || table == "passage_vector_next", "unknown vector table")
         guard (1...16_000).contains(dimension) else {
             throw PostgresStoreError.unexpectedResult(store: session.store, what: "embedder dimension \(dimension)")
         }

@@ -84,6 +84,7 @@ extension PostgresStore {
             let tokens = binds.add(phrases.map(\.token))
             let prefixes = binds.add(phrases.map(\.isPrefix))
             let weights = binds.add(idf)
+            let gates = binds.add(phrases.map(\.gate))
             let average = binds.add(max(averageLength, 1e-9))
             var sql = """
                 SELECT c.id, sum(q.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * c.lexeme_count / \(average)))) AS score
@@ -96,11 +97,11 @@ extension PostgresStore {
             }
             sql += """
                 ) c,
-                unnest(\(tokens)::text[], \(prefixes)::bool[], \(weights)::float8[]) AS q(token, prefix, idf),
+                unnest(\(tokens)::text[], \(prefixes)::bool[], \(weights)::float8[], \(gates)::text[]) AS q(token, prefix, idf, gate),
                 LATERAL (SELECT coalesce(sum(CASE w WHEN 'A' THEN 1.0 ELSE 0.5 END), 0)::float8 AS tf
                          FROM unnest(c.lexemes) u, unnest(u.weights) w
                          WHERE u.lexeme = q.token OR (q.prefix AND starts_with(u.lexeme, q.token))) m
-                WHERE m.tf > 0
+                WHERE m.tf > 0 AND c.lexemes @@ q.gate::tsquery
                 GROUP BY c.id ORDER BY score DESC, c.id LIMIT \(binds.add(limit))
                 """
             return try session.query(sql, binds).map { (try $0.get(0, as: Int64.self), try $0.get(1, as: Double.self)) }
@@ -164,12 +165,12 @@ extension PostgresStore {
         -> [(passageID: Int64, score: Double)] {
         guard limit > 0 else { return [] }
         return try pool.with { session in
-            guard try session.query("SELECT to_regclass('vector') IS NOT NULL")[0].get(0, as: Bool.self) else { return [] }
+            guard try session.query("SELECT to_regclass('passage_vector') IS NOT NULL")[0].get(0, as: Bool.self) else { return [] }
             let ef = min(1_000, max(efSearch, limit))
             try session.execute("SET hnsw.ef_search = \(ef)")  // an integer computed here
             var binds = Binds()
             let query = binds.add(vector)
-            var sql = "SELECT v.passage_id, v.embedding <=> \(query)::float4[]::vector AS distance FROM vector v"
+            var sql = "SELECT v.passage_id, v.embedding <=> \(query)::float4[]::vector AS distance FROM passage_vector v"
             if let condition = filter.postgresCondition(&binds) {
                 sql += " JOIN passage p ON p.id = v.passage_id JOIN document d ON d.id = p.document_id WHERE \(condition)"
             }
@@ -187,7 +188,7 @@ extension PostgresStore {
                 var binds = Binds()
                 let query = binds.add(vector)
                 return try session.query("""
-                    SELECT passage_id, 1 - (embedding <=> \(query)::float4[]::vector) FROM vector
+                    SELECT passage_id, 1 - (embedding <=> \(query)::float4[]::vector) FROM passage_vector
                     ORDER BY embedding <=> \(query)::float4[]::vector LIMIT \(binds.add(limit))
                     """, binds).map { (try $0.get(0, as: Int64.self), try $0.get(1, as: Double.self)) }
             }

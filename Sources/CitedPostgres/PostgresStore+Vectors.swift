@@ -5,24 +5,24 @@ import PostgresNIO
 
 extension PostgresStore {
     func hasTable(_ name: String, _ session: Session) throws -> Bool {
-        precondition(name == "vector" || name == "vector_next", "unknown table")
+        precondition(name == "passage_vector" || name == "passage_vector_next", "unknown table")
         return try session.query("SELECT to_regclass('\(name)') IS NOT NULL")[0].get(0, as: Bool.self)
     }
 
     public func vectorGeneration() throws -> String {
         try pool.with { session in
-            guard try hasTable("vector", session) else { return "none" }
+            guard try hasTable("passage_vector", session) else { return "none" }
             let generation = try session.query("SELECT value FROM index_meta WHERE key = 'vector_generation'").first?
                 .get(0, as: String.self) ?? "0"
-            let last = try session.query("SELECT coalesce(max(passage_id), 0) FROM vector")[0].get(0, as: Int64.self)
+            let last = try session.query("SELECT coalesce(max(passage_id), 0) FROM passage_vector")[0].get(0, as: Int64.self)
             return "\(generation):\(last)"
         }
     }
 
     public func vectorCount() throws -> Int {
         try pool.with { session in
-            guard try hasTable("vector", session) else { return 0 }
-            return try session.query("SELECT count(*) FROM vector")[0].get(0, as: Int.self)
+            guard try hasTable("passage_vector", session) else { return 0 }
+            return try session.query("SELECT count(*) FROM passage_vector")[0].get(0, as: Int.self)
         }
     }
 
@@ -31,10 +31,10 @@ extension PostgresStore {
         var after: Int64 = 0
         while true {
             let page: [(Int64, [Float])] = try pool.with { session in
-                guard try hasTable("vector", session) else { return [] }
+                guard try hasTable("passage_vector", session) else { return [] }
                 var binds = Binds()
                 return try session.query("""
-                    SELECT passage_id, embedding::float4[] FROM vector WHERE passage_id > \(binds.add(after))
+                    SELECT passage_id, embedding::float4[] FROM passage_vector WHERE passage_id > \(binds.add(after))
                     ORDER BY passage_id LIMIT 4096
                     """, binds).map { (try $0.get(0, as: Int64.self), try $0.get(1, as: [Float].self)) }
             }
@@ -46,8 +46,8 @@ extension PostgresStore {
 
     private static func table(_ target: VectorTarget) -> String {
         switch target {
-        case .live: "vector"
-        case .shadow: "vector_next"
+        case .live: "passage_vector"
+        case .shadow: "passage_vector_next"
         }
     }
 
@@ -130,14 +130,14 @@ extension PostgresStore {
                     .map { try $0.get(0, as: String.self) }
                     .flatMap { try? JSONDecoder().decode(EmbedderStamp.self, from: Data($0.utf8)) }
                 if previous != stamp {
-                    try session.execute("DROP TABLE IF EXISTS vector_next")
+                    try session.execute("DROP TABLE IF EXISTS passage_vector_next")
                     var binds = Binds()
                     try session.query("""
                         INSERT INTO index_meta(key, value) VALUES ('rebuild_embedder', \(binds.add(stampJSON)))
                         ON CONFLICT (key) DO UPDATE SET value = excluded.value
                         """, binds)
                 }
-                try PostgresSchema.ensureVectorTable("vector_next", dimension: stamp.dimension, session: session)
+                try PostgresSchema.ensureVectorTable("passage_vector_next", dimension: stamp.dimension, session: session)
             }
         }
     }
@@ -148,10 +148,10 @@ extension PostgresStore {
             try session.transaction {
                 try session.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.vectorTableLock))")
                 try session.execute("""
-                    DROP TABLE IF EXISTS vector;
-                    ALTER TABLE vector_next RENAME TO vector;
-                    ALTER INDEX vector_next_hnsw RENAME TO vector_hnsw;
-                    ALTER TABLE vector RENAME CONSTRAINT vector_next_pkey TO vector_pkey;
+                    DROP TABLE IF EXISTS passage_vector;
+                    ALTER TABLE passage_vector_next RENAME TO passage_vector;
+                    ALTER INDEX passage_vector_next_hnsw RENAME TO passage_vector_hnsw;
+                    ALTER TABLE passage_vector RENAME CONSTRAINT passage_vector_next_pkey TO passage_vector_pkey;
                     DELETE FROM index_meta WHERE key = 'rebuild_embedder';
                     """)
                 try Self.stamp(stamp, session: session)
@@ -164,13 +164,13 @@ extension PostgresStore {
             try session.transaction {
                 try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 let passages = try session.query("SELECT count(*) FROM passage")[0].get(0, as: Int.self)
-                let hasVectors = try hasTable("vector", session)
-                let vectors = hasVectors ? try session.query("SELECT count(*) FROM vector")[0].get(0, as: Int.self) : 0
+                let hasVectors = try hasTable("passage_vector", session)
+                let vectors = hasVectors ? try session.query("SELECT count(*) FROM passage_vector")[0].get(0, as: Int.self) : 0
                 let missing = hasVectors ? try session.query("""
-                    SELECT count(*) FROM passage p WHERE NOT EXISTS (SELECT 1 FROM vector v WHERE v.passage_id = p.id)
+                    SELECT count(*) FROM passage p WHERE NOT EXISTS (SELECT 1 FROM passage_vector v WHERE v.passage_id = p.id)
                     """)[0].get(0, as: Int.self) : passages
-                let rebuilding = try hasTable("vector_next", session)
-                    ? try session.query("SELECT count(*) FROM vector_next")[0].get(0, as: Int.self) : nil
+                let rebuilding = try hasTable("passage_vector_next", session)
+                    ? try session.query("SELECT count(*) FROM passage_vector_next")[0].get(0, as: Int.self) : nil
                 return VectorCounts(passages: passages, vectors: vectors, missing: missing, rebuilding: rebuilding)
             }
         }

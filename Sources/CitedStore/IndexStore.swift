@@ -195,3 +195,54 @@ public protocol IngestWriter {
     /// Writes the queued passages and returns their new ids in order.
     func write(_ batch: inout PassageBatch) throws -> [Int64]
 }
+
+extension StoreLocation {
+    /// The store a command uses: `--store` (a URL or folder), else `--index`, else `$CITED_STORE`, else
+    /// `$CITED_INDEX`, else `[store] url` in `cited.toml` (working directory, then `~/.config/cited/config.toml`),
+    /// else `./Index`.
+    /// - Throws: `StoreError.badStoreURL` naming the value and where it came from.
+    public static func resolve(store: String?, index: String?,
+                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StoreLocation {
+        if let store { return try StoreLocation(parsing: store) }
+        if let index { return .folder(URL(fileURLWithPath: index, isDirectory: true)) }
+        if let value = environment["CITED_STORE"], !value.isEmpty {
+            do { return try StoreLocation(parsing: value) } catch let StoreError.badStoreURL(text, reason) {
+                throw StoreError.badStoreURL("$CITED_STORE=\(text)", reason: reason)
+            }
+        }
+        if let value = environment["CITED_INDEX"], !value.isEmpty { return .folder(URL(fileURLWithPath: value, isDirectory: true)) }
+        var candidates = [URL(fileURLWithPath: "cited.toml")]
+        if let home = environment["HOME"] { candidates.append(URL(fileURLWithPath: home).appendingPathComponent(".config/cited/config.toml")) }
+        if let file = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }),
+           let url = try configuredURL(in: file) {
+            return try StoreLocation(parsing: url)
+        }
+        return .folder(URL(fileURLWithPath: "Index", isDirectory: true))
+    }
+
+    /// `url` of the `[store]` table of a TOML file (a quoted string), if any.
+    static func configuredURL(in file: URL) throws -> String? {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
+        if let size = attributes?[.size] as? Int, size > 1_000_000 {
+            throw StoreError.badStoreURL(file.path, reason: "configuration file larger than 1 MB")
+        }
+        let text = try String(contentsOf: file, encoding: .utf8)
+        var section = ""
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
+                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if line.hasPrefix("[") {
+                section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                continue
+            }
+            guard section == "store" else { continue }
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0] == "url" else { continue }
+            guard parts[1].count >= 2, parts[1].hasPrefix("\""), parts[1].hasSuffix("\"") else {
+                throw StoreError.badStoreURL("\(file.path):\(number + 1)", reason: "[store] url must be a quoted string")
+            }
+            return String(parts[1].dropFirst().dropLast())
+        }
+        return nil
+    }
+}

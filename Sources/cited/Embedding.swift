@@ -7,7 +7,7 @@ import Foundation
 /// Opening the index's embedder and keeping vectors current, shared by `ingest` and `index rebuild`.
 enum Embedding {
     /// The embedder the index was built with (its name), else the default one.
-    static func embedder(for store: Store, named override: String? = nil, chunkerVersion: Int) throws -> BertEmbedder {
+    static func embedder(for store: any IndexStore, named override: String? = nil, chunkerVersion: Int) throws -> BertEmbedder {
         let name = try override ?? VectorIndexer.indexStamp(store)?.name ?? EmbedCommand.defaultEmbedder
         return try BertEmbedder(directory: EmbedCommand.modelDirectory(name), chunkerVersion: chunkerVersion, threads: 2)
     }
@@ -26,7 +26,7 @@ enum Embedding {
     }
 
     /// Embeds the passages an ingest left without vectors; returns how many.
-    static func embedMissing(store: Store, chunkerVersion: Int, verbose: Bool) throws -> Int {
+    static func embedMissing(store: any IndexStore, chunkerVersion: Int, verbose: Bool) throws -> Int {
         let embedder = try embedder(for: store, chunkerVersion: chunkerVersion)
         let start = Date()
         let count = try VectorIndexer(store: store, embedder: embedder).embedMissing(progress: progressPrinter("embedding"))

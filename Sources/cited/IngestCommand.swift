@@ -58,7 +58,20 @@ struct IngestCommand: ParsableCommand {
                                                               visibility: .hidden))
     var parseOnly = false
 
+    @Option(help: ArgumentHelp("Ingest only this worker's share of the files (i/n, 0 <= i < n): run n workers, one per shard, into one --store.",
+                               valueName: "i/n"))
+    var shard: String?
+
+    /// The parsed `--shard`.
+    var shardValue: IngestShard? { shard.flatMap(IngestShard.init(parsing:)) }
+
     func validate() throws {
+        if let shard {
+            guard IngestShard(parsing: shard) != nil else {
+                throw ValidationError("--shard \(shard.prefix(40)): expected i/n with 0 <= i < n <= 4096")
+            }
+            if prune { throw ValidationError("--prune cannot be combined with --shard (a worker sees only its share of the files)") }
+        }
         do { _ = try ExpansionLimits(environment: ProcessInfo.processInfo.environment) } catch let error as IngestError {
             throw ValidationError(error.description)
         }
@@ -84,11 +97,11 @@ struct IngestCommand: ParsableCommand {
             }
             return
         }
-        let store = try Store(url: indexOptions.databaseURL, migrations: VectorTable.register)
+        let store = try indexOptions.openStore()
         let chunker = try IngestCommand.chunker()
         let ingester = Ingester(store: store, chunker: chunker,
                                 options: IngestOptions(domain: domain.domain, prune: prune,
-                                                       followSymlinks: followSymlinks, limits: limits))
+                                                       followSymlinks: followSymlinks, limits: limits, shard: shardValue))
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let summary = try ingester.ingest(paths: paths, progress: bar.map { bar in { bar.show($0) } }) { error in
             bar?.clear()
