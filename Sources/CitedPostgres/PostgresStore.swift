@@ -21,6 +21,15 @@ public final class PostgresStore: IndexStore, @unchecked Sendable {
     /// - Parameter connections: at most this many connections at once (searches in flight share them).
     public init(url: URL, connections: Int = 8, logger: Logger = Logger(label: "cited.postgres")) throws {
         location = StoreLocation.redacted(url.absoluteString)
+        pool = ConnectionPool(configuration: try Self.configuration(for: url), store: location, limit: max(1, connections),
+                              setup: "SET hnsw.iterative_scan = relaxed_order", logger: logger)
+        try pool.with { try PostgresSchema.migrate($0) }
+    }
+
+    /// Connection settings from `postgres://user[:password]@host[:port]/database` (user and password may also
+    /// come from `$PGUSER` / `$PGPASSWORD`).
+    static func configuration(for url: URL) throws -> PostgresConnection.Configuration {
+        let location = StoreLocation.redacted(url.absoluteString)
         guard let host = url.host else { throw StoreError.badStoreURL(location, reason: "no host") }
         let user = url.user ?? ProcessInfo.processInfo.environment["PGUSER"] ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         let password = url.password?.removingPercentEncoding ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
@@ -32,9 +41,7 @@ public final class PostgresStore: IndexStore, @unchecked Sendable {
         var configuration = PostgresConnection.Configuration(host: host, port: url.port ?? 5432, username: user,
                                                              password: password, database: database, tls: .disable)
         configuration.options.connectTimeout = .seconds(10)
-        pool = ConnectionPool(configuration: configuration, store: location, limit: max(1, connections),
-                              setup: "SET hnsw.iterative_scan = relaxed_order", logger: logger)
-        try pool.with { try PostgresSchema.migrate($0) }
+        return configuration
     }
 
     // MARK: Columns
