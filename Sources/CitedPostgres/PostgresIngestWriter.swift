@@ -54,9 +54,9 @@ final class PostgresIngestWriter: IngestWriter {
 
     // MARK: Source files
 
-    private static let fileColumns = "id, root, path, size, modified_at, content_hash, chunker_version, ingested_at"
+    static let fileColumns = "id, root, path, size, modified_at, content_hash, chunker_version, ingested_at"
 
-    private static func file(_ row: PostgresRow) throws -> SourceFileRecord {
+    static func file(_ row: PostgresRow) throws -> SourceFileRecord {
         let r = row.makeRandomAccess()
         return SourceFileRecord(id: try r[0].decode(Int64.self), root: try r[1].decode(String.self), path: try r[2].decode(String.self),
                                 size: try r[3].decode(Int64.self), modifiedAt: try r[4].decode(Double.self),
@@ -188,6 +188,15 @@ final class PostgresIngestWriter: IngestWriter {
             }
             missingTitles.removeAll()
         }
+        try Self.insertPassages(rows, ids: ids, titles: titles, session: session)
+        batch.removeAll()
+        return ids
+    }
+
+    /// Inserts passages with the given ids in one statement: every column travels as one bound array, rows come
+    /// from `unnest`; each passage's lexemes include its document's title (`titles`).
+    static func insertPassages(_ rows: [(documentID: Int64, passage: PassageRecord)], ids: [Int64], titles: [Int64: String],
+                               session: Session) throws {
         var documentIDs: [Int64] = [], ordinals: [Int64] = [], texts: [String] = [], headings: [String] = []
         var locators: [String] = [], startLines: [Int64] = [], endLines: [Int64] = [], startChars: [Int64] = []
         var endChars: [Int64] = [], tokenCounts: [Int64] = [], flags: [Bool] = [], lexemes: [String] = []
@@ -221,7 +230,5 @@ final class PostgresIngestWriter: IngestWriter {
                    lx::tsvector, lc
             FROM unnest(\(arrays)) AS t(id, doc, ord, txt, head, loc, sl, el, sc, ec, tc, hi, lx, lc)
             """, b)
-        batch.removeAll()
-        return ids
     }
 }

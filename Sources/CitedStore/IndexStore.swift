@@ -246,3 +246,18 @@ extension StoreLocation {
         return nil
     }
 }
+
+/// What `cited index export` reads from one store and writes into another (ids kept, so vectors and audit
+/// records keep pointing at the same passages).
+public protocol IndexCopying {
+    /// Up to `limit` source files with ids above `after`, in id order.
+    func sourceFiles(after: Int64, limit: Int) throws -> [SourceFileRecord]
+    /// Up to `limit` documents with ids above `after`, in id order.
+    func documents(after: Int64, limit: Int) throws -> [DocumentRecord]
+    /// The passages of these documents, in id order.
+    func passages(documentIDs: [Int64]) throws -> [PassageRecord]
+    /// Up to `limit` audit records with ids above `after`, in id order.
+    func answers(after: Int64, limit: Int) throws -> [AnswerRecord]
+    /// Writes records with their ids (into an index that has none of them), in one transaction.
+    func importRecords(files: [SourceFileRecord], documents: [DocumentRecord], passages: [PassageRecord]) throws
+}
