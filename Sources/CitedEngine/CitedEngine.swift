@@ -144,7 +144,7 @@ public final class CitedEngine: @unchecked Sendable {
             // Answers reach their models in arrival order, whatever order their retrievals finish in.
             let turn = arrivals.take()
             defer { turn.release() }
-            guard dense != nil, let pendingEmbedder else { throw EngineError.noVectors }
+            guard dense != nil || store.searchesVectors, let pendingEmbedder else { throw EngineError.noVectors }
             preloadModel(for: settings)
             let embedder = try pendingEmbedder.value()
             var lane: SharedAnswerModel?
