@@ -11,8 +11,18 @@ public final class PostgresStore: IndexStore, @unchecked Sendable {
     /// The URL without password.
     public let location: String
     let pool: ConnectionPool
-    /// HNSW candidates per query (`hnsw.ef_search`) at least; more when a search asks for more.
-    public var efSearch = 100
+    /// HNSW candidates per query (`hnsw.ef_search`) at least; more when a search asks for more. `$CITED_PG_EF_SEARCH`
+    /// (10...1000) overrides the default, 400: on the dev index (72,462 passages, PubMed and code docs) a code question
+    /// whose neighbours all sit in the code docs was missed at 100 (the greedy search stays in the PubMed region)
+    /// and found at 200; 400 leaves a margin (see Benchmarks/RESULTS.md).
+    public var efSearch = PostgresStore.defaultEfSearch
+
+    public static var defaultEfSearch: Int {
+        if let text = ProcessInfo.processInfo.environment["CITED_PG_EF_SEARCH"], let value = Int(text), (10...1_000).contains(value) {
+            return value
+        }
+        return 400
+    }
     private let statsLock = NSLock()
     private var stats: (passages: Int, averageLength: Double, at: Date)?
 
