@@ -16,6 +16,7 @@ DEV_INDEX="${1:-}"
 [ -x "$CITED" ] || { echo "error: build first (looked for $CITED)" >&2; exit 1; }
 CITED="$(cd "$(dirname "$CITED")" && pwd)/$(basename "$CITED")"
 work=$(mktemp -d /tmp/cited-pg-bench.XXXXXX)
+chmod 755 "$work"  # the server runs as an unprivileged user, who must reach its folder inside
 server="$work/server"
 trap 'scripts/pg-test-server.sh stop "$server" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 url=$(scripts/pg-test-server.sh start "$server")

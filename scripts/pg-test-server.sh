@@ -94,7 +94,10 @@ start() {
     chmod 755 "$dir"
     mkdir -p "$dir/data"
     chmod 700 "$dir/data"
-    if [[ $(id -u) -eq 0 ]]; then chown "$pg_user" "$dir" "$dir/data"; fi
+    if [[ $(id -u) -eq 0 ]]; then
+        chown "$pg_user" "$dir" "$dir/data"
+        as_user test -x "$dir" || die "$pg_user cannot reach $dir (a parent folder is private): start in a folder under /tmp"
+    fi
     if [[ ! -f "$dir/data/PG_VERSION" ]]; then
         as_user "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
             >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed in $dir"; }

@@ -6,7 +6,13 @@ import Testing
 /// and a replay of the first from the audit log.
 @Suite("ask end to end with a real model", .serialized)
 struct AskEndToEndTests {
+    /// `cited` beside the test bundle (whatever `--scratch-path` the build used), else under `.build/release`.
     static var citedBinary: URL {
+        let products = Bundle.main.bundleURL
+        for folder in [products, products.deletingLastPathComponent()] {
+            let url = folder.appendingPathComponent("cited")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         return package.appendingPathComponent(".build/release/cited")
