@@ -131,18 +131,28 @@ public final class Ingester {
                         transactionStart = Date()
                     }
                     var fileSummary = IngestSummary()
-                    do {
-                        try db.inSavepoint {
-                            fileSummary = IngestSummary()
-                            try ingestFile(root: root.path, relative: file.relative, display: display, db: db,
-                                           summary: &fileSummary, report: report)
+                    var attempts = 0
+                    while true {
+                        do {
+                            try db.inSavepoint {
+                                fileSummary = IngestSummary()
+                                try ingestFile(root: root.path, relative: file.relative, display: display, db: db,
+                                               summary: &fileSummary, report: report)
+                            }
+                            summary.merge(fileSummary)
+                            pending += fileSummary.passages
+                        } catch let error as IngestError {
+                            summary.files.skipped += 1
+                            summary.errors.append(error.description)
+                            onError(error)
+                        } catch where attempts < 3 && db.isRetryable(error) {
+                            // Another writer held what this file needed (a deadlock the server broke): the savepoint
+                            // rolled the file back; run it again.
+                            attempts += 1
+                            logger.info("retrying \(display) after: \(error)")
+                            continue
                         }
-                        summary.merge(fileSummary)
-                        pending += fileSummary.passages
-                    } catch let error as IngestError {
-                        summary.files.skipped += 1
-                        summary.errors.append(error.description)
-                        onError(error)
+                        break
                     }
                     filesDone += 1
                     bytesDone += file.size

@@ -47,6 +47,8 @@ final class PostgresIngestWriter: IngestWriter {
         }
     }
 
+    func isRetryable(_ error: any Error) -> Bool { (error as? PostgresStoreError)?.isRetryable ?? false }
+
     func claimFile(root: String, path: String) throws {
         var binds = Binds()
         try session.query("SELECT pg_advisory_xact_lock(hashtextextended(\(binds.add(root + "\n" + path)), 0))", binds)

@@ -15,6 +15,8 @@ public enum VectorBenchmark {
         public var efSearch: Int
         public var queries: Int
         public var recallAt10: Double
+        /// Recall@10 at other `hnsw.ef_search` values (ef → recall).
+        public var recallByEfSearch: [String: Double]
         public var exactMillisecondsP50: Double
         /// Clients → (p50, p99) milliseconds per HNSW query.
         public var latency: [String: [Double]]
@@ -66,29 +68,42 @@ public enum VectorBenchmark {
         let indexSeconds = Date().timeIntervalSince(start)
         log(String(format: "HNSW index built in %.1f s", indexSeconds))
 
-        // Queries: stored vectors moved by fresh noise (near, but not equal to, a stored one).
+        // Queries: fresh draws from the same mixture (a random centre plus new noise), not stored vectors moved a
+        // little: their 10 neighbours are among the ~vectors/clusters of their cluster, at similar distances.
         let queryVectors: [[Float]] = try pool.with { session in
             var binds = Binds()
             return try session.query("""
-                SELECT array(SELECT (x + 0.05 * (random() - 0.5))::float4 FROM unnest(embedding::float4[]) x)
-                FROM bench_vector WHERE id % \(binds.add(max(1, vectors / queries))) = 0 LIMIT \(binds.add(queries))
+                SELECT l2_normalize(array(SELECT (c.c[d] + 0.15 * sqrt(-2 * ln(random())) * cos(2 * pi() * random()))::float4
+                                          FROM generate_series(1, \(dimension)) d)::vector)::float4[]
+                FROM (SELECT q, 1 + (q * 104729) % \(clusters) AS centre FROM generate_series(1, \(binds.add(queries))) q) s
+                JOIN bench_centre c ON c.id = s.centre
                 """, binds).map { try $0.get(0, as: [Float].self) }
         }
         var exactTimes: [Double] = []
-        var hits = 0
+        var exactLists: [[Int64]] = []
         try pool.with { session in
+            try session.execute("SET enable_indexscan = off")
             for vector in queryVectors {
-                try session.execute("SET enable_indexscan = off")
                 let t0 = Date()
-                let exact = try search(session, vector)
+                exactLists.append(try search(session, vector))
                 exactTimes.append(Date().timeIntervalSince(t0) * 1000)
-                try session.execute("SET enable_indexscan = on")
-                let approximate = try search(session, vector)
-                hits += Set(exact).intersection(approximate).count
             }
+            try session.execute("SET enable_indexscan = on")
         }
-        let recall = Double(hits) / Double(queryVectors.count * 10)
-        log(String(format: "recall@10 %.4f (ef_search %d)", recall, efSearch))
+        var recallByEf: [String: Double] = [:]
+        for ef in Set([40, efSearch, 400]).sorted() {
+            var hits = 0
+            try pool.with { session in
+                try session.execute("SET hnsw.ef_search = \(ef)")
+                for (vector, exact) in zip(queryVectors, exactLists) {
+                    hits += Set(exact).intersection(try search(session, vector)).count
+                }
+                try session.execute("SET hnsw.ef_search = \(efSearch)")
+            }
+            recallByEf["\(ef)"] = Double(hits) / Double(queryVectors.count * 10)
+            log(String(format: "recall@10 %.4f (ef_search %d)", recallByEf["\(ef)"]!, ef))
+        }
+        let recall = recallByEf["\(efSearch)"]!
         var latency: [String: [Double]] = [:]
         var throughput: [String: Double] = [:]
         for clients in clientCounts {
@@ -125,7 +140,7 @@ public enum VectorBenchmark {
         }
         try pool.with { try $0.execute("DROP TABLE bench_vector; DROP TABLE bench_centre") }
         return Report(vectors: vectors, dimension: dimension, clusters: clusters, loadSeconds: loadSeconds, indexSeconds: indexSeconds,
-                      efSearch: efSearch, queries: queryVectors.count, recallAt10: recall,
+                      efSearch: efSearch, queries: queryVectors.count, recallAt10: recall, recallByEfSearch: recallByEf,
                       exactMillisecondsP50: percentile(exactTimes.sorted(), 0.5), latency: latency, queriesPerSecond: throughput)
     }
 

@@ -176,6 +176,9 @@ public protocol IngestWriter {
     func commit() throws
     /// Runs `body` inside a savepoint: released when it returns, rolled back when it throws.
     func inSavepoint(_ body: () throws -> Void) throws
+    /// True when `error` only means another writer got in the way (a deadlock or serialization failure the server
+    /// broke): the file, rolled back to its savepoint, may simply be ingested again.
+    func isRetryable(_ error: any Error) -> Bool
     /// Claims the file for this transaction, so that no other writer ingests it at the same time (it waits).
     func claimFile(root: String, path: String) throws
     func sourceFile(root: String, path: String) throws -> SourceFileRecord?

@@ -9,6 +9,9 @@ public struct IngestConnection: IngestWriter {
     /// One process writes an SQLite index: files are batched into large transactions.
     public var commitsEachFile: Bool { false }
 
+    /// One writer at a time: nothing to retry.
+    public func isRetryable(_ error: any Error) -> Bool { false }
+
     /// The immediate transaction already excludes every other writer.
     public func claimFile(root: String, path: String) throws {}
 
