@@ -52,7 +52,7 @@ public enum VectorBenchmark {
                     INSERT INTO bench_vector
                     SELECT v.id, l2_normalize(array(SELECT (c.c[d] + 0.15 * sqrt(-2 * ln(random())) * cos(2 * pi() * random()))::float4
                                                     FROM generate_series(1, \(dimension)) d)::vector)
-                    FROM (SELECT i AS id, 1 + (i * 7919) % \(clusters) AS centre FROM generate_series(\(first), \(last)) i) v
+                    FROM (SELECT i AS id, 1 + (i::bigint * 7919) % \(clusters) AS centre FROM generate_series(\(first), \(last)) i) v
                     JOIN bench_centre c ON c.id = v.centre
                     """)
                 log("loaded \(last) vectors")
@@ -61,8 +61,8 @@ public enum VectorBenchmark {
         let loadSeconds = Date().timeIntervalSince(start)
         start = Date()
         try pool.with { session in
-            try session.execute("SET maintenance_work_mem = '512MB'")
-            try session.execute("SET max_parallel_maintenance_workers = 1")
+            try session.execute("SET maintenance_work_mem = '3GB'")
+            try session.execute("SET max_parallel_maintenance_workers = 0")
             try session.execute("CREATE INDEX bench_vector_hnsw ON bench_vector USING hnsw (embedding vector_cosine_ops)")
         }
         let indexSeconds = Date().timeIntervalSince(start)
@@ -75,7 +75,7 @@ public enum VectorBenchmark {
             return try session.query("""
                 SELECT l2_normalize(array(SELECT (c.c[d] + 0.15 * sqrt(-2 * ln(random())) * cos(2 * pi() * random()))::float4
                                           FROM generate_series(1, \(dimension)) d)::vector)::float4[]
-                FROM (SELECT q, 1 + (q * 104729) % \(clusters) AS centre FROM generate_series(1, \(binds.add(queries))) q) s
+                FROM (SELECT q, 1 + (q::bigint * 104729) % \(clusters) AS centre FROM generate_series(1, \(binds.add(queries))) q) s
                 JOIN bench_centre c ON c.id = s.centre
                 """, binds).map { try $0.get(0, as: [Float].self) }
         }
