@@ -110,7 +110,8 @@ struct IngestCommand: ParsableCommand {
         bar?.clear()
         for warning in summary.warnings { printError("warning: \(warning)") }
         let embedded = noEmbed ? 0 : try Embedding.embedMissing(store: store, chunkerVersion: Chunker.version,
-                                                               verbose: indexOptions.verbose)
+                                                               verbose: indexOptions.verbose,
+                                                               shard: shardValue.map { ($0.index, $0.count) })
         if json {
             try printJSON(summary)
         } else {

@@ -100,6 +100,43 @@ struct ConcurrentIngestTests {
         #expect(expected.documents.count > 20_000, "the corpus was ingested (\(expected.documents.count) documents)")
     }
 
+    @Test("two --shard workers share the embedding: no passage embedded twice, a final run embeds what is left")
+    func shardedEmbedding() throws {
+        let binary = TestServer.citedBinary
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first (looked at \(binary.path))")
+        let database = try TestServer.freshDatabase("embedshards")
+        defer { TestServer.drop(database) }
+        _ = try PostgresStore(url: database)
+        let demo = TestServer.package.appendingPathComponent("Corpora/demo").path
+        let workers = (0..<2).map { shard -> (Process, Pipe) in
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["ingest", demo, "--store", database.absoluteString, "--shard", "\(shard)/2"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            return (process, output)
+        }
+        for (process, _) in workers { try process.run() }
+        var computed = 0
+        for (process, output) in workers {
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            // "… passages written: N, vectors computed: M"
+            computed += Int(text.components(separatedBy: "vectors computed: ").last?.prefix { $0.isNumber } ?? "") ?? -10_000
+        }
+        let store = try PostgresStore(url: database)
+        let counts = try store.vectorCounts()
+        #expect(counts.passages == 792)
+        #expect(computed == counts.vectors, "each vector computed once: \(computed) computed, \(counts.vectors) stored")
+        let (status, output) = try TestServer.run(binary, ["ingest", demo, "--store", database.absoluteString])
+        #expect(status == 0)
+        let rest = Int(output.components(separatedBy: "vectors computed: ").last?.prefix { $0.isNumber } ?? "") ?? -1
+        #expect(rest == counts.missing)
+        #expect(try store.vectorCounts().missing == 0)
+    }
+
     @Test("--shard splits a file list deterministically; malformed shards are usage errors")
     func shards() throws {
         let names = (0..<500).map { "folder/file-\($0).xml" }
