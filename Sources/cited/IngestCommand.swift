@@ -131,6 +131,11 @@ struct IngestCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let f = summary.files
+        if f.ingested + f.updated + f.unchanged + f.pruned == 0, let shard = shardValue, f.skipped == 0 {
+            // Fewer files than workers: this share is empty, which is no failure.
+            printError("note: shard \(shard) holds none of the files given")
+            return
+        }
         if f.ingested + f.updated + f.unchanged + f.pruned == 0 {
             printError("error: nothing could be ingested" + (f.skipped > 0 ? " (\(f.skipped) skipped)" : " (no supported files)"))
             throw ExitCode.failure

@@ -148,6 +148,16 @@ struct ConcurrentIngestTests {
             let (status, _) = try TestServer.run(binary, ["ingest", "/nonexistent", "--shard", bad, "--no-embed"])
             #expect(status == 2, "--shard \(bad)")
         }
+        // One file, two workers: the one whose share is empty succeeds too; a missing path still fails.
+        let folder = try TestServer.temporaryFolder("shards")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = TestServer.package.appendingPathComponent("Corpora/demo/python/library/bisect.rst.txt").path
+        for shard in ["0/2", "1/2"] {
+            let (status, _) = try TestServer.run(binary, ["ingest", file, "--index", folder.path, "--no-embed", "--shard", shard])
+            #expect(status == 0, "--shard \(shard)")
+        }
+        let (missing, _) = try TestServer.run(binary, ["ingest", "/nonexistent", "--index", folder.path, "--no-embed", "--shard", "0/2"])
+        #expect(missing == 1)
     }
 }
 
