@@ -148,8 +148,16 @@ enum PostgresSchema {
             CREATE TABLE \(table) (
                 passage_id BIGINT PRIMARY KEY REFERENCES passage(id) ON DELETE CASCADE,
                 embedding vector(\(dimension)) NOT NULL
-            );
-            CREATE INDEX \(table)_hnsw ON \(table) USING hnsw (embedding vector_cosine_ops);
+            )
             """)
+        // The live table is searched while it fills: its index grows row by row. A rebuild's shadow table gets its
+        // index in one bulk build before the swap (`createHNSWIndex`), which builds a graph several times faster.
+        if table == "passage_vector" { try createHNSWIndex(table, session: session) }
+    }
+
+    /// The HNSW cosine index of a vector table, if it has none yet.
+    static func createHNSWIndex(_ table: String, session: Session) throws {
+        precondition(table == "passage_vector" || table == "passage_vector_next", "unknown vector table")
+        try session.execute("CREATE INDEX IF NOT EXISTS \(table)_hnsw ON \(table) USING hnsw (embedding vector_cosine_ops)")
     }
 }
