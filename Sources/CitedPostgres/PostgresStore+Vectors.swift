@@ -143,7 +143,8 @@ extension PostgresStore {
     }
 
     /// Builds the shadow table's HNSW index (readers keep using the live table meanwhile), then swaps it in by
-    /// renaming, in one transaction: readers see the old vectors until it commits.
+    /// renaming, in one transaction: readers see the old vectors until it commits. (The foreign key keeps the name
+    /// PostgreSQL gave it, which may differ between rebuilds; nothing refers to it.)
     public func finishVectorRebuild(stamp: EmbedderStamp) throws {
         try pool.with { session in
             try PostgresSchema.createHNSWIndex("passage_vector_next", session: session)
@@ -154,7 +155,6 @@ extension PostgresStore {
                     ALTER TABLE passage_vector_next RENAME TO passage_vector;
                     ALTER INDEX passage_vector_next_hnsw RENAME TO passage_vector_hnsw;
                     ALTER TABLE passage_vector RENAME CONSTRAINT passage_vector_next_pkey TO passage_vector_pkey;
-                    ALTER TABLE passage_vector RENAME CONSTRAINT passage_vector_next_passage_id_fkey TO passage_vector_passage_id_fkey;
                     DELETE FROM index_meta WHERE key = 'rebuild_embedder';
                     """)
                 try Self.stamp(stamp, session: session)
