@@ -7,7 +7,7 @@ import Foundation
 /// Opening the index's embedder and keeping vectors current, shared by `ingest` and `index rebuild`.
 enum Embedding {
     /// The embedder the index was built with (its name), else the default one.
-    static func embedder(for store: Store, named override: String? = nil, chunkerVersion: Int) throws -> BertEmbedder {
+    static func embedder(for store: any IndexStore, named override: String? = nil, chunkerVersion: Int) throws -> BertEmbedder {
         let name = try override ?? VectorIndexer.indexStamp(store)?.name ?? EmbedCommand.defaultEmbedder
         return try BertEmbedder(directory: EmbedCommand.modelDirectory(name), chunkerVersion: chunkerVersion, threads: 2)
     }
@@ -26,10 +26,14 @@ enum Embedding {
     }
 
     /// Embeds the passages an ingest left without vectors; returns how many.
-    static func embedMissing(store: Store, chunkerVersion: Int, verbose: Bool) throws -> Int {
+    /// - Parameter shard: embed only this worker's share of the passages (`--shard i/n`).
+    static func embedMissing(store: any IndexStore, chunkerVersion: Int, verbose: Bool,
+                             shard: (index: Int, count: Int)? = nil) throws -> Int {
         let embedder = try embedder(for: store, chunkerVersion: chunkerVersion)
         let start = Date()
-        let count = try VectorIndexer(store: store, embedder: embedder).embedMissing(progress: progressPrinter("embedding"))
+        let indexer = VectorIndexer(store: store, embedder: embedder)
+        indexer.shard = shard
+        let count = try indexer.embedMissing(progress: progressPrinter("embedding"))
         if verbose && count > 0 {
             printError(String(format: "embed: %d passages in %.1f s (%.1f passages/s)", count,
                               Date().timeIntervalSince(start), Double(count) / max(Date().timeIntervalSince(start), 1e-9)))
