@@ -53,6 +53,9 @@ public struct Answer: Codable, Sendable {
     /// The model's whole answer with its verdicts and traces, when some of its sentences failed the checks
     /// and were left out.
     public var draft: [AnswerSentence] = []
+    /// Sentences of the cited passages, word for word, that state what the answer's sentences say (with their
+    /// figures and names as written): shown under the answer and appended to `answer` (`EvidenceQuotes`).
+    public var quotes: [EvidenceQuote] = []
     public var notice: String?
     public var timingsMS: AnswerTimings
     /// The audit record's id (`cited ask --replay ID`).
@@ -60,6 +63,7 @@ public struct Answer: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice, evidence, draft
+        case quotes
         case abstentionReason = "abstention_reason"
         case declineMargin = "decline_margin"
         case absentTerms = "absent_terms"
@@ -68,5 +72,16 @@ public struct Answer: Codable, Sendable {
     }
 
     public static let notFound = "Not found in the indexed sources."
+    /// The heading of the quotes in the answer text.
+    public static let quotesHeading = "In the sources' words:"
+
+    /// The checked sentences with their markers, then the quotes under `quotesHeading`, one a line.
+    public static func text(of sentences: [AnswerSentence], quotes: [EvidenceQuote]) -> String {
+        let body = sentences.map { sentence in
+            sentence.text + (sentence.citations.isEmpty ? "" : " " + sentence.citations.map { "[\($0)]" }.joined())
+        }.joined(separator: " ")
+        guard !quotes.isEmpty else { return body }
+        return body + "\n\n" + quotesHeading + "\n" + quotes.map { "[\($0.n)] \"\($0.text)\"" }.joined(separator: "\n")
+    }
     public static let clinicalNotice = "Not for diagnosis or treatment decisions: check the cited sources."
 }
