@@ -60,6 +60,10 @@ struct Session {
     /// Runs `sql` with `binds` and returns every row.
     @discardableResult
     func query(_ sql: String, _ binds: Binds = Binds()) throws -> [PostgresRow] {
+        // A query on a connection the server has closed (a crashed or restarted backend) may never complete.
+        guard !connection.isClosed else {
+            throw PostgresStoreError.cannotConnect(store: store, reason: "the server closed the connection")
+        }
         do {
             return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds.bindings), logger: logger).wait().rows
         } catch {
@@ -158,6 +162,10 @@ final class ConnectionPool: @unchecked Sendable {
         condition.lock()
         while true {
             if let connection = idle.popLast() {
+                if connection.isClosed {  // closed by the server while idle: open another
+                    open -= 1
+                    continue
+                }
                 condition.unlock()
                 return connection
             }
