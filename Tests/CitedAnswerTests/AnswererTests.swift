@@ -231,6 +231,7 @@ func policyRoundTrip() throws {
 func offSubjectAnswer() throws {
     var moderate = AskParameters()
     moderate.policy.minimumEvidence = 0.1
+    moderate.policy.requireNamedSubject = true
     let vocabulary = TermVocabulary(wholeWords: ["does", "reduce", "vertebral", "fractures", "postmenopausal", "women",
                                                  "statin", "therapy", "lowered", "cholesterol", "adults", "diabetes"])
     let question = "Does menatetrenone reduce vertebral fractures in postmenopausal women?"
