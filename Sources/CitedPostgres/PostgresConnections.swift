@@ -18,7 +18,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
         case .server(let store, let message, let state):
             "\(store): \(message)" + (state.map { " (SQLSTATE \($0))" } ?? "")
         case .missingExtension(let store, let reason):
-            "\(store): the pgvector extension is not available (\(reason)); install pgvector >= 0.7 on the server"
+            "\(store): the pgvector extension is not available (\(reason)); install pgvector >= 0.6 on the server (0.8 or later for iterative filtered scans)"
         case .unexpectedResult(let store, let what): "\(store): unexpected result: \(what)"
         }
     }
@@ -113,8 +113,8 @@ final class ConnectionPool: @unchecked Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let limit: Int
-    /// Statements each new connection runs first (session settings).
-    private let setup: String
+    /// Statements each new connection runs first (session settings); see `useSetup`.
+    private var setup: String
     private let condition = NSCondition()
     private var idle: [PostgresConnection] = []
     private var open = 0
@@ -131,6 +131,14 @@ final class ConnectionPool: @unchecked Sendable {
 
     deinit {
         for connection in idle { try? connection.close().wait() }
+    }
+
+    /// From now on each new connection runs `statements` first; connections opened before are closed.
+    func useSetup(_ statements: String) {
+        condition.lock()
+        setup = statements
+        condition.unlock()
+        close()
     }
 
     /// Runs `body` with a connection of its own.
@@ -157,6 +165,7 @@ final class ConnectionPool: @unchecked Sendable {
                 open += 1
                 nextID += 1
                 let id = nextID
+                let setup = self.setup
                 condition.unlock()
                 do {
                     let connection = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: id,

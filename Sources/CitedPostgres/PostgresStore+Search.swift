@@ -161,6 +161,8 @@ extension PostgresStore {
 
     /// Nearest passages by cosine through the HNSW index (iterative scans keep a filtered search from coming back
     /// short); sorted again by exact distance, since relaxed-order scans may return neighbours slightly out of order.
+    /// With a filter on a pgvector older than 0.8 (no iterative scans) the search is exact: a sequential scan of the
+    /// filtered rows, so that it never comes back short.
     public func nearestPassages(to vector: [Float], limit: Int, filter: DocumentFilter) throws
         -> [(passageID: Int64, score: Double)] {
         guard limit > 0 else { return [] }
@@ -171,11 +173,20 @@ extension PostgresStore {
             var binds = Binds()
             let query = binds.add(vector)
             var sql = "SELECT v.passage_id, v.embedding <=> \(query)::float4[]::vector AS distance FROM passage_vector v"
-            if let condition = filter.postgresCondition(&binds) {
+            let condition = filter.postgresCondition(&binds)
+            if let condition {
                 sql += " JOIN passage p ON p.id = v.passage_id JOIN document d ON d.id = p.document_id WHERE \(condition)"
             }
             sql += " ORDER BY distance LIMIT \(binds.add(limit))"
-            let rows = try session.query(sql, binds).map { (try $0.get(0, as: Int64.self), 1 - (try $0.get(1, as: Double.self))) }
+            func run() throws -> [(Int64, Double)] {
+                try session.query(sql, binds).map { (try $0.get(0, as: Int64.self), 1 - (try $0.get(1, as: Double.self))) }
+            }
+            let rows = condition != nil && !iterativeScans
+                ? try session.transaction {
+                    try session.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off")
+                    return try run()
+                }
+                : try run()
             return rows.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.map { ($0.0, $0.1) }
         }
     }

@@ -32,8 +32,25 @@ public final class PostgresStore: IndexStore, @unchecked Sendable {
     public init(url: URL, connections: Int = 8, logger: Logger = Logger(label: "cited.postgres")) throws {
         location = StoreLocation.redacted(url.absoluteString)
         pool = ConnectionPool(configuration: try Self.configuration(for: url), store: location, limit: max(1, connections),
-                              setup: "SET hnsw.iterative_scan = relaxed_order", logger: logger)
-        try pool.with { try PostgresSchema.migrate($0) }
+                              setup: "", logger: logger)
+        iterativeScans = try pool.with { session in
+            try PostgresSchema.migrate(session)
+            let version = try session.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+                .first.map { try $0.get(0, as: String.self) } ?? ""
+            return Self.hasIterativeScans(pgvector: version)
+        }
+        if iterativeScans { pool.useSetup("SET hnsw.iterative_scan = relaxed_order") }
+    }
+
+    /// Whether the server's pgvector scans an HNSW index iteratively (0.8 and later): a filtered search then keeps
+    /// reading the index until it has its rows. Older versions stop after `hnsw.ef_search` candidates, which a
+    /// filter may thin out to fewer than asked for; there a filtered search is exact instead (`nearestPassages`).
+    public let iterativeScans: Bool
+
+    static func hasIterativeScans(pgvector version: String) -> Bool {
+        let parts = version.split(separator: ".").map { Int($0) ?? 0 }
+        guard let major = parts.first else { return false }
+        return major > 0 || parts.count > 1 && parts[1] >= 8
     }
 
     /// Connection settings from `postgres://user[:password]@host[:port]/database` (user and password may also
