@@ -127,7 +127,8 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(quotes, forKey: .quotes)
     }
 
-    /// A stored policy read back: fields it lacks (a record made before they existed) keep their defaults.
+    /// A stored policy or a policy file read back: fields it lacks (a record made before they existed, a file
+    /// that changes a few) keep their defaults.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
@@ -153,9 +154,8 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.corroborationSearches, &corroborationSearches)
         try read(.corroborationRelevance, &corroborationRelevance)
         try read(.dropUnsupported, &dropUnsupported)
-        // A record made before these existed was answered without them.
-        requireNamedSubject = try c.decodeIfPresent(Bool.self, forKey: .requireNamedSubject) ?? false
-        quotes = try c.decodeIfPresent(Int.self, forKey: .quotes) ?? 0
+        try read(.requireNamedSubject, &requireNamedSubject)
+        try read(.quotes, &quotes)
     }
 }
 

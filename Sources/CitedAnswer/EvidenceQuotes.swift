@@ -48,7 +48,7 @@ public enum EvidenceQuotes {
         var best: (text: String, score: Double)?
         for candidate in SentenceSplitter.split(passage).map(\.text) {
             guard candidate.split(whereSeparator: \.isWhitespace).count >= 4, !candidate.hasSuffix(":"),
-                  InstructionDetector.rule(for: candidate) == nil else { continue }
+                  !isCode(candidate), InstructionDetector.rule(for: candidate) == nil else { continue }
             let unit = Entailment.Unit(candidate)
             // The answer already says all of it: quoting it would repeat the sentence.
             if unit.stems.isSubset(of: claim.stems) && unit.numbers.allSatisfy(claim.containsNumber) { continue }
@@ -62,6 +62,15 @@ public enum EvidenceQuotes {
             if best == nil || score > best!.score { best = (candidate, score) }
         }
         return best.map { cut($0.text) }
+    }
+
+    /// A code block or interpreter example rather than a sentence of prose (two lines in a row: ingest joins a
+    /// paragraph's lines, so only code keeps them; or a `>>>` prompt): it shows how, not what the source states.
+    static func isCode(_ text: String) -> Bool {
+        if text.contains(">>>") { return true }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { !$0.allSatisfy(\.isWhitespace) }
+        return zip(lines, lines.dropFirst()).contains { $0 && $1 }
     }
 
     /// `text` within `maxCharacters`, cut after a whole word.

@@ -225,6 +225,9 @@ func policyRoundTrip() throws {
     let old = try JSONDecoder().decode(AnswerPolicy.self, from: Data(#"{"minimumEvidence": 0.4, "verification": {}}"#.utf8))
     #expect(old.minimumEvidence == 0.4 && old.listedPassages == AnswerPolicy().listedPassages)
     #expect(old.declineMargin == AnswerPolicy().declineMargin && old.verification == VerificationPolicy())
+    // A policy file that changes one field (`eval answers --policy`) keeps every other default, quotes included.
+    let file = try JSONDecoder().decode(AnswerPolicy.self, from: Data(#"{"requireNamedSubject": true}"#.utf8))
+    #expect(file.requireNamedSubject && file.quotes == AnswerPolicy().quotes && file.quotes > 0)
 }
 
 @Test("An answer that never names what the question asks about abstains as off-subject")

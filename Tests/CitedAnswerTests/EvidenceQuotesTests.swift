@@ -73,3 +73,21 @@ func longQuoteIsCut() {
     #expect(!cut.dropLast(2).hasSuffix(" "))
     #expect(EvidenceQuotes.cut("short sentence.") == "short sentence.")
 }
+
+@Test("Code blocks and interpreter examples are never quoted: a quote is a sentence of prose")
+func codeIsNotQuoted() {
+    let passage = EvidencePassage(number: 1, text: """
+        logger = logging.getLogger('simple_example')
+        logger.setLevel(logging.DEBUG)
+        fh = logging.FileHandler('spam.log')
+        """)
+    let answer = [AnswerSentence(text: "Call logger.setLevel(logging.DEBUG) to log debug messages to spam.log.", citations: [1],
+                                 support: .supported)]
+    #expect(EvidenceQuotes.select(for: answer, question: "How do I log debug messages?", passages: [passage],
+                                  domain: .code, limit: 2).isEmpty)
+    #expect(EvidenceQuotes.isCode(">>> sqrt(x) == x**Rational(1, 2) gives True here"))
+    #expect(!EvidenceQuotes.isCode("Results\n\nThe hazard ratio was 1.27 with ADHD, 0.72 with long-term medication."))
+    #expect(!EvidenceQuotes.isCode("CRAO (HR 1.62 [CI 1.15-2.28]; P =.004), BRAO (HR 2.09 [CI 1.60-2.72]; P <.001)"))
+    #expect(!EvidenceQuotes.isCode("The hazard ratio was 3.48 (95% CI 3.07-3.94; P < .0001)."))
+    #expect(!EvidenceQuotes.isCode("difflib.get_close_matches(word, possibilities, n=3, cutoff=0.6) returns a list of the best good enough matches."))
+}
