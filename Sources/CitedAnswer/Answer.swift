@@ -13,16 +13,36 @@ public struct AnswerCitation: Codable, Sendable, Equatable {
     }
 }
 
-/// Milliseconds spent per stage.
+/// Milliseconds from the question to the end of each stage (0: the stage did not run).
 public struct AnswerTimings: Codable, Sendable, Equatable {
     public var retrieve = 0
+    /// The answer model loaded (or found loaded).
+    public var modelReady = 0
     public var firstToken = 0
+    /// Generation ended.
+    public var generated = 0
+    /// Every sentence checked against the passages given (before corroboration searches).
+    public var verified = 0
     public var total = 0
 
     enum CodingKeys: String, CodingKey {
         case retrieve
+        case modelReady = "model_ready"
         case firstToken = "first_token"
-        case total
+        case generated, verified, total
+    }
+
+    public init() {}
+
+    /// Missing stages read as 0 (records written before they were timed).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        retrieve = try c.decodeIfPresent(Int.self, forKey: .retrieve) ?? 0
+        modelReady = try c.decodeIfPresent(Int.self, forKey: .modelReady) ?? 0
+        firstToken = try c.decodeIfPresent(Int.self, forKey: .firstToken) ?? 0
+        generated = try c.decodeIfPresent(Int.self, forKey: .generated) ?? 0
+        verified = try c.decodeIfPresent(Int.self, forKey: .verified) ?? 0
+        total = try c.decodeIfPresent(Int.self, forKey: .total) ?? 0
     }
 }
 

@@ -108,12 +108,15 @@ public final class Answerer {
         if let reason = try gate(&run) { return abstain(run, reason: reason) }
         let model = try self.model(run.answer.domain)
         run.answer.model = model.name
+        run.answer.timingsMS.modelReady = run.elapsedMS
         let prompt = try promptStage(run)
         let text = try generate(&run, model: model, prompt: prompt, onText: onText)
+        run.answer.timingsMS.generated = run.elapsedMS
         if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
         let verifier = makeVerifier(policy: run.policy.verification,
                                     scorer: run.policy.counterfactual ? counterfactualScorer ?? model as? CounterfactualScorer : nil)
         var sentences = verifier.verify(Self.statements(of: text), passages: run.evidence)
+        run.answer.timingsMS.verified = run.elapsedMS
         var sources = run.shown
         try corroborate(&sentences, evidence: &run.evidence, sources: &sources, verifier: verifier,
                         searches: run.policy.corroborationSearches, questionVector: run.questionVector,
