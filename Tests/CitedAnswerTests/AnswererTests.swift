@@ -265,3 +265,19 @@ func namedSubjectForms() {
     #expect(QuestionTerms.unnamed(in: "Do bisphosphonates help?", answer: said("Bisphosphonate users had fewer fractures."),
                                   vocabulary: TermVocabulary(wholeWords: ["help"])) == nil)
 }
+
+@Test("Stage timings are in pipeline order and reach ask --json under their contract names")
+func stageTimingsInOrder() throws {
+    let (pipeline, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    let answer = try pipeline.answer("Does menatetrenone 45 mg reduce vertebral fractures in postmenopausal women?",
+                                     parameters: AskParameters())
+    #expect(!answer.abstained)
+    let t = answer.timingsMS
+    let stages = [t.retrieve, t.modelReady, t.firstToken, t.generated, t.verified, t.total]
+    #expect(stages == stages.sorted(), "\(stages)")
+    let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(t)) as? [String: Int]
+    #expect(Set(json?.keys.map { $0 } ?? []) == ["retrieve", "model_ready", "first_token", "generated", "verified", "total"])
+    // A record written before the new stages were timed still decodes, the missing stages as 0.
+    let old = try JSONDecoder().decode(AnswerTimings.self, from: Data(#"{"retrieve":3,"first_token":9,"total":12}"#.utf8))
+    #expect(old.retrieve == 3 && old.firstToken == 9 && old.total == 12 && old.modelReady == 0 && old.verified == 0)
+}
