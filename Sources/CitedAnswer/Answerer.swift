@@ -194,7 +194,7 @@ public final class Answerer {
         }
         run.evidence = run.shown.map { passage in
             EvidencePassage(number: passage.number, text: passage.text, vector: vector(rank(passage) + 1),
-                            context: Self.context(of: passage.source))
+                            context: Self.context(of: passage.source), document: passage.source.id)
         }
     }
 
@@ -311,7 +311,7 @@ public final class Answerer {
         answer.quotes = EvidenceQuotes.select(for: kept, question: run.question, passages: run.evidence,
                                               domain: answer.domain, limit: run.policy.quotes)
         answer.answer = Answer.text(of: kept, quotes: answer.quotes)
-        let used = Set(kept.flatMap(\.citations))
+        let used = Set(kept.flatMap(\.citations) + answer.quotes.map(\.n))
         answer.citations = sources.filter { used.contains($0.number) }.map(Self.citation)
         answer.timingsMS.total = run.elapsedMS
         return answer
@@ -390,7 +390,7 @@ public final class Answerer {
             let found = hits.enumerated().map { offset, hit in
                 EvidencePassage(number: next + offset, text: hit.text,
                                 vector: Array(vectors[offset * dimension..<(offset + 1) * dimension]),
-                                context: Self.context(of: hit.source))
+                                context: Self.context(of: hit.source), document: hit.source.id)
             }.filter { Self.dot(questionVector, $0.vector!) >= relevance }
             guard !found.isEmpty else { continue }
             guard let verdict = verifier.verify([AnswerSentence(text: sentence, citations: [])], passages: found).first,

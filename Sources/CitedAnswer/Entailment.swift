@@ -397,11 +397,13 @@ enum Entailment {
             "are", "be", "been", "that", "those", "this", "these", "it", "its", "than", "group", "groups", "patients",
         ]
 
-        /// The terms right after the anchor (the compared-with side, up to five tokens) and the rest.
+        /// The terms right after the anchor (the compared-with side, up to five tokens) and the rest. Anchors are
+        /// tried in the order listed: "than" or "compared with" is the comparison even when a temporal "after" comes
+        /// first ("After PCI, A reduced bleeding compared with B").
         static func sides(_ unit: Unit) -> (subject: Set<String>, object: Set<String>)? {
             let tokens = unit.tokens.map { $0.trimmingCharacters(in: .punctuationCharacters) }
-            for index in tokens.indices {
-                for anchor in anchors where index + anchor.count <= tokens.count
+            for anchor in anchors {
+                for index in tokens.indices where index + anchor.count <= tokens.count
                     && Array(tokens[index..<index + anchor.count]) == anchor {
                     let after = index + anchor.count
                     let end = min(after + 5, tokens.count)

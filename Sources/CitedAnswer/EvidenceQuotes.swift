@@ -1,3 +1,4 @@
+import Foundation
 import CitedCore
 
 /// A sentence of a cited passage shown word for word under the answer: the source's own statement of the
@@ -15,11 +16,13 @@ public struct EvidenceQuote: Codable, Equatable, Sendable {
 }
 
 /// Chooses the evidence quotes of a checked answer. A small model's sentence often drops the numbers a
-/// question asks for or rounds them; the passage it cites states them. For each passage the kept sentences
-/// cite, the quote is the passage sentence sharing the most content words and numbers with those sentences
-/// and with the question (numbers weigh more in clinical answers), among the sentences that add something
-/// the answer does not already say. Quotes never stand in for an answer: an answer with no
-/// supported sentence has none (it abstains), and a quote only backs a sentence the verifier accepted.
+/// question asks for or rounds them; the source it cites states them. For each passage the kept sentences
+/// cite, the quote is the sentence sharing the most content words and numbers with those sentences and with
+/// the question (numbers weigh more in clinical answers), among the sentences that add something the answer
+/// does not already say, taken from that passage or from another listed passage of the same document (the
+/// answer cites an abstract's conclusions; its results section, also listed, has the figures). Quotes never
+/// stand in for an answer: an answer with no supported sentence has none (it abstains), and a quote only
+/// backs a sentence the verifier accepted, from the document that sentence cites.
 public enum EvidenceQuotes {
     /// A quote longer than this is cut at a word boundary and marked with "…".
     public static let maxCharacters = 420
@@ -36,16 +39,39 @@ public enum EvidenceQuotes {
         for n in order where quotes.count < limit {
             guard let passage = passages.first(where: { $0.number == n }) else { continue }
             let claim = Entailment.Unit(backed.filter { $0.citations.contains(n) }.map(\.text).joined(separator: " "))
-            if let quote = best(in: passage.text, claim: claim, question: asked, domain: domain) {
-                quotes.append(EvidenceQuote(n: n, text: quote))
+            // Passages the answer cites itself get their own turn. Other sections of the document only in clinical answers: an abstract's sections are one study,
+            // a documentation page's sections are about many things.
+            let siblings = domain != .clinical ? [] : passages.filter { other in
+                other.number != n && other.document != nil && other.document == passage.document && !order.contains(other.number)
             }
+            // Another section is quoted only for effect figures the cited passage's best sentence lacks.
+            var found: (n: Int, quote: Candidate)?
+            for candidate in [passage] + siblings where !quotes.contains(where: { $0.n == candidate.number }) {
+                guard let quote = best(in: candidate.text, claim: claim, question: asked, domain: domain) else { continue }
+                if found == nil || (candidate.number == n ? found!.quote < quote : found!.quote.figures < quote.figures) {
+                    found = (candidate.number, quote)
+                }
+            }
+            if let found { quotes.append(EvidenceQuote(n: found.n, text: cut(found.quote.text))) }
         }
         return quotes
     }
 
+    /// A sentence that could be quoted, and how well. In clinical answers a sentence with effect figures the
+    /// answer lacks ranks above one with effect figures it repeats, and that above one with none (an aim, a
+    /// design, a conclusion in words): the quotes are there for the figures. Then words and numbers shared with
+    /// the claim and question.
+    struct Candidate: Comparable {
+        var text: String
+        var figures: Int
+        var score: Double
+
+        static func < (a: Candidate, b: Candidate) -> Bool { (a.figures, a.score) < (b.figures, b.score) }
+    }
+
     /// The passage sentence that says most about the claim and the question, among those that add to it.
-    static func best(in passage: String, claim: Entailment.Unit, question: Entailment.Unit, domain: Domain) -> String? {
-        var best: (text: String, score: Double)?
+    static func best(in passage: String, claim: Entailment.Unit, question: Entailment.Unit, domain: Domain) -> Candidate? {
+        var best: Candidate?
         for candidate in SentenceSplitter.split(passage).map(\.text) {
             guard candidate.split(whereSeparator: \.isWhitespace).count >= 4, !candidate.hasSuffix(":"),
                   !isCode(candidate), InstructionDetector.rule(for: candidate) == nil else { continue }
@@ -58,10 +84,26 @@ public enum EvidenceQuotes {
             // It must be about the claim: a sentence that only echoes the question backs nothing.
             guard sharedClaim + sharedNumbers >= 2 else { continue }
             var score = Double(sharedClaim + sharedQuestion) + 0.5 * Double(sharedNumbers)
-            if domain == .clinical { score += 0.5 * Double(min(unit.numbers.count, 4)) }
-            if best == nil || score > best!.score { best = (candidate, score) }
+            var figures = 0
+            if domain == .clinical {
+                score += 0.5 * Double(min(unit.numbers.count, 4))
+                let effects = effectFigures(in: candidate)
+                figures = effects.contains { !claim.containsNumber($0) } ? 2 : effects.isEmpty ? 0 : 1
+            }
+            let scored = Candidate(text: candidate, figures: figures, score: score)
+            if best == nil || best! < scored { best = scored }
         }
-        return best.map { cut($0.text) }
+        return best
+    }
+
+    /// The figures of a finding: percentages and decimals (rates, ratios, mean differences, their CIs), not
+    /// counts, ages, sizes or doses written as whole numbers, and not P values.
+    static func effectFigures(in text: String) -> [String] {
+        let text = text.replacingOccurrences(of: #"(?<=\d)·(?=\d)"#, with: ".", options: .regularExpression)
+            .replacingOccurrences(of: #"(?i)\bp\s*[=<>≤≥]\s*0?\.\d+"#, with: " ", options: .regularExpression)
+        let pattern = try! NSRegularExpression(pattern: #"(?<![\d.])(\d+\.\d+|\d+(?=\s?%))"#)
+        let range = NSRange(text.startIndex..., in: text)
+        return pattern.matches(in: text, range: range).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
     }
 
     /// A code block or interpreter example rather than a sentence of prose (two lines in a row: ingest joins a

@@ -11,15 +11,33 @@ public struct KeyTerms: Equatable, Sendable {
     public static func extract(_ text: String) -> KeyTerms {
         var numbers: [String] = []
         var identifiers: [String] = []
-        for token in tokens(text) {
+        let words = tokens(text)
+        for (index, token) in words.enumerated() {
             if let number = normalizedNumber(token) {
                 numbers.append(number)
             } else if isIdentifier(token) {
                 identifiers.append(token.lowercased())
+                if let numbered = numberedName(token, words[(index + 1)...]) { identifiers.append(numbered) }
             }
         }
         identifiers += codeNames(text)
         return KeyTerms(numbers: SentenceSplitter.unique(numbers), identifiers: Array(Set(identifiers)).sorted())
+    }
+
+    /// Units after a number: "DAPT 12 months" is a duration, not a trial called "DAPT 12".
+    static let units: Set<String> = [
+        "h", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "mg", "g", "kg",
+        "ml", "l", "mm", "cm", "patients", "participants", "times", "doses", "cycles",
+    ]
+
+    /// A trial or version named by an acronym and a number ("GRECCAR 3", "SPRINT 2"): the pair, lowercased and
+    /// joined by a space, is a name of its own; "GRECCAR 2" does not back it.
+    static func numberedName(_ token: String, _ following: ArraySlice<String>) -> String? {
+        guard token.count >= 4, token.allSatisfy({ $0.isLetter && $0.isUppercase }),
+              !shoutedWords.contains(token), let number = following.first,
+              (1...3).contains(number.count), number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber),
+              following.dropFirst().first.map({ units.contains($0.lowercased()) }) != true else { return nil }
+        return token.lowercased() + " " + number
     }
 
     /// Names written as code, in backticks: `` `weakref` ``, `` `heapq.nsmallest()` ``, `` `@cache` ``. Marking a
@@ -98,7 +116,11 @@ struct SearchableText {
 
     init(_ text: String, context: String = "") {
         lowered = text.lowercased()
-        numbers = Set(KeyTerms.tokens(text).compactMap(KeyTerms.normalizedNumber))
+        // A number joined to its unit counts: "3-month" states 3 ("3 months"), "10-mg" 10. The ends of a range do
+        // not ("95% CI 3-16" does not state a 3 on its own).
+        numbers = Set(KeyTerms.tokens(text).map { token in
+            token.range(of: #"^\d+(\.\d+)?(?=[-–][A-Za-z]+$)"#, options: .regularExpression).map { String(token[$0]) } ?? token
+        }.compactMap(KeyTerms.normalizedNumber))
         stems = Set(ContentWords.stems(of: text))
         self.context = context.lowercased()
     }
@@ -113,6 +135,14 @@ struct SearchableText {
     /// The name as written, or a dotted name whose last part is in the text as code (`.walk`, `walk(`,
     /// `` `walk` ``: not the verb in "walk a path upwards") and whose qualifiers are in the text or its context.
     func contains(identifier: String) -> Bool {
+        if identifier.contains(" ") {  // "greccar 3", also as "GRECCAR-3" or "GRECCAR3"; not "GRECCAR 30"
+            let forms = [identifier, identifier.replacingOccurrences(of: " ", with: "-"),
+                         identifier.replacingOccurrences(of: " ", with: "")]
+            return forms.contains { form in
+                (lowered + " " + context).range(of: NSRegularExpression.escapedPattern(for: form) + #"(?!\d)"#,
+                                                options: .regularExpression) != nil
+            }
+        }
         if lowered.contains(identifier) || !identifier.contains(".") && context.contains(identifier) { return true }
         let parts = identifier.split(separator: ".")
         guard parts.count > 1, let last = parts.last, containsAsCode(last) else { return false }

@@ -10,12 +10,16 @@ public struct EvidencePassage: Sendable {
     public var vector: [Float]?
     /// Its page's title, path and section, where a module or a dotted name's qualifier may be the only mention.
     public var context: String
+    /// The document it comes from (`Source.id`, e.g. `PMID:34077818`), when known: passages of one document
+    /// are one source's sections.
+    public var document: String?
 
-    public init(number: Int, text: String, vector: [Float]? = nil, context: String = "") {
+    public init(number: Int, text: String, vector: [Float]? = nil, context: String = "", document: String? = nil) {
         self.number = number
         self.text = text
         self.vector = vector
         self.context = context
+        self.document = document
     }
 }
 
@@ -185,6 +189,27 @@ public struct Verifier {
                     result.support = support
                     steps += [VerificationStep(rule: .attribution, passage: passages[index].number, passed: true,
                                                detail: "backed by this passage instead")] + found
+                }
+            }
+            let contradicted = steps.contains { !$0.passed && Answerer.contradictions.contains($0.rule) }
+            if result.support != .supported, !contradicted {
+                // A sentence may join two sections of one document (the design from the methods, the effect from
+                // the conclusions): both listed, both cited, every check run on the two together. Pairs with a
+                // passage the sentence cited come first.
+                let pairs = passages.indices.flatMap { first in
+                    passages.indices.filter { second in
+                        second > first && passages[first].document != nil && passages[first].document == passages[second].document
+                    }.map { [first, $0] }
+                }.sorted { a, b in a.contains(where: cited.contains) && !b.contains(where: cited.contains) }
+                for pair in pairs {
+                    let (support, found) = check(pair)
+                    guard support == .supported else { continue }
+                    result.citations = pair.map { passages[$0].number }
+                    result.support = support
+                    steps += [VerificationStep(rule: .attribution, passage: passages[pair[0]].number, passed: true,
+                                               detail: "backed by passages \(result.citations.map { "[\($0)]" }.joined()) of one document together")]
+                        + found
+                    break
                 }
             }
             result.trace = steps

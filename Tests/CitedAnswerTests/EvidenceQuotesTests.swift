@@ -91,3 +91,79 @@ func codeIsNotQuoted() {
     #expect(!EvidenceQuotes.isCode("The hazard ratio was 3.48 (95% CI 3.07-3.94; P < .0001)."))
     #expect(!EvidenceQuotes.isCode("difflib.get_close_matches(word, possibilities, n=3, cutoff=0.6) returns a list of the best good enough matches."))
 }
+
+@Test("The figures may come from another listed section of the cited document, never from another document")
+func quoteFromTheSameDocument() {
+    let conclusions = EvidencePassage(number: 1, text: """
+        In this placebo-controlled trial, tamsulosin use was associated with a reduced risk of postoperative \
+        urinary retention in women undergoing surgery for pelvic organ prolapse.
+        """, document: "PMID:1")
+    let results = EvidencePassage(number: 2, text: """
+        Postoperative urinary retention occurred in 8.8% of women given tamsulosin and in 25.8% given placebo \
+        (P = .01). Tamsulosin was well tolerated.
+        """, document: "PMID:1")
+    let other = EvidencePassage(number: 3, text: """
+        Urinary retention after prolapse surgery occurred in 30.1% of women given placebo and 29.5% given \
+        tamsulosin in an earlier trial.
+        """, document: "PMID:2")
+    let answer = [AnswerSentence(text: "Tamsulosin reduced postoperative urinary retention after prolapse surgery.",
+                                 citations: [1], support: .supported)]
+    let question = "Does tamsulosin prevent postoperative urinary retention after prolapse surgery, and by how much?"
+    let quotes = EvidenceQuotes.select(for: answer, question: question, passages: [conclusions, results, other],
+                                       domain: .clinical, limit: 2)
+    #expect(quotes.map(\.n) == [2])
+    #expect(quotes.first?.text.contains("8.8% of women given tamsulosin and in 25.8%") == true)
+    // Without a document to share, only the cited passage is quoted, and its sentence has no figures to add.
+    var unknown = [conclusions, results, other]
+    for index in unknown.indices { unknown[index].document = nil }
+    #expect(!EvidenceQuotes.select(for: answer, question: question, passages: unknown, domain: .clinical, limit: 2)
+        .contains { $0.n != 1 })
+}
+
+@Test("In a clinical answer a sentence with new figures is quoted before a conclusion in words")
+func figuresBeforeWords() {
+    let passage = EvidencePassage(number: 1, text: """
+        We sought to determine whether migraine is associated with retinal artery occlusion. The hazard ratio of \
+        retinal artery occlusion with migraine with aura was 3.48 (95% CI 3.07-3.94). Migraine is associated with \
+        retinal artery occlusion, most of all migraine with aura.
+        """)
+    let answer = [AnswerSentence(text: "Migraine raised the risk of retinal artery occlusion.", citations: [1], support: .supported)]
+    let quotes = EvidenceQuotes.select(for: answer, question: "Is migraine associated with retinal artery occlusion?",
+                                       passages: [passage], domain: .clinical, limit: 1)
+    #expect(quotes.first?.text.contains("3.48 (95% CI 3.07-3.94)") == true)
+}
+
+@Test("Effect figures are rates and ratios, not counts, ages, sizes or P values")
+func effectFiguresOnly() {
+    #expect(EvidenceQuotes.effectFigures(in: "Retention was 8.8% vs 25.8% (OR 0.28; P = .02)") == ["8.8", "25.8", "0.28"])
+    #expect(EvidenceQuotes.effectFigures(in: "local recurrence (7% [95% CI 3-16]; HR 0·71; p=0·60)") == ["7", "95", "0.71"])
+    #expect(EvidenceQuotes.effectFigures(in: "Patients aged 18 years with tumours of 4 cm (N = 297), P =.013").isEmpty)
+}
+
+@Test("A design sentence with counts does not displace a conclusion; a sibling's results sentence does")
+func designIsNotAFinding() {
+    let conclusions = EvidencePassage(number: 1, text: """
+        The 5-year results of this randomised trial corroborate the 3-year results, with no difference in oncological \
+        outcomes between local excision and total mesorectal excision.
+        """, document: "PMID:9")
+    let methods = EvidencePassage(number: 2, text: """
+        Patients aged 18 years and older with low rectal cancer of at most 4 cm were randomly assigned to local \
+        excision or total mesorectal excision.
+        """, document: "PMID:9")
+    let answer = [AnswerSentence(text: "Local excision can be proposed in selected patients with low rectal cancer.",
+                                 citations: [1], support: .supported)]
+    let question = "How did local excision compare with total mesorectal excision for low rectal cancer at 5 years?"
+    let quotes = EvidenceQuotes.select(for: answer, question: question, passages: [conclusions, methods],
+                                       domain: .clinical, limit: 2)
+    #expect(quotes.map(\.n) == [1])
+    let results = EvidencePassage(number: 3, text: """
+        There was no difference between local excision and total mesorectal excision in 5-year local recurrence \
+        (7% vs 7%; HR 0.71) or overall survival (84% vs 82%).
+        """, document: "PMID:9")
+    let withResults = EvidenceQuotes.select(for: answer, question: question, passages: [conclusions, methods, results],
+                                            domain: .clinical, limit: 2)
+    #expect(withResults.map(\.n) == [3])
+    // Documentation: only the cited passage is quoted, never another section of the page.
+    #expect(!EvidenceQuotes.select(for: answer, question: question, passages: [conclusions, methods, results],
+                                   domain: .code, limit: 2).contains { $0.n != 1 })
+}

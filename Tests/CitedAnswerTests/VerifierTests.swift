@@ -103,3 +103,62 @@ func namedPageAttribution() {
     let unnamed = plain.map { EvidencePassage(number: $0.number, text: $0.text) }
     #expect(Verifier().verify([sentence], passages: unnamed)[0].citations == [1])
 }
+
+@Test("A sentence joining two sections of one document is backed by both together; of two documents, it is not")
+func attributionToTwoSections() {
+    let methods = EvidencePassage(number: 1, text: """
+        Regimens were P2Y12 inhibitor monotherapy after 3-month DAPT and conventional 12-month or longer DAPT in \
+        patients with acute coronary syndrome.
+        """, document: "PMID:7")
+    let conclusions = EvidencePassage(number: 2, text: """
+        Among patients with ACS undergoing PCI, P2Y12 inhibitor monotherapy after 3-month DAPT reduced the risk of \
+        bleeding compared with conventional DAPT.
+        """, document: "PMID:7")
+    let sentence = AnswerSentence(text: """
+        After PCI, P2Y12 inhibitor monotherapy after 3 months of DAPT reduced bleeding compared with 12 months of DAPT.
+        """, citations: [2])
+    let verifier = Verifier()
+    let joined = verifier.verify([sentence], passages: [methods, conclusions])[0]
+    #expect(joined.support == .supported, "\(joined.trace ?? [])")
+    #expect(Set(joined.citations) == [1, 2])
+    #expect(joined.trace?.contains { $0.rule == .attribution && $0.detail.contains("of one document") } == true)
+    // The same texts as two documents: neither alone has "12" and "PCI", so nothing backs the sentence.
+    var apart = [methods, conclusions]
+    apart[0].document = "PMID:8"
+    #expect(verifier.verify([sentence], passages: apart)[0].support == .unsupported)
+    // A reversed finding is not rescued by the second section.
+    let reversed = AnswerSentence(text: """
+        After PCI, P2Y12 inhibitor monotherapy after 3 months of DAPT increased bleeding compared with 12 months of DAPT.
+        """, citations: [2])
+    let rejected = verifier.verify([reversed], passages: [methods, conclusions])[0]
+    #expect(rejected.support == .unsupported, "\(rejected.trace ?? [])")
+}
+
+@Test("A number joined to its unit in a passage is found (3 in \"3-month\"); the ends of a range are not")
+func numbersInCompounds() {
+    let text = SearchableText("P2Y12 inhibitor monotherapy after 3-month DAPT and 10-mg doses (7% [95% CI 5-16], RR 0.49, 0.27-0.88).")
+    #expect(text.contains(number: "3") && text.contains(number: "10") && text.contains(number: "0.49"))
+    #expect(!text.contains(number: "5") && !text.contains(number: "16") && !text.contains(number: "0.88"))
+    // A name's number is not a range end: "GRECCAR 3" is not backed by "CI 3-16".
+    let verifier = Verifier()
+    let results = EvidencePassage(number: 1, text: "Local recurrence at 5 years was 7% (95% CI 3-16) in the GRECCAR trial.")
+    let claim = AnswerSentence(text: "Local recurrence at 5 years was 7% in the GRECCAR 3 trial.", citations: [1])
+    #expect(verifier.verify([claim], passages: [results])[0].support == .unsupported)
+}
+
+@Test("A trial named by an acronym and a number must be that trial: GRECCAR 2 does not back GRECCAR 3")
+func numberedNames() {
+    #expect(KeyTerms.extract("What did the GRECCAR 3 trial show?").identifiers.contains("greccar 3"))
+    #expect(!KeyTerms.extract("DAPT 12 months reduced MACCE 2 years later.").identifiers.contains { $0.contains(" ") })
+    let passage = EvidencePassage(number: 1, text: "GRECCAR 2 was the first multicentre randomised trial of local excision.")
+    let verifier = Verifier()
+    let wrong = AnswerSentence(text: "GRECCAR 3 was the first multicentre randomised trial of local excision.", citations: [1])
+    #expect(verifier.verify([wrong], passages: [passage])[0].support == .unsupported)
+    let right = AnswerSentence(text: "GRECCAR 2 was the first multicentre randomised trial of local excision.", citations: [1])
+    #expect(verifier.verify([right], passages: [passage])[0].support == .supported)
+    #expect(SearchableText("the GRECCAR-3 trial").contains(identifier: "greccar 3"))
+    #expect(!SearchableText("the GRECCAR 30 trial").contains(identifier: "greccar 3"))
+    // The question gate: a question about GRECCAR 3 over passages about GRECCAR 2 names a term no passage has.
+    #expect(QuestionTerms.uncovered(in: "What were the results of the GRECCAR 3 trial?", passages: [passage],
+                                    vocabulary: nil) == ["greccar 3"])
+}
