@@ -11,6 +11,11 @@ venv="${CITED_HOME:-$HOME/.cache/cited}/venv"
 stamp="$venv/.cited-requirements.sha256"
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
 
+mkdir -p "$(dirname "$venv")"
+# Test suites running at once may both ask for the venv: one makes it, the others wait for it.
+exec 9>"$venv.lock"
+flock 9
+
 if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$venv/bin/python" -c '' 2>/dev/null; then
     echo "$venv"
     exit 0
@@ -23,8 +28,7 @@ if [[ -z "$python" ]] || ! "$python" -c 'import venv, ensurepip' 2>/dev/null; th
     python=$(command -v python3)
 fi
 
-echo "test-venv: creating $venv" >&2
-mkdir -p "$(dirname "$venv")"
+echo "test-venv: creating $venv (llama-cpp-python compiles llama.cpp: several minutes the first time)" >&2
 # A venv left half-made (no stamp, or an old one) is rebuilt from scratch.
 rm -rf "$venv"
 "$python" -m venv "$venv" >&2

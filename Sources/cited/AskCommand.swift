@@ -36,7 +36,8 @@ struct AskCommand: ParsableCommand {
     var question: String?
 
     @Option(name: .long, help: "Passages to retrieve before packing.") var k = 6
-    @Option(name: .long, help: ArgumentHelp("Model name (cited models list) or GGUF path.", valueName: "NAME|PATH"))
+    @Option(name: .long, help: ArgumentHelp("Model name (cited models list), GGUF path, or endpoint:NAME (an "
+                                            + "[endpoints.NAME] server in cited.toml).", valueName: "NAME|PATH|endpoint:NAME"))
     var model: String?
     @Flag(name: .long, help: "Use the configured fast model.") var fast = false
     @Option(name: .long, help: ArgumentHelp("clinical, code or math (default: routed from the question and sources).",
