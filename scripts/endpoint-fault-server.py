@@ -22,6 +22,7 @@ Modes (for POST .../chat/completions, streamed as server-sent events; "ok" also 
 import argparse
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -42,6 +43,12 @@ def count(mode):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        # Each event is its own small write: without this, Nagle's algorithm holds them for the client's
+        # delayed ACK (40 ms), as no real streaming server does.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, *args):
         pass

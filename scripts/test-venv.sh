@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the Python venv the test scripts run in and prints its path on stdout.
-# The venv lives in ${CITED_HOME:-$HOME/.cache/cited}/venv and holds the pinned packages of
+# The venv lives in ${CITED_HOME:-$HOME/.cache/cited}/venv-HASH (HASH: of the requirements) and holds the pinned packages of
 # scripts/test-requirements.txt. A venv whose stamp matches the requirements is reused as it is, so a
 # second run takes a fraction of a second. Progress goes to stderr.
 # Usage: VENV=$(scripts/test-venv.sh) && "$VENV/bin/python" scripts/mcp-client-check.py …
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requirements=scripts/test-requirements.txt
-venv="${CITED_HOME:-$HOME/.cache/cited}/venv"
-stamp="$venv/.cited-requirements.sha256"
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
+# One venv per requirements file (named by its hash), so that checkouts pinning different packages on one
+# machine do not rebuild each other's.
+venv="${CITED_HOME:-$HOME/.cache/cited}/venv-${want:0:12}"
+stamp="$venv/.cited-requirements.sha256"
 
 mkdir -p "$(dirname "$venv")"
 # Test suites running at once may both ask for the venv: one makes it, the others wait for it.

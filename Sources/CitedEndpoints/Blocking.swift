@@ -1,8 +1,8 @@
 import Foundation
 
-/// Runs async HTTP work for the blocking callers of the answer pipeline (which run on threads of their own,
-/// never on the cooperative pool): the work runs in a task, the calling thread waits, and receives the
-/// streamed pieces itself, so that its non-`Sendable` callbacks never leave it.
+/// Runs async HTTP work for the blocking callers of the answer pipeline: the work runs in a task on
+/// `EndpointExecutor` (never on the cooperative pool, which a blocked caller may be part of), the calling
+/// thread waits, and receives the streamed pieces itself, so that its non-`Sendable` callbacks never leave it.
 enum Blocking {
     /// The result of `body`, waiting on this thread; `isCancelled` is polled while waiting and cancels the task.
     static func run<T: Sendable>(isCancelled: @escaping () -> Bool = { false },
@@ -16,7 +16,7 @@ enum Blocking {
                                                     _ body: @escaping @Sendable (_ yield: @escaping @Sendable (Item) -> Void) async throws -> T)
         throws -> T {
         let mailbox = Mailbox<Item, T>()
-        let task = Task.detached {
+        let task = Task.detached(executorPreference: EndpointExecutor.shared) {
             let result = await Result(catching: { try await body { mailbox.post($0) } })
             mailbox.finish(result)
         }
@@ -62,5 +62,20 @@ enum Blocking {
 extension Result where Failure == Error {
     init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+/// The executor of endpoint tasks: a serial dispatch queue of its own. Callers block their thread while an
+/// endpoint answers, and some run on the cooperative pool (a test, an async server handler); on 2 cores the
+/// pool has 2 threads, so work waiting for a free pool thread could wait forever. The jobs are short (parse a
+/// chunk, hand it over); the waiting is done by NIO's event loops.
+final class EndpointExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = EndpointExecutor()
+    private let queue = DispatchQueue(label: "cited.endpoints")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }

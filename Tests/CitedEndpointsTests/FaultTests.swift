@@ -39,6 +39,23 @@ struct FaultTests {
         #expect(result.attempts == 1)
     }
 
+    @Test("the endpoint path's own cost: a 9-chunk stream over loopback, end to end, well under a token's time")
+    func overhead() throws {
+        let client = try client("ok")
+        _ = try chat(client)
+        var milliseconds: [Double] = []
+        for _ in 0..<30 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let (_, result) = try chat(client)
+            milliseconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            #expect(result.text == Self.answer)
+        }
+        milliseconds.sort()
+        print(String(format: "endpoint-overhead: 9-chunk stream over loopback, median %.2f ms, p90 %.2f ms (30 requests)",
+                     milliseconds[15], milliseconds[27]))
+        #expect(milliseconds[15] < 50)
+    }
+
     @Test("server down: a refused connection is retried, then a clear error naming the endpoint and URL")
     func down() throws {
         let port = Support.freePort()

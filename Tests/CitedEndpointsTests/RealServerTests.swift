@@ -1,4 +1,4 @@
-import CitedAnswer
+@testable import CitedAnswer
 import CitedCore
 import CitedEndpoints
 import CitedEngine
@@ -81,6 +81,21 @@ struct LlamaServerTests {
         // Same weights, same prompt, greedy on both sides: the answers agree; a mismatch in the prompt, the
         // chat template or the sampling parameters would make most of them differ.
         #expect(same * 10 >= generated * 8, "only \(same) of \(generated) agree")
+    }
+
+    @Test("llama.cpp's grammar keeps markers to the given passages; without it the model cites what it likes")
+    func grammar() throws {
+        let server = try Servers.llama.get()
+        func say(_ constrain: EndpointConfiguration.Constraint) throws -> String {
+            let configuration = try #require(Self.configuration(port: server.port, constrain: constrain).endpoints["llama"])
+            let model = EndpointAnswerModel(client: try EndpointClient(configuration))
+            let prompt = Prompt(system: "You repeat text exactly.", user: "Repeat exactly, nothing else: Water is wet [7].",
+                                passages: [], fixedUserPrefix: "", sha256: "")
+            return try model.generate(prompt, maxTokens: 12, seed: 0, stop: [], allowedCitations: [1, 2]) { _ in }
+        }
+        let free = try say(.none), constrained = try say(.grammar)
+        #expect(free.contains("[7]"), "\(free)")
+        #expect(!constrained.contains("[7]") && constrained.hasPrefix("Water is wet"), "\(constrained)")
     }
 
     @Test("cited ask --json routes a domain to the endpoint by cited.toml and names it")
