@@ -43,8 +43,13 @@ public protocol AnswerModel: AnyObject {
 public protocol RemoteAnswerModel: AnswerModel {
     /// Which server answered (for `ask --json` and the audit record).
     var endpoint: AnswerEndpoint { get }
+    /// - Parameters:
+    ///   - allowedCitations: the passage numbers markers may name.
+    ///   - mayDecline: whether the answer may open with the "not in sources" sentinel (with a logit margin
+    ///     policy, `AnswerPolicy.declineMargin`, the local engine bars it unless the model is sure; a server
+    ///     returns no logits, so where it constrains decoding the opening is barred outright).
     func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String], allowedCitations: Set<Int>,
-                  onText: (String) -> Void) throws -> String
+                  mayDecline: Bool, onText: (String) -> Void) throws -> String
 }
 
 extension RemoteAnswerModel {
@@ -53,7 +58,8 @@ extension RemoteAnswerModel {
     public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                          constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                          onText: (String) -> Void) throws -> String {
-        try generate(prompt, maxTokens: maxTokens, seed: seed, stop: stop, allowedCitations: [], onText: onText)
+        try generate(prompt, maxTokens: maxTokens, seed: seed, stop: stop, allowedCitations: [], mayDecline: true,
+                     onText: onText)
     }
 }
 
@@ -265,7 +271,8 @@ public final class Answerer {
             var firstToken = 0
             let start = run.start
             let text = try remote.generate(prompt, maxTokens: run.parameters.maxTokens, seed: run.parameters.seed,
-                                           stop: Self.stopStrings, allowedCitations: Set(run.packed.map(\.number))) { piece in
+                                           stop: Self.stopStrings, allowedCitations: Set(run.packed.map(\.number)),
+                                           mayDecline: run.policy.declineMargin == nil) { piece in
                 if firstToken == 0 { firstToken = Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) }
                 onText(piece)
             }

@@ -11,6 +11,8 @@ public struct ChatParameters: Sendable {
     public var stop: [String] = []
     /// Passage numbers citation markers may name (for the server's constrained decoding; nil: unconstrained).
     public var allowedCitations: Set<Int>?
+    /// Whether the answer may open with "NOT IN SOURCES" (barred by the server's constraint when false).
+    public var mayDecline = true
 
     public init(maxTokens: Int, temperature: Double = 0, seed: UInt64 = 0, stop: [String] = [],
                 allowedCitations: Set<Int>? = nil) {
@@ -52,8 +54,8 @@ extension EndpointClient {
         }
         if let allowed = parameters.allowedCitations {
             switch configuration.constrain {
-            case .grammar: body["grammar"] = CitationGrammar.gbnf(allowed: allowed)
-            case .guidedRegex: body["guided_regex"] = CitationGrammar.regex(allowed: allowed)
+            case .grammar: body["grammar"] = CitationGrammar.gbnf(allowed: allowed, mayDecline: parameters.mayDecline)
+            case .guidedRegex: body["guided_regex"] = CitationGrammar.regex(allowed: allowed, mayDecline: parameters.mayDecline)
             case .none: break
             }
         }

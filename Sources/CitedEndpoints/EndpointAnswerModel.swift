@@ -26,10 +26,11 @@ public final class EndpointAnswerModel: RemoteAnswerModel {
     }
 
     public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String], allowedCitations: Set<Int>,
-                         onText: (String) -> Void) throws -> String {
-        let parameters = ChatParameters(maxTokens: maxTokens, seed: seed, stop: stop,
+                         mayDecline: Bool, onText: (String) -> Void) throws -> String {
+        var chat = ChatParameters(maxTokens: maxTokens, seed: seed, stop: stop,
                                         allowedCitations: allowedCitations.isEmpty ? nil : allowedCitations)
-        let client = client
+        chat.mayDecline = mayDecline
+        let client = client, parameters = chat
         let result = try Blocking.stream(isCancelled: isCancelled, onItem: onText) { yield in
             try await client.streamChat(system: prompt.system, user: prompt.user, parameters: parameters, onText: yield)
         }

@@ -127,6 +127,20 @@ struct CitationGrammarTests {
         #expect(!matches(" Starts with a space."))
     }
 
+    @Test("unless the answer may decline, it cannot open with the sentinel")
+    func decline() throws {
+        let pattern = try NSRegularExpression(pattern: "^" + CitationGrammar.regex(allowed: [1], mayDecline: false) + "$")
+        func matches(_ text: String) -> Bool {
+            pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        }
+        #expect(!matches("NOT IN SOURCES"))
+        #expect(matches("Nitrous oxide is used [1]."))
+        #expect(matches("No dose was given [1]."))
+        #expect(matches("`heapq.heappushpop` pushes [1]."))
+        #expect(!matches("```python"))
+        #expect(CitationGrammar.gbnf(allowed: [1], mayDecline: false).contains(#""N" ( [^O] | "O" [^T] )"#))
+    }
+
     @Test("the GBNF grammar names the given passages")
     func gbnf() {
         let grammar = CitationGrammar.gbnf(allowed: [2, 1])
