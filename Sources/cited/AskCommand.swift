@@ -174,7 +174,12 @@ final class AnswerView {
     static func describePrompt(of outcome: AskOutcome) {
         guard let prompt = outcome.prompt else { return }
         printError("--- prompt (sha256 \(prompt.sha256.prefix(12))) ---\n[system]\n\(prompt.system)\n[user]\n\(prompt.user)\n---")
-        printError("prompt tokens: \(outcome.promptTokens), of which \(outcome.cachedTokens) from the prompt cache")
+        if let endpoint = outcome.answer.endpoint {
+            printError("answered by endpoint \(endpoint.name): \(endpoint.model) at \(endpoint.baseURL) "
+                       + "(citation markers: \(endpoint.constraint == "none" ? "filtered after generation" : endpoint.constraint))")
+        } else {
+            printError("prompt tokens: \(outcome.promptTokens), of which \(outcome.cachedTokens) from the prompt cache")
+        }
     }
 
     static func reference(_ citation: AnswerCitation) -> String {
