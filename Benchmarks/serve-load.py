@@ -9,8 +9,9 @@
    request succeeds.
 
 Usage: serve-load.py CITED_BINARY INDEX_DIR [SEARCH_CLIENTS SEARCH_SECONDS ASK_STREAMS ASK_LIMIT]
+ASK_STREAMS 0 runs the search load only. CITED_SERVE_ARGS adds options to `cited serve`.
 """
-import http.client, json, os, re, signal, subprocess, sys, threading, time
+import glob, http.client, json, os, random, re, signal, subprocess, sys, threading, time
 
 cited, index = sys.argv[1], sys.argv[2]
 search_clients, search_seconds, ask_streams, ask_limit = (int(x) for x in (sys.argv[3:7] + ["32", "60", "8", "4"][len(sys.argv[3:7]):]))
@@ -21,11 +22,24 @@ QUERIES = ["olanzapine dose agitation", "droperidol QT interval", "chemical rest
            "antibiotic prophylaxis surgery", "sepsis lactate", "insulin glargine dose", "statin myopathy",
            "asthma inhaled corticosteroid", "atrial fibrillation anticoagulation", "depression sertraline",
            "hypertension amlodipine", "pneumonia children amoxicillin"]
+# Plus every distinct question of the evaluation sets (clinical, code, math; answerable or not), so that the
+# searches vary in words and length as real ones do; shuffled once, the same order every run.
+# CITED_LOAD_QUERIES=keywords keeps the 20 short queries only (the figures before 2026-12-04 used those).
+_root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+for _path in ([] if os.environ.get("CITED_LOAD_QUERIES") == "keywords" else
+              sorted(glob.glob(os.path.join(_root, "Corpora", "eval", "*.jsonl")))):
+    with open(_path) as _f:
+        for _line in _f:
+            _q = json.loads(_line)["question"]
+            if _q not in QUERIES:
+                QUERIES.append(_q)
+random.Random(16).shuffle(QUERIES)
 QUESTION = "What dose of intravenous olanzapine is recommended for emergency chemical restraint of agitated adults?"
 
 
 def start():
-    proc = subprocess.Popen([cited, "serve", "--index", index, "--port", "0", "--ask-limit", str(ask_limit)],
+    extra = os.environ.get("CITED_SERVE_ARGS", "").split()
+    proc = subprocess.Popen([cited, "serve", "--index", index, "--port", "0", "--ask-limit", str(ask_limit)] + extra,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     line = proc.stderr.readline()
     m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -50,6 +64,13 @@ def request(port, method, path, body=None, timeout=300):
     return resp.status, data
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
@@ -61,7 +82,7 @@ def search_load(port, pid):
     rss = [rss_mb(pid)]
 
     def client(i):
-        n = i
+        n = i * len(QUERIES) // search_clients
         while time.monotonic() < stop:
             q = QUERIES[n % len(QUERIES)]
             n += 1
@@ -80,13 +101,17 @@ def search_load(port, pid):
             rss.append(rss_mb(pid))
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(search_clients)] + [threading.Thread(target=sample)]
-    t0 = time.monotonic()
+    t0, server0, client0 = time.monotonic(), cpu_seconds(pid), sum(os.times()[:2])
     for t in threads: t.start()
     for t in threads: t.join()
     wall = time.monotonic() - t0
+    server_ms = (cpu_seconds(pid) - server0) * 1000 / max(1, len(latencies))
+    client_ms = (sum(os.times()[:2]) - client0) * 1000 / max(1, len(latencies))
     print(f"search: {search_clients} clients x {search_seconds} s: {len(latencies)} requests, {len(latencies) / wall:.0f} req/s, "
           f"p50 {pct(latencies, 50) * 1000:.1f} ms, p99 {pct(latencies, 99) * 1000:.1f} ms, errors {len(errors)}"
-          f"{' ' + str(errors[:3]) if errors else ''}; server RSS {rss[0]:.0f} -> {rss[-1]:.0f} MB (max {max(rss):.0f})")
+          f"{' ' + str(errors[:3]) if errors else ''}; server RSS {rss[0]:.0f} -> {rss[-1]:.0f} MB (max {max(rss):.0f}); "
+          f"CPU per search: server {server_ms:.2f} ms, load generator {client_ms:.2f} ms; {len(QUERIES)} distinct queries; "
+          f"load average {os.getloadavg()[0]:.2f}")
     return len(errors) == 0
 
 
@@ -158,8 +183,9 @@ def crash(port, proc):
 proc, port = start()
 try:
     ok = search_load(port, proc.pid)
-    ok = ask_load(port) and ok
-    ok = crash(port, proc) and ok
+    if ask_streams > 0:  # 0: the search load only
+        ok = ask_load(port) and ok
+        ok = crash(port, proc) and ok
 finally:
     if proc.poll() is None:
         proc.kill()

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsqlite3-dev libopenblas-dev libxml2-dev pkg-config python3 time)
+packages=(libsqlite3-dev libopenblas-dev libxml2-dev pkg-config python3 time wamerican-large wbritish-large)
 # The test command adds what its tests drive (Chromium for the web page test).
 # shellcheck disable=SC2206
 packages+=(${CITED_EXTRA_PACKAGES:-})
@@ -27,7 +27,8 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 command -v swift >/dev/null 2>&1 || { echo "error: no Swift toolchain (expected swift on PATH or /opt/swift)" >&2; exit 1; }
 
-# CITED_BUILD_ARGS lets the test command build everything once, with the flags its tests need.
+# CITED_BUILD_ARGS lets the test command build everything once, with the flags its tests need; with a
+# --scratch-path in them, CITED_SCRATCH names the same folder.
 echo "setup: building (release; the first build takes several minutes)" >&2
 # shellcheck disable=SC2086
 if ! swift build -c release ${CITED_BUILD_ARGS:---product cited} > .build-setup.log 2>&1; then
@@ -36,5 +37,5 @@ if ! swift build -c release ${CITED_BUILD_ARGS:---product cited} > .build-setup.
   exit 1
 fi
 for model in "$@"; do
-  .build/release/cited models fetch "$model" >&2
+  "${CITED_SCRATCH:-.build}/release/cited" models fetch "$model" >&2
 done

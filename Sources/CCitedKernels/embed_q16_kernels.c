@@ -3,6 +3,7 @@
 // panel of 16 output rows and each pair of inputs (k, k+1), 32 int16: row r's (w[r][k], w[r][k+1])
 // at position 2r. vpmaddwd of a broadcast activation pair with that vector gives 8 rows' partial sums.
 #include "embed_kernels.h"
+#include "quant.h"
 #include <math.h>
 
 #define NR 16
@@ -164,20 +165,99 @@ AVX2 static void quantize_rows_avx2(const float *a, size_t m, size_t k, int16_t 
     }
 }
 
+// AVX-512 VNNI: one 16-row panel's (k, k+1) pair is 32 int16, one zmm; vpdpwssd of a broadcast activation
+// pair with it adds 16 rows' pair products to 16 int32 lanes (lane r = output r), the sum vpmaddwd + vpaddd
+// form in two ymm halves. Both are exact (|w| ≤ 1023, and activation_range keeps every int32 sum below
+// 2^31), so the integer sums are equal, and the float epilogue is the AVX2 one per lane (convert, times
+// the row scale, fma with the weight scale and the bias): bit-equal outputs. Two panels per micro tile
+// share each broadcast.
+#define AVX512 __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
+
+AVX512 static inline __attribute__((always_inline)) void
+micro512(size_t k, const int16_t *panel0, const int16_t *panel1, const int16_t *a, size_t lda, int mr, int panels,
+         const float *ascale, const float *wscale, const float *bias, float *c, size_t ldc) {
+    __m512i acc0[6], acc1[6];
+    for (int i = 0; i < 6; i++) { acc0[i] = _mm512_setzero_si512(); acc1[i] = _mm512_setzero_si512(); }
+    for (size_t kk = 0; kk < k; kk += 2) {
+        __m512i w0 = _mm512_loadu_si512((const void *)(panel0 + kk * NR));
+        __m512i w1 = panels == 2 ? _mm512_loadu_si512((const void *)(panel1 + kk * NR)) : _mm512_setzero_si512();
+        for (int i = 0; i < mr; i++) {
+            int32_t pair;
+            __builtin_memcpy(&pair, a + i * lda + kk, 4);
+            __m512i b = _mm512_set1_epi32(pair);
+            acc0[i] = _mm512_dpwssd_epi32(acc0[i], b, w0);
+            if (panels == 2) acc1[i] = _mm512_dpwssd_epi32(acc1[i], b, w1);
+        }
+    }
+    for (int p = 0; p < panels; p++) {
+        __m512 ws = _mm512_loadu_ps(wscale + p * NR);
+        __m512 bb = bias ? _mm512_loadu_ps(bias + p * NR) : _mm512_setzero_ps();
+        for (int i = 0; i < mr; i++) {
+            __m512 s = _mm512_set1_ps(ascale[i]);
+            __m512 v = _mm512_cvtepi32_ps(p == 0 ? acc0[i] : acc1[i]);
+            v = _mm512_fmadd_ps(_mm512_mul_ps(v, s), ws, bb);
+            _mm512_storeu_ps(c + i * ldc + p * NR, v);
+        }
+    }
+}
+
+#define MICRO512(MR, PANELS)                                                                                    \
+AVX512 static void micro512_##MR##_##PANELS(size_t k, const int16_t *p0, const int16_t *p1, const int16_t *a,   \
+                                            size_t lda, const float *ascale, const float *wscale,             \
+                                            const float *bias, float *c, size_t ldc) {                        \
+    micro512(k, p0, p1, a, lda, MR, PANELS, ascale, wscale, bias, c, ldc);                                     \
+}
+MICRO512(6, 2) MICRO512(5, 2) MICRO512(4, 2) MICRO512(3, 2) MICRO512(2, 2) MICRO512(1, 2)
+MICRO512(6, 1) MICRO512(5, 1) MICRO512(4, 1) MICRO512(3, 1) MICRO512(2, 1) MICRO512(1, 1)
+
+typedef void (*micro512_fn)(size_t, const int16_t *, const int16_t *, const int16_t *, size_t, const float *,
+                            const float *, const float *, float *, size_t);
+
+AVX512 static void linear_avx512(size_t m, size_t k, const int16_t *packed, const float *wscale, const float *bias,
+                                 size_t n, float *c, const int16_t *aq, const float *ascale) {
+    static const micro512_fn two[7] = {0, micro512_1_2, micro512_2_2, micro512_3_2, micro512_4_2, micro512_5_2, micro512_6_2};
+    static const micro512_fn one[7] = {0, micro512_1_1, micro512_2_1, micro512_3_1, micro512_4_1, micro512_5_1, micro512_6_1};
+    const size_t MB = 64;  // rows per block, as the AVX2 path: the block's activations stay in L2
+    const size_t panels = n / NR;
+    for (size_t i0 = 0; i0 < m; i0 += MB) {
+        size_t i1 = i0 + MB < m ? i0 + MB : m;
+        for (size_t p = 0; p < panels; p += 2) {
+            const int both = p + 1 < panels;
+            const int16_t *p0 = packed + p * NR * k, *p1 = both ? p0 + NR * k : p0;
+            const float *b = bias ? bias + p * NR : 0;
+            for (size_t i = i0; i < i1; i += 6) {
+                size_t mr = i1 - i < 6 ? i1 - i : 6;
+                (both ? two : one)[mr](k, p0, p1, aq + i * k, k, ascale + i, wscale + p * NR, b, c + i * n + p * NR, n);
+            }
+        }
+    }
+}
+
 int embed_has_avx2(void);  // embed_kernels.c
 #endif
 
-void embed_q16_linear(const float *a, size_t m, size_t k, const int16_t *packed, const float *wscale,
-                     const float *bias, size_t n, float *c, int16_t *aq, float *ascale) {
+int embed_q16_linear_isa(int isa, const float *a, size_t m, size_t k, const int16_t *packed, const float *wscale,
+                         const float *bias, size_t n, float *c, int16_t *aq, float *ascale) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if (embed_has_avx2()) {
+    if (isa > cq_isa_supported()) isa = cq_isa_supported();
+    if (isa >= CQ_ISA_AVX2 && embed_has_avx2()) {
         quantize_rows_avx2(a, m, k, aq, ascale);
+        if (isa >= CQ_ISA_AVX512) {
+            linear_avx512(m, k, packed, wscale, bias, n, c, aq, ascale);
+            return CQ_ISA_AVX512;
+        }
         linear_avx2(m, k, packed, wscale, bias, n, c, aq, ascale);
-        return;
+        return CQ_ISA_AVX2;
     }
 #endif
     quantize_rows(a, m, k, aq, ascale);
     linear_generic(m, k, packed, wscale, bias, n, c, aq, ascale);
+    return CQ_ISA_SCALAR;
+}
+
+void embed_q16_linear(const float *a, size_t m, size_t k, const int16_t *packed, const float *wscale,
+                     const float *bias, size_t n, float *c, int16_t *aq, float *ascale) {
+    embed_q16_linear_isa(cq_isa(), a, m, k, packed, wscale, bias, n, c, aq, ascale);
 }
 
 /// The portable path, for tests against the AVX2 one.

@@ -24,6 +24,10 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// to the question; nil gives whole passages. Raised from 64 so that results sentences (the numbers a
     /// clinical answer must carry) survive the cut.
     public var excerptBudget: Int? = 160
+    /// The excerpt budget of the results section added for a clinical top hit (`resultsSection`): a results
+    /// paragraph is mostly the numbers the answer must carry, and cut to `excerptBudget` it lost the primary
+    /// outcome's figures on the tune split; nil gives it whole.
+    public var resultsExcerptBudget: Int? = 320
 
     // MARK: Gate (before generation)
 
@@ -33,8 +37,8 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// Below this cosine, a question word the index never mentions means abstention (`absent-terms`).
     public var groundedEvidence: Float = 0.65
     /// A question's uncommon term (a drug, gene, function, not ordinary vocabulary and rare in the index)
-    /// that no listed passage contains means abstention (`uncovered-terms`): the passages are about
-    /// something else, however close their embeddings.
+    /// that neither a listed passage nor the rest of its document contains means abstention
+    /// (`uncovered-terms`): the passages are about something else, however close their embeddings.
     public var requireCoveredTerms = true
     /// A word is rare in the index when fewer than this share of its passages contain it (for the rule above
     /// and for the verifier's names): "sympy" or "patients" are the corpus's own vocabulary, not names.
@@ -59,6 +63,9 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// A model (name or GGUF path) asked, for every sentence that passed the other checks, whether its
     /// passage states it (`Prompts/judge.md`); nil: off. See `VerificationPolicy.judgeMargin`.
     public var judge: String?
+    /// Run the counterfactual test (`Counterfactual`, `VerificationPolicy.counterfactualMargin`) with the answer
+    /// model on every sentence that passed the other checks.
+    public var counterfactual = true
     /// At most this many sentences the listed passages do not back are searched for in the whole index;
     /// 0 turns the search off.
     public var corroborationSearches = 2
@@ -75,9 +82,9 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case listedPassages, maxPassages, relevanceMargin, resultsSection, contextBudget, excerptBudget
+        case listedPassages, maxPassages, relevanceMargin, resultsSection, contextBudget, excerptBudget, resultsExcerptBudget
         case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin
-        case verification, judge, corroborationSearches, corroborationRelevance, dropUnsupported
+        case verification, judge, counterfactual, corroborationSearches, corroborationRelevance, dropUnsupported
     }
 
     /// Every field, a nil one as null: "no excerpts" and "decline freely" must survive a replay.
@@ -89,6 +96,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(resultsSection, forKey: .resultsSection)
         try c.encode(contextBudget, forKey: .contextBudget)
         try c.encode(excerptBudget, forKey: .excerptBudget)
+        try c.encode(resultsExcerptBudget, forKey: .resultsExcerptBudget)
         try c.encode(minimumEvidence, forKey: .minimumEvidence)
         try c.encode(groundedEvidence, forKey: .groundedEvidence)
         try c.encode(requireCoveredTerms, forKey: .requireCoveredTerms)
@@ -96,6 +104,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(declineMargin, forKey: .declineMargin)
         try c.encode(verification, forKey: .verification)
         try c.encode(judge, forKey: .judge)
+        try c.encode(counterfactual, forKey: .counterfactual)
         try c.encode(corroborationSearches, forKey: .corroborationSearches)
         try c.encode(corroborationRelevance, forKey: .corroborationRelevance)
         try c.encode(dropUnsupported, forKey: .dropUnsupported)
@@ -113,6 +122,8 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.resultsSection, &resultsSection)
         try read(.contextBudget, &contextBudget)
         excerptBudget = c.contains(.excerptBudget) ? try c.decodeIfPresent(Int.self, forKey: .excerptBudget) : excerptBudget
+        resultsExcerptBudget = c.contains(.resultsExcerptBudget)
+            ? try c.decodeIfPresent(Int.self, forKey: .resultsExcerptBudget) : resultsExcerptBudget
         try read(.minimumEvidence, &minimumEvidence)
         try read(.groundedEvidence, &groundedEvidence)
         try read(.requireCoveredTerms, &requireCoveredTerms)
@@ -120,6 +131,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         declineMargin = c.contains(.declineMargin) ? try c.decodeIfPresent(Float.self, forKey: .declineMargin) : declineMargin
         try read(.verification, &verification)
         judge = try c.decodeIfPresent(String.self, forKey: .judge)
+        try read(.counterfactual, &counterfactual)
         try read(.corroborationSearches, &corroborationSearches)
         try read(.corroborationRelevance, &corroborationRelevance)
         try read(.dropUnsupported, &dropUnsupported)

@@ -53,6 +53,9 @@ public enum VerificationRule: String, Codable, Sendable {
     case meaning
     /// The answer model, asked whether the passage states the sentence, said yes.
     case judge
+    /// The answer model, having read the passage, prefers the sentence's own numbers, names and comparison
+    /// words to the passage's others at each place they could be swapped (`Counterfactual`).
+    case counterfactual
     /// It was re-attributed to the passage that backs it.
     case attribution
     /// It was found in the index by a search for the sentence itself.

@@ -135,7 +135,8 @@ public final class Answerer {
         let prompt = try promptStage(run)
         let text = try generate(&run, model: model, prompt: prompt, onText: onText)
         if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
-        let verifier = makeVerifier(policy: run.policy.verification)
+        let verifier = makeVerifier(policy: run.policy.verification,
+                                    scorer: run.policy.counterfactual ? model as? CounterfactualScorer : nil)
         let (statements, removed) = Self.keepGivenCitations(Self.statements(of: text), given: Set(run.packed.map(\.number)))
         var sentences = verifier.verify(statements, passages: run.evidence)
         for (index, numbers) in removed {
@@ -159,7 +160,7 @@ public final class Answerer {
         var hits = try retrieve(run.question, run.parameters.k)
         if run.policy.resultsSection {
             let added: Int64?
-            (hits, added) = try withResultsSection(hits)
+            (hits, added) = try withResultsSection(hits, given: run.policy.maxPassages)
             if let added { run.keep.insert(added) }
         }
         hits = UntrustedPassages.screen(hits)
@@ -185,15 +186,21 @@ public final class Answerer {
 
     /// A clinical question asks for a result, and the abstract section that states it (the one with the
     /// most numbers) is often not the one closest to the question's words: for a PubMed or PMC top hit, that
-    /// section joins the hits right after it (the last hit makes room).
-    func withResultsSection(_ hits: [RetrievedPassage]) throws -> ([RetrievedPassage], added: Int64?) {
+    /// section is given to the model right after it, moved up when it ranked below the passages given
+    /// (`given`), added when it was not retrieved at all (the last hit makes room).
+    func withResultsSection(_ hits: [RetrievedPassage], given: Int) throws -> ([RetrievedPassage], added: Int64?) {
         guard let top = hits.first, top.source.kind == .pubmed || top.source.kind == .pmc,
               let document = top.documentID, let documentPassages else { return (hits, nil) }
-        let taken = Set(hits.map(\.passageID))
         func numbers(_ text: String) -> Int { KeyTerms.extract(text).numbers.count }
-        guard let results = try documentPassages(document).filter({ !taken.contains($0.passageID) })
+        guard let results = try documentPassages(document).filter({ $0.passageID != top.passageID })
             .max(by: { numbers($0.text) < numbers($1.text) }), numbers(results.text) >= 2 else { return (hits, nil) }
         var expanded = hits
+        if let rank = hits.firstIndex(where: { $0.passageID == results.passageID }) {
+            if rank < given { return (hits, results.passageID) }
+            expanded.remove(at: rank)
+            expanded.insert(results, at: 1)
+            return (expanded, results.passageID)
+        }
         expanded.insert(results, at: 1)
         return (Array(expanded.prefix(max(hits.count, 2))), results.passageID)
     }
@@ -228,7 +235,11 @@ public final class Answerer {
             if !run.answer.absentTerms.isEmpty { return .absentTerms }
         }
         if run.policy.requireCoveredTerms {
-            let uncovered = QuestionTerms.uncovered(in: run.question, passages: run.evidence, vocabulary: vocabulary)
+            var uncovered = QuestionTerms.uncovered(in: run.question, passages: run.evidence, vocabulary: vocabulary)
+            if !uncovered.isEmpty {
+                uncovered = QuestionTerms.uncovered(in: run.question, passages: run.evidence + (try listedDocuments(run)),
+                                                    vocabulary: vocabulary)
+            }
             if !uncovered.isEmpty {
                 run.answer.absentTerms = uncovered
                 return .uncoveredTerms
@@ -237,11 +248,29 @@ public final class Answerer {
         return nil
     }
 
+    /// The other passages of the documents the listed passages come from (at most `maxPassages` documents),
+    /// for the covered-terms gate: a question's term that only the document's other sections mention ("the
+    /// trial of isosorbide with misoprostol") is still a term of the source the answer will cite.
+    func listedDocuments(_ run: Run) throws -> [EvidencePassage] {
+        guard let documentPassages else { return [] }
+        let listed = Set(run.shown.map(\.passageID))
+        var documents: [Int64] = []
+        for hit in lastRetrieved where listed.contains(hit.passageID) {
+            if let document = hit.documentID, !documents.contains(document) { documents.append(document) }
+        }
+        return try documents.prefix(run.policy.maxPassages).flatMap { try documentPassages($0) }
+            .filter { !listed.contains($0.passageID) }
+            .map { EvidencePassage(number: 0, text: $0.text, context: Self.context(of: $0.source)) }
+    }
+
     /// The prompt: the passages given to the model (excerpts of the long ones) and the question.
     func promptStage(_ run: Run) throws -> Prompt {
         var passages = run.packed
         if let budget = run.policy.excerptBudget {
-            passages = try excerpts(of: passages, questionVector: run.questionVector, budget: budget)
+            let results = run.policy.resultsExcerptBudget
+            passages = try excerpts(of: passages, questionVector: run.questionVector) { passage in
+                run.keep.contains(passage.passageID) ? results : budget
+            }
         }
         let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages)
         lastPrompt = prompt
@@ -293,9 +322,9 @@ public final class Answerer {
         return text
     }
 
-    /// The verifier with the answer's embedder (each sentence embedded once, however often it is checked)
-    /// and vocabulary.
-    func makeVerifier(policy: VerificationPolicy) -> Verifier {
+    /// The verifier with the answer's embedder (each sentence embedded once, however often it is checked),
+    /// vocabulary, judge, and counterfactual scorer (the answer model).
+    func makeVerifier(policy: VerificationPolicy, scorer: CounterfactualScorer? = nil) -> Verifier {
         var sentenceVectors: [String: [Float]] = [:]
         return Verifier(policy: policy, embed: { [embedder] sentence in
             if let vector = sentenceVectors[sentence] { return vector }
@@ -306,6 +335,8 @@ public final class Answerer {
            judge: judge.map { judge in { [builder] claim, source in
                guard let prompt = builder.library.judgePrompt(claim: claim, source: source) else { return .infinity }
                return try judge.judge(prompt)
+           } }, counterfactual: scorer.map { scorer in { claim, source, slots in
+               try scorer.counterfactual(claim: claim, source: source, slots: slots)
            } })
     }
 
@@ -346,16 +377,21 @@ public final class Answerer {
         return answer
     }
 
-    /// The passages with each text over `budget` cut to its units closest to the question (one embedder call).
-    func excerpts(of passages: [PackedPassage], questionVector: [Float], budget: Int) throws -> [PackedPassage] {
-        let units = passages.map { Self.approximateTokens($0.text) > budget ? Excerpt.units(of: $0.text) : [] }
+    /// The passages with each text over its `budget` (nil: none) cut to its units closest to the question
+    /// (one embedder call).
+    func excerpts(of passages: [PackedPassage], questionVector: [Float], budget: (PackedPassage) -> Int?) throws -> [PackedPassage] {
+        let budgets = passages.map(budget)
+        let units = zip(passages, budgets).map { passage, budget in
+            budget.map { Self.approximateTokens(passage.text) > $0 } == true ? Excerpt.units(of: passage.text) : []
+        }
         let flat = units.flatMap { $0 }
         guard !flat.isEmpty else { return passages }
         let vectors = try embedder.embed(flat)
         let dimension = embedder.stamp.dimension
         var offset = 0
-        return zip(passages, units).map { passage, parts in
-            guard !parts.isEmpty else { return passage }
+        return passages.indices.map { index in
+            let (passage, parts) = (passages[index], units[index])
+            guard !parts.isEmpty, let budget = budgets[index] else { return passage }
             let similarity = parts.indices.map { index in
                 Self.dot(questionVector, Array(vectors[(offset + index) * dimension..<(offset + index + 1) * dimension]))
             }

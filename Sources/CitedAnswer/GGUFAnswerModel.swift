@@ -9,6 +9,9 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     public let generator: Generator
     public let promptCache: PromptCache
     public var name: String { generator.model.name }
+    /// The source tokens the model's cache holds from the last counterfactual test (nil when anything else
+    /// ran since).
+    private var counterfactualHead: [Int32]?
     /// Prompt tokens of the last answer, and how many of them came from the prompt cache.
     public private(set) var lastPromptTokens = 0, lastCachedTokens = 0
     /// Tokens the last answer generated, and the seconds its decode steps took.
@@ -35,6 +38,7 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                          constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                          isCancelled: () -> Bool, onText: (String) -> Void) throws -> String {
+        counterfactualHead = nil
         let text = try generator.chatText(prompt.user, system: prompt.system)
         let ids = generator.tokens(of: text)
         let cached = try promptCache.prepare(generator.model, prompt: ids,
@@ -57,6 +61,7 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     /// The model's judgment of a yes/no prompt: logit(Yes) − logit(No) for the first answer token, from one
     /// forward pass over the prompt (its fixed start from the prompt cache). Positive means yes.
     public func judge(_ prompt: Prompt) throws -> Float {
+        counterfactualHead = nil
         let text = try generator.chatText(prompt.user, system: prompt.system)
         let ids = generator.tokens(of: text)
         let cached = try promptCache.prepare(generator.model, prompt: ids,
@@ -79,5 +84,68 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
         guard let userStart = text.range(of: prompt.user)?.lowerBound else { return 0 }
         let end = text.utf8.index(userStart, offsetBy: prompt.fixedUserPrefix.utf8.count)
         return PromptCache.sharedLength(of: ids, head: generator.tokens(of: String(text[..<end])))
+    }
+}
+
+extension GGUFAnswerModel: CounterfactualScorer {
+    /// What the model reads before the claim. The claim follows on a line of its own, so its tokens do not
+    /// depend on the source's.
+    static func counterfactualHead(_ source: String) -> String {
+        "Source:\n\(source)\n\nA statement that agrees with the source:\n"
+    }
+
+    /// One pass over the source and the claim, stopping at each place where a variant's tokens part from the
+    /// claim's: there the logits of the two tokens that differ are compared. Source and claim are plain text
+    /// (special-token text is not parsed: a passage cannot end the turn).
+    public func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding? {
+        let tokenizer = generator.model.tokenizer
+        func tokens(_ text: String) -> [Int32] { tokenizer.encode(text, addSpecial: false, parseSpecial: false) }
+        let claimBytes = Array(claim.utf8)
+        let claimIDs = tokens(claim)
+        struct Check { var position: Int, own: Int32, other: Int32, word: String, alternative: String }
+        var checks: [Check] = []
+        for slot in slots where slot.offset + slot.word.utf8.count <= claimBytes.count {
+            for alternative in slot.alternatives {
+                let variant = String(decoding: claimBytes[..<slot.offset] + Array(alternative.utf8)
+                                     + claimBytes[(slot.offset + slot.word.utf8.count)...], as: UTF8.self)
+                let ids = tokens(variant)
+                var position = 0
+                while position < claimIDs.count, position < ids.count, claimIDs[position] == ids[position] { position += 1 }
+                guard position < claimIDs.count, position < ids.count else { continue }
+                checks.append(Check(position: position, own: claimIDs[position], other: ids[position],
+                                    word: slot.word, alternative: alternative))
+            }
+        }
+        guard !checks.isEmpty else { return nil }
+        let head = tokens(Self.counterfactualHead(source))
+        let all = head + claimIDs
+        let headCount = head.count
+        let model = generator.model
+        var done = 0
+        // The sentences of an answer mostly cite one passage: its head is kept from the last test.
+        // All of the head but its last token is always run as a batch of its own, kept or not, so a verdict
+        // does not depend on which sentence came first. (The last token runs with the claim: a claim's first
+        // token is checked on the logits it gives.)
+        if let kept = counterfactualHead, kept == head {
+            model.truncate(to: headCount - 1)
+        } else {
+            model.reset()
+            try model.forward(Array(head.dropLast()))
+        }
+        done = headCount - 1
+        counterfactualHead = nil
+        var best: Counterfactual.Finding?
+        for position in Set(checks.map(\.position)).sorted() {
+            let logits = try model.forward(Array(all[done..<(headCount + position)]))
+            done = headCount + position
+            if done >= headCount, counterfactualHead == nil { counterfactualHead = head }
+            for check in checks where check.position == position {
+                let margin = logits[Int(check.other)] - logits[Int(check.own)]
+                if margin > best?.margin ?? -.infinity {
+                    best = Counterfactual.Finding(word: check.word, alternative: check.alternative, margin: margin)
+                }
+            }
+        }
+        return best
     }
 }

@@ -110,13 +110,27 @@ struct SearchableText {
         return numbers.contains { Double($0) == value }
     }
 
-    /// The name as written, or a dotted name whose last part is in the text and whose qualifiers are in
-    /// the text or its context.
+    /// The name as written, or a dotted name whose last part is in the text as code (`.walk`, `walk(`,
+    /// `` `walk` ``: not the verb in "walk a path upwards") and whose qualifiers are in the text or its context.
     func contains(identifier: String) -> Bool {
         if lowered.contains(identifier) || !identifier.contains(".") && context.contains(identifier) { return true }
         let parts = identifier.split(separator: ".")
-        guard parts.count > 1, let last = parts.last, lowered.contains(last) else { return false }
+        guard parts.count > 1, let last = parts.last, containsAsCode(last) else { return false }
         return parts.dropLast().allSatisfy { lowered.contains($0) || context.contains($0) }
+    }
+
+    /// Whether `name` occurs after a dot or backtick, or before an opening parenthesis or a backtick.
+    func containsAsCode(_ name: Substring) -> Bool {
+        var searchStart = lowered.startIndex
+        while let found = lowered.range(of: name, range: searchStart..<lowered.endIndex) {
+            let before = found.lowerBound > lowered.startIndex ? lowered[lowered.index(before: found.lowerBound)] : " "
+            let after = found.upperBound < lowered.endIndex ? lowered[found.upperBound] : " "
+            let wordStart = !(before.isLetter || before.isNumber || before == "_")
+            let wordEnd = !(after.isLetter || after.isNumber || after == "_")
+            if wordStart && wordEnd && (".`".contains(before) || "(`".contains(after)) { return true }
+            searchStart = found.upperBound
+        }
+        return false
     }
 }
 

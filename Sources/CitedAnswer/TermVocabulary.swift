@@ -3,7 +3,8 @@ import Foundation
 
 /// Tells ordinary words from names. A word is ordinary when the embedder's WordPiece vocabulary holds it
 /// whole (BERT's vocabulary is the common English of books and Wikipedia: "reduced", "placebo", "sorted"),
-/// or when the index uses it in many passages (the corpus's own vocabulary: "sympy", "randomized").
+/// when the system's English word list has it (`WordList`: "misspelled", "insufflation"), or when the index
+/// uses it in many passages (the corpus's own vocabulary: "sympy", "randomized").
 /// Anything else — a drug, a gene, a function, a rare disease — is a name: an answer may not introduce
 /// one its sources lack, and a question's names must appear in the passages that answer it.
 public final class TermVocabulary {
@@ -20,11 +21,12 @@ public final class TermVocabulary {
         self.passageShare = passageShare
     }
 
-    /// The whole words of a WordPiece vocabulary: entries of two or more letters that are not word pieces.
-    public convenience init(embedder: BertEmbedder, rareShare: Double = AnswerPolicy().rareTermShare,
-                            passageShare: ((String) -> Double?)? = nil) {
+    /// The whole words of a WordPiece vocabulary (entries of two or more letters that are not word pieces)
+    /// and of `wordList`.
+    public convenience init(embedder: BertEmbedder, wordList: Set<String> = WordList.system,
+                            rareShare: Double = AnswerPolicy().rareTermShare, passageShare: ((String) -> Double?)? = nil) {
         let words = embedder.tokenizer.tokens.filter { $0.count >= 2 && $0.allSatisfy(\.isLetter) }
-        self.init(wholeWords: Set(words), rareShare: rareShare, passageShare: passageShare)
+        self.init(wholeWords: wordList.union(words), rareShare: rareShare, passageShare: passageShare)
     }
 
     /// The word and what it may be built from: its singular or plural, without a common ending ("-ing",

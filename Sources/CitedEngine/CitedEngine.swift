@@ -23,9 +23,12 @@ public final class CitedEngine: @unchecked Sendable {
     /// Milliseconds spent opening the index.
     public let openMilliseconds: Double
     private let pendingEmbedder: PendingEmbedder?
+    /// Vectors of recent queries, shared by every lane (nil unless `options.queryCacheEntries` > 0).
+    public let queryCache: QueryVectorCache?
     private let retrievers: ResourcePool<Retriever>
     private let models = ModelPool()
     private let admission: AskAdmission
+    private let arrivals = ArrivalOrder()
 
     /// Opens the index (it must exist), its vectors, and starts loading the query embedder.
     public init(options: EngineOptions) throws {
@@ -55,8 +58,12 @@ public final class CitedEngine: @unchecked Sendable {
         self.store = store
         self.dense = dense
         pendingEmbedder = pending
+        let cache = options.queryCacheEntries > 0 ? QueryVectorCache(capacity: options.queryCacheEntries) : nil
+        queryCache = cache
         retrievers = ResourcePool(try (0..<max(1, options.searchLanes)).map { _ in
-            try Retriever(store: store, pending: pending, dense: dense)
+            let retriever = try Retriever(store: store, pending: pending, dense: dense)
+            retriever.queryCache = cache
+            return retriever
         })
         admission = AskAdmission(limit: options.askLimit)
         openMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
@@ -76,7 +83,10 @@ public final class CitedEngine: @unchecked Sendable {
             }
         }
         return PendingEmbedder {
-            try BertEmbedder(directory: EmbedderLocator.directory(name), chunkerVersion: chunkerVersion, threads: 1)
+            // One worker per pass, and as many passes at once as cores: concurrent queries are combined into
+            // passes, and the passes keep every core busy.
+            try BertEmbedder(directory: EmbedderLocator.directory(name), chunkerVersion: chunkerVersion, threads: 1,
+                             concurrentPasses: ProcessInfo.processInfo.activeProcessorCount)
         }
     }
 
@@ -138,6 +148,9 @@ public final class CitedEngine: @unchecked Sendable {
                     onSources: ([PackedPassage]) -> Void = { _ in },
                     onText: (String) -> Void = { _ in }) throws -> AskOutcome {
         try admission.run {
+            // Answers reach their models in arrival order, whatever order their retrievals finish in.
+            let turn = arrivals.take()
+            defer { turn.release() }
             guard dense != nil, let pendingEmbedder else { throw EngineError.noVectors }
             preloadModel(for: settings)
             let embedder = try pendingEmbedder.value()
@@ -150,7 +163,7 @@ public final class CitedEngine: @unchecked Sendable {
                                                    isCancelled: { cancellation.isCancelled })
                     }
                     let model = SharedAnswerModel(try models.model(modelName(for: domain, settings: settings)),
-                                                  cancellation: cancellation)
+                                                  cancellation: cancellation, turn: turn)
                     lane = model
                     return model
                 },
@@ -177,7 +190,7 @@ public final class CitedEngine: @unchecked Sendable {
             var parameters = AskParameters()
             if let policy = settings.policy { parameters.policy = policy }
             if let judge = parameters.policy.judge {
-                answerer.judge = SharedAnswerModel(try models.model(judge), cancellation: cancellation)
+                answerer.judge = SharedAnswerModel(try models.model(judge), cancellation: cancellation, turn: turn)
             }
             parameters.k = settings.k
             parameters.maxTokens = settings.maxTokens

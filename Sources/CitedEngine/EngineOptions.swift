@@ -10,8 +10,12 @@ public struct EngineOptions: Sendable {
     public var answerConfiguration: AnswerConfiguration
     /// Load the vectors and the query embedder (false: BM25 search only).
     public var needsVectors = true
-    /// Searches that run at once, each with a retriever of its own; more wait their turn.
-    public var searchLanes = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Searches that run at once, each with a retriever of its own; more wait their turn. Not the core count:
+    /// the query embeddings of searches in flight are combined into shared forward passes (`BertEmbedder`),
+    /// which only happens when several are in flight; a lane is a few objects, no buffers.
+    public var searchLanes = 32
+    /// Query texts whose vectors are kept for repeated searches (0: none); a hit skips the embedding.
+    public var queryCacheEntries = 0
     /// Asks in flight at once (generating or waiting for their model); more are refused as busy.
     public var askLimit = 8
 

@@ -14,10 +14,12 @@ final class FairLock: @unchecked Sendable {
         return max(0, nextTicket - serving - 1)
     }
 
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    /// Runs `body` holding the lock; `queued` runs once the caller holds its ticket (before it waits).
+    func withLock<T>(queued: () -> Void = {}, _ body: () throws -> T) rethrows -> T {
         condition.lock()
         let ticket = nextTicket
         nextTicket += 1
+        queued()
         while serving != ticket { condition.wait() }
         condition.unlock()
         defer {

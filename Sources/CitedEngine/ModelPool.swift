@@ -85,7 +85,7 @@ final class ModelPool: @unchecked Sendable {
 
 /// One answer's view of a shared model: every call takes the model's fair lock, and generation stops when
 /// the answer is cancelled.
-final class SharedAnswerModel: AnswerModel, StatementJudge {
+final class SharedAnswerModel: AnswerModel, StatementJudge, CounterfactualScorer {
     let loaded: LoadedModel
     let cancellation: Cancellation
     /// Prompt tokens of this answer's last generation, and how many came from the prompt cache.
@@ -93,9 +93,19 @@ final class SharedAnswerModel: AnswerModel, StatementJudge {
     /// Tokens this answer generated, and the seconds its decode steps took.
     private(set) var generatedTokens = 0, decodeSeconds = 0.0
 
-    init(_ loaded: LoadedModel, cancellation: Cancellation) {
+    /// The answer's place in the arrival order (nil: none): its first call waits for earlier asks to queue.
+    let turn: ArrivalOrder.Turn?
+
+    init(_ loaded: LoadedModel, cancellation: Cancellation, turn: ArrivalOrder.Turn? = nil) {
         self.loaded = loaded
         self.cancellation = cancellation
+        self.turn = turn
+    }
+
+    /// Takes the model's lock in this answer's arrival turn.
+    private func inTurn<T>(_ body: () throws -> T) rethrows -> T {
+        turn?.waitForEarlier()
+        return try loaded.lock.withLock(queued: { turn?.release() }, body)
     }
 
     var name: String { loaded.model.name }
@@ -104,7 +114,7 @@ final class SharedAnswerModel: AnswerModel, StatementJudge {
     func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
                   constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                   onText: (String) -> Void) throws -> String {
-        try loaded.lock.withLock {
+        try inTurn {
             if cancellation.isCancelled { throw EngineError.cancelled }
             let text = try loaded.model.generate(prompt, maxTokens: maxTokens, seed: seed, stop: stop, constrain: constrain,
                                                  isCancelled: { cancellation.isCancelled }, onText: onText)
@@ -117,9 +127,16 @@ final class SharedAnswerModel: AnswerModel, StatementJudge {
     }
 
     func judge(_ prompt: Prompt) throws -> Float {
-        try loaded.lock.withLock {
+        try inTurn {
             if cancellation.isCancelled { throw EngineError.cancelled }
             return try loaded.model.judge(prompt)
+        }
+    }
+
+    func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding? {
+        try loaded.lock.withLock {
+            if cancellation.isCancelled { throw EngineError.cancelled }
+            return try loaded.model.counterfactual(claim: claim, source: source, slots: slots)
         }
     }
 }

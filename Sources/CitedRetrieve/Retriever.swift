@@ -76,6 +76,8 @@ public final class Retriever {
     public private(set) var timings = SearchTimings()
     private let pending: PendingEmbedder?
     private var checked: Embedder?
+    /// Vectors of recent queries (nil: every query is embedded).
+    public var queryCache: QueryVectorCache?
 
     /// - Parameters:
     ///   - embedder: embeds queries; must match `dense.stamp` (refused otherwise).
@@ -162,7 +164,8 @@ public final class Retriever {
         let embedder = try resolvedEmbedder()
         timings.wait = Self.ms(since: start)
         start = DispatchTime.now()
-        let vector = try embedder.embed([query])
+        let vector = try queryCache.map { try $0.vector(for: query) { try embedder.embed([query]) } }
+            ?? embedder.embed([query])
         timings.embed = Self.ms(since: start)
         start = DispatchTime.now()
         let mask = allowed.map { dense.mask(allowing: $0) }
@@ -206,24 +209,25 @@ public final class Retriever {
     /// Walks the ranked ids, keeps at most `cap` per document, stops at `k`, and loads texts and sources.
     func hydrate(_ ranked: [(Int64, Double)], k: Int, cap: Int, ranks: (Int64) -> (Int?, Int?)) throws -> [SearchHit] {
         guard !ranked.isEmpty, k > 0 else { return [] }
-        let (chosen, documents) = try store.passagesWithDocuments(ids: ranked.map(\.0), choose: { passages in
+        var scores: [Int64: Double] = [:]
+        let (chosen, documents) = try store.passagesWithDocuments(ids: ranked.map(\.0), choose: { documentOf in
             var perDocument: [Int64: Int] = [:]
-            var chosen: [(PassageRecord, Double)] = []
+            var chosen: [Int64] = []
             for (id, score) in ranked {
-                guard let p = passages[id] else { continue }
-                let used = perDocument[p.documentId, default: 0]
+                guard let document = documentOf[id] else { continue }
+                let used = perDocument[document, default: 0]
                 if cap > 0, used >= cap { continue }
-                perDocument[p.documentId] = used + 1
-                chosen.append((p, score))
+                perDocument[document] = used + 1
+                chosen.append(id)
+                scores[id] = scores[id] ?? score
                 if chosen.count == k { break }
             }
             return chosen
-        }, documentID: \.0.documentId)
-        return chosen.enumerated().compactMap { index, pair in
-            let (p, score) = pair
+        })
+        return chosen.enumerated().compactMap { index, p in
             guard let d = documents[p.documentId] else { return nil }
             let (denseRank, bm25Rank) = ranks(p.id!)
-            return SearchHit(rank: index + 1, score: score, passageID: p.id!, documentID: p.documentId,
+            return SearchHit(rank: index + 1, score: scores[p.id!]!, passageID: p.id!, documentID: p.documentId,
                              source: Store.source(document: d, passage: p), text: p.text,
                              denseRank: denseRank, bm25Rank: bm25Rank)
         }

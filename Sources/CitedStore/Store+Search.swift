@@ -59,21 +59,36 @@ extension Store {
         "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// In one read: the passages with these ids, the ones `choose` keeps, and the documents of those.
+    /// In one read: the documents of the passages with these ids, the passages `choose` keeps, and their documents.
+    /// Only the kept passages and their documents are loaded whole (a search ranks ~100 ids and keeps ~10).
     /// - Parameters:
-    ///   - choose: picks from the passages found (keyed by id); returns what the caller needs per pick.
-    ///   - documentID: the document of one pick.
-    public func passagesWithDocuments<Pick>(ids: [Int64], choose: ([Int64: PassageRecord]) throws -> [Pick],
-                                            documentID: (Pick) -> Int64) throws
-        -> (picks: [Pick], documents: [Int64: DocumentRecord]) {
+    ///   - choose: picks from the passages found (passage id → document id); returns the ids kept, in order.
+    /// - Returns: the kept passages in `choose`'s order, and their documents by id.
+    public func passagesWithDocuments(ids: [Int64], choose: ([Int64: Int64]) throws -> [Int64]) throws
+        -> (passages: [PassageRecord], documents: [Int64: DocumentRecord]) {
         try pool.read { db in
-            var passages: [Int64: PassageRecord] = [:]
-            for p in try PassageRecord.filter(ids.contains(Column("id"))).fetchAll(db) { passages[p.id!] = p }
-            let chosen = try choose(passages)
-            let documentIDs = Array(Set(chosen.map(documentID)))
+            var documentOf: [Int64: Int64] = [:]
+            documentOf.reserveCapacity(ids.count)
+            let owners = try Row.fetchCursor(db, sql: "SELECT id, document_id FROM passage WHERE id IN (\(Self.list(ids)))")
+            while let row = try owners.next() { documentOf[row[0]] = row[1] }
+            let chosen = try choose(documentOf)
+            var byID: [Int64: PassageRecord] = [:]
+            for p in try PassageRecord.fetchAll(db, sql: "SELECT * FROM passage WHERE id IN (\(Self.list(chosen)))") {
+                byID[p.id!] = p
+            }
+            let documentIDs = Set(chosen.compactMap { documentOf[$0] })
             var documents: [Int64: DocumentRecord] = [:]
-            for d in try DocumentRecord.filter(documentIDs.contains(Column("id"))).fetchAll(db) { documents[d.id!] = d }
-            return (chosen, documents)
+            for d in try DocumentRecord.fetchAll(db, sql: "SELECT * FROM document WHERE id IN (\(Self.list(documentIDs)))") {
+                documents[d.id!] = d
+            }
+            return (chosen.compactMap { byID[$0] }, documents)
         }
+    }
+
+    /// Integers as an SQL list (`1,2,3`; `NULL` when empty, which matches nothing): ids are numbers, never text,
+    /// so there is nothing to escape, and one statement text per length is not worth caching.
+    static func list<S: Sequence<Int64>>(_ ids: S) -> String {
+        let text = ids.map(String.init).joined(separator: ",")
+        return text.isEmpty ? "NULL" : text
     }
 }

@@ -14,8 +14,9 @@ struct AskCommand: ParsableCommand {
         alone. Citation markers can only name passages it was given; each sentence is then checked \
         against the passages it cites: numbers, doses, names and identifiers must appear there; it must \
         not negate, reverse, swap a comparison, move a number to another group or widen what the \
-        passage states; and the meaning must match. A sentence the shown passages do not back is \
-        searched for in the index, and cited to a passage found that backs it (listed under \
+        passage states; the meaning must match; and the model, having read the passage, must prefer the \
+        sentence's own numbers, names and comparison words to the passage's others. A sentence the shown \
+        passages do not back is searched for in the index, and cited to a passage found that backs it (listed under \
         References). Sentences that fail are left out (--verbose shows each check); weakly supported \
         ones are flagged (left out with --strict). When the evidence is weak, the question names \
         something the passages never mention, the model says the sources lack the answer, or nothing \

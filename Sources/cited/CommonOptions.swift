@@ -24,11 +24,13 @@ struct IndexOptions: ParsableArguments {
 
     /// Opens the index as an engine; `answers` reads the answer models of `cited.toml`, and so do vectors (an
     /// index embedded through `endpoint:NAME` is queried through that endpoint).
-    func openEngine(needsVectors: Bool = true, answers: Bool = false, askLimit: Int? = nil) throws -> CitedEngine {
+    func openEngine(needsVectors: Bool = true, answers: Bool = false, askLimit: Int? = nil,
+                    queryCache: Int = 0) throws -> CitedEngine {
         var engineOptions = EngineOptions(indexDirectory: indexDirectory,
                                           answerConfiguration: answers || needsVectors ? try AnswerConfiguration.load() : .builtIn)
         engineOptions.needsVectors = needsVectors
         if let askLimit { engineOptions.askLimit = askLimit }
+        engineOptions.queryCacheEntries = queryCache
         return try CitedEngine(options: engineOptions)
     }
 }

@@ -29,6 +29,12 @@ struct EvalVerifierCommand: ParsableCommand {
     var judge: String?
     @Option(name: .long, help: ArgumentHelp("Reject when logit(Yes) − logit(No) is below this.", valueName: "MARGIN"))
     var judgeMargin: Float = 0
+    @Option(name: .long, help: ArgumentHelp("Also run the counterfactual test with this model (the answer model).",
+                                            valueName: "NAME|PATH"))
+    var counterfactual: String?
+    @Option(name: .long, help: ArgumentHelp("Reject when the model prefers a swapped word by more than this.",
+                                            valueName: "LOGITS"))
+    var counterfactualMargin: Float = VerificationPolicy().counterfactualMargin
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     struct Output: Encodable {
@@ -57,6 +63,17 @@ struct EvalVerifierCommand: ParsableCommand {
                 let margin = try model.judge(prompt)
                 if options.verbose { printError(String(format: "judge %.2f  %@", margin, claim)) }
                 return margin
+            }
+        }
+        verifier.policy.counterfactualMargin = counterfactualMargin
+        if let counterfactual {
+            let model = try GGUFAnswerModel(url: try LanguageModelLocator.resolve(counterfactual))
+            verifier.counterfactual = { claim, source, slots in
+                let finding = try model.counterfactual(claim: claim, source: source, slots: slots)
+                if options.verbose, let finding {
+                    printError(String(format: "counterfactual %.2f  %@ → %@  %@", finding.margin, finding.word, finding.alternative, claim))
+                }
+                return finding
             }
         }
         let outcomes = try VerifierEvaluation.run(list, verifier: verifier, embedder: embedder)

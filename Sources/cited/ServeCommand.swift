@@ -29,10 +29,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("File holding the bearer token clients must send.", valueName: "F"))
     var tokenFile: String?
     @Option(name: .long, help: "Answers in flight at once (generating or waiting); more get 503.") var askLimit = 8
+    @Option(name: .long, help: ArgumentHelp("Query texts whose vectors are kept for repeated searches (0: none).",
+                                            valueName: "N"))
+    var queryCache = 0
 
     func validate() throws {
         try requireRange(port, 0...65535, "--port")
         try requireRange(askLimit, 1...1024, "--ask-limit")
+        try requireRange(queryCache, 0...1_000_000, "--query-cache")
         if !ServerConfiguration.isLoopback(host), tokenFile == nil {
             throw ValidationError("binding \(host) exposes the index beyond this machine; give --token-file F")
         }
@@ -44,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
             token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             if token?.isEmpty != false { throw ValidationError("--token-file \(tokenFile) is empty") }
         }
-        let engine = try options.openEngine(answers: true, askLimit: askLimit)
+        let engine = try options.openEngine(answers: true, askLimit: askLimit, queryCache: queryCache)
         let server = try CitedServer(engine: engine, configuration: ServerConfiguration(host: host, port: port, token: token))
         let shown = host.contains(":") ? "[\(host)]" : host
         try await server.run { port in

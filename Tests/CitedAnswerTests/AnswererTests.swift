@@ -167,6 +167,38 @@ func uncoveredQuestionTerms() throws {
     #expect(!named.abstained)
 }
 
+@Test("A question's term that only another section of a listed passage's document states is covered")
+func termCoveredByDocument() throws {
+    var moderate = AskParameters()
+    moderate.policy.minimumEvidence = 0.1
+    moderate.policy.resultsSection = false
+    let model = ScriptedModel(script: "Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    var hit = corpus[0]
+    hit.documentID = 7
+    let methods = RetrievedPassage(passageID: 13, documentID: 7, source: hit.source,
+                                   text: "Women were randomised to menatetrenone or to romosozumab for two years.")
+    let pipeline = Answerer(model: { _ in model }, embedder: HashingEmbedder(), builder: PromptBuilder(library: library),
+                            retrieve: { _, _ in [hit] })
+    pipeline.vocabulary = TermVocabulary(wholeWords: ["does", "reduce", "vertebral", "fractures", "postmenopausal", "women"])
+    let question = "Does romosozumab reduce vertebral fractures in postmenopausal women?"
+    #expect(try pipeline.answer(question, parameters: moderate).abstentionReason == .uncoveredTerms)
+    pipeline.documentPassages = { document in document == 7 ? [hit, methods] : [] }
+    #expect(try pipeline.answer(question, parameters: moderate).abstentionReason != .uncoveredTerms)
+}
+
+@Test("Ordinary English words from the system's word list are not names")
+func wordListWords() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("cited-words-\(UUID().uuidString)")
+    try "insufflation\nmisspelled\nO'Brien\nx\n".write(to: file, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let words = WordList.load([file.path, "/nonexistent/words"])
+    #expect(words == ["insufflation", "misspelled"])
+    let vocabulary = TermVocabulary(wholeWords: words)
+    #expect(vocabulary.isCommon("insufflation") && vocabulary.isCommon("misspelled"))
+    #expect(!vocabulary.isCommon("vibegron"))
+    #expect(WordList.paths(environment: ["CITED_WORDLISTS": "/a:/b"]) == ["/a", "/b"])
+}
+
 @Test("An instruction injected into a passage never reaches the model; the passage's other facts do")
 func injection() throws {
     let model = ScriptedModel(script: "NOT IN SOURCES")

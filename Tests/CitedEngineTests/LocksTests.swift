@@ -33,6 +33,29 @@ struct LocksTests {
         #expect(lock.waiting == 0)
     }
 
+    @Test("an ask waits for every earlier ask to queue or end, whatever order they get there in")
+    func arrivalOrder() throws {
+        let order = ArrivalOrder()
+        let first = order.take(), second = order.take(), third = order.take()
+        let passed = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            third.waitForEarlier()
+            passed.signal()
+        }
+        second.release()
+        #expect(passed.wait(timeout: .now() + 0.2) == .timedOut, "the third ask passed before the first queued")
+        first.release()
+        #expect(passed.wait(timeout: .now() + 10) == .success)
+        first.release()  // a second release does nothing
+        third.release()
+        let fourth = order.take()
+        fourth.waitForEarlier()  // every earlier turn released: returns at once
+        // A fair lock's `queued` runs once the caller holds its ticket: the next ask may queue behind it.
+        let lock = FairLock()
+        var queuedFirst = false
+        lock.withLock(queued: { queuedFirst = true }) { #expect(queuedFirst) }
+    }
+
     @Test("asks beyond the limit are refused as busy, and slots come back")
     func admission() throws {
         let admission = AskAdmission(limit: 2, retryAfter: 7)

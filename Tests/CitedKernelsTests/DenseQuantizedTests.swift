@@ -1,6 +1,14 @@
 import Testing
 @testable import CitedKernels
 
+extension Optional where Wrapped == [Float] {
+    /// The array's pointer, or nil, for the duration of `body`.
+    func withOptionalPointer<T>(_ body: (UnsafePointer<Float>?) -> T) -> T {
+        guard let self else { return body(nil) }
+        return self.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
 @Suite("Dense quantised linear")
 struct DenseQuantizedTests {
     @Test("AVX2 path equals the portable integer path and approximates fp32",
@@ -26,6 +34,31 @@ struct DenseQuantizedTests {
         }
         // Two roundings (8-bit weights, 12-bit activations): error well under 2% of the output range.
         #expect(worst <= 0.02 * scale + 1e-3, "worst \(worst) of \(scale)")
+    }
+
+    /// Row counts around the 6-row micro tiles and the 64-row blocks; output counts with an odd number of
+    /// 16-row panels (the one-panel tail) and the MiniLM shapes.
+    @Test("AVX-512 VNNI path is taken and equals the AVX2 path bit for bit",
+          .enabled(if: hasAVX512, "this CPU has no AVX-512 (F, BW, VL, DQ, VNNI)"),
+          arguments: [(16, 2), (48, 6), (32, 384), (1152, 384), (384, 1536), (80, 1536)])
+    func avx512(outputs: Int, inputs: Int) {
+        let w = denseRandomFloats(outputs * inputs, seed: 21, scale: 0.1)
+        let layer = Dense.QuantizedLinear(weights: w, outputs: outputs, inputs: inputs)
+        for rows in [1, 2, 5, 6, 7, 12, 13, 63, 64, 65, 131] {
+            let a = denseRandomFloats(rows * inputs, seed: UInt64(22 + rows), scale: 3)
+            for bias in [denseRandomFloats(outputs, seed: 23), nil] {
+                var want = [Float](repeating: .nan, count: rows * outputs), got = want
+                var q = [Int16](repeating: 0, count: rows * inputs), s = [Float](repeating: 0, count: rows)
+                let ranAVX2 = bias.withOptionalPointer {
+                    layer.apply(isa: isaAVX2, a, rows: rows, bias: $0, into: &want, quantized: &q, rowScales: &s)
+                }
+                let ranAVX512 = bias.withOptionalPointer {
+                    layer.apply(isa: isaAVX512, a, rows: rows, bias: $0, into: &got, quantized: &q, rowScales: &s)
+                }
+                #expect(ranAVX2 == isaAVX2 && ranAVX512 == isaAVX512)
+                #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "rows \(rows), outputs \(outputs), inputs \(inputs)")
+            }
+        }
     }
 
     @Test("supported sizes")

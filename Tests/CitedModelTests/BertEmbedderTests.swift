@@ -37,6 +37,16 @@ func bertCosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Double {
     return dot / (na.squareRoot() * nb.squareRoot())
 }
 
+/// Per-index results written by concurrent workers.
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [[Float]?]
+
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: [Float]?) { lock.lock(); values[i] = value; lock.unlock() }
+    func get(_ i: Int) -> [Float]? { lock.lock(); defer { lock.unlock() }; return values[i] }
+}
+
 @Suite("BERT embedder", .serialized)
 struct BertEmbedderTests {
     @Test("fp32 vectors match sentence-transformers (cosine ≥ 0.9999) on 240 passages of three domains")
@@ -81,6 +91,38 @@ struct BertEmbedderTests {
 
 @Suite("BERT embedder, int16 linear layers", .serialized)
 struct BertQuantizedTests {
+    @Test("concurrent calls are combined into shared passes, each vector bit-equal to the text's own pass",
+          arguments: [1, 2])
+    func combined(concurrentPasses: Int) throws {
+        let embedder = try BertEmbedder(directory: try miniLMDirectory(), chunkerVersion: 1, threads: 1,
+                                        concurrentPasses: concurrentPasses, precision: .int16)
+        let texts = try bertGolden().passages.prefix(48).map { String($0.text.prefix(40 + $0.text.count % 200)) }
+        let alone = try texts.map { try embedder.embed([$0]) }
+        let before = embedder.passes
+        #expect(before == (texts.count, texts.count))
+        let results = Results(count: texts.count)
+        // 48 callers at once: while one pass runs, the others queue and go together into the next ones.
+        let done = DispatchGroup()
+        for i in texts.indices {
+            done.enter()
+            Thread.detachNewThread {
+                results.set(i, try? embedder.embed([texts[i], texts[(i + 1) % texts.count]]))
+                done.leave()
+            }
+        }
+        done.wait()
+        let after = embedder.passes
+        #expect(after.calls - before.calls == texts.count)
+        #expect(after.passes - before.passes < texts.count, "no call was combined")
+        for i in texts.indices {
+            let pair = try #require(results.get(i))
+            #expect(pair.count == 2 * 384)
+            #expect(Array(pair[0..<384]).map(\.bitPattern) == alone[i].map(\.bitPattern), "text \(i)")
+            #expect(Array(pair[384...]).map(\.bitPattern) == alone[(i + 1) % texts.count].map(\.bitPattern), "text \(i) + 1")
+        }
+        print("BERT combining: \(texts.count) concurrent calls in \(after.passes - before.passes) passes, \(concurrentPasses) at a time")
+    }
+
     @Test("int16 vectors stay within cosine 0.9999 of fp32 and of sentence-transformers")
     func int16() throws {
         let dir = try miniLMDirectory()

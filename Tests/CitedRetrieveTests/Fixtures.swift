@@ -24,6 +24,17 @@ final class HashingEmbedder: Embedder {
     }
 }
 
+/// The hashing embedder, counting its calls.
+final class CountingEmbedder: Embedder {
+    let base = HashingEmbedder()
+    private(set) var calls = 0
+    var stamp: EmbedderStamp { base.stamp }
+    func embed(_ texts: [String]) throws -> [Float] {
+        calls += 1
+        return try base.embed(texts)
+    }
+}
+
 /// A small corpus in a fresh temporary store.
 struct TestCorpus {
     let folder: URL

@@ -17,6 +17,31 @@ struct RetrieverTests {
         #expect(hits.map(\.rank) == Array(1...hits.count))
     }
 
+    @Test("the query cache embeds a repeated query once, returns the same hits, and evicts the least recently used")
+    func queryCache() throws {
+        let corpus = try TestCorpus()
+        defer { corpus.remove() }
+        let embedder = CountingEmbedder()
+        let retriever = try Retriever(store: corpus.store, embedder: embedder, dense: corpus.denseIndex(embedder.base))
+        let uncached = try retriever.search("metformin lactic acidosis", parameters: .init(k: 3, mode: .dense))
+        retriever.queryCache = QueryVectorCache(capacity: 2)
+        let before = embedder.calls
+        let first = try retriever.search("metformin lactic acidosis", parameters: .init(k: 3, mode: .dense))
+        let again = try retriever.search("metformin lactic acidosis", parameters: .init(k: 3, mode: .hybrid))
+        #expect(embedder.calls == before + 1)
+        #expect(first.map(\.passageID) == uncached.map(\.passageID) && first.map(\.score) == uncached.map(\.score))
+        #expect(again.first?.source.pmid == "102")
+        _ = try retriever.search("lru_cache decorator", parameters: .init(k: 3, mode: .dense))      // miss
+        _ = try retriever.search("metformin lactic acidosis", parameters: .init(k: 3, mode: .dense)) // hit: now newest
+        _ = try retriever.search("solve equation roots", parameters: .init(k: 3, mode: .dense))     // miss, evicts lru_cache
+        #expect(embedder.calls == before + 3)
+        _ = try retriever.search("metformin lactic acidosis", parameters: .init(k: 3, mode: .dense)) // still cached
+        #expect(embedder.calls == before + 3)
+        _ = try retriever.search("lru_cache decorator", parameters: .init(k: 3, mode: .dense))      // evicted: embeds
+        #expect(embedder.calls == before + 4)
+        #expect(retriever.queryCache!.counts == (hits: 3, misses: 4))
+    }
+
     @Test("per-document cap keeps results diverse")
     func cap() throws {
         let corpus = try TestCorpus()

@@ -86,6 +86,55 @@ struct StoreTests {
         #expect(throws: StoreError.passageNotFound(id: ids[0])) { try store.source(for: ids[0]) }
     }
 
+    @Test("rows decode column by column to what GRDB's Codable decoding gives, every column set or NULL")
+    func rowDecoding() throws {
+        let (store, folder) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var full = DocumentRecord(key: "PMC9", kind: .pmc, domain: .clinical, root: "/r", path: "x/y.nxml", pmid: "9",
+                                  pmcid: "PMC9", doi: "10.9/z", title: "Full \u{1F600}", year: 1999, journal: "J",
+                                  language: "eng",
+                                  metadata: DocumentMetadata(authors: ["A"], mesh: [.init(descriptor: "D", major: true, qualifiers: ["q"])],
+                                                             publicationTypes: ["Review"], keywords: ["k"],
+                                                             articleIDs: ["pii": "P"], retracted: true,
+                                                             retractionIn: ["1"], erratumIn: ["2"]),
+                                  contentHash: "c", chunkerVersion: 3)
+        var sparse = sampleDocument(key: "doc:1", title: "Sparse", kind: .doc)
+        var passages = samplePassages(["one", "two"])
+        passages[0].startLine = 3
+        passages[0].endLine = 9
+        passages[1].startChar = 10
+        passages[1].endChar = 20
+        passages[1].hasInstructions = true
+        try store.pool.write {
+            _ = try Store.replace(document: &full, passages: passages, in: $0)
+            _ = try Store.replace(document: &sparse, passages: samplePassages(["three"]), in: $0)
+        }
+        try store.pool.read { db in
+            let documentRows = try Row.fetchAll(db, sql: "SELECT * FROM document")
+            let passageRows = try Row.fetchAll(db, sql: "SELECT * FROM passage")
+            #expect(documentRows.count == 2 && passageRows.count == 3)
+            for row in documentRows {
+                #expect(try DocumentRecord(row: row) == FetchableRecordDecoder().decode(DocumentRecord.self, from: row))
+            }
+            for row in passageRows {
+                #expect(try PassageRecord(row: row) == FetchableRecordDecoder().decode(PassageRecord.self, from: row))
+            }
+            // A required column missing is an error, not a crash.
+            #expect(throws: (any Error).self) { try PassageRecord(row: try Row.fetchOne(db, sql: "SELECT id FROM passage")!) }
+        }
+        // Hydration loads only the passages kept, in the order kept, with their documents.
+        let ids = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM passage ORDER BY id") }
+        var offered: [Int64: Int64] = [:]
+        let (kept, documents) = try store.passagesWithDocuments(ids: ids + [999_999]) { documentOf in
+            offered = documentOf
+            return [ids[2], ids[0]]
+        }
+        #expect(offered == [ids[0]: full.id!, ids[1]: full.id!, ids[2]: sparse.id!])
+        #expect(kept.map(\.text) == ["three", "one"])
+        #expect(documents.keys.sorted() == [full.id!, sparse.id!].sorted())
+        #expect(try store.passagesWithDocuments(ids: []) { _ in [] }.passages.isEmpty)
+    }
+
     @Test("retracted articles and articles with an erratum carry flags in their sources")
     func retractionFlags() throws {
         let (store, folder) = try temporaryStore()

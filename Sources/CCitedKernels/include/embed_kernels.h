@@ -36,6 +36,11 @@ void embed_q16_pack(const float *w, size_t n, size_t k, int16_t *packed, float *
 void embed_q16_linear(const float *a, size_t m, size_t k, const int16_t *packed, const float *wscale,
                      const float *bias, size_t n, float *c, int16_t *aq, float *ascale);
 
+/// `embed_q16_linear` at instruction-set level `isa` (a `cq_isa`, clamped to what the CPU runs); returns the
+/// level that ran. AVX-512 (VNNI) and AVX2 give the same bits; `embed_q16_linear` runs at `cq_isa()`.
+int embed_q16_linear_isa(int isa, const float *a, size_t m, size_t k, const int16_t *packed, const float *wscale,
+                         const float *bias, size_t n, float *c, int16_t *aq, float *ascale);
+
 /// The portable path of `embed_q16_linear` (same integer arithmetic), for tests.
 void embed_q16_linear_reference(const float *a, size_t m, size_t k, const int16_t *packed, const float *wscale,
                                const float *bias, size_t n, float *c, int16_t *aq, float *ascale);

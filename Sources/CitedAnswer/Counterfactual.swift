@@ -1,0 +1,119 @@
+import Foundation
+
+/// The counterfactual test: does the model, reading the source, prefer the sentence's own word at each place
+/// where a wrong sentence would differ — its number over the source's other numbers, its comparison word over
+/// the opposite one, its name over the source's other names? A sentence whose words and numbers all occur in
+/// the passage but are bound wrongly ("6.1% with gas and 3.8% with water" when the source says the reverse,
+/// "worse" for "better") passes every overlap rule; a model that has just read the source predicts the right
+/// word at that place far more often than the swapped one. This is a comparison of two minimal variants,
+/// which small models make much better than a yes/no judgment of the whole sentence.
+public enum Counterfactual {
+    /// A place in a sentence and the words that could stand there instead.
+    public struct Slot: Equatable, Sendable {
+        /// The word's offset in the sentence, in UTF-8 bytes.
+        public var offset: Int
+        public var word: String
+        public var alternatives: [String]
+    }
+
+    /// The strongest preference found for an alternative over the sentence's own word.
+    public struct Finding: Equatable, Sendable {
+        public var word: String
+        public var alternative: String
+        /// logit(alternative) − logit(word) at the first token where they differ: above 0 the model prefers
+        /// the alternative.
+        public var margin: Float
+    }
+
+    /// At most this many alternatives per slot (numbers and names of a long passage are many).
+    static let maxAlternatives = 16
+
+    /// The checkable places of `sentence` against `source`: numbers (alternatives: the source's other
+    /// numbers), comparison and direction words (their opposites), and names the source contains
+    /// (alternatives: the source's other names).
+    public static func slots(in sentence: String, source: String) -> [Slot] {
+        let sourceWords = words(of: source).map(\.word)
+        let sourceNumbers = unique(sourceWords.filter { KeyTerms.normalizedNumber($0) != nil })
+        let sourceNames = unique(sourceWords.enumerated().filter { index, word in isName(word, first: index == 0) }.map(\.1))
+        let sentenceWords = words(of: sentence)
+        var slots: [Slot] = []
+        for (index, (word, offset)) in sentenceWords.enumerated() {
+            if let number = KeyTerms.normalizedNumber(word) {
+                let others = sourceNumbers.filter { KeyTerms.normalizedNumber($0) != number }
+                if !others.isEmpty { slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)))) }
+            } else if let opposites = opposites[word.lowercased()] {
+                let cased = opposites.map { word.first!.isUppercase ? $0.prefix(1).uppercased() + $0.dropFirst() : $0 }
+                slots.append(Slot(offset: offset, word: word, alternatives: cased))
+            } else if index > 0, isName(word, first: false), sourceWords.contains(word) {
+                let lower = word.lowercased()
+                let others = sourceNames.filter { !$0.lowercased().contains(lower) && !lower.contains($0.lowercased()) }
+                if !others.isEmpty { slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)))) }
+            }
+        }
+        return slots
+    }
+
+    /// Words with their UTF-8 offsets: split on spaces and on punctuation that is not part of a number or a
+    /// name, trailing full stops and dashes trimmed.
+    static func words(of text: String) -> [(word: String, offset: Int)] {
+        var result: [(String, Int)] = []
+        let bytes = Array(text.utf8)
+        var start: Int?
+        func flush(_ end: Int) {
+            guard let from = start else { return }
+            start = nil
+            var lower = from, upper = end
+            while lower < upper, Self.trimmed.contains(bytes[lower]) { lower += 1 }
+            while upper > lower, Self.trimmed.contains(bytes[upper - 1]) { upper -= 1 }
+            guard lower < upper, let word = String(bytes: bytes[lower..<upper], encoding: .utf8) else { return }
+            result.append((word, lower))
+        }
+        for (index, byte) in bytes.enumerated() {
+            if Self.separators.contains(byte) { flush(index) } else if start == nil { start = index }
+        }
+        flush(bytes.count)
+        return result
+    }
+
+    static let separators = Set(" \t\n\r\"',;:!?()[]{}<>=+*/|`$\\".utf8)
+    static let trimmed = Set(".-".utf8)
+
+    /// A gene symbol, acronym, code name, or a capitalised word that does not open the text.
+    static func isName(_ word: String, first: Bool) -> Bool {
+        guard word.count >= 2, word.contains(where: \.isLetter) else { return false }
+        if KeyTerms.isIdentifier(word) { return true }
+        return !first && word.first!.isUppercase && word.dropFirst().allSatisfy { $0.isLowercase || $0 == "-" }
+            && !KeyTerms.shoutedWords.contains(word.uppercased())
+    }
+
+    static func unique(_ words: [String]) -> [String] {
+        var seen = Set<String>()
+        return words.filter { seen.insert($0).inserted }
+    }
+
+    /// Comparison and direction words and their opposites.
+    static let opposites: [String: [String]] = {
+        let pairs = [
+            ("higher", "lower"), ("increased", "decreased"), ("increase", "decrease"), ("increases", "decreases"),
+            ("increasing", "decreasing"), ("more", "less"), ("better", "worse"), ("longer", "shorter"),
+            ("greater", "smaller"), ("larger", "smaller"), ("improved", "worsened"), ("reduced", "increased"),
+            ("reduces", "increases"), ("reduce", "increase"), ("lowered", "raised"), ("positive", "negative"),
+            ("positively", "negatively"), ("superior", "inferior"), ("faster", "slower"), ("fewer", "more"),
+            ("before", "after"), ("above", "below"), ("maximum", "minimum"), ("largest", "smallest"),
+            ("highest", "lowest"), ("earlier", "later"), ("shortened", "prolonged"),
+        ]
+        var table: [String: [String]] = [:]
+        for (a, b) in pairs {
+            if !(table[a] ?? []).contains(b) { table[a, default: []].append(b) }
+            if !(table[b] ?? []).contains(a) { table[b, default: []].append(a) }
+        }
+        return table
+    }()
+}
+
+/// A model that can run the counterfactual test.
+public protocol CounterfactualScorer: AnyObject {
+    /// The strongest preference of the model, having read `source`, for an alternative at one of `slots` of
+    /// `claim` (nil when no slot could be scored).
+    func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding?
+}
