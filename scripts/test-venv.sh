@@ -30,10 +30,13 @@ if [[ -z "$python" ]] || ! "$python" -c 'import venv, ensurepip' 2>/dev/null; th
     python=$(command -v python3)
 fi
 
-echo "test-venv: creating $venv (llama-cpp-python compiles llama.cpp: several minutes the first time)" >&2
+echo "test-venv: creating $venv" >&2
 # A venv left half-made (no stamp, or an old one) is rebuilt from scratch.
 rm -rf "$venv"
 "$python" -m venv "$venv" >&2
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+wheels=$(scripts/llama-wheel.sh "$requirements" "${pip[@]}")
+# llama-cpp-python from the wheel just found or built, never compiled again here (--only-binary).
+"${pip[@]}" install --quiet --find-links "$wheels" --only-binary llama-cpp-python -r "$requirements" >&2
 echo "$want" > "$stamp"
 echo "$venv"
