@@ -23,12 +23,17 @@ struct AskCommand: ParsableCommand {
         checks out, the answer is "Not found in the indexed sources." with related reading.
 
         Models per domain come from ./cited.toml or ~/.config/cited/config.toml ([models] clinical, \
-        code, math, fast), else the built-in defaults. Every answer is stored for audit; \
-        `cited ask --replay ID` runs it again with the same settings.
+        code, math, fast), else the built-in defaults. A model may be `endpoint:NAME`, an OpenAI-compatible \
+        server declared under [endpoints.NAME] (llama.cpp, vLLM, …): the prompt, the checks and the audit \
+        record stay the same, except the counterfactual test, which needs the model's logits (a server \
+        returns none); markers naming passages it was not given are removed and traced. `--json` names the \
+        endpoint that answered. With no endpoint configured, ask opens no socket. Every answer is stored for \
+        audit; `cited ask --replay ID` runs it again with the same settings.
 
         Examples:
           cited ask "What dose of vitamin K2 was used for osteoporosis?"
           cited ask --fast --json "How does functools.lru_cache bound its size?"
+          cited ask --model endpoint:coder "How does bisect.insort work?"
         """)
 
     @OptionGroup var options: IndexOptions
