@@ -13,6 +13,8 @@ func statements(_ answer: Answer) -> [String] {
 
 /// Answers through llama-cpp-python's OpenAI-compatible server (PyPI `llama-cpp-python[server]`), serving the
 /// same GGUF file as the local engine, against the local engine's own answers on the demo corpus.
+/// The model is SmolLM2-135M, the smallest in the catalog that answers through the whole pipeline (set
+/// `CITED_ENDPOINT_TEST_MODEL=qwen2.5-coder-0.5b` to run the same tests on the default answer model).
 @Suite("Generator endpoint: llama-cpp-python server", .serialized)
 struct LlamaServerTests {
     /// Demo questions over each part of the demo corpus (clinical, code, math), and one it cannot answer.
@@ -26,29 +28,47 @@ struct LlamaServerTests {
         "Which ferry route connects Tallinn and Helsinki in winter?",
     ]
 
-    static func configuration(port: Int, constrain: EndpointConfiguration.Constraint = .grammar) -> AnswerConfiguration {
+    /// The catalog model both sides run (`Servers.llama` serves its GGUF under this name).
+    static let model = Servers.llamaModel
+
+    static func configuration(port: Int, constrain: EndpointConfiguration.Constraint = .none) -> AnswerConfiguration {
         var configuration = AnswerConfiguration.builtIn
-        var endpoint = EndpointConfiguration(name: "llama", baseURL: "http://127.0.0.1:\(port)/v1", model: "qwen2.5-coder-0.5b")
+        var endpoint = EndpointConfiguration(name: "llama", baseURL: "http://127.0.0.1:\(port)/v1", model: model)
         endpoint.constrain = constrain
         endpoint.timeoutSeconds = 300
         configuration.endpoints["llama"] = endpoint
         return configuration
     }
 
+    /// The policy of both sides of the comparison: the model may decline freely (a server returns no logits for
+    /// the local `declineMargin`), and no counterfactual test (it needs the model's logits; it changes verdicts,
+    /// not the generated text compared here).
+    static var comparable: AnswerPolicy {
+        var policy = AnswerPolicy()
+        policy.declineMargin = nil
+        policy.counterfactual = false
+        return policy
+    }
+
     @Test("greedy answers through the endpoint match the local engine's on the demo questions")
     func agreement() throws {
         let server = try Servers.llama.get()
         let index = try Support.demoIndex.get()
-        let engine = try CitedEngine(options: EngineOptions(indexDirectory: index,
-                                                            answerConfiguration: Self.configuration(port: server.port)))
-        var same = 0, sameChecked = 0, sameCitations = 0, generated = 0
+        // The grammar, because it bars what the local constraint bars (an opening quote mark, marker or fence):
+        // without it the models open differently from the first token (measured: 0/6 on Qwen, 0/5 on SmolLM2).
+        let engine = try CitedEngine(options: EngineOptions(indexDirectory: index, answerConfiguration:
+                                                                Self.configuration(port: server.port, constrain: .grammar)))
+        var same = 0, sameChecked = 0, sameCitations = 0, generated = 0, written = 0
         var localMS: [Int] = [], remoteMS: [Int] = [], localFirst: [Int] = [], remoteFirst: [Int] = []
+        func ask(_ question: String, _ model: String, maxTokens: Int = AskParameters().maxTokens) throws -> Answer {
+            try engine.ask(AskSettings(question: question, model: model, maxTokens: maxTokens, policy: Self.comparable)).answer
+        }
         // Warm both paths (model load, prompt cache) before timing.
-        _ = try engine.ask(AskSettings(question: Self.questions[1], maxTokens: 8))
-        _ = try engine.ask(AskSettings(question: Self.questions[1], model: "endpoint:llama", maxTokens: 8))
+        _ = try ask(Self.questions[1], Self.model, maxTokens: 8)
+        _ = try ask(Self.questions[1], "endpoint:llama", maxTokens: 8)
         for question in Self.questions {
-            let local = try engine.ask(AskSettings(question: question)).answer
-            let remote = try engine.ask(AskSettings(question: question, model: "endpoint:llama")).answer
+            let local = try ask(question, Self.model)
+            let remote = try ask(question, "endpoint:llama")
             #expect(local.abstained == remote.abstained || local.abstentionReason == .sentinel
                     || remote.abstentionReason == .sentinel || local.abstentionReason == .unsupported
                     || remote.abstentionReason == .unsupported, "\(question)")
@@ -59,11 +79,13 @@ struct LlamaServerTests {
             }
             generated += 1
             #expect(remote.model == "endpoint:llama")
-            #expect(remote.endpoint == AnswerEndpoint(name: "llama", model: "qwen2.5-coder-0.5b",
+            #expect(remote.endpoint == AnswerEndpoint(name: "llama", model: Self.model,
                                                       baseURL: "http://127.0.0.1:\(server.port)/v1", constraint: "grammar"))
             #expect(remote.auditID != nil)
             let agrees = statements(local) == statements(remote)
-            if agrees { same += 1 }
+            // An agreement only counts where the model wrote something: two refusals agree trivially.
+            if !statements(local).isEmpty || !statements(remote).isEmpty { written += 1 }
+            if agrees && !statements(local).isEmpty { same += 1 }
             if local.answer == remote.answer { sameChecked += 1 }
             func cited(_ answer: Answer) -> [[Int]] { (answer.draft.isEmpty ? answer.sentences : answer.draft).map(\.citations) }
             if cited(local) == cited(remote) && local.abstained == remote.abstained { sameCitations += 1 }
@@ -76,14 +98,15 @@ struct LlamaServerTests {
             }
         }
         func median(_ values: [Int]) -> Int { values.sorted()[values.count / 2] }
-        print("endpoint-agreement: \(same)/\(generated) generated answers identical (statements and citations), "
-              + "\(sameChecked)/\(generated) checked answers identical, \(sameCitations)/\(generated) with the same citations "
-              + "and abstention; total ms median local \(median(localMS)) "
+        print("endpoint-agreement (\(Self.model)): \(same)/\(written) written answers identical (statements and citations), "
+              + "\(generated) reached the model, \(sameChecked)/\(generated) checked answers identical, "
+              + "\(sameCitations)/\(generated) with the same citations and abstention; total ms median local \(median(localMS)) "
               + "remote \(median(remoteMS)); first token ms median local \(median(localFirst)) remote \(median(remoteFirst))")
         #expect(generated >= 5)
         // Same weights, same prompt, greedy on both sides: the answers agree; a mismatch in the prompt, the
         // chat template or the sampling parameters would make most of them differ.
-        #expect(same * 10 >= generated * 6, "only \(same) of \(generated) agree")
+        #expect(written >= 3, "the model wrote only \(written) answers: nothing to compare")
+        #expect(same * 10 >= written * 6, "only \(same) of \(written) agree")
     }
 
     @Test("llama.cpp's grammar keeps markers to the given passages; without it the model cites what it likes")
@@ -92,13 +115,17 @@ struct LlamaServerTests {
         func say(_ constrain: EndpointConfiguration.Constraint) throws -> String {
             let configuration = try #require(Self.configuration(port: server.port, constrain: constrain).endpoints["llama"])
             let model = EndpointAnswerModel(client: try EndpointClient(configuration))
-            let prompt = Prompt(system: "You repeat text exactly.", user: "Repeat exactly, nothing else: Water is wet [7].",
+            // SmolLM2-135M drops a marker it is asked to repeat, but names the one it is asked about.
+            let prompt = Prompt(system: "You repeat text exactly.",
+                                user: "Which number is in the brackets: [7]? Answer with the brackets.",
                                 passages: [], fixedUserPrefix: "", sha256: "")
             return try model.generate(prompt, maxTokens: 12, seed: 0, stop: [], allowedCitations: [1, 2], mayDecline: true) { _ in }
         }
         let free = try say(.none), constrained = try say(.grammar)
         #expect(free.contains("[7]"), "\(free)")
-        #expect(!constrained.contains("[7]") && constrained.hasPrefix("Water is wet"), "\(constrained)")
+        // Same opening words (greedy, same weights): only the marker was steered to a given passage.
+        #expect(!constrained.contains("[7]") && constrained.hasPrefix(String(free.prefix(10))), "\(free) / \(constrained)")
+        #expect(constrained.contains("[1]") || constrained.contains("[2]") || !constrained.contains("["), "\(constrained)")
     }
 
     @Test("cited ask --json routes a domain to the endpoint by cited.toml and names it")
@@ -113,8 +140,7 @@ struct LlamaServerTests {
 
         [endpoints.llama]
         base_url = "http://127.0.0.1:\(server.port)/v1"
-        model = "qwen2.5-coder-0.5b"
-        constrain = "grammar"
+        model = "\(LlamaServerTests.model)"
         timeout_s = 300
         """.write(to: folder.appendingPathComponent("cited.toml"), atomically: true, encoding: .utf8)
         let run = try Support.run(Support.citedBinary.path, ["ask", "--json", "--index", index.path, LlamaServerTests.questions[0]],
@@ -125,7 +151,8 @@ struct LlamaServerTests {
         let endpoint = json?["endpoint"] as? [String: Any]
         #expect(endpoint?["name"] as? String == "llama")
         #expect(endpoint?["base_url"] as? String == "http://127.0.0.1:\(server.port)/v1")
-        #expect(endpoint?["model"] as? String == "qwen2.5-coder-0.5b")
+        #expect(endpoint?["model"] as? String == LlamaServerTests.model)
+        #expect(endpoint?["constraint"] as? String == "none")
         #expect(json?["domain"] as? String == "clinical")
     }
 }

@@ -195,7 +195,11 @@ enum Servers {
         return folder.appendingPathComponent(try #require(file, "no GGUF in \(folder.path)")).path
     }
 
-    /// llama-cpp-python's OpenAI-compatible server on the default answer model (Qwen2.5-Coder-0.5B), 2 threads.
+    /// The model the llama-cpp-python tests serve: SmolLM2-135M unless `CITED_ENDPOINT_TEST_MODEL` names another
+    /// cached catalog model (the default answer model, `qwen2.5-coder-0.5b`, for the figures in RESULTS.md).
+    static let llamaModel = ProcessInfo.processInfo.environment["CITED_ENDPOINT_TEST_MODEL"] ?? "smollm2-135m"
+
+    /// llama-cpp-python's OpenAI-compatible server on `llamaModel`, 2 threads.
     static let llama: Result<ServerChild, Error> = Result {
         let python = try Support.venvPython.get()
         let port = Support.freePort()
@@ -203,8 +207,8 @@ enum Servers {
         let wrapper = "import os, runpy, sys, threading; "
             + "threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start(); "
             + "sys.argv[0] = 'llama_cpp.server'; runpy.run_module('llama_cpp.server', run_name='__main__')"
-        return try ServerChild(python, ["-c", wrapper, "--model", try gguf("qwen2.5-coder-0.5b"),
-                                        "--model_alias", "qwen2.5-coder-0.5b", "--host", "127.0.0.1",
+        return try ServerChild(python, ["-c", wrapper, "--model", try gguf(llamaModel),
+                                        "--model_alias", llamaModel, "--host", "127.0.0.1",
                                         "--port", String(port), "--n_ctx", "4096", "--n_threads", "2",
                                         "--n_threads_batch", "2"],
                                ready: "Uvicorn running on", port: port, timeout: 300)
