@@ -96,7 +96,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: swift6),
 
-        .testTarget(name: "CitedCoreTests", dependencies: ["CitedCore"]),
+        // Shared by the test targets that run the built `cited` (not part of any product).
+        .target(name: "CitedTestSupport", path: "Tests/CitedTestSupport"),
+        .testTarget(name: "CitedCoreTests", dependencies: ["CitedCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedCacheTests", dependencies: ["CitedCache"]),
         .testTarget(name: "CitedKernelsTests", dependencies: ["CitedKernels"]),
         .testTarget(name: "CitedTokenizerTests", dependencies: ["CitedTokenizer"], resources: [.copy("Fixtures")]),
@@ -104,14 +106,14 @@ let package = Package(
         .testTarget(name: "CitedGenerateTests", dependencies: ["CitedGenerate", "CitedCache"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedStoreTests", dependencies: ["CitedStore"]),
-        .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore", "CitedTokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore", "CitedTokenizer", "CitedTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
-        .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer"]),
-        .testTarget(name: "CitedEngineTests", dependencies: ["CitedEngine"]),
-        .testTarget(name: "CitedServerTests", dependencies: ["CitedServer", .product(name: "Hummingbird", package: "hummingbird")],
+        .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer", "CitedTestSupport"]),
+        .testTarget(name: "CitedEngineTests", dependencies: ["CitedEngine", "CitedTestSupport"]),
+        .testTarget(name: "CitedServerTests", dependencies: ["CitedServer", "CitedTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "CitedEndpointsTests", dependencies: ["CitedEndpoints", "CitedEngine", "CitedAnswer", "CitedModel"]),
-        .testTarget(name: "CitedMCPTests", dependencies: ["CitedMCP", "CitedEngine", .product(name: "MCP", package: "swift-sdk")]),
+        .testTarget(name: "CitedEndpointsTests", dependencies: ["CitedEndpoints", "CitedEngine", "CitedAnswer", "CitedModel", "CitedTestSupport"]),
+        .testTarget(name: "CitedMCPTests", dependencies: ["CitedMCP", "CitedEngine", "CitedTestSupport", .product(name: "MCP", package: "swift-sdk")]),
     ],
     swiftLanguageModes: [.v5]
 )

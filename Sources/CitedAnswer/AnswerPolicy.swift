@@ -66,6 +66,9 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// Run the counterfactual test (`Counterfactual`, `VerificationPolicy.counterfactualMargin`) with the answer
     /// model on every sentence that passed the other checks.
     public var counterfactual = true
+    /// A model (name or GGUF path) that runs the counterfactual test instead of the answer model; nil: the
+    /// answer model.
+    public var counterfactualModel: String?
     /// At most this many sentences the listed passages do not back are searched for in the whole index;
     /// 0 turns the search off.
     public var corroborationSearches = 2
@@ -84,7 +87,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case listedPassages, maxPassages, relevanceMargin, resultsSection, contextBudget, excerptBudget, resultsExcerptBudget
         case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin
-        case verification, judge, counterfactual, corroborationSearches, corroborationRelevance, dropUnsupported
+        case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
     }
 
     /// Every field, a nil one as null: "no excerpts" and "decline freely" must survive a replay.
@@ -105,6 +108,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(verification, forKey: .verification)
         try c.encode(judge, forKey: .judge)
         try c.encode(counterfactual, forKey: .counterfactual)
+        try c.encode(counterfactualModel, forKey: .counterfactualModel)
         try c.encode(corroborationSearches, forKey: .corroborationSearches)
         try c.encode(corroborationRelevance, forKey: .corroborationRelevance)
         try c.encode(dropUnsupported, forKey: .dropUnsupported)
@@ -132,6 +136,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.verification, &verification)
         judge = try c.decodeIfPresent(String.self, forKey: .judge)
         try read(.counterfactual, &counterfactual)
+        counterfactualModel = try c.decodeIfPresent(String.self, forKey: .counterfactualModel)
         try read(.corroborationSearches, &corroborationSearches)
         try read(.corroborationRelevance, &corroborationRelevance)
         try read(.dropUnsupported, &dropUnsupported)

@@ -74,6 +74,9 @@ public final class Answerer {
     public let retrieve: (_ question: String, _ k: Int) throws -> [RetrievedPassage]
     /// The model asked whether a passage states a sentence (nil: no judgment).
     public var judge: StatementJudge?
+    /// The model that runs the counterfactual test when it is not the answer model
+    /// (`AnswerPolicy.counterfactualModel`); nil: the answer model.
+    public var counterfactualScorer: CounterfactualScorer?
     /// The passages of a document in order (nil: sections are not added; see `AnswerPolicy.resultsSection`).
     public var documentPassages: ((Int64) throws -> [RetrievedPassage])?
     /// Finds question words missing from the index (nil: not checked).
@@ -136,7 +139,7 @@ public final class Answerer {
         let text = try generate(&run, model: model, prompt: prompt, onText: onText)
         if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
         let verifier = makeVerifier(policy: run.policy.verification,
-                                    scorer: run.policy.counterfactual ? model as? CounterfactualScorer : nil)
+                                    scorer: run.policy.counterfactual ? counterfactualScorer ?? model as? CounterfactualScorer : nil)
         let (statements, removed) = Self.keepGivenCitations(Self.statements(of: text), given: Set(run.packed.map(\.number)))
         var sentences = verifier.verify(statements, passages: run.evidence)
         for (index, numbers) in removed {
@@ -323,7 +326,7 @@ public final class Answerer {
     }
 
     /// The verifier with the answer's embedder (each sentence embedded once, however often it is checked),
-    /// vocabulary, judge, and counterfactual scorer (the answer model).
+    /// vocabulary, judge, and counterfactual scorer (the answer model, or `AnswerPolicy.counterfactualModel`).
     func makeVerifier(policy: VerificationPolicy, scorer: CounterfactualScorer? = nil) -> Verifier {
         var sentenceVectors: [String: [Float]] = [:]
         return Verifier(policy: policy, embed: { [embedder] sentence in

@@ -8,18 +8,39 @@ import Foundation
 /// word at that place far more often than the swapped one. This is a comparison of two minimal variants,
 /// which small models make much better than a yes/no judgment of the whole sentence.
 public enum Counterfactual {
+    /// What a slot tests.
+    public enum Kind: String, Codable, Sendable {
+        /// A number against the source's other numbers.
+        case number
+        /// A comparison or direction word against its opposite.
+        case direction
+        /// A name against the source's other names.
+        case name
+        /// A word on one side of a comparison ("than", "versus") against the other side's.
+        case side
+    }
+
     /// A place in a sentence and the words that could stand there instead.
     public struct Slot: Equatable, Sendable {
         /// The word's offset in the sentence, in UTF-8 bytes.
         public var offset: Int
         public var word: String
         public var alternatives: [String]
+        public var kind: Kind
+
+        public init(offset: Int, word: String, alternatives: [String], kind: Kind) {
+            self.offset = offset
+            self.word = word
+            self.alternatives = alternatives
+            self.kind = kind
+        }
     }
 
     /// The strongest preference found for an alternative over the sentence's own word.
     public struct Finding: Equatable, Sendable {
         public var word: String
         public var alternative: String
+        public var kind: Kind
         /// logit(alternative) − logit(word) at the first token where they differ: above 0 the model prefers
         /// the alternative.
         public var margin: Float
@@ -30,8 +51,8 @@ public enum Counterfactual {
 
     /// The checkable places of `sentence` against `source`: numbers (alternatives: the source's other
     /// numbers), comparison and direction words (their opposites), and names the source contains
-    /// (alternatives: the source's other names).
-    public static func slots(in sentence: String, source: String) -> [Slot] {
+    /// (alternatives: the source's other names). With `sides`, also the sides of a comparison (`sideSlots`).
+    public static func slots(in sentence: String, source: String, sides: Bool = false) -> [Slot] {
         let sourceWords = words(of: source).map(\.word)
         let sourceNumbers = unique(sourceWords.filter { KeyTerms.normalizedNumber($0) != nil })
         let sourceNames = unique(sourceWords.enumerated().filter { index, word in isName(word, first: index == 0) }.map(\.1))
@@ -40,18 +61,63 @@ public enum Counterfactual {
         for (index, (word, offset)) in sentenceWords.enumerated() {
             if let number = KeyTerms.normalizedNumber(word) {
                 let others = sourceNumbers.filter { KeyTerms.normalizedNumber($0) != number }
-                if !others.isEmpty { slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)))) }
+                if !others.isEmpty {
+                    slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)), kind: .number))
+                }
             } else if let opposites = opposites[word.lowercased()] {
                 let cased = opposites.map { word.first!.isUppercase ? $0.prefix(1).uppercased() + $0.dropFirst() : $0 }
-                slots.append(Slot(offset: offset, word: word, alternatives: cased))
+                slots.append(Slot(offset: offset, word: word, alternatives: cased, kind: .direction))
             } else if index > 0, isName(word, first: false), sourceWords.contains(word) {
                 let lower = word.lowercased()
                 let others = sourceNames.filter { !$0.lowercased().contains(lower) && !lower.contains($0.lowercased()) }
-                if !others.isEmpty { slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)))) }
+                if !others.isEmpty {
+                    slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)), kind: .name))
+                }
             }
         }
+        if sides { slots += sideSlots(sentenceWords, source: sourceWords) }
         return slots
     }
+
+    /// Side slots: in "A … than B" (or "compared with", "versus", "relative to", "instead of") each word of A
+    /// that the source has, against B's first such word — a sentence that swaps the sides of the source's
+    /// comparison ("the non-responders had lower …than the responders") reads, at A, the word the source
+    /// puts there.
+    static func sideSlots(_ sentenceWords: [(word: String, offset: Int)], source: [String]) -> [Slot] {
+        let inSource = Set(source.map { $0.lowercased() })
+        let lowered = sentenceWords.map { $0.word.lowercased() }
+        func isSideTerm(_ word: String) -> Bool {
+            word.count >= 3 && word.contains(where: \.isLetter) && KeyTerms.normalizedNumber(word) == nil
+                && !sidePlain.contains(word) && !ContentWords.stopwords.contains(word) && opposites[word] == nil
+                && inSource.contains(word)
+        }
+        for index in lowered.indices where index > 0 {
+            guard let anchor = sideAnchors.first(where: { index + $0.count <= lowered.count
+                && Array(lowered[index..<(index + $0.count)]) == $0 }) else { continue }
+            let after = index + anchor.count
+            guard let other = (after..<min(after + 5, lowered.count)).first(where: { isSideTerm(lowered[$0]) }) else { return [] }
+            let otherWord = sentenceWords[other].word
+            var slots: [Slot] = []
+            for position in 0..<index where isSideTerm(lowered[position]) && lowered[position] != lowered[other] {
+                let alternative = position == 0 ? otherWord.prefix(1).uppercased() + otherWord.dropFirst() : otherWord
+                slots.append(Slot(offset: sentenceWords[position].offset, word: sentenceWords[position].word,
+                                  alternatives: [alternative], kind: .side))
+            }
+            return Array(slots.prefix(maxSideSlots))
+        }
+        return []
+    }
+
+    /// Words that open the compared-with side: the verifier's comparison anchors without the temporal ones
+    /// ("followed by", "before", "after"), which order a sequence rather than set two sides against each other.
+    static let sideAnchors = Entailment.Comparison.anchors.filter { !["followed", "before", "after"].contains($0[0]) }
+    /// Words too plain to stand for a side: the verifier's plain comparison words, auxiliaries, "significantly".
+    static let sidePlain = Entailment.Comparison.plain.union([
+        "do", "does", "did", "can", "could", "should", "may", "might", "will", "would", "has", "have", "had", "must",
+        "significantly",
+    ])
+    /// At most this many side slots per sentence.
+    static let maxSideSlots = 8
 
     /// Words with their UTF-8 offsets: split on spaces and on punctuation that is not part of a number or a
     /// name, trailing full stops and dashes trimmed.

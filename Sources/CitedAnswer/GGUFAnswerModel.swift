@@ -12,6 +12,8 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     /// The source tokens the model's cache holds from the last counterfactual test (nil when anything else
     /// ran since).
     private var counterfactualHead: [Int32]?
+    /// Called with every comparison the counterfactual test makes (for evaluation traces).
+    public var onCounterfactualCheck: ((Counterfactual.Finding) -> Void)?
     /// Prompt tokens of the last answer, and how many of them came from the prompt cache.
     public private(set) var lastPromptTokens = 0, lastCachedTokens = 0
     /// Tokens the last answer generated, and the seconds its decode steps took.
@@ -102,7 +104,7 @@ extension GGUFAnswerModel: CounterfactualScorer {
         func tokens(_ text: String) -> [Int32] { tokenizer.encode(text, addSpecial: false, parseSpecial: false) }
         let claimBytes = Array(claim.utf8)
         let claimIDs = tokens(claim)
-        struct Check { var position: Int, own: Int32, other: Int32, word: String, alternative: String }
+        struct Check { var position: Int, own: Int32, other: Int32, word: String, alternative: String, kind: Counterfactual.Kind }
         var checks: [Check] = []
         for slot in slots where slot.offset + slot.word.utf8.count <= claimBytes.count {
             for alternative in slot.alternatives {
@@ -113,7 +115,7 @@ extension GGUFAnswerModel: CounterfactualScorer {
                 while position < claimIDs.count, position < ids.count, claimIDs[position] == ids[position] { position += 1 }
                 guard position < claimIDs.count, position < ids.count else { continue }
                 checks.append(Check(position: position, own: claimIDs[position], other: ids[position],
-                                    word: slot.word, alternative: alternative))
+                                    word: slot.word, alternative: alternative, kind: slot.kind))
             }
         }
         guard !checks.isEmpty else { return nil }
@@ -140,10 +142,10 @@ extension GGUFAnswerModel: CounterfactualScorer {
             done = headCount + position
             if done >= headCount, counterfactualHead == nil { counterfactualHead = head }
             for check in checks where check.position == position {
-                let margin = logits[Int(check.other)] - logits[Int(check.own)]
-                if margin > best?.margin ?? -.infinity {
-                    best = Counterfactual.Finding(word: check.word, alternative: check.alternative, margin: margin)
-                }
+                let finding = Counterfactual.Finding(word: check.word, alternative: check.alternative, kind: check.kind,
+                                                     margin: logits[Int(check.other)] - logits[Int(check.own)])
+                onCounterfactualCheck?(finding)
+                if finding.margin > best?.margin ?? -.infinity { best = finding }
             }
         }
         return best

@@ -9,7 +9,8 @@ public enum InstructionRule: String, Codable, CaseIterable, Sendable {
     /// language model, …", "assistants must answer …", "you are now a …", "pretend to be …".
     case addressee
     /// Chat-format role markers: `<|im_start|>`, `[INST]`, `<<SYS>>`, `[SYSTEM]`, `<system>`,
-    /// `### Instruction:`, a line or sentence starting `System:` or `Assistant:`.
+    /// `### Instruction:`, a line or sentence starting `System:` or `Assistant:` followed by a message of two or more
+    /// words (a parameter list's "system: CoordSys3D" names a type, not a turn).
     case roleMarker = "role-marker"
     /// Steers the answer or its citations: "cite [1]", "always cite this passage", "answer with …",
     /// "respond that …", "tell the user …", "when asked about X, say …".
@@ -226,31 +227,36 @@ public enum InstructionDetector {
 
     /// Who an injection addresses. ("A.I." has no anchor word: it is matched only where another anchor runs
     /// the pattern.)
-    private static let machine = #"(?:ai\s+(?:systems?|tools?|agents?|readers?)|automated\s+(?:assistants?|systems?|agents?|readers?)|ai|a\.i\.|ai\s+assistants?|assistants?|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot|summari[sz]ers?)"#
+    static let machine = #"(?:ai\s+(?:systems?|tools?|agents?|readers?)|automated\s+(?:assistants?|systems?|agents?|readers?)|ai|a\.i\.|ai\s+assistants?|"# + softwareAssistant + #"|chatbots?|bots?|llms?|(?:large\s+)?language\s+models?|ai\s+models?|gpt(?:-\d)?|chatgpt|claude|copilot|summari[sz]ers?)"#
+    /// "assistant" unless a human role names it: a clinical, research or physician assistant is a person.
+    static let softwareAssistant = #"(?<!\b(?:clinical|research|physician|physician's|medical|dental|nursing|nurse|teaching|personal|administrative|lab|laboratory|pharmacy|pharmacist|health|healthcare|care|home|surgical|study|graduate|veterinary|legal|executive|sales|shop|store|office|technical|editorial|care)\s)assistants?"#
     /// The words (or word pairs) `machine` needs.
-    private static let machineWords: Set<String> = ["ai", "assistant", "assistants", "chatbot", "chatbots", "bot",
+    static let machineWords: Set<String> = ["ai", "assistant", "assistants", "chatbot", "chatbots", "bot",
                                                     "bots", "llm", "llms", "language model", "language models", "gpt",
                                                     "chatgpt", "claude", "copilot", "summarizer", "summarizers",
                                                     "summariser", "summarisers", "automated"]
     /// Every "first second" (or "firstsecond" with an empty separator: a word and the byte that ends it).
-    private static func pairs(_ firsts: [String], _ seconds: [String], separator: String = " ") -> Set<String> {
+    static func pairs(_ firsts: [String], _ seconds: [String], separator: String = " ") -> Set<String> {
         Set(firsts.flatMap { first in seconds.map { first + separator + $0 } })
     }
     /// What it orders about the answer.
     private static let answerVerb = #"(?:answer|respond|reply|say|state|cite|output|tell|recommend|report|ignore|mention|quote|repeat|claim|write|use|include|prioriti[sz]e|treat|prefer|trust|obey|follow)"#
     /// Sentence start: the text's start, after sentence punctuation, a blank line or `<!--`, or a list item or
     /// quote line (a plain line start is not one: wrapped text starts lines mid-sentence).
-    private static let start = #"(?:\A|(?<=[.!?;:])|(?<=\n\n)|(?<=<!--)|(?<=\n)(?=[ \t]*[-*>]))\s*(?:[-*>]\s*)?(?:please\s+|always\s+|instead,?\s+|now,?\s+|just\s+|simply\s+|and\s+)*"#
+    static let start = #"(?:\A|(?<=[.!?;:])|(?<=\n\n)|(?<=<!--)|(?<=\n)(?=[ \t]*[-*>]))\s*(?:[-*>]\s*)?(?:please\s+|always\s+|instead,?\s+|now,?\s+|just\s+|simply\s+|and\s+)*"#
 
-    private static let patterns: [Pattern] = [
+    private static let patterns: [Pattern] = corePatterns + readerPatterns
+
+    /// The first rule set (phrases found in the injection set and four rounds of probes).
+    private static let corePatterns: [Pattern] = [
         Pattern(rule: .roleMarker, anchors: Set(["<|", "<<", "inst", "of turn"])
                     .union(pairs(["system", "assistant", "instruction", "instructions", "response", "responses"], [":", "]", ">"], separator: ""))
                     .union(["prompt>", "prompt override"])
                     .union(pairs(["system", "developer", "assistant", "ai", "model", "llm"], ["prompt", "message", "note", "override", "instruction",
                                                                     "instructions", "update"]))
                     .union(["override:"]),
-                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[\[?\s*(?:system|assistant)(?:\s+(?:override|prompt|message|note|instructions?))?\s*\]\]?|\b(?:system|prompt)\s+(?:prompt\s+)?override\b|</?(?:system|assistant|instructions?|prompt)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S|\b(?:system|developer|assistant|ai|model|llm)\s+(?:prompt|message|note|override|instructions?|update)\s*:\s*\S"#
-                    + #"|"# + start + #"(?:system|assistant|override)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S"#)),
+                regex: compile(#"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id)\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|\[\[?\s*(?:system|assistant)(?:\s+(?:override|prompt|message|note|instructions?))?\s*\]\]?|\b(?:system|prompt)\s+(?:prompt\s+)?override\b|</?(?:system|assistant|instructions?|prompt)>|^\s*#{1,4}\s*(?:instruction|response)s?\s*:|^\s*#{0,4}\s*(?:system|assistant)(?:\s+(?:prompt|message))?\s*:\s*\S+[ \t]+\S|\b(?:system|developer|assistant|ai|model|llm)\s+(?:prompt|message|note|override|instructions?|update)\s*:\s*\S"#
+                    + #"|"# + start + #"(?:system|assistant|override)(?:\s+(?:prompt|message|note|override))?\s*:\s*\S+[ \t]+\S"#)),
         // Strong objects (instructions, prompts) whatever the words between; weak ones (rules, sources) only
         // with a qualifier that points at other text ("the previous rules", "all other sources"), so that
         // "bypass the rules" or "ignore the warning messages" in a manual stays clean.
@@ -294,7 +300,11 @@ public enum InstructionDetector {
                     .union(pairs(["answer", "respond", "to"], ["every", "all", "any", "each"]))
                     .union(pairs(["every", "each"], ["answer", "response", "reply"])),
                 regex: compile(start + #"(?:answer|respond|reply)\s+(?:only\s+|always\s+)?(?:with|that|by\s+saying|saying|:|")"#
+                    // A protocol's reply ("Reply with an error if …", "respond with a 404") is behaviour, not an answer.
+                    + #"(?!\s+(?:an?\s+|the\s+|its\s+)?(?:errors?|status|codes?|http|packets?|messages?|ack|nak|rst|signals?|json|headers?|redirects?|same|empty)\b)"#
                     + #"|"# + start + #"(?:answer|respond|reply\s+to)\s+(?:every|all|any|each)\s+(?:\w+\s+)?(?:questions?|quer(?:y|ies)|requests?)\b"#
+                    // … only when it says how ("… with", "… about this …"): "Answer all questions on the form" is a reader's task.
+                    + #"(?=\s+(?:with\b|by\b|that\b|using\s+only\b|(?:about|on|regarding|concerning)\s+(?:this|these|it)\b)|\s*[:,])"#
                     + #"|\byou\s+(?:must|should|shall|will)\s+(?:always\s+|only\s+|now\s+)?(?:answer|respond|reply)\s+(?:with|that|by\s+saying|saying)\b|\brepeat\s+after\s+me\b"#
                     // "begin your answer with …", "your response must …", "in your reply, …"
                     + #"|\b(?:begin|start|end|finish|prefix)\s+(?:your|the|every|each)\s+(?:answer|response|reply)\s+with\b|\byour\s+(?:answer|response|reply|output)\s+(?:must|should|shall|has\s+to|needs\s+to)\s+(?:always\s+|only\s+)?(?:say|state|cite|mention|recommend|claim|report\s+that)\b|\bin\s+your\s+(?:answer|response|reply),|\byour\s+(?:answer|response|reply|summary|output)\s+(?:states|says|mentions|cites|reports|gives)\b"#)),
@@ -315,7 +325,7 @@ public enum InstructionDetector {
                 regex: compile(#"\b(?:do\s+not|don't|never)\s+(?:mention|reveal|disclose)\s+(?:this|that|these|the\s+(?:other|previous|real|true|original|correct))\b|\b(?:do\s+not|don't|never)\s+tell\s+the\s+user\b"#)),
     ]
 
-    private static func compile(_ pattern: String) -> NSRegularExpression {
+    static func compile(_ pattern: String) -> NSRegularExpression {
         // The patterns are constants: a failure to compile is a programmer error.
         try! NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .anchorsMatchLines])
     }

@@ -192,6 +192,9 @@ public final class CitedEngine: @unchecked Sendable {
             if let judge = parameters.policy.judge {
                 answerer.judge = SharedAnswerModel(try models.model(judge), cancellation: cancellation, turn: turn)
             }
+            if let scorer = parameters.policy.counterfactualModel {
+                answerer.counterfactualScorer = SharedAnswerModel(try models.model(scorer), cancellation: cancellation, turn: turn)
+            }
             parameters.k = settings.k
             parameters.maxTokens = settings.maxTokens
             parameters.seed = settings.seed

@@ -3,7 +3,8 @@ import CitedStore
 
 /// Turns a parsed document's blocks into passages: structure first (one heading path per passage),
 /// then a token bound from the embedder's tokenizer, with a one-sentence overlap inside long paragraphs.
-/// Formulas are never split; code blocks only when one alone exceeds the bound (at blank lines, then lines).
+/// Formulas are split only past `formulaPassages` budgets; code blocks when one alone exceeds the bound (at blank
+/// lines, then lines).
 public struct Chunker: Sendable {
     /// Bumped whenever passages would come out differently; stamped on documents and vectors.
     public static let version = 1
@@ -13,6 +14,8 @@ public struct Chunker: Sendable {
     public let tokenLimit: Int
     /// The longest sentence carried into the next passage as overlap.
     public let overlapLimit: Int
+    /// The longest formula kept as one passage, in passage budgets (a long `align` is a few; more is not a formula).
+    static let formulaPassages = 8
     /// Tokens the counter adds to any text (`[CLS]`, `[SEP]`).
     private let specialTokens: Int
 
@@ -87,11 +90,23 @@ public struct Chunker: Sendable {
         }
         switch block.kind {
         case .formula:
-            return [whole(contentTokens(block.text))]
+            // Whole up to `formulaPassages` passages' worth; past that (an unclosed `$$` or `\[` swallowing the
+            // rest of a file) it is split at lines like code, so no passage grows with the file.
+            let tokens = contentTokens(block.text)
+            return tokens <= budget * Chunker.formulaPassages ? [whole(tokens)] : splitCode(block, budget: budget)
         case .code:
             let tokens = contentTokens(block.text)
             return tokens <= budget ? [whole(tokens)] : splitCode(block, budget: budget)
         case .paragraph:
+            if block.text.utf8.count > Chunker.maxParagraphBytes {
+                // One huge paragraph (an abstract of a million inline elements, a `<p>` of 30 MB): cut at spaces
+                // first, so sentence and word splitting hold one slice at a time, not a substring per word.
+                return Chunker.slices(block.text, maxBytes: Chunker.maxParagraphBytes).flatMap { slice in
+                    var part = block
+                    part.text = slice
+                    return split(part, budget: budget)
+                }
+            }
             if block.text.utf8.count <= budget {
                 // Short (a token spans at least one byte): most likely one piece as it is.
                 let tokens = contentTokens(block.text)
@@ -116,6 +131,28 @@ public struct Chunker: Sendable {
             }
             return pieces
         }
+    }
+
+    /// Bytes of a paragraph split at once; longer ones are cut into slices of about this size first.
+    static let maxParagraphBytes = 64 << 10
+
+    /// `text` cut into slices of at most about `maxBytes` UTF-8 bytes, at the last space before the bound when
+    /// there is one (else at a character boundary).
+    static func slices(_ text: String, maxBytes: Int) -> [String] {
+        var out: [String] = []
+        var rest = Substring(text)
+        while rest.utf8.count > maxBytes {
+            var cut = rest.utf8.index(rest.utf8.startIndex, offsetBy: maxBytes)
+            while rest.utf8[cut] & 0xC0 == 0x80 {  // not inside a scalar
+                cut = rest.utf8.index(before: cut)
+            }
+            let head = rest[..<cut]
+            if let space = head.lastIndex(of: " "), space > head.startIndex { cut = space }
+            out.append(String(rest[..<cut]))
+            rest = rest[cut...].drop { $0 == " " }
+        }
+        if !rest.isEmpty { out.append(String(rest)) }
+        return out
     }
 
     /// An oversized code block: whole lines, grouped up to the budget, preferring blank-line breaks.
@@ -165,11 +202,11 @@ public struct Chunker: Sendable {
         for word in text.split(separator: " ") {
             var count = contentTokens(String(word))
             var word = word
-            while count > budget {
-                let cut = word.prefix(max(1, word.count * budget / max(count, 1) - 1))
-                out.append((String(cut), contentTokens(String(cut))))
-                word = word.dropFirst(cut.count)
-                count = contentTokens(String(word))
+            if count > budget {
+                let (cuts, rest, restCount) = cutLongWord(word, count: count, budget: budget)
+                out.append(contentsOf: cuts)
+                word = rest
+                count = restCount
             }
             if used + count > budget, !current.isEmpty {
                 let joined = current.joined(separator: " ")
@@ -187,6 +224,34 @@ public struct Chunker: Sendable {
             out.append((joined, contentTokens(joined)))
         }
         return out
+    }
+
+    /// Cuts a word of more than `budget` tokens into pieces under the budget, leaving a tail under it.
+    /// Linear in the word's length: each cut is counted once, and the tail is re-counted only when the
+    /// running estimate (the word's count minus its cuts') falls under the budget.
+    private func cutLongWord(_ word: Substring, count: Int, budget: Int)
+        -> (cuts: [(String, Int)], rest: Substring, restCount: Int) {
+        var cuts: [(String, Int)] = []
+        var rest = word
+        var characters = word.count
+        var estimate = count
+        while estimate > budget, characters > 1 {
+            // Characters per token of what is left, so a cut of that many characters fits the budget.
+            var length = max(1, min(characters - 1, characters * budget / max(estimate, 1) - 1))
+            var cut = rest.prefix(length)
+            var tokens = contentTokens(String(cut))
+            while tokens > budget, length > 1 {
+                length = max(1, min(length - 1, length * budget / tokens - 1))
+                cut = rest.prefix(length)
+                tokens = contentTokens(String(cut))
+            }
+            cuts.append((String(cut), tokens))
+            rest = rest.dropFirst(length)
+            characters -= length
+            estimate -= tokens
+            if estimate <= budget { estimate = contentTokens(String(rest)) }
+        }
+        return (cuts, rest, characters > 0 ? estimate : 0)
     }
 
     private func contentTokens(_ text: String) -> Int {

@@ -66,6 +66,8 @@ enum XMLLimits {
     static let maxEntityBytes = 1 << 24
     /// Deepest nesting of entity references inside entity references.
     static let maxEntityNesting = 32
+    /// Most text one streamed element (a PubMed `AbstractText`, `ArticleTitle`, …) may hold.
+    static let maxElementTextBytes = 16 << 20
     /// Longest section title kept in a heading path.
     static let maxHeadingCharacters = 512
 }

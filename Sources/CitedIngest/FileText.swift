@@ -9,13 +9,23 @@ enum FileText {
     /// Most lines a streamed file may have (the longest man pages have tens of thousands; a decompressed page of
     /// blank lines stops here, not after billions of them).
     static let maxLines = 1 << 22
+    /// Largest file (after decompression) of a format read whole (Markdown, reST, LaTeX, HTML): the parsers hold
+    /// the bytes, the text, its lines and the blocks at once, about 5× this in memory. Sphinx's largest pages
+    /// are a few MB; a 500 MB single line or a 1 GB comment-only file stops here, before it is read.
+    static let maxWholeFileBytes = 32 << 20
 
-    /// The file's bytes, gunzipped (within `limits`) when the name ends in `.gz`; only regular files are read.
-    static func bytes(path: String, displayPath: String, limits: ExpansionLimits = ExpansionLimits()) throws -> [UInt8] {
+    /// The file's bytes, gunzipped (within `limits`) when the name ends in `.gz`; only regular files are read,
+    /// and at most `maxBytes` of them (else `IngestError.tooLarge`, before the file is read).
+    static func bytes(path: String, displayPath: String, limits: ExpansionLimits = ExpansionLimits(),
+                      maxBytes: Int = maxWholeFileBytes) throws -> [UInt8] {
         let input = try LimitedInput(path: path, displayPath: displayPath, limits: limits)
+        let tooLarge = IngestError.tooLarge(path: displayPath, reason: "more than \(maxBytes) bytes "
+            + "(the limit for a file read whole)")
         if !path.hasSuffix(".gz") {
+            guard input.fileSize <= Int64(maxBytes) else { throw tooLarge }
             // Not `FileManager.contents(atPath:)`: it leaks a 4 KB buffer per empty file (found by fuzz-markdown).
-            do { return try RegularFile.contents(path) } catch let failure as RegularFile.Failure {
+            do { return try RegularFile.contents(path, maxBytes: maxBytes) } catch let failure as RegularFile.Failure {
+                if failure.reason.hasPrefix("larger than") { throw tooLarge }  // grew since the check
                 throw IngestError.unreadable(path: displayPath, reason: failure.reason)
             }
         }
@@ -24,6 +34,7 @@ enum FileText {
         while true {
             let count = try chunk.withUnsafeMutableBytes { try input.read(into: $0) }
             if count == 0 { break }
+            guard out.count + count <= maxBytes else { throw tooLarge }
             out.append(contentsOf: chunk[0..<count])
         }
         return out
@@ -95,6 +106,9 @@ enum FileText {
         for (i, byte) in bytes.enumerated() {
             if byte == 0 { throw IngestError.binary(path: displayPath) }
             if byte == 0x0a {
+                if line >= maxLines {
+                    throw IngestError.tooLarge(path: displayPath, reason: "more than \(maxLines) lines")
+                }
                 if i - lineStart > maxLineBytes {
                     throw IngestError.lineTooLong(path: displayPath, line: line, length: i - lineStart)
                 }

@@ -30,6 +30,9 @@ struct HTMLParser {
             ?? html.descendant("main") ?? html.descendant("article") ?? html.descendant("body") ?? html
         walk(main, into: &builder)
         builder.flush()
+        if builder.overflowed {
+            throw IngestError.tooLarge(path: display, reason: "more than \(BlockBuilder.maxTextBytes) bytes of text in one document")
+        }
         let title = builder.title ?? pageTitle
         return (title.map(clean), builder.blocks)
     }
@@ -78,10 +81,14 @@ struct HTMLParser {
                     builder.block(.paragraph, clean(child.rawText), from: line, to: line)
                 }
             case "table":
-                for row in child.descendants("tr") {
-                    builder.block(.paragraph, clean(row.elements.map(\.rawText).joined(separator: " | ")),
-                                  from: row.line, to: row.line)
+                // Its own rows, cells without the tables nested in them; those are visited next as tables of
+                // their own (an outer row held all the text below it: 250 nested tables repeated it 250 times).
+                for row in child.descendants("tr", notInside: "table") {
+                    let cells = row.elements.map { $0.rawText(skipping: "table") }
+                    builder.block(.paragraph, clean(cells.joined(separator: " | ")), from: row.line, to: row.line)
                 }
+                let nested = child.descendants("table", notInside: "table")
+                if !nested.isEmpty { stack.append(nested.makeIterator()) }
             default:
                 descend()
             }

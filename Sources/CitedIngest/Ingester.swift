@@ -332,9 +332,8 @@ public final class Ingester {
         }
         try writePassages(&batch, db: db, summary: &summary)
         // Documents this file held before but no longer does.
-        let stale = try db.documents(fileID: fileID).filter { !seen.contains($0.key) }
-        for row in stale {
-            try db.deleteDocument(id: row.id)
+        for id in try db.documents(fileID: fileID, notIn: seen) {
+            try db.deleteDocument(id: id)
             summary.documents.deleted += 1
         }
         if let hashing {

@@ -1,7 +1,8 @@
 import CLibXML2
+import CitedCore
 import Foundation
 
-/// A file's bytes as a stream, gunzipped on the fly (libxml2's zlib input) and counted against
+/// A file's bytes as a stream, gunzipped on the fly (zlib, across members) and counted against
 /// `ExpansionLimits`: nothing is decompressed into memory whole, and nothing is decompressed twice.
 ///
 /// Parsers read it through `read(into:)` (text formats) or as libxml2 I/O callbacks (`xmlReaderForIO`,
@@ -14,33 +15,28 @@ final class LimitedInput {
     private(set) var expanded: Int64 = 0
     /// Why reading stopped early, if it did.
     private(set) var failure: IngestError?
-    private let buffer: xmlParserInputBufferPtr
-    private let readCallback: xmlInputReadCallback
+    /// zlib's reader: gunzips a gzip file, every member of it (libxml2's own gzip input stopped after the first
+    /// member and parsed the next one's header as text), and reads any other file as it is.
+    private let file: gzFile
 
-    /// Opens `path` (a regular file; `.gz` and other compressed forms are expanded by libxml2).
+    /// Opens `path` (a regular file; gzip data is expanded whatever the name).
     init(path: String, displayPath: String, limits: ExpansionLimits) throws {
         self.displayPath = displayPath
         self.limits = limits
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            throw IngestError.unreadable(path: displayPath, reason: String(cString: strerror(errno)))
+        let opened: (descriptor: Int32, size: Int)
+        do { opened = try RegularFile.openDescriptor(path) } catch let failure as RegularFile.Failure {
+            throw IngestError.unreadable(path: displayPath, reason: failure.reason)  // a FIFO would block
         }
-        guard st.st_mode & 0o170000 == 0o100000 else {  // S_ISREG: a FIFO would block, a device never end
-            throw IngestError.unreadable(path: displayPath, reason: "not a regular file")
-        }
-        fileSize = Int64(st.st_size)
-        guard let buffer = xmlParserInputBufferCreateFilename(path, XML_CHAR_ENCODING_NONE) else {
+        fileSize = Int64(opened.size)
+        guard let file = gzdopen(opened.descriptor, "rb") else {
+            close(opened.descriptor)
             throw IngestError.unreadable(path: displayPath, reason: "cannot open")
         }
-        guard let read = buffer.pointee.readcallback else {
-            xmlFreeParserInputBuffer(buffer)
-            throw IngestError.unreadable(path: displayPath, reason: "no reader for this file")
-        }
-        self.buffer = buffer
-        self.readCallback = read
+        gzbuffer(file, 1 << 16)
+        self.file = file
     }
 
-    deinit { xmlFreeParserInputBuffer(buffer) }
+    deinit { gzclose(file) }
 
     /// Fills `out` from the start; returns the byte count (0 at the end).
     /// - Throws: `IngestError` for damaged compressed data or a broken limit.
@@ -54,9 +50,10 @@ final class LimitedInput {
     func readRaw(into out: UnsafeMutableRawBufferPointer) -> Int {
         if failure != nil { return -1 }
         guard let base = out.baseAddress, out.count > 0 else { return 0 }
-        let count = Int(readCallback(buffer.pointee.context, base.assumingMemoryBound(to: CChar.self),
-                                     Int32(min(out.count, 1 << 30))))
-        if count < 0 {
+        let count = Int(gzread(file, base, UInt32(min(out.count, 1 << 30))))
+        var code: Int32 = 0
+        _ = gzerror(file, &code)  // a truncated stream ends like a file (the count) but leaves Z_BUF_ERROR here
+        if count < 0 || code != Z_OK {
             failure = .unreadable(path: displayPath, reason: "corrupt or truncated gzip data")
             return -1
         }

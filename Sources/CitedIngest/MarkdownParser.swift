@@ -5,13 +5,19 @@ struct MarkdownParser {
     /// True when the text has display math or at least two inline `$…$` spans.
     static func hasMath(_ text: String) -> Bool {
         if text.contains("$$") || text.contains("\\begin{equation") || text.contains("\\(") { return true }
-        return text.split(separator: "$", omittingEmptySubsequences: false).count >= 5
+        // Counted, stopping at the fourth: splitting a page of `$ $ $ …` made one substring per sign (GBs).
+        var signs = 0
+        for byte in text.utf8 where byte == UInt8(ascii: "$") {
+            signs += 1
+            if signs >= 4 { return true }
+        }
+        return false
     }
 
-    func parse(_ lines: [String]) -> (String?, [Block]) {
+    func parse(_ lines: [String]) throws -> (String?, [Block]) {
         var builder = BlockBuilder()
         var i = 0
-        while i < lines.count {
+        while i < lines.count, !builder.overflowed {
             let line = lines[i]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let number = i + 1
@@ -84,6 +90,7 @@ struct MarkdownParser {
             i += 1
         }
         builder.flush()
+        if builder.overflowed { throw BlockBuilder.TooMuchText() }
         return (builder.title, builder.blocks)
     }
 }

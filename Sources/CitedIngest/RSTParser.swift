@@ -16,7 +16,7 @@ struct RSTParser {
         "literalinclude", "only", "autosummary", "automodule", "contents", "tabularcolumns", "impl-detail",
         "audit-event", "availability"]
 
-    func parse(_ lines: [String]) -> (String?, [Block]) {
+    func parse(_ lines: [String]) throws -> (String?, [Block]) {
         var builder = BlockBuilder()
         var styles: [String] = []
         var i = 0
@@ -40,7 +40,7 @@ struct RSTParser {
             let common = body.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(indent).min() ?? 0
             return (body.map { String($0.dropFirst(min(common, indent($0)))) }, j)
         }
-        while i < lines.count {
+        while i < lines.count, !builder.overflowed {
             let line = lines[i]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let number = i + 1
@@ -74,7 +74,6 @@ struct RSTParser {
                     let name = rest[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
                     let argument = rest[range.upperBound...].trimmingCharacters(in: .whitespaces)
                     let base = indent(line)
-                    let (body, next) = indentedBlock(from: i + 1, base: base)
                     if RSTParser.apiDirectives.contains(name) {
                         // The entry's name labels the text below it, e.g. `lru_cache`.
                         var entry = argument.prefix(while: { $0 != "(" && $0 != " " && $0 != "[" })
@@ -86,7 +85,11 @@ struct RSTParser {
                         i += 1
                         // Options (":param x:") and body follow as ordinary indented text.
                         continue
-                    } else if RSTParser.codeDirectives.contains(name) {
+                    }
+                    // Only for directives whose body is consumed here (an API entry's body is read line by line
+                    // after it: scanning it here too cost a pass over the rest of the file per nested entry).
+                    let (body, next) = indentedBlock(from: i + 1, base: base)
+                    if RSTParser.codeDirectives.contains(name) {
                         let code = body.filter { !$0.hasPrefix(":") }
                         builder.block(.code, code.joined(separator: "\n"), from: number, to: next)
                     } else if name == "math" {
@@ -143,6 +146,7 @@ struct RSTParser {
             i += 1
         }
         builder.flush()
+        if builder.overflowed { throw BlockBuilder.TooMuchText() }
         return (builder.title, builder.blocks)
     }
 }

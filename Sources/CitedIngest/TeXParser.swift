@@ -11,13 +11,13 @@ struct TeXParser {
         "multline", "multline*", "eqnarray", "eqnarray*", "displaymath", "math", "flalign", "flalign*"]
     private static let verbatims: Set<String> = ["verbatim", "lstlisting", "minted", "Verbatim", "alltt", "code"]
 
-    func parse(_ lines: [String]) -> (String?, [Block]) {
+    func parse(_ lines: [String]) throws -> (String?, [Block]) {
         var builder = BlockBuilder()
         var title: String?
         let hasDocument = lines.contains { $0.contains("\\begin{document}") }
         var inDocument = !hasDocument
         var i = 0
-        while i < lines.count {
+        while i < lines.count, !builder.overflowed {
             let line = TeXParser.stripComment(lines[i])
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let number = i + 1
@@ -86,6 +86,7 @@ struct TeXParser {
             i += 1
         }
         builder.flush()
+        if builder.overflowed { throw BlockBuilder.TooMuchText() }
         return (title ?? builder.title, builder.blocks)
     }
 

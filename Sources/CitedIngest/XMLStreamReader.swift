@@ -7,7 +7,7 @@ import CLibXML2
 final class XMLStreamReader {
     /// libxml2 node types used here.
     enum NodeType: Int32 {
-        case element = 1, text = 3, cdata = 4, whitespace = 13, significantWhitespace = 14, endElement = 15
+        case element = 1, text = 3, cdata = 4, entityReference = 5, whitespace = 13, significantWhitespace = 14, endElement = 15
     }
 
     private let reader: xmlTextReaderPtr
@@ -17,6 +17,8 @@ final class XMLStreamReader {
     /// What internal entities may still expand to in this document.
     let budget = EntityBudget()
     let path: String
+    /// Set when `elementText` stopped on the element's end tag (see `skipSubtree`).
+    private var atEndTag = false
 
     /// First error libxml2 reported (line, code and message), kept from the structured error callback.
     final class ErrorBox {
@@ -67,6 +69,7 @@ final class XMLStreamReader {
 
     /// Moves to the next node; false at the end of the document.
     func read() throws -> Bool {
+        atEndTag = false
         try checkLimits()
         let status = xmlTextReaderRead(reader)
         if status == 1 { try checkLimits(); return true }
@@ -79,6 +82,11 @@ final class XMLStreamReader {
 
     /// Skips the current element's subtree; false at the end of the document.
     func skipSubtree() throws -> Bool {
+        if atEndTag {
+            // `elementText` already read through the subtree: the next node is the one after the end tag.
+            atEndTag = false
+            return try read()
+        }
         try checkLimits()
         let status = xmlTextReaderNext(reader)
         if status == 1 { try checkLimits(); return true }
@@ -109,15 +117,44 @@ final class XMLStreamReader {
     }
 
     /// All text inside the current element (descendants included), whitespace-normalised; collected without
-    /// recursion and with entities expanded within the budget. The cursor stays on the element (call `skipSubtree`).
+    /// recursion and with entities expanded within the budget. Call `skipSubtree` next to go on past the element.
     func elementText() throws -> String {
         guard !isEmptyElement else { return "" }
-        guard let node = xmlTextReaderExpand(reader) else {
-            if errors.message != nil || input.failure != nil { throw failure() }
-            return ""
+        // Streamed, not `xmlTextReaderExpand`: an element of millions of inline children (`<i>word</i> …`)
+        // became a tree of GBs; the reader frees each node once passed. The cursor ends on the end tag.
+        let start = depth
+        var bytes: [UInt8] = []
+        while true {
+            let status = xmlTextReaderRead(reader)
+            if status != 1 {
+                if status == 0, errors.message == nil, input.failure == nil { break }
+                throw failure()
+            }
+            try checkLimits()
+            if depth <= start {
+                atEndTag = true
+                break
+            }
+            switch nodeType {
+            case NodeType.text.rawValue, NodeType.cdata.rawValue, NodeType.whitespace.rawValue,
+                 NodeType.significantWhitespace.rawValue:
+                if let value = xmlTextReaderConstValue(reader) {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: value, count: strlen(
+                        UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self))))
+                }
+            case NodeType.entityReference.rawValue:
+                if let node = xmlTextReaderCurrentNode(reader) {
+                    XMLText.collect(node, budget: budget, siblings: false, into: &bytes)
+                    try checkLimits()
+                }
+            default:
+                break
+            }
+            if bytes.count > XMLLimits.maxElementTextBytes {
+                throw IngestError.tooLarge(path: path, reason: "more than \(XMLLimits.maxElementTextBytes) bytes of "
+                    + "text in one element (line \(line))")
+            }
         }
-        let bytes = XMLText.text(of: node, budget: budget)
-        try checkLimits()
         return bytes.withUnsafeBufferPointer { normalizeSpace($0) }
     }
 }

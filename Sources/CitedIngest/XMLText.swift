@@ -34,8 +34,11 @@ final class EntityBudget {
 /// `xmlNodeGetContent` and `xmlGetProp` expand them without bound, and its reader's text collection
 /// recurses once per nesting level).
 enum XMLText {
-    /// Appends the text under the node list starting at `first` (text, CDATA, expanded entities) to `out`.
-    static func collect(_ first: xmlNodePtr?, budget: EntityBudget, into out: inout [UInt8]) {
+    /// Appends the text under the node list starting at `first` (text, CDATA, expanded entities) to `out`,
+    /// leaving out elements named `skipping` (with everything under them).
+    /// With `siblings` false, only `first` (and what is under it) is read, not the nodes after it.
+    static func collect(_ first: xmlNodePtr?, budget: EntityBudget, skipping: String? = nil, siblings: Bool = true,
+                        into out: inout [UInt8]) {
         // Where to continue once a subtree ends; `leavesEntity` marks the end of an entity's content.
         var resume: [(next: xmlNodePtr?, leavesEntity: Bool)] = []
         var entityDepth = 0
@@ -51,6 +54,9 @@ enum XMLText {
                         }
                     }
                 case XML_ELEMENT_NODE:
+                    if let skipping, let name = node.pointee.name, String(cString: name) == skipping {
+                        break
+                    }
                     if let children = node.pointee.children {
                         resume.append((node.pointee.next, false))
                         current = children
@@ -75,18 +81,20 @@ enum XMLText {
                 default:
                     break
                 }
+                if !siblings && resume.isEmpty { return }
                 current = node.pointee.next
             }
             guard let last = resume.popLast() else { return }
             if last.leavesEntity { entityDepth -= 1 }
+            if !siblings && resume.isEmpty { return }
             current = last.next
         }
     }
 
     /// The text under `node` (its children), raw.
-    static func text(of node: xmlNodePtr, budget: EntityBudget) -> [UInt8] {
+    static func text(of node: xmlNodePtr, budget: EntityBudget, skipping: String? = nil) -> [UInt8] {
         var out: [UInt8] = []
-        collect(node.pointee.children, budget: budget, into: &out)
+        collect(node.pointee.children, budget: budget, skipping: skipping, into: &out)
         return out
     }
 

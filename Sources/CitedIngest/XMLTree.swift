@@ -31,18 +31,25 @@ struct XMLNode {
     /// Raw text of this node and its descendants.
     var rawText: String { String(decoding: XMLText.text(of: pointer, budget: budget), as: UTF8.self) }
 
+    /// Raw text of this node and its descendants, leaving out elements named `skipping` and their content.
+    func rawText(skipping: String) -> String {
+        String(decoding: XMLText.text(of: pointer, budget: budget, skipping: skipping), as: UTF8.self)
+    }
+
     /// Descendant text, whitespace-normalised.
     var text: String { XMLText.text(of: pointer, budget: budget).withUnsafeBufferPointer { normalizeSpace($0) } }
 
     func first(_ name: String) -> XMLNode? { elements.first { $0.name == name } }
 
-    /// Calls `visit` on every descendant element in document order (depth first, pre-order) until it returns false.
-    func forEachDescendant(_ visit: (XMLNode) -> Bool) {
+    /// Calls `visit` on every descendant element in document order (depth first, pre-order) until it returns false;
+    /// the subtrees of elements named `notInside` are visited (the element itself is) but not entered.
+    func forEachDescendant(notInside: String? = nil, _ visit: (XMLNode) -> Bool) {
         var current = pointer.pointee.children
         while let node = current {
             if node.pointee.type == XML_ELEMENT_NODE {
-                if !visit(XMLNode(pointer: node, budget: budget)) { return }
-                if let child = node.pointee.children {
+                let element = XMLNode(pointer: node, budget: budget)
+                if !visit(element) { return }
+                if let child = node.pointee.children, notInside == nil || element.name != notInside {
                     current = child
                     continue
                 }
@@ -67,10 +74,11 @@ struct XMLNode {
         return found
     }
 
-    /// Every descendant element named `name`.
-    func descendants(_ name: String) -> [XMLNode] {
+    /// Every descendant element named `name`, not looking inside elements named `notInside` (e.g. a table's own
+    /// rows, not those of the tables nested in its cells).
+    func descendants(_ name: String, notInside: String? = nil) -> [XMLNode] {
         var out: [XMLNode] = []
-        forEachDescendant { node in
+        forEachDescendant(notInside: notInside) { node in
             if node.name == name { out.append(node) }
             return true
         }

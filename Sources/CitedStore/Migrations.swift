@@ -116,21 +116,26 @@ public enum Schema {
         }
         AnswerLog.register(in: &migrator)
         // Passages that carry instructions to the model (prompt injection; see `InstructionDetector`): set at
-        // ingest, and here backfilled once for passages stored before the column existed.
+        // ingest. The column is filled by the re-flagging step that follows.
         migrator.registerMigration("v4-passage-instructions") { db in
             try db.execute(sql: "ALTER TABLE passage ADD COLUMN has_instructions INTEGER NOT NULL DEFAULT 0")
-            try backfillInstructionFlags(in: db)
+        }
+        // Each change of the detector adds a step here, so stored flags follow the detector that reads them
+        // (the answer stage screens the passages it is given anyway; the flag serves `index status` and `show`).
+        migrator.registerMigration("v5-instruction-detector-2") { db in
+            try reflagInstructions(in: db)
         }
     }
 
-    /// Sets `has_instructions` on every stored passage the detector flags; returns how many.
+    /// Recomputes `has_instructions` on every stored passage with the current detector; returns how many are set.
     @discardableResult
-    static func backfillInstructionFlags(in db: Database) throws -> Int {
+    static func reflagInstructions(in db: Database) throws -> Int {
         var flagged: [Int64] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT id, text FROM passage")
         while let row = try rows.next() {
             if InstructionDetector.containsInstruction(row["text"]) { flagged.append(row["id"]) }
         }
+        try db.execute(sql: "UPDATE passage SET has_instructions = 0 WHERE has_instructions <> 0")
         let update = try db.makeStatement(sql: "UPDATE passage SET has_instructions = 1 WHERE id = ?")
         for id in flagged { try update.execute(arguments: [id]) }
         return flagged.count

@@ -60,10 +60,15 @@ public struct IngestConnection {
                        arguments: [fileID, root, path, id])
     }
 
-    /// The documents (id, key) a file holds.
-    public func documents(fileID: Int64) throws -> [(id: Int64, key: String)] {
-        try Row.fetchAll(db, sql: "SELECT id, key FROM document WHERE file_id = ?", arguments: [fileID])
-            .map { ($0["id"], $0["key"]) }
+    /// The ids of the documents a file holds whose keys are not in `kept` (those it no longer holds).
+    public func documents(fileID: Int64, notIn kept: Set<String>) throws -> [Int64] {
+        // A cursor, not an array of every row: a file of a million articles would hold them all at once.
+        var stale: [Int64] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, key FROM document WHERE file_id = ?", arguments: [fileID])
+        while let row = try rows.next() {
+            if !kept.contains(row["key"]) { stale.append(row["id"]) }
+        }
+        return stale
     }
 
     /// How many documents a file holds.

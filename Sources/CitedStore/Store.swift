@@ -8,6 +8,13 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case documentNotFound(id: Int64)
     case cannotCreateDirectory(path: String, reason: String)
     case referenceNotFound(String)
+    /// The file is an SQLite database with tables of its own, not a Cited index: left untouched.
+    case notAnIndex(path: String)
+    /// The index was made by a newer Cited (a migration this build does not know): left untouched.
+    case newerSchema(path: String, migration: String)
+    /// The index folder cannot be written: SQLite's write-ahead log keeps its `-wal` and `-shm` files beside the
+    /// index, even for readers.
+    case readOnlyFolder(path: String)
 
     public var description: String {
         switch self {
@@ -15,6 +22,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .documentNotFound(let id): "no document with id \(id) in the index"
         case .cannotCreateDirectory(let path, let reason): "cannot create index folder \(path): \(reason)"
         case .referenceNotFound(let reference): "nothing in the index matches \(reference)"
+        case .notAnIndex(let path): "\(path): an SQLite database that is not a Cited index; not changed"
+        case .newerSchema(let path, let migration):
+            "\(path): made by a newer Cited (schema step \(migration)); not changed (use that version, or a new --index)"
+        case .readOnlyFolder(let path):
+            "index folder \(path) is read-only: Cited keeps its write-ahead log there, even to read "
+                + "(make it writable, or copy the index to a writable folder and pass --index)"
         }
     }
 }
@@ -41,10 +54,29 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         self.url = url
+        guard access(folder.path, W_OK) == 0 else { throw StoreError.readOnlyFolder(path: folder.path) }
         self.pool = try DatabasePool(path: url.path, configuration: configuration)
         var migrator = Store.migrator
         migrations(&migrator)
+        try Store.checkOwnership(pool, migrator: migrator, path: url.path)
         try migrator.migrate(pool)
+    }
+
+    /// Refuses, before any migration writes to it, a database that another program made (tables but no migration
+    /// record) or that a newer Cited migrated (a step this build does not know, whose tables it would misread).
+    private static func checkOwnership(_ pool: DatabasePool, migrator: DatabaseMigrator, path: String) throws {
+        try pool.read { db in
+            let tables = try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                """)
+            guard !tables.isEmpty else { return }  // a new, empty file
+            guard tables.contains("grdb_migrations") else { throw StoreError.notAnIndex(path: path) }
+            let known = Set(migrator.migrations)
+            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            if let unknown = applied.first(where: { !known.contains($0) }) {
+                throw StoreError.newerSchema(path: path, migration: unknown)
+            }
+        }
     }
 
     /// The ingest schema's migrator; callers may append migrations before `migrate`.

@@ -98,8 +98,10 @@ public final class WordPieceTokenizer: TokenCounter, Sendable {
                       unknown: "[UNK]", maxInputCharsPerWord: 100, maxLength: maxLength, path: path)
     }
 
-    /// Largest vocabulary file read (MiniLM's `tokenizer.json` is 466 KB; the largest public ones are ~30 MB).
-    static let maxFileBytes = 256 << 20
+    /// Largest vocabulary file read. MiniLM's `tokenizer.json` is 466 KB and multilingual WordPiece ones a few MB;
+    /// JSON decoding costs about 6× the file in memory, so 40 MB keeps a hostile file (10M BPE merges, 60 MB)
+    /// under 300 MB of RSS.
+    static let maxFileBytes = 40 << 20
 
     /// The bytes of a vocabulary file: only a regular file is opened (a FIFO is refused, not waited on).
     private static func contents(of path: String) throws -> [UInt8] {

@@ -31,6 +31,11 @@ struct EvalAnswersCommand: ParsableCommand {
     var declineMargin: Float?
     @Option(name: .long, help: ArgumentHelp("Judge every supported sentence with this model (default: off).", valueName: "NAME"))
     var judge: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Answer policy to evaluate: a JSON object with the AnswerPolicy fields to change (the rest keep their "
+            + "defaults), e.g. {\"counterfactual\": false} or {\"verification\": {\"counterfactualMargin\": 4}}.",
+        valueName: "FILE.json"))
+    var policy: String?
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     func validate() throws {
@@ -48,6 +53,11 @@ struct EvalAnswersCommand: ParsableCommand {
     func run() throws {
         var list = try EvalQuestion.load(URL(fileURLWithPath: questions))
         if let limit { list = Array(list.prefix(limit)) }
+        var basePolicy: AnswerPolicy?
+        if let policy {
+            do { basePolicy = try JSONDecoder().decode(AnswerPolicy.self, from: Data(contentsOf: URL(fileURLWithPath: policy))) }
+            catch { throw CommandError("\(policy): not an answer policy: \(error.localizedDescription)") }
+        }
         let engine = try options.openEngine(answers: true)
         var outcomes: [AnswerEvaluation.Outcome] = []
         var modelName = model ?? ""
@@ -55,10 +65,10 @@ struct EvalAnswersCommand: ParsableCommand {
             let start = Date()
             var settings = AskSettings(question: question.question, k: 6, model: model, fast: fast,
                                        domain: nil, maxTokens: AskParameters().maxTokens, seed: 0, strict: false, minEvidence: minEvidence)
-            if declineMargin != nil || judge != nil {
-                var policy = AnswerPolicy()
+            if declineMargin != nil || judge != nil || basePolicy != nil {
+                var policy = basePolicy ?? AnswerPolicy()
                 if let declineMargin { policy.declineMargin = declineMargin }
-                policy.judge = judge
+                if let judge { policy.judge = judge }
                 settings.policy = policy
             }
             let answer = try engine.ask(settings).answer

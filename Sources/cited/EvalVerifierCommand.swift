@@ -35,6 +35,9 @@ struct EvalVerifierCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reject when the model prefers a swapped word by more than this.",
                                             valueName: "LOGITS"))
     var counterfactualMargin: Float = VerificationPolicy().counterfactualMargin
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "Also test the sides of each comparison (a word before \"than\" against the one after it).")
+    var counterfactualSides = VerificationPolicy().counterfactualSides
     @Flag(name: .long, help: "Print one JSON document.") var json = false
 
     struct Output: Encodable {
@@ -66,12 +69,24 @@ struct EvalVerifierCommand: ParsableCommand {
             }
         }
         verifier.policy.counterfactualMargin = counterfactualMargin
+        verifier.policy.counterfactualSides = counterfactualSides
         if let counterfactual {
             let model = try GGUFAnswerModel(url: try LanguageModelLocator.resolve(counterfactual))
-            verifier.counterfactual = { claim, source, slots in
-                let finding = try model.counterfactual(claim: claim, source: source, slots: slots)
-                if options.verbose, let finding {
-                    printError(String(format: "counterfactual %.2f  %@ → %@  %@", finding.margin, finding.word, finding.alternative, claim))
+            let verbose = options.verbose, claim = ClaimBox()
+            if all {
+                // Every comparison on stderr (kind, margin, word, alternative, sentence), to choose margins per
+                // kind offline.
+                model.onCounterfactualCheck = { finding in
+                    printError(String(format: "check\t%@\t%.3f\t%@\t%@\t%@", finding.kind.rawValue, finding.margin,
+                                      finding.word, finding.alternative, claim.text))
+                }
+            }
+            verifier.counterfactual = { text, source, slots in
+                claim.text = text
+                let finding = try model.counterfactual(claim: text, source: source, slots: slots)
+                if verbose, let finding {
+                    printError(String(format: "counterfactual %.2f  %@ → %@  %@", finding.margin, finding.word,
+                                      finding.alternative, text))
                 }
                 return finding
             }
@@ -88,3 +103,6 @@ struct EvalVerifierCommand: ParsableCommand {
         }
     }
 }
+
+/// The sentence under test, for the per-comparison trace.
+private final class ClaimBox: @unchecked Sendable { var text = "" }

@@ -1,3 +1,4 @@
+import CitedTestSupport
 import Foundation
 import Testing
 
@@ -6,11 +7,7 @@ import Testing
 /// and a replay of the first from the audit log.
 @Suite("ask end to end with a real model", .serialized)
 struct AskEndToEndTests {
-    static var citedBinary: URL {
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return package.appendingPathComponent(".build/release/cited")
-    }
+    static var citedBinary: URL { BuiltProducts.cited }
     static var demo: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Corpora/demo")

@@ -36,7 +36,7 @@ private final class ScriptedScorer: CounterfactualScorer {
     func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding? {
         asked.append((claim, slots))
         guard let slot = slots.first else { return nil }
-        return Counterfactual.Finding(word: slot.word, alternative: slot.alternatives[0], margin: margin)
+        return Counterfactual.Finding(word: slot.word, alternative: slot.alternatives[0], kind: slot.kind, margin: margin)
     }
 }
 
@@ -60,4 +60,19 @@ func counterfactualVerdicts() {
     let wrongNumber = verifier.verify([AnswerSentence(text: "Retention occurred in 31.0% of women given tamsulosin.", citations: [1])],
                                       passages: evidence)[0]
     #expect(wrongNumber.support == .unsupported && scorer.asked.isEmpty)
+}
+
+@Test("Side slots: each source word before \"than\" is tried against the first source word after it")
+func counterfactualSideSlots() {
+    let source = "At baseline, the responder group had lower miR-122-5p than the non-responder group."
+    let swapped = "At baseline, the non-responder group had lower miR-122-5p than the responder group."
+    let sides = Counterfactual.slots(in: swapped, source: source, sides: true).filter { $0.kind == .side }
+    #expect(sides.map(\.word) == ["baseline", "non-responder", "miR-122-5p"])
+    #expect(sides.allSatisfy { $0.alternatives == ["responder"] })
+    // Off by default; nothing without a comparison, or when the other side is not in the source.
+    #expect(!Counterfactual.slots(in: swapped, source: source).contains { $0.kind == .side })
+    #expect(Counterfactual.slots(in: "The responder group had lower miR-122-5p.", source: source, sides: true)
+        .allSatisfy { $0.kind != .side })
+    #expect(Counterfactual.slots(in: "Responders did better than controls.", source: source, sides: true)
+        .allSatisfy { $0.kind != .side })
 }

@@ -1,4 +1,5 @@
 import CitedAnswer
+import CitedTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -14,15 +15,8 @@ enum Support {
         ?? (NSHomeDirectory() + "/.cache/cited"))
     static let models = home.appendingPathComponent("models")
 
-    /// `cited` beside the test bundle (whatever `--scratch-path` the build used), else under `.build/`.
-    static var citedBinary: URL {
-        let products = Bundle.main.bundleURL
-        for folder in [products, products.deletingLastPathComponent()] {
-            let url = folder.appendingPathComponent("cited")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return package.appendingPathComponent(".build/release/cited")
-    }
+    /// `cited` beside the test bundle (CitedTestSupport), whatever `--scratch-path` the build used.
+    static var citedBinary: URL { BuiltProducts.cited }
 
     /// The test venv's python (scripts/test-venv.sh makes it once, then reuses it).
     static let venvPython: Result<String, Error> = Result {

@@ -1,6 +1,7 @@
 import CitedAnswer
 import CitedEngine
 import CitedRetrieve
+import CitedTestSupport
 import Foundation
 import Testing
 
@@ -14,10 +15,7 @@ struct EngineTests {
 
     /// A fresh index of the demo corpus, made once per test run.
     static let demoIndex: Result<URL, Error> = Result {
-        // The built `cited`: beside this test bundle (any scratch path), else `.build/release`.
-        let products = Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("cited")
-        let binary = products.map { FileManager.default.isExecutableFile(atPath: $0.path) } == true
-            ? products! : package.appendingPathComponent(".build/release/cited")
+        let binary = BuiltProducts.cited
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build first: swift build -c release")
         let index = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         let process = Process()

@@ -45,6 +45,19 @@ struct ChunkerTests {
         #expect(passages[1].locator.hasPrefix("a.md:4-"))
     }
 
+    @Test("a word far over the budget is cut in pieces under it, nothing lost, in linear work")
+    func longWord() {
+        let counter = CharacterCounter()
+        let word = String(repeating: "{", count: 60_000) + String(repeating: "ab", count: 10_000)
+        let block = Block(text: "intro " + word + " outro", headingPath: ["S"], startLine: 1, endLine: 1)
+        let passages = Chunker(counter: counter, tokenLimit: 64).passages(for: document([block], style: .lines),
+                                                                           path: "a.tex")
+        #expect(passages.allSatisfy { $0.tokenCount <= 64 })
+        #expect(passages.map(\.text).joined().filter { $0 != " " && $0 != "\n" } == ("intro" + word + "outro"))
+        // Quadratic re-counting of the rest after each cut would tokenize ~80,000² / 128 characters.
+        #expect(counter.characters.value < 20 * 80_000, "tokenized \(counter.characters.value) characters")
+    }
+
     @Test("sentences: abbreviations and inline math do not end a sentence")
     func sentences() {
         #expect(Chunker.sentences("See Fig. 2 for details. Next one.") == ["See Fig. 2 for details.", "Next one."])

@@ -77,6 +77,39 @@ struct CommandLineTests {
         #expect(run.stderr.contains("CITED_MAX_EXPANSION_RATIO"), "\(run.stderr)")
     }
 
+    @Test("an index in a read-only folder: one line naming the folder, not SQLite's code")
+    func readOnlyIndexFolder() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let index = folder.appendingPathComponent("index").path
+        let notes = try corpus(["notes"])
+        defer { try? FileManager.default.removeItem(at: notes.deletingLastPathComponent()) }
+        #expect(try runCited(["ingest", notes.path, "--index", index, "--no-embed"]).status == 0)
+        // Root writes through permission bits, so as root the folder is bind-mounted read-only in a private
+        // mount namespace; otherwise its permission bits make it read-only.
+        let process = Process()
+        let errors = Pipe()
+        if geteuid() == 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = ["-m", "--propagation", "private", "sh", "-c",
+                                 #"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && exec "$0" index status --index "$1""#,
+                                 CrashTests.citedBinary.path, index]
+        } else {
+            chmod(index, 0o555)
+            process.executableURL = CrashTests.citedBinary
+            process.arguments = ["index", "status", "--index", index]
+        }
+        defer { chmod(index, 0o755) }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("index folder \(index) is read-only"), "\(stderr)")
+        #expect(!stderr.contains("SQLite error"), "\(stderr)")
+    }
+
     @Test("ingest exits 1 when nothing could be ingested, 0 when something was")
     func ingestExitCodes() throws {
         let folder = try temporaryFolder()

@@ -1,5 +1,6 @@
 import CitedCore
 import CitedStore
+import CitedTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -9,18 +10,7 @@ import Testing
 @Suite("Crash safety")
 struct CrashTests {
     /// The `cited` executable next to the test bundle (`swift build` builds it with the tests).
-    static var citedBinary: URL {
-        // The products folder holding this test bundle's resources (whatever the scratch path) comes first.
-        let products = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("cited")
-        if FileManager.default.isExecutableFile(atPath: products.path) { return products }
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        for configuration in ["release", "debug"] {
-            let url = package.appendingPathComponent(".build/\(configuration)/cited")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return package.appendingPathComponent(".build/release/cited")
-    }
+    static var citedBinary: URL { BuiltProducts.cited }
 
     func run(_ arguments: [String], killAfter: Double?) throws -> Int32 {
         let process = Process()

@@ -127,4 +127,24 @@ struct IngesterTests {
         let (_, missing) = try ingest(store, [folder.appendingPathComponent("nope").path])
         #expect(missing.count == 1 && missing[0].contains("no such file"))
     }
+
+    @Test("articles a re-ingested file no longer holds are deleted; the others stay")
+    func articlesDroppedFromAFile() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try openStore(folder)
+        let file = folder.appendingPathComponent("set.xml")
+        func article(_ pmid: Int) -> String {
+            "<PubmedArticle><MedlineCitation><PMID>\(pmid)</PMID><Article><ArticleTitle>Title \(pmid)</ArticleTitle>"
+                + "<Abstract><AbstractText>Finding number \(pmid).</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle>"
+        }
+        try ("<PubmedArticleSet>" + (1...3).map(article).joined() + "</PubmedArticleSet>").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try ingest(store, [file.path]).0.documents.added == 3)
+        try ("<PubmedArticleSet>" + [1, 3].map(article).joined() + "</PubmedArticleSet>").write(to: file, atomically: true, encoding: .utf8)
+        let (second, errors) = try ingest(store, [file.path])
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(second.documents.deleted == 1 && second.documents.unchanged == 2)
+        #expect(try store.document(key: "PMID:2") == nil)
+        #expect(try store.document(key: "PMID:1") != nil && store.document(key: "PMID:3") != nil)
+    }
 }

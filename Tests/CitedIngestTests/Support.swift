@@ -8,6 +8,17 @@ struct WordCounter: TokenCounter {
     func tokenCount(_ text: String) -> Int { text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count + 2 }
 }
 
+/// A fake character-level tokenizer (one token per non-space character, plus [CLS] and [SEP]) that
+/// counts how many characters it was asked to tokenize, to bound the chunker's work.
+final class CharacterCounter: TokenCounter, @unchecked Sendable {
+    let characters = Counter()
+    final class Counter: @unchecked Sendable { var value = 0 }
+    func tokenCount(_ text: String) -> Int {
+        characters.value += text.count
+        return text.filter { $0 != " " && $0 != "\n" }.count + 2
+    }
+}
+
 /// The committed fixtures folder.
 func fixtures(_ relative: String = "") -> URL {
     let base = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!

@@ -1,3 +1,4 @@
+import CitedTestSupport
 import Foundation
 import Testing
 
@@ -7,14 +8,7 @@ enum DemoIndex {
         .deletingLastPathComponent()
 
     /// `cited` beside the test bundle (whatever `--scratch-path` the build used), else under `.build/`.
-    static var citedBinary: URL {
-        let products = Bundle.main.bundleURL
-        for folder in [products, products.deletingLastPathComponent()] {
-            let url = folder.appendingPathComponent("cited")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return package.appendingPathComponent(".build/release/cited")
-    }
+    static var citedBinary: URL { BuiltProducts.cited }
 
     /// The demo corpus ingested once per test run (real MiniLM vectors).
     static let index: Result<URL, Error> = Result {

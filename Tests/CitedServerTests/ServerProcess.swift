@@ -1,3 +1,4 @@
+import CitedTestSupport
 import Foundation
 import Testing
 
@@ -7,11 +8,7 @@ final class ServerProcess {
         .deletingLastPathComponent()
 
     /// The built `cited`: beside this test bundle (any scratch path), else `.build/release`.
-    static var binary: URL {
-        let products = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("cited")
-        if FileManager.default.isExecutableFile(atPath: products.path) { return products }
-        return package.appendingPathComponent(".build/release/cited")
-    }
+    static var binary: URL { BuiltProducts.cited }
 
     /// A fresh index of the demo corpus, made once per test run.
     static let demoIndex: Result<URL, Error> = Result {

@@ -26,35 +26,55 @@ struct InstructionFlagTests {
         #expect(try store.source(for: ids[0]).flags == nil)
     }
 
-    @Test("an index made before the flag is backfilled by the migration when it is opened")
-    func backfilledOnOpen() throws {
+    /// An index migrated up to `step` holding one document with the plain and the injected passage (ids 1 and 2);
+    /// `flags` are stored in `has_instructions` when the step has the column.
+    func oldIndex(upTo step: String, flags: (plain: Int, injected: Int)? = nil) throws -> (URL, URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cited-old-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appendingPathComponent("cited.sqlite")
-        // The schema as it was before `v4-passage-instructions`, with two passages in it.
-        do {
-            let queue = try DatabaseQueue(path: url.path)
-            try Store.migrator.migrate(queue, upTo: "v3-answer-log")
-            try queue.write { db in
+        let queue = try DatabaseQueue(path: url.path)
+        try Store.migrator.migrate(queue, upTo: step)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO document (id, key, kind, domain, root, path, title, content_hash, chunker_version, ingested_at)
+                VALUES (1, 'file:/c//a.md', 'doc', 'code', '/c', 'a.md', 'A', 'h', 1, '2026-12-01 00:00:00.000')
+                """)
+            for (id, text) in [(1, Self.plain), (2, Self.injected)] {
                 try db.execute(sql: """
-                    INSERT INTO document (id, key, kind, domain, root, path, title, content_hash, chunker_version, ingested_at)
-                    VALUES (1, 'file:/c//a.md', 'doc', 'code', '/c', 'a.md', 'A', 'h', 1, '2026-12-01 00:00:00.000')
-                    """)
-                for (id, text) in [(1, Self.plain), (2, Self.injected)] {
-                    try db.execute(sql: """
-                        INSERT INTO passage (id, document_id, ordinal, text, locator, token_count)
-                        VALUES (?, 1, ?, ?, 'a.md:1', 10)
-                        """, arguments: [id, id, text])
-                }
+                    INSERT INTO passage (id, document_id, ordinal, text, locator, token_count)
+                    VALUES (?, 1, ?, ?, 'a.md:1', 10)
+                    """, arguments: [id, id, text])
             }
-            #expect(try queue.read { try Bool.fetchOne($0, sql: "SELECT COUNT(*) > 0 FROM pragma_table_info('passage') WHERE name = 'has_instructions'") } == false)
+            if let flags {
+                try db.execute(sql: "UPDATE passage SET has_instructions = CASE id WHEN 1 THEN ? ELSE ? END",
+                               arguments: [flags.plain, flags.injected])
+            }
         }
+        return (folder, url)
+    }
+
+    @Test("an index made before the flag is backfilled by the migration when it is opened")
+    func backfilledOnOpen() throws {
+        let (folder, url) = try oldIndex(upTo: "v3-answer-log")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try DatabaseQueue(path: url.path).read { try Bool.fetchOne($0, sql: "SELECT COUNT(*) > 0 FROM pragma_table_info('passage') WHERE name = 'has_instructions'") } == false)
         let store = try Store(url: url)
         #expect(try store.instructionPassageCount() == 1)
         #expect(try store.passage(id: 2).hasInstructions)
         #expect(try !store.passage(id: 1).hasInstructions)
         // FTS still finds both (the flag column does not touch the index).
         #expect(try store.fullTextSearch("dose").count == 2)
+    }
+
+    @Test("flags stored by an older detector are recomputed when the index is opened")
+    func reflaggedOnOpen() throws {
+        // Flags the current detector disagrees with both ways.
+        let (folder, url) = try oldIndex(upTo: "v4-passage-instructions", flags: (plain: 1, injected: 0))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try DatabaseQueue(path: url.path).read { try Int.fetchOne($0, sql: "SELECT has_instructions FROM passage WHERE id = 1") } == 1)
+        let store = try Store(url: url)
+        #expect(try store.passage(id: 2).hasInstructions)
+        #expect(try !store.passage(id: 1).hasInstructions)
+        #expect(try store.instructionPassageCount() == 1)
     }
 }

@@ -156,6 +156,17 @@ struct WordPieceFileTests {
         #expect(throws: WordPieceError.self) { try WordPieceTokenizer(vocabTXT: folder) }
     }
 
+    @Test("a tokenizer file over the size bound is refused by its size, before it is read")
+    func oversized() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cited-\(UUID().uuidString).json")
+        #expect(FileManager.default.createFile(atPath: url.path, contents: Data("{}".utf8)))
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(truncate(url.path, off_t(WordPieceTokenizer.maxFileBytes + 1)) == 0)  // sparse: nothing written
+        let error = #expect(throws: WordPieceError.self) { try WordPieceTokenizer(tokenizerJSON: url) }
+        #expect(error?.description.contains("larger than \(WordPieceTokenizer.maxFileBytes) bytes") == true,
+                "\(String(describing: error))")
+    }
+
     @Test("vocab.txt: read through the same helper; not UTF-8 is malformed, an empty file has no [UNK]")
     func vocabTXT() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cited-\(UUID().uuidString).txt")
