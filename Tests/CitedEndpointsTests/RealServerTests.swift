@@ -109,6 +109,97 @@ struct LlamaServerTests {
         #expect(same * 10 >= written * 6, "only \(same) of \(written) agree")
     }
 
+    @Test("the server runs the very prompt tokens the local engine runs (template, special tokens, BOS)")
+    func sameTokens() throws {
+        let python = try Support.venvPython.get()
+        let gguf = try Servers.gguf(Self.model)
+        let library = try PromptLibrary(directory: Support.package.appendingPathComponent("Prompts"))
+        // A real product prompt: the system prompt, a domain template, passages with markers, accents, CJK,
+        // a code span and blank lines.
+        let passages = [
+            PackedPassage(number: 1, passageID: 1, source: Source(kind: .pubmed, id: "p1", title: "Olanzapine IM – a trial",
+                                                                  locator: "abstract", year: 2021),
+                          text: "Intravenous olanzapine 5 mg [sic] calmed 87% of agitated adults (café, 日本語).\n\nNo QT prolongation."),
+            PackedPassage(number: 2, passageID: 2, source: Source(kind: .doc, id: "d2", title: "heapq", locator: "§2"),
+                          text: "`heapq.heappushpop(heap, item)` pushes *item*, then pops and returns the smallest."),
+        ]
+        for (domain, question) in [(Domain.clinical, Self.questions[0]), (.code, Self.questions[3])] {
+            let prompt = library.build(question: question, domain: domain, passages: passages)
+            let local = try GGUFAnswerModel(url: URL(fileURLWithPath: gguf), contextLength: 4096).generator
+            let text = try local.chatText(prompt.user, system: prompt.system)
+            let ids = local.tokens(of: text).map(Int.init)
+            let request = try JSONSerialization.data(withJSONObject: ["system": prompt.system, "user": prompt.user])
+            let input = FileManager.default.temporaryDirectory.appendingPathComponent("prompt-\(UUID().uuidString).json")
+            try request.write(to: input)
+            defer { try? FileManager.default.removeItem(at: input) }
+            let (status, output) = try Support.capture("/bin/sh", ["-c", "exec \"$0\" \"$1\" \"$2\" < \"$3\"", python,
+                                                                   Support.scripts.appendingPathComponent("llama-prompt-tokens.py").path,
+                                                                   gguf, input.path])
+            try #require(status == 0, "\(output)")
+            let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("{") })
+            let server = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let serverIDs = try #require(server["tokens"] as? [Int])
+            print("endpoint-prompt (\(Self.model), \(domain)): local \(ids.count) tokens, server \(serverIDs.count) tokens "
+                  + "(chat format \(server["chat_format"] ?? "?")), text \(text.utf8.count) bytes local")
+            print("endpoint-prompt local text:\n\(text)\nendpoint-prompt server text:\n\(server["text"] ?? "")")
+            if let first = zip(ids, serverIDs).firstIndex(where: { $0 != $1 }) {
+                print("endpoint-prompt: first different token at \(first): local \(ids[first...].prefix(8)) server \(serverIDs[first...].prefix(8))")
+            }
+            #expect(server["text"] as? String == text)
+            #expect(ids == serverIDs)
+        }
+    }
+
+    @Test("llama.cpp's grammar sampler bars the very tokens the local citation constraint bars")
+    func grammarMatchesLocalConstraint() throws {
+        let python = try Support.venvPython.get()
+        let gguf = try Servers.gguf(Self.model)
+        let texts = [
+            "Olanzapine 10 mg IV is recommended [1].", "[1] opens with a marker.", "> 5 mg of olanzapine [1].",
+            " Starts with a space [2].", "\nStarts on a new line.", "\"5 mg\" calmed them [1, 2].", "It calmed them [3].",
+            "It calmed them [1, 3].", "An index a[3] is free.", "A list [] and [x] and [ 3] are not markers.",
+            "`heap[3]` in code is free [2].", "```python\nheapq.heappush(h, 1)\n```", "`x` then [3].",
+            "Two markers [1][2] and (see [2]).", "Spaces inside [1 , 2 ] close it.", "Leading zeros [01] are not a number.",
+            "Nitrous oxide [1].", "NOT IN SOURCES", "No dose was given.", "Unclosed [1", "Done.\n[2] at a line start.",
+            "A [[1]] double bracket.", "Trailing bracket [",
+        ]
+        // What characters cannot say (CitationGrammar): a first token of blank space alone ("\n") is barred locally.
+        let residual: Set<String> = ["\nStarts on a new line."]
+        for mayDecline in [true, false] {
+            let grammar = CitationGrammar.gbnf(allowed: [1, 2], mayDecline: mayDecline)
+            let request = try JSONSerialization.data(withJSONObject: ["grammar": grammar, "texts": texts] as [String: Any])
+            let input = FileManager.default.temporaryDirectory.appendingPathComponent("grammar-\(UUID().uuidString).json")
+            try request.write(to: input)
+            defer { try? FileManager.default.removeItem(at: input) }
+            let (status, output) = try Support.capture("/bin/sh", ["-c", "exec \"$0\" \"$1\" \"$2\" < \"$3\"", python,
+                                                                   Support.scripts.appendingPathComponent("llama-grammar-check.py").path,
+                                                                   gguf, input.path])
+            try #require(status == 0, "\(output)")
+            let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("[") })
+            let results = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [[String: Any]])
+            try #require(results.count == texts.count)
+            let model = try GGUFAnswerModel(url: URL(fileURLWithPath: gguf), contextLength: 512)
+            let vocabulary = model.tokenTexts
+            for (text, result) in zip(texts, results) {
+                let tokens = try #require(result["tokens"] as? [Int]).map(Int32.init)
+                let server = try #require(result["rejected"] as? Int)
+                // The local engine's constraint over the same tokens: the first it masks.
+                let constraint = CitationConstraint(tokenTexts: vocabulary, allowed: [1, 2], forbidSentinel: !mayDecline)
+                var logits = [Float](repeating: 0, count: vocabulary.count)
+                var local = -1
+                for index in tokens.indices {
+                    for slot in logits.indices { logits[slot] = 0 }
+                    logits.withUnsafeMutableBufferPointer { constraint.apply($0, generated: Array(tokens[..<index])) }
+                    if logits[Int(tokens[index])] == -.infinity { local = index; break }
+                }
+                print("endpoint-grammar-vs-local (mayDecline \(mayDecline)): \(local == server ? "same" : "DIFFERENT") "
+                      + "local \(local) server \(server) eos \(result["eos"] ?? "?") \(text.debugDescription) "
+                      + "\(tokens.map { vocabulary[Int($0)] })")
+                #expect(local == server || residual.contains(text), "\(text.debugDescription): local bars token \(local), llama.cpp's grammar \(server)")
+            }
+        }
+    }
+
     @Test("llama.cpp's grammar keeps markers to the given passages; without it the model cites what it likes")
     func grammar() throws {
         let server = try Servers.llama.get()
