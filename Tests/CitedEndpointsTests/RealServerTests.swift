@@ -124,7 +124,7 @@ struct LlamaServerTests {
                           text: "`heapq.heappushpop(heap, item)` pushes *item*, then pops and returns the smallest."),
         ]
         for (domain, question) in [(Domain.clinical, Self.questions[0]), (.code, Self.questions[3])] {
-            let prompt = library.build(question: question, domain: domain, passages: passages)
+            let prompt = PromptBuilder(library: library).build(question: question, domain: domain, passages: passages)
             let local = try GGUFAnswerModel(url: URL(fileURLWithPath: gguf), contextLength: 4096).generator
             let text = try local.chatText(prompt.user, system: prompt.system)
             let ids = local.tokens(of: text).map(Int.init)
@@ -142,7 +142,7 @@ struct LlamaServerTests {
             print("endpoint-prompt (\(Self.model), \(domain)): local \(ids.count) tokens, server \(serverIDs.count) tokens "
                   + "(chat format \(server["chat_format"] ?? "?")), text \(text.utf8.count) bytes local")
             print("endpoint-prompt local text:\n\(text)\nendpoint-prompt server text:\n\(server["text"] ?? "")")
-            if let first = zip(ids, serverIDs).firstIndex(where: { $0 != $1 }) {
+            if let first = zip(ids, serverIDs).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
                 print("endpoint-prompt: first different token at \(first): local \(ids[first...].prefix(8)) server \(serverIDs[first...].prefix(8))")
             }
             #expect(server["text"] as? String == text)
