@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -55,6 +56,11 @@ let package = Package(
         // The SQLite store: schema, migrations, FTS5, vectors.
         .target(name: "CitedStore", dependencies: ["CitedCore", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: swift6),
+        // The PostgreSQL + pgvector backend of the store (`--store postgres://…`); kept out of CitedStore so that
+        // SQLite-only clients (the fuzz harnesses) do not build SwiftNIO.
+        .target(name: "CitedPostgres", dependencies: ["CitedCore", "CitedStore", logging,
+                                                      .product(name: "PostgresNIO", package: "postgres-nio")],
+                swiftSettings: swift6),
         // Parsers (PubMed, JATS, Markdown, reST, HTML, man, LaTeX) and the chunker.
         .target(name: "CitedIngest", dependencies: ["CitedCore", "CitedStore", "CLibXML2", logging], swiftSettings: swift6),
         // Dense, BM25 and fused retrieval with filters; retrieval evaluation.
@@ -74,7 +80,7 @@ let package = Package(
         // Cited as a library: an open index, its models and caches in one place, safe to share across
         // tasks; the CLI and the servers are its clients.
         .target(name: "CitedEngine", dependencies: ["CitedCore", "CitedCache", "CitedKernels", "CitedModel",
-                                                    "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer",
+                                                    "CitedStore", "CitedPostgres", "CitedIngest", "CitedRetrieve", "CitedAnswer",
                                                     "CitedEndpoints"],
                 swiftSettings: swift6),
 
@@ -90,7 +96,8 @@ let package = Package(
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [
             "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
-            "CitedStore", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEndpoints", "CitedEngine", "CitedServer",
+            "CitedStore", "CitedPostgres", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEndpoints", "CitedEngine",
+            "CitedServer",
             "CitedMCP", logging,
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -106,6 +113,8 @@ let package = Package(
         .testTarget(name: "CitedGenerateTests", dependencies: ["CitedGenerate", "CitedCache"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedStoreTests", dependencies: ["CitedStore"]),
+        .testTarget(name: "CitedPostgresTests", dependencies: ["CitedPostgres", "CitedStore", "CitedIngest", "CitedRetrieve", "CitedTestSupport",
+                                                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CitedIngestTests", dependencies: ["CitedIngest", "CitedStore", "CitedTokenizer", "CitedTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CitedRetrieveTests", dependencies: ["CitedRetrieve", "CitedStore"]),
         .testTarget(name: "CitedAnswerTests", dependencies: ["CitedAnswer", "CitedTestSupport"]),

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Checks `cited mcp` with a real MCP client: the reference Python SDK (`mcp` from PyPI).
 
-Starts `cited mcp --index DIR` over stdio, lists the tools, and calls search, show and ask on the demo
-index, asserting the citations. Without --index it ingests Corpora/demo into a temporary folder first.
+Starts `cited mcp --index DIR` (or `--store URL`, a PostgreSQL store holding the demo corpus) over stdio, lists
+the tools, and calls search, show and ask on the demo index, asserting the citations and that search and show
+return what `cited search --json` and `cited show --json` print on the same index. Without --index or --store it
+ingests Corpora/demo into a temporary folder first.
 Run in the test venv:  "$(scripts/test-venv.sh)/bin/python" scripts/mcp-client-check.py --cited .build/release/cited
 Prints one line per check and ends with 'N passed, N failed'; exits 1 when a check fails.
 """
@@ -40,6 +42,19 @@ class Checks:
             print(f"FAIL  {name}{': ' + detail if detail else ''}", flush=True)
 
 
+def cli_json(cited, location, arguments):
+    """What `cited ARGUMENTS LOCATION --json` prints, parsed."""
+    output = subprocess.run([cited] + arguments + location + ["--json"], check=True, capture_output=True, text=True,
+                            cwd=str(ROOT)).stdout
+    return json.loads(output)
+
+
+def hits(document):
+    """(rank, passage id, score to 1e-4, source id, text) of each result of a search document."""
+    return [(h["rank"], h["passage_id"], round(h["score"], 4), h["source"]["id"], h["text"])
+            for h in document.get("results", [])]
+
+
 def texts(result):
     return [block.text for block in result.content if getattr(block, "type", "") == "text"]
 
@@ -56,9 +71,9 @@ def document(result):
     raise AssertionError(f"no JSON document in {texts(result)!r}")
 
 
-async def run(cited, index, checks):
+async def run(cited, location, checks):
     # The whole environment: CITED_HOME (the model cache) and the like reach the server.
-    server = StdioServerParameters(command=cited, args=["mcp", "--index", index], cwd=str(ROOT), env=dict(os.environ))
+    server = StdioServerParameters(command=cited, args=["mcp"] + location, cwd=str(ROOT), env=dict(os.environ))
     async with stdio_client(server) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
@@ -79,6 +94,13 @@ async def run(cited, index, checks):
                          not result.is_error and "PMID:33046432" in ids and len(ids) <= 5, repr(ids))
             checks.check("search: results carry rank, score, passage_id, source, text",
                          all({"rank", "score", "passage_id", "source", "text"} <= set(h) for h in doc["results"]))
+            for query, mode in [("olanzapine dose for agitation", "hybrid"), ("How does bisect.insort keep a list sorted?", "dense"),
+                                ("olanzapine droperidol", "bm25")]:
+                result = await session.call_tool("search", {"query": query, "k": 5, "mode": mode})
+                cli = cli_json(cited, location, ["search", query, "--k", "5", "--mode", mode])
+                checks.check(f"search ({mode}): the passages, order and scores of `cited search --json`",
+                             not result.is_error and hits(document(result)) == hits(cli) and hits(cli),
+                             f"{[h[1] for h in hits(document(result))]} vs {[h[1] for h in hits(cli)]}")
 
             result = await session.call_tool("search", {"query": "olanzapine", "filters": {"kind": "doc"}})
             doc = document(result)
@@ -100,6 +122,8 @@ async def run(cited, index, checks):
                          not result.is_error and doc["reference"] == "PMID:33046432" and "olanzapine" in doc["title"].lower()
                          and len(focus) <= 1 and all(p["text"] and p["source"]["pmid"] == "33046432" for p in doc["passages"]),
                          repr(doc)[:300])
+            cli = cli_json(cited, location, ["show", "PMID:33046432", "--context", "1"])
+            checks.check("show: the document `cited show --json` prints", doc == cli, f"{repr(doc)[:200]} vs {repr(cli)[:200]}")
             result = await session.call_tool("show", {"ref": "PMID:99999999"})
             message = " ".join(texts(result))
             checks.check("show of an unknown reference: a one-line tool error", result.is_error and "\n" not in message, message)
@@ -128,18 +152,22 @@ async def run(cited, index, checks):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cited", default=str(ROOT / ".build/release/cited"), help="the cited binary")
-    parser.add_argument("--index", help="a demo index (default: ingest Corpora/demo into a temporary folder)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--index", help="a demo index (default: ingest Corpora/demo into a temporary folder)")
+    where.add_argument("--store", help="a PostgreSQL store holding the demo corpus (postgres://…)")
     args = parser.parse_args()
     started = time.monotonic()
     checks = Checks()
     with tempfile.TemporaryDirectory(prefix="cited-mcp-") as scratch:
-        index = args.index
-        if index is None:
-            index = os.path.join(scratch, "index")
-            subprocess.run([args.cited, "ingest", str(ROOT / "Corpora/demo"), "--index", index],
-                           check=True, stdout=subprocess.DEVNULL)
+        if args.store:
+            location = ["--store", args.store]
+        elif args.index:
+            location = ["--index", args.index]
+        else:
+            location = ["--index", os.path.join(scratch, "index")]
+            subprocess.run([args.cited, "ingest", str(ROOT / "Corpora/demo")] + location, check=True, stdout=subprocess.DEVNULL)
         # Bounded: a server that stops answering fails the check instead of hanging it.
-        asyncio.run(asyncio.wait_for(run(args.cited, index, checks), timeout=900))
+        asyncio.run(asyncio.wait_for(run(args.cited, location, checks), timeout=900))
     print(f"mcp client check: {time.monotonic() - started:.1f} s")
     print(f"{checks.passed} passed, {checks.failed} failed")
     sys.exit(1 if checks.failed else 0)

@@ -14,6 +14,12 @@ scripts/fetch-corpora.sh pubmed
 # endpoint tests start on loopback), made before the suite so its time and any failure show here.
 scripts/test-venv.sh >/dev/null
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+# The PostgreSQL store's tests (issue 17) run on a real PostgreSQL 18 + pgvector server from PyPI, started here on a
+# free loopback port and stopped (its folder removed) when the tests end, whatever their outcome.
+pg_folder=$(mktemp -d /tmp/cited-pg-test.XXXXXX)
+trap 'scripts/pg-test-server.sh stop "$pg_folder" || true' EXIT
+CITED_TEST_POSTGRES_URL=$(scripts/pg-test-server.sh start "$pg_folder")
+export CITED_TEST_POSTGRES_URL
 swift test -c release -Xswiftc -enable-testing --skip-build "$@"
 # Fuzz smoke (issue 15): each libFuzzer harness 15 s from the committed seeds; fails on any crash or leak.
 # (Skipped when the test run was narrowed with arguments such as --filter.)

@@ -37,16 +37,36 @@ public struct AnswerEndpoint: Codable, Sendable, Equatable {
     }
 }
 
-/// Milliseconds spent per stage.
+/// Milliseconds from the question to the end of each stage (0: the stage did not run).
 public struct AnswerTimings: Codable, Sendable, Equatable {
     public var retrieve = 0
+    /// The answer model loaded (or found loaded).
+    public var modelReady = 0
     public var firstToken = 0
+    /// Generation ended.
+    public var generated = 0
+    /// Every sentence checked against the passages given (before corroboration searches).
+    public var verified = 0
     public var total = 0
 
     enum CodingKeys: String, CodingKey {
         case retrieve
+        case modelReady = "model_ready"
         case firstToken = "first_token"
-        case total
+        case generated, verified, total
+    }
+
+    public init() {}
+
+    /// Missing stages read as 0 (records written before they were timed).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        retrieve = try c.decodeIfPresent(Int.self, forKey: .retrieve) ?? 0
+        modelReady = try c.decodeIfPresent(Int.self, forKey: .modelReady) ?? 0
+        firstToken = try c.decodeIfPresent(Int.self, forKey: .firstToken) ?? 0
+        generated = try c.decodeIfPresent(Int.self, forKey: .generated) ?? 0
+        verified = try c.decodeIfPresent(Int.self, forKey: .verified) ?? 0
+        total = try c.decodeIfPresent(Int.self, forKey: .total) ?? 0
     }
 }
 
@@ -79,6 +99,9 @@ public struct Answer: Codable, Sendable {
     /// The model's whole answer with its verdicts and traces, when some of its sentences failed the checks
     /// and were left out.
     public var draft: [AnswerSentence] = []
+    /// Sentences of the cited passages, word for word, that state what the answer's sentences say (with their
+    /// figures and names as written): shown under the answer and appended to `answer` (`EvidenceQuotes`).
+    public var quotes: [EvidenceQuote] = []
     public var notice: String?
     public var timingsMS: AnswerTimings
     /// The audit record's id (`cited ask --replay ID`).
@@ -86,7 +109,7 @@ public struct Answer: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case question, answer, abstained, domain, sentences, citations, nearest, method, model, endpoint, embedder, notice
-        case evidence, draft
+        case evidence, draft, quotes
         case abstentionReason = "abstention_reason"
         case declineMargin = "decline_margin"
         case absentTerms = "absent_terms"
@@ -95,5 +118,16 @@ public struct Answer: Codable, Sendable {
     }
 
     public static let notFound = "Not found in the indexed sources."
+    /// The heading of the quotes in the answer text.
+    public static let quotesHeading = "In the sources' words:"
+
+    /// The checked sentences with their markers, then the quotes under `quotesHeading`, one a line.
+    public static func text(of sentences: [AnswerSentence], quotes: [EvidenceQuote]) -> String {
+        let body = sentences.map { sentence in
+            sentence.text + (sentence.citations.isEmpty ? "" : " " + sentence.citations.map { "[\($0)]" }.joined())
+        }.joined(separator: " ")
+        guard !quotes.isEmpty else { return body }
+        return body + "\n\n" + quotesHeading + "\n" + quotes.map { "[\($0.n)] \"\($0.text)\"" }.joined(separator: "\n")
+    }
     public static let clinicalNotice = "Not for diagnosis or treatment decisions: check the cited sources."
 }

@@ -14,6 +14,10 @@ public enum AnswerEvaluation {
         public var facts: Double
         /// Every gold fact is present.
         public var allFacts = false
+        /// The same two counted in the checked sentences alone, without the evidence quotes: what the model
+        /// itself wrote.
+        public var factsInSentences: Double = 0
+        public var allFactsInSentences = false
         /// Citations of the answer, and how many of them name a gold source (graded by the question
         /// file, not by the verifier).
         public var citations = 0
@@ -32,6 +36,8 @@ public enum AnswerEvaluation {
         enum CodingKeys: String, CodingKey {
             case id, answerable, abstained, facts, milliseconds, evidence, method, citations, answer
             case allFacts = "all_facts"
+            case factsInSentences = "facts_sentences"
+            case allFactsInSentences = "all_facts_sentences"
             case declineMargin = "decline_margin"
             case goldCitations = "gold_citations"
             case abstentionReason = "abstention_reason"
@@ -55,6 +61,10 @@ public enum AnswerEvaluation {
                               supportedSentences: cited.filter { $0.support == .supported }.count,
                               citedSentences: cited.count, milliseconds: milliseconds)
         outcome.allFacts = !answer.abstained && present == facts.count
+        let written = answer.sentences.map(\.text).joined(separator: " ").lowercased()
+        let presentWritten = answer.abstained ? 0 : facts.filter { written.contains($0.lowercased()) }.count
+        outcome.factsInSentences = facts.isEmpty ? outcome.facts : Double(presentWritten) / Double(facts.count)
+        outcome.allFactsInSentences = !answer.abstained && presentWritten == facts.count
         outcome.citations = answer.abstained ? 0 : answer.citations.count
         outcome.goldCitations = answer.abstained ? 0 : answer.citations.filter { citation in
             question.gold.contains { EvalQuestion.matches(citation.source, gold: $0) }
@@ -68,8 +78,9 @@ public enum AnswerEvaluation {
     }
 
     /// Over answerable questions: `cited_gold` (the answer cites a gold source), `facts` (share of gold facts
-    /// present), `all_facts` (every one present), `false_abstain`, and `citation_precision` (citations of
-    /// answered questions that name a gold source: graded by the question file, never by the verifier).
+    /// present), `all_facts` (every one present), the same two in the model's checked sentences alone
+    /// (`facts_sentences`, `all_facts_sentences`: without the evidence quotes), `false_abstain`, and
+    /// `citation_precision` (citations of answered questions that name a gold source: graded by the question file, never by the verifier).
     /// Over unanswerable ones: `abstain_correct`. Over all: `verifier_supported` (cited sentences the
     /// verifier passed: a property of the answers, not a grade) and the median time.
     public static func metrics(_ outcomes: [Outcome]) -> [String: Double] {
@@ -85,6 +96,8 @@ public enum AnswerEvaluation {
             "cited_gold": mean(answerable.map { $0.citedGold ? 1 : 0 }),
             "facts": mean(answerable.map(\.facts)),
             "all_facts": mean(answerable.map { $0.allFacts ? 1 : 0 }),
+            "facts_sentences": mean(answerable.map(\.factsInSentences)),
+            "all_facts_sentences": mean(answerable.map { $0.allFactsInSentences ? 1 : 0 }),
             "false_abstain": mean(answerable.map { $0.abstained ? 1 : 0 }),
             "abstain_correct": mean(unanswerable.map { $0.abstained ? 1 : 0 }),
             "citation_precision": citations == 0 ? 0 : Double(goldCitations) / Double(citations),

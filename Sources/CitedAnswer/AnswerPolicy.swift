@@ -81,6 +81,16 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// Sentences that failed the checks are left out of the answer (kept in `draft` with their trace).
     /// With `strict`, weakly supported ones are left out too.
     public var dropUnsupported = true
+    /// An answer whose kept sentences mention none of the question's names (its drug, gene, function: see
+    /// `requireCoveredTerms`) answers another question, however well its sources back it; it abstains
+    /// (`off-subject`). The hand-checked dev answers had such wrong answers pass every check: `N()` for a
+    /// question about `nsimplify`, `scrypt` for `pbkdf2_hmac`. Off: on the tune split (2026-12-05) it raised false
+    /// abstention from 0.25 to 0.36, one of the three answers it stopped carrying all its facts.
+    public var requireNamedSubject = false
+    /// Under a checked answer, at most this many evidence quotes (`EvidenceQuotes`): for each cited passage, its
+    /// sentence that states what the answer says, word for word, so the figures, arms and API names reach the
+    /// reader exactly as the source writes them; 0: none.
+    public var quotes = 2
 
     public init() {}
 
@@ -88,6 +98,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         case listedPassages, maxPassages, relevanceMargin, resultsSection, contextBudget, excerptBudget, resultsExcerptBudget
         case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin
         case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
+        case requireNamedSubject, quotes
     }
 
     /// Every field, a nil one as null: "no excerpts" and "decline freely" must survive a replay.
@@ -112,9 +123,12 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(corroborationSearches, forKey: .corroborationSearches)
         try c.encode(corroborationRelevance, forKey: .corroborationRelevance)
         try c.encode(dropUnsupported, forKey: .dropUnsupported)
+        try c.encode(requireNamedSubject, forKey: .requireNamedSubject)
+        try c.encode(quotes, forKey: .quotes)
     }
 
-    /// A stored policy read back: fields it lacks (a record made before they existed) keep their defaults.
+    /// A stored policy or a policy file read back: fields it lacks (a record made before they existed, a file
+    /// that changes a few) keep their defaults.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
@@ -140,6 +154,8 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.corroborationSearches, &corroborationSearches)
         try read(.corroborationRelevance, &corroborationRelevance)
         try read(.dropUnsupported, &dropUnsupported)
+        try read(.requireNamedSubject, &requireNamedSubject)
+        try read(.quotes, &quotes)
     }
 }
 
@@ -170,6 +186,8 @@ public enum AbstentionReason: String, Codable, Sendable {
     case sentinel
     /// No sentence of the model's answer passed the checks.
     case unsupported
+    /// The checked sentences never name what the question asks about (`AnswerPolicy.requireNamedSubject`).
+    case offSubject = "off-subject"
 }
 
 /// How an answer's sentences were made (JSON `method`).

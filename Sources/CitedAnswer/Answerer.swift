@@ -135,8 +135,10 @@ public final class Answerer {
         let model = try self.model(run.answer.domain)
         run.answer.model = model.name
         run.answer.endpoint = (model as? RemoteAnswerModel)?.endpoint
+        run.answer.timingsMS.modelReady = run.elapsedMS
         let prompt = try promptStage(run)
         let text = try generate(&run, model: model, prompt: prompt, onText: onText)
+        run.answer.timingsMS.generated = run.elapsedMS
         if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
         let verifier = makeVerifier(policy: run.policy.verification,
                                     scorer: run.policy.counterfactual ? counterfactualScorer ?? model as? CounterfactualScorer : nil)
@@ -148,6 +150,7 @@ public final class Answerer {
                                  detail: "marker [\(number)] names a passage the model was not given; removed before checking")
             } + (sentences[index].trace ?? [])
         }
+        run.answer.timingsMS.verified = run.elapsedMS
         var sources = run.shown
         try corroborate(&sentences, evidence: &run.evidence, sources: &sources, verifier: verifier,
                         searches: run.policy.corroborationSearches, questionVector: run.questionVector,
@@ -345,6 +348,7 @@ public final class Answerer {
 
     /// The checked answer: sentences that failed the checks are left out (kept in `draft` with their
     /// traces); with none left, abstention.
+    /// The quotes come from the passages the kept sentences cite (`AnswerPolicy.quotes`).
     func finish(_ run: Run, sentences: [AnswerSentence], sources: [PackedPassage]) -> Answer {
         var run = run
         let kept = sentences.filter { sentence in
@@ -356,11 +360,17 @@ public final class Answerer {
         }
         if kept.count < sentences.count { run.answer.draft = sentences }
         guard kept.contains(where: { $0.support == .supported }) else { return abstain(run, reason: .unsupported) }
+        if run.policy.requireNamedSubject,
+           let unnamed = QuestionTerms.unnamed(in: run.question, answer: kept, vocabulary: vocabulary) {
+            run.answer.draft = sentences
+            run.answer.absentTerms = unnamed
+            return abstain(run, reason: .offSubject)
+        }
         var answer = run.answer
         answer.sentences = kept
-        answer.answer = kept.map { sentence in
-            sentence.text + (sentence.citations.isEmpty ? "" : " " + sentence.citations.map { "[\($0)]" }.joined())
-        }.joined(separator: " ")
+        answer.quotes = EvidenceQuotes.select(for: kept, question: run.question, passages: run.evidence,
+                                              domain: answer.domain, limit: run.policy.quotes)
+        answer.answer = Answer.text(of: kept, quotes: answer.quotes)
         let used = Set(kept.flatMap(\.citations))
         answer.citations = sources.filter { used.contains($0.number) }.map(Self.citation)
         answer.timingsMS.total = run.elapsedMS

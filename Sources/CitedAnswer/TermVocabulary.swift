@@ -57,11 +57,9 @@ public final class TermVocabulary {
 
 /// The terms of a question that the passages meant to answer it must contain.
 enum QuestionTerms {
-    /// The question's names (identifiers, code names, and with a vocabulary its uncommon words) that no
-    /// passage's text, title, path or section contains, in a singular or plural form.
-    static func uncovered(in question: String, passages: [EvidencePassage], vocabulary: TermVocabulary?) -> [String] {
-        let searchable = passages.map { SearchableText($0.text, context: $0.context) }
-        let stems = searchable.reduce(into: Set<String>()) { $0.formUnion($1.stems); $0.formUnion(ContentWords.stems(of: $1.context)) }
+    /// The question's names: identifiers and code names, and with a vocabulary its uncommon words (a drug,
+    /// gene, function, rare disease).
+    static func names(in question: String, vocabulary: TermVocabulary?) -> [String] {
         var names = KeyTerms.extract(question).identifiers.filter { name in
             !(vocabulary?.isCommon(name) ?? false)
         }
@@ -70,11 +68,39 @@ enum QuestionTerms {
                 word.allSatisfy(\.isLetter) && !vocabulary.isCommon(word) && !names.contains(word)
             }
         }
-        return names.filter { name in
+        return names
+    }
+
+    /// The question's names that no passage's text, title, path or section contains, in a singular or
+    /// plural form.
+    static func uncovered(in question: String, passages: [EvidencePassage], vocabulary: TermVocabulary?) -> [String] {
+        let searchable = passages.map { SearchableText($0.text, context: $0.context) }
+        let stems = searchable.reduce(into: Set<String>()) { $0.formUnion($1.stems); $0.formUnion(ContentWords.stems(of: $1.context)) }
+        return names(in: question, vocabulary: vocabulary).filter { name in
             let forms = AbsentTerms.inflections(of: name)
             let covered = searchable.contains { text in forms.contains { text.contains(identifier: $0) } }
                 || !name.contains(".") && name.count >= 5 && stems.contains(String(name.prefix(5)))
             return !covered
         }
+    }
+
+    /// The question's names when the answer mentions none of them (nil when it mentions one, or the question
+    /// names nothing): an answer about `N()` to a question about `nsimplify`, or about another drug than the
+    /// one asked about, answers another question, however well its sources back it. A dotted name counts as
+    /// mentioned by its last part (`insort` for `bisect.insort`), a word by any inflection or its first five
+    /// letters' stem.
+    static func unnamed(in question: String, answer: [AnswerSentence], vocabulary: TermVocabulary?) -> [String]? {
+        let asked = names(in: question, vocabulary: vocabulary)
+        guard !asked.isEmpty else { return nil }
+        let text = answer.map(\.text).joined(separator: " ")
+        let written = SearchableText(text, context: "")
+        let stems = Set(ContentWords.stems(of: text))
+        let mentioned = asked.contains { name in
+            var forms = AbsentTerms.inflections(of: name)
+            if name.contains("."), let last = name.split(separator: ".").last, last.count >= 3 { forms.append(String(last)) }
+            return forms.contains { written.contains(identifier: $0) }
+                || !name.contains(".") && name.count >= 5 && stems.contains(String(name.prefix(5)))
+        }
+        return mentioned ? nil : asked
     }
 }

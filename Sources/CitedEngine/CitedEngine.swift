@@ -4,6 +4,7 @@ import CitedCore
 import CitedEndpoints
 import CitedKernels
 import CitedModel
+import CitedPostgres
 import CitedRetrieve
 import CitedStore
 import Foundation
@@ -17,7 +18,7 @@ import Foundation
 /// which run the work on threads of their own, off the cooperative pool.
 public final class CitedEngine: @unchecked Sendable {
     public let options: EngineOptions
-    public let store: Store
+    public let store: any IndexStore
     /// The index's vectors (nil when opened for BM25 only).
     public let dense: DenseIndex?
     /// Milliseconds spent opening the index.
@@ -34,19 +35,23 @@ public final class CitedEngine: @unchecked Sendable {
     public init(options: EngineOptions) throws {
         let start = DispatchTime.now()
         self.options = options
-        guard FileManager.default.fileExists(atPath: options.databaseURL.path) else {
+        let postgres = options.storeLocation.isPostgres
+        guard postgres || FileManager.default.fileExists(atPath: options.databaseURL.path) else {
             throw EngineError.noIndex(path: options.databaseURL.path)
         }
         Dense.stopIdleBLASThreads()  // queries embed with single-threaded BLAS
         // Start loading the embedder named by the vector cache now, while SQLite and the vectors open.
-        let early = options.needsVectors
+        let early = options.needsVectors && !postgres
             ? VectorCache.peekStamp(options.vectorCacheURL).map { stamp in
                 (stamp, Self.loadEmbedder(stamp, configuration: options.answerConfiguration))
             } : nil
-        let store = try Store(url: options.databaseURL, migrations: VectorTable.register)
+        let store = try IndexStores.open(options.storeLocation)
         var dense: DenseIndex?
         var pending: PendingEmbedder?
-        if options.needsVectors {
+        if options.needsVectors && store.searchesVectors {
+            // The database searches its own vector index: no local copy; the embedder follows its stamp.
+            pending = Self.loadEmbedder(try VectorIndexer.indexStamp(store), configuration: options.answerConfiguration)
+        } else if options.needsVectors {
             let vectors = try VectorCache.load(options.vectorCacheURL, source: StoreVectorSource(store: store))
             dense = vectors
             if let early, early.0.name == vectors.stamp?.name, early.0.chunkerVersion == vectors.stamp?.chunkerVersion {
@@ -151,7 +156,7 @@ public final class CitedEngine: @unchecked Sendable {
             // Answers reach their models in arrival order, whatever order their retrievals finish in.
             let turn = arrivals.take()
             defer { turn.release() }
-            guard dense != nil, let pendingEmbedder else { throw EngineError.noVectors }
+            guard dense != nil || store.searchesVectors, let pendingEmbedder else { throw EngineError.noVectors }
             preloadModel(for: settings)
             let embedder = try pendingEmbedder.value()
             var lane: SharedAnswerModel?

@@ -1,5 +1,6 @@
 import CitedAnswer
 import CitedRetrieve
+import CitedStore
 import Foundation
 
 /// How an engine opens its index and shares its models; loaded once per process.
@@ -18,11 +19,16 @@ public struct EngineOptions: Sendable {
     public var queryCacheEntries = 0
     /// Asks in flight at once (generating or waiting for their model); more are refused as busy.
     public var askLimit = 8
+    /// A PostgreSQL store (`--store postgres://…`); nil: the SQLite file in `indexDirectory`.
+    public var postgresURL: URL?
 
     public init(indexDirectory: URL, answerConfiguration: AnswerConfiguration = .builtIn) {
         self.indexDirectory = indexDirectory
         self.answerConfiguration = answerConfiguration
     }
+
+    /// Where the index lives.
+    public var storeLocation: StoreLocation { postgresURL.map { .postgres($0) } ?? .folder(indexDirectory) }
 
     /// The SQLite file inside the index folder.
     public var databaseURL: URL { indexDirectory.appendingPathComponent("cited.sqlite") }

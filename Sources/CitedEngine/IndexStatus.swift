@@ -25,10 +25,10 @@ public struct IndexStatus: Encodable, Sendable {
     }
 
     /// Reads the status of `store`.
-    public init(store: Store) throws {
+    public init(store: any IndexStore) throws {
         counts = try store.counts()
         chunkerVersions = try store.chunkerVersions()
-        database = store.url.path
+        database = store.location
         documents = counts.reduce(0) { $0 + $1.documents }
         passages = counts.reduce(0) { $0 + $1.passages }
         files = try store.fileCount()

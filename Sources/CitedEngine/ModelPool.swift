@@ -47,17 +47,22 @@ final class ModelPool: @unchecked Sendable {
         Thread.detachNewThread { [self] in finish(name, loading) }
     }
 
-    /// The model `name`, loading it on this thread (or waiting for a load under way).
+    /// The model `name`, loading it on this thread (or waiting for a load under way). A failed load throws
+    /// its own error (a missing file, a bad GGUF), and the next call tries again.
     func model(_ name: String) throws -> LoadedModel {
-        if let loading = claim(name) { finish(name, loading) }
-        let pending: Loading? = lock.withLock {
-            models[name] == nil ? loading[name] : nil
-        }
-        pending?.group.wait()
-        return try lock.withLock {
-            if let model = models[name] { return model }
-            if let result = pending?.result { return try result.get() }
-            throw EngineError.cancelled
+        while true {
+            if let own = claim(name) {
+                finish(name, own)
+                if let result = own.result { return try result.get() }
+                continue
+            }
+            let (model, pending): (LoadedModel?, Loading?) = lock.withLock { (models[name], loading[name]) }
+            if let model { return model }
+            if let pending {
+                pending.group.wait()
+                if let result = pending.result { return try result.get() }
+            }
+            // A load failed between the two looks: claim it again.
         }
     }
 

@@ -28,7 +28,7 @@ public struct ShownDocument: Encodable, Sendable {
     }
 
     /// The passages `context` either side of what `reference` names (the whole document when it names no passage).
-    public init(reference: String, context: Int, store: Store) throws {
+    public init(reference: String, context: Int, store: any IndexStore) throws {
         let (document, focus) = try store.resolve(reference: reference)
         let all = try store.passages(documentID: document.id!)
         var window = all[...]

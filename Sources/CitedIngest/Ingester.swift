@@ -19,10 +19,13 @@ public struct IngestOptions: Sendable {
     public var followSymlinks: Bool
     /// Bounds on decompressed input.
     public var limits: ExpansionLimits
+    /// This worker's share of the files (`--shard i/n`); nil: every file.
+    public var shard: IngestShard?
 
     public init(domain: Domain? = nil, prune: Bool = false, passagesPerTransaction: Int = 20_000,
                 secondsPerTransaction: Double = 2, followSymlinks: Bool = false,
-                limits: ExpansionLimits = ExpansionLimits()) {
+                limits: ExpansionLimits = ExpansionLimits(), shard: IngestShard? = nil) {
+        self.shard = shard
         self.domain = domain
         self.prune = prune
         self.passagesPerTransaction = passagesPerTransaction
@@ -36,12 +39,12 @@ public struct IngestOptions: Sendable {
 /// (each file inside one savepoint of a batched transaction: it is all written or not at all).
 public final class Ingester {
     /// Nil only for `dryRun`, which never writes.
-    public let store: Store?
+    public let store: (any IndexStore)?
     public let chunker: Chunker
     public let options: IngestOptions
     private let logger: Logger
 
-    public init(store: Store?, chunker: Chunker, options: IngestOptions = IngestOptions(),
+    public init(store: (any IndexStore)?, chunker: Chunker, options: IngestOptions = IngestOptions(),
                 logger: Logger = Logger(label: "cited.ingest")) {
         self.store = store
         self.chunker = chunker
@@ -78,7 +81,8 @@ public final class Ingester {
         var roots: [Root] = []
         for path in paths {
             do {
-                let root = try discover(path)
+                var root = try discover(path)
+                if let shard = options.shard { root.files = root.files.filter { shard.owns($0.relative) } }
                 summary.warnings += root.warnings
                 roots.append(root)
             } catch let error as IngestError {
@@ -94,13 +98,13 @@ public final class Ingester {
         var lastReport = Date.distantPast
 
         guard let store else { preconditionFailure("Ingester.ingest needs a store") }
-        try store.withIngestConnection { db in
+        try store.withIngestWriter { db in
             var inTransaction = false
             var pending = 0
             var transactionStart = Date()
             func commit(force: Bool) throws {
                 guard inTransaction else { return }
-                if force || pending >= options.passagesPerTransaction
+                if force || db.commitsEachFile || pending >= options.passagesPerTransaction
                     || Date().timeIntervalSince(transactionStart) >= options.secondsPerTransaction {
                     try db.commit()
                     inTransaction = false
@@ -127,18 +131,28 @@ public final class Ingester {
                         transactionStart = Date()
                     }
                     var fileSummary = IngestSummary()
-                    do {
-                        try db.inSavepoint {
-                            fileSummary = IngestSummary()
-                            try ingestFile(root: root.path, relative: file.relative, display: display, db: db,
-                                           summary: &fileSummary, report: report)
+                    var attempts = 0
+                    while true {
+                        do {
+                            try db.inSavepoint {
+                                fileSummary = IngestSummary()
+                                try ingestFile(root: root.path, relative: file.relative, display: display, db: db,
+                                               summary: &fileSummary, report: report)
+                            }
+                            summary.merge(fileSummary)
+                            pending += fileSummary.passages
+                        } catch let error as IngestError {
+                            summary.files.skipped += 1
+                            summary.errors.append(error.description)
+                            onError(error)
+                        } catch where attempts < 3 && db.isRetryable(error) {
+                            // Another writer held what this file needed (a deadlock the server broke): the savepoint
+                            // rolled the file back; run it again.
+                            attempts += 1
+                            logger.info("retrying \(display) after: \(error)")
+                            continue
                         }
-                        summary.merge(fileSummary)
-                        pending += fileSummary.passages
-                    } catch let error as IngestError {
-                        summary.files.skipped += 1
-                        summary.errors.append(error.description)
-                        onError(error)
+                        break
                     }
                     filesDone += 1
                     bytesDone += file.size
@@ -249,7 +263,7 @@ public final class Ingester {
     }
 
     /// One file inside the caller's savepoint.
-    private func ingestFile(root: String, relative: String, display: String, db: IngestConnection,
+    private func ingestFile(root: String, relative: String, display: String, db: any IngestWriter,
                             summary: inout IngestSummary, report: (Int) -> Void) throws {
         let absolute = (root as NSString).appendingPathComponent(relative)
         let attributes: [FileAttributeKey: Any]
@@ -258,6 +272,7 @@ public final class Ingester {
         }
         let size = (attributes[.size] as? Int64) ?? Int64((attributes[.size] as? Int) ?? 0)
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        try db.claimFile(root: root, path: relative)
         let existing = try db.sourceFile(root: root, path: relative)
         // The domain override is part of a file's identity: `--domain math` re-files unchanged bytes.
         let domainTag = "-" + (options.domain?.rawValue ?? "auto")
@@ -348,7 +363,7 @@ public final class Ingester {
 
     /// Writes one document unless an identical one is stored; its passages join `batch`.
     private func write(_ parsed: ParsedDocument, hash precomputed: String? = nil, passages prepared: [PassageRecord]? = nil,
-                       fileID: Int64, root: String, relative: String, batch: inout PassageBatch, db: IngestConnection,
+                       fileID: Int64, root: String, relative: String, batch: inout PassageBatch, db: any IngestWriter,
                        summary: inout IngestSummary) throws {
         let domain = options.domain ?? parsed.kind.defaultDomain
         let hash = (precomputed ?? parsed.contentHash(chunkerVersion: Chunker.version)) + "-" + domain.rawValue
@@ -378,14 +393,14 @@ public final class Ingester {
     }
 
     /// Writes the queued passages and counts them.
-    private func writePassages(_ batch: inout PassageBatch, db: IngestConnection, summary: inout IngestSummary) throws {
+    private func writePassages(_ batch: inout PassageBatch, db: any IngestWriter, summary: inout IngestSummary) throws {
         let ids = try db.write(&batch)
         summary.newPassageIDs.append(contentsOf: ids)
         summary.passages += ids.count
     }
 
     /// Removes files (and their documents) recorded under `root` that are no longer there.
-    private func prune(root: Root, db: IngestConnection, summary: inout IngestSummary) throws {
+    private func prune(root: Root, db: any IngestWriter, summary: inout IngestSummary) throws {
         // A file skipped for now (unreadable, special) is still there: its documents stay.
         let present = Set(root.files.map(\.relative) + root.skipped)
         let recorded = try db.sourceFiles(root: root.path)
@@ -396,6 +411,37 @@ public final class Ingester {
             summary.files.pruned += 1
             summary.documents.deleted += documents
         }
+    }
+}
+
+/// One worker's share of an ingest (`--shard i/n`): the files whose path (relative to its root) hashes to `index`
+/// modulo `count`. The hash is FNV-1a over the path's UTF-8 bytes, so every worker on every machine splits a
+/// file list the same way, and a file keeps its shard when others are added.
+public struct IngestShard: Equatable, Sendable, CustomStringConvertible {
+    /// From 0.
+    public let index: Int
+    public let count: Int
+
+    /// Parses `i/n` with 0 <= i < n <= 4096; nil when malformed.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 5 && $0.allSatisfy(\.isASCII) }),
+              let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, count <= 4096, index >= 0, index < count
+        else { return nil }
+        self.index = index
+        self.count = count
+    }
+
+    public var description: String { "\(index)/\(count)" }
+
+    /// Whether this shard ingests the file at `relative`.
+    public func owns(_ relative: String) -> Bool {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in relative.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Int(hash % UInt64(count)) == index
     }
 }
 

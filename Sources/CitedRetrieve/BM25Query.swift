@@ -1,3 +1,5 @@
+import CitedStore
+
 /// Turns any user text into a safe FTS5 MATCH expression for the index's tokenizer.
 ///
 /// FTS5 syntax (quotes, `AND`/`OR`/`NOT`/`NEAR`, parentheses, `*`, `^`, `:` column filters) never passes
@@ -46,20 +48,25 @@ public enum BM25Query {
 
     /// The MATCH expression, or nil when the text holds no searchable term.
     public static func expression(for text: String) -> String? {
-        var clauses: [String] = []
+        query(for: text)?.fts5Expression
+    }
+
+    /// The keyword query for any backend, or nil when the text holds no searchable term.
+    public static func query(for text: String) -> KeywordQuery? {
+        var clauses: [KeywordQuery.Clause] = []
         for term in keywords(text).prefix(maximumTerms) {
             // Tokens hold only letters, digits, `-` and `_`, so quoting cannot be broken out of.
-            clauses.append("\"\(term)\"")
+            clauses.append(.token(term))
             let parts = term.split(whereSeparator: { $0 == "-" || $0 == "_" })
             if parts.count > 1 {
                 // `il-6` also finds "IL 6"; `lru_cache` also finds "lru cache".
-                clauses.append("(" + parts.map { "\"\($0)\"" }.joined(separator: " AND ") + ")")
+                clauses.append(.all(parts.map(String.init)))
             } else if term.count >= 4 {
                 // `interleukin` also finds the compound token `interleukin-6`.
-                clauses.append("\"\(term)-\"*")
-                clauses.append("\"\(term)_\"*")
+                clauses.append(.prefix(term + "-"))
+                clauses.append(.prefix(term + "_"))
             }
         }
-        return clauses.isEmpty ? nil : clauses.joined(separator: " OR ")
+        return clauses.isEmpty ? nil : KeywordQuery(clauses: clauses)
     }
 }

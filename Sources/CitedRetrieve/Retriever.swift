@@ -71,8 +71,10 @@ public struct SearchTimings: Sendable {
 
 /// Dense, BM25 and fused retrieval over one store, with filters and a per-document cap.
 public final class Retriever {
-    public let store: Store
+    public let store: any IndexStore
     public let dense: DenseIndex?
+    /// The stamp of the vectors the store searches itself (`IndexStore.searchesVectors`), when it has any.
+    private let storeStamp: EmbedderStamp?
     public private(set) var timings = SearchTimings()
     private let pending: PendingEmbedder?
     private var checked: Embedder?
@@ -82,18 +84,23 @@ public final class Retriever {
     /// - Parameters:
     ///   - embedder: embeds queries; must match `dense.stamp` (refused otherwise).
     ///   - dense: the index's vectors; nil allows `bm25` mode only.
-    public convenience init(store: Store, embedder: Embedder?, dense: DenseIndex?) throws {
+    public convenience init(store: any IndexStore, embedder: Embedder?, dense: DenseIndex?) throws {
         try self.init(store: store, pending: embedder.map { PendingEmbedder(loaded: $0) }, dense: dense)
         if embedder != nil { _ = try resolvedEmbedder() }
     }
 
     /// Like `init(store:embedder:dense:)` with an embedder still loading: it is awaited, and checked against
     /// `dense.stamp`, by the first dense search.
-    public init(store: Store, pending: PendingEmbedder?, dense: DenseIndex?) throws {
+    public init(store: any IndexStore, pending: PendingEmbedder?, dense: DenseIndex?) throws {
         self.store = store
         self.pending = pending
         self.dense = dense
+        storeStamp = store.searchesVectors
+            ? try store.meta("embedder").map { try JSONDecoder().decode(EmbedderStamp.self, from: Data($0.utf8)) } : nil
     }
+
+    /// The stamp of the vectors dense search compares queries with.
+    var vectorStamp: EmbedderStamp? { dense?.stamp ?? storeStamp }
 
     /// The query embedder (waiting for it to load), nil when there is none or it failed to load.
     public var embedder: Embedder? { try? resolvedEmbedder() }
@@ -104,7 +111,7 @@ public final class Retriever {
         guard let pending else { throw RetrieveError.noVectors }
         let embedder = try pending.value()
         // The chunker version says how passages were cut, not how a query is embedded.
-        if let stamp = dense?.stamp, !Self.sameSpace(stamp, embedder.stamp) {
+        if let stamp = vectorStamp, !Self.sameSpace(stamp, embedder.stamp) {
             throw RetrieveError.embedderMismatch(index: Self.describe(stamp), query: Self.describe(embedder.stamp))
         }
         checked = embedder
@@ -114,19 +121,22 @@ public final class Retriever {
     /// The best passages for `query`, best first.
     public func search(_ query: String, parameters: SearchParameters = SearchParameters()) throws -> [SearchHit] {
         timings = SearchTimings()
-        let allowed = try allowedPassages(parameters.filters)
+        // A store that searches its own vectors applies the filters in the same query.
+        let allowed = store.searchesVectors ? nil : try allowedPassages(parameters.filters)
         var denseList: [(Int64, Double)] = []
         var bm25List: [(Int64, Double)] = []
         switch parameters.mode {
         case .bm25: bm25List = try bm25Search(query, limit: parameters.pool, filters: parameters.filters)
         case .dense:
-            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
+            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod,
+                                        filters: parameters.filters)
         case .hybrid:
             // BM25 on its own thread: it needs no embedder, so it overlaps the embedder's load and the query's
             // embedding and dense scan.
             let store = store
             let lexical = Background { try Self.rankBM25(query, limit: parameters.pool, filters: parameters.filters, in: store) }
-            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod)
+            denseList = try denseSearch(query, limit: parameters.pool, allowed: allowed, method: parameters.denseMethod,
+                                        filters: parameters.filters)
             let (list, ms) = try lexical.value()
             bm25List = list
             timings.bm25 = ms
@@ -157,9 +167,10 @@ public final class Retriever {
     }
 
     /// The dense list: cosine similarities, best first.
-    public func denseSearch(_ query: String, limit: Int, allowed: [Int64]?, method: DenseMethod = .auto) throws
-        -> [(Int64, Double)] {
-        guard let dense else { throw RetrieveError.noVectors }
+    /// - Parameter filters: applied by the store when it searches its own vectors (`allowed` is for the local copy).
+    public func denseSearch(_ query: String, limit: Int, allowed: [Int64]?, method: DenseMethod = .auto,
+                            filters: SearchFilters = SearchFilters()) throws -> [(Int64, Double)] {
+        guard dense != nil || (store.searchesVectors && storeStamp != nil) else { throw RetrieveError.noVectors }
         var start = DispatchTime.now()
         let embedder = try resolvedEmbedder()
         timings.wait = Self.ms(since: start)
@@ -168,6 +179,11 @@ public final class Retriever {
             ?? embedder.embed([query])
         timings.embed = Self.ms(since: start)
         start = DispatchTime.now()
+        guard let dense else {
+            let found = try store.nearestPassages(to: vector, limit: limit, filter: filters)
+            timings.dense = Self.ms(since: start)
+            return found.map { ($0.passageID, $0.score) }
+        }
         let mask = allowed.map { dense.mask(allowing: $0) }
         let found = dense.search(vector, parameters: DenseSearchParameters(k: limit, method: method), mask: mask)
         timings.dense = Self.ms(since: start)
@@ -182,10 +198,10 @@ public final class Retriever {
     }
 
     /// The BM25 list and the milliseconds it took; static (it touches no `timings`), so it may run on another thread.
-    static func rankBM25(_ query: String, limit: Int, filters: SearchFilters, in store: Store) throws -> ([(Int64, Double)], Double) {
-        guard let match = BM25Query.expression(for: query) else { return ([], 0) }
+    static func rankBM25(_ query: String, limit: Int, filters: SearchFilters, in store: any IndexStore) throws -> ([(Int64, Double)], Double) {
+        guard let keywords = BM25Query.query(for: query) else { return ([], 0) }
         let start = DispatchTime.now()
-        let list = try store.bm25Search(match, limit: limit, filter: filters).map { ($0.passageID, -$0.score) }
+        let list = try store.keywordSearch(keywords, limit: limit, filter: filters).map { ($0.passageID, $0.score) }
         return (list, ms(since: start))
     }
 

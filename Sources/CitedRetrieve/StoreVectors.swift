@@ -4,9 +4,9 @@ import Foundation
 
 /// Reads the `vector` table (see `VectorTable` in CitedStore) for the memory-mapped cache.
 public struct StoreVectorSource: VectorSource {
-    public let store: Store
+    public let store: any IndexStore
 
-    public init(store: Store) { self.store = store }
+    public init(store: any IndexStore) { self.store = store }
 
     public func vectorGeneration() throws -> String { try store.vectorGeneration() }
 

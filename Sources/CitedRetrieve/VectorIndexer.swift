@@ -16,17 +16,20 @@ public struct EmbeddingProgress: Sendable {
 /// transaction, so that readers answer from the old vectors until the new ones are complete.
 /// An interrupted rebuild resumes where it stopped.
 public final class VectorIndexer {
-    public let store: Store
+    public let store: any IndexStore
     public let embedder: Embedder
     public var batchSize = 256
+    /// Embed only passages whose id modulo `count` is `index` (workers of `cited ingest --shard i/n` share the
+    /// embedding); nil: every passage. A passage another worker left is embedded by any later run without a shard.
+    public var shard: (index: Int, count: Int)?
 
-    public init(store: Store, embedder: Embedder) {
+    public init(store: any IndexStore, embedder: Embedder) {
         self.store = store
         self.embedder = embedder
     }
 
     /// The stamp of the vectors in the index, if any.
-    public static func indexStamp(_ store: Store) throws -> EmbedderStamp? {
+    public static func indexStamp(_ store: any IndexStore) throws -> EmbedderStamp? {
         guard let json = try store.meta("embedder") else { return nil }
         return try JSONDecoder().decode(EmbedderStamp.self, from: Data(json.utf8))
     }
@@ -55,14 +58,17 @@ public final class VectorIndexer {
 
     /// Passages without a row in `target`'s table, embedded and written batch by batch (one transaction each).
     private func fill(_ target: VectorTarget, progress: (EmbeddingProgress) -> Void) throws -> Int {
-        let total = try store.passagesWithoutVectorCount(in: target)
+        let missing = try store.passagesWithoutVectorCount(in: target)
+        let total = shard.map { (missing + $0.count - 1) / $0.count } ?? missing  // a shard's share, about
         let start = DispatchTime.now().uptimeNanoseconds
         var done = 0
         var after: Int64 = 0
         while true {
-            let rows = try store.passagesWithoutVector(in: target, after: after, limit: batchSize)
+            var rows = try store.passagesWithoutVector(in: target, after: after, limit: batchSize)
             guard let last = rows.last else { break }
             after = last.id
+            if let shard { rows = rows.filter { Int($0.id % Int64(shard.count)) == shard.index } }
+            if rows.isEmpty { continue }
             let ids = rows.map(\.id)
             let vectors = try embedder.embed(rows.map(\.text))
             try store.writeVectors(ids: ids, vectors: vectors, to: target)
@@ -89,7 +95,7 @@ public final class VectorIndexer {
         }
     }
 
-    public static func status(_ store: Store, chunkerVersion: Int) throws -> Status {
+    public static func status(_ store: any IndexStore, chunkerVersion: Int) throws -> Status {
         let stamp = try indexStamp(store)
         let counts = try store.vectorCounts()
         return Status(passages: counts.passages, vectors: counts.vectors, missing: counts.missing, stamp: stamp,

@@ -71,12 +71,18 @@ enum ChatResponse {
     static func content(of answer: Answer) -> String {
         if answer.abstained {
             var text = Answer.notFound
-            if !answer.absentTerms.isEmpty { text += " The sources never mention: " + answer.absentTerms.joined(separator: ", ") + "." }
+            if !answer.absentTerms.isEmpty {
+                text += (answer.abstentionReason == .offSubject ? " The checked answer never mentions: " : " The sources never mention: ")
+                    + answer.absentTerms.joined(separator: ", ") + "."
+            }
             return text
         }
         var text = answer.sentences.map { sentence in
             sentence.text + sentence.citations.map { " [\($0)]" }.joined() + (sentence.support == .weak ? " (weakly supported)" : "")
         }.joined(separator: " ")
+        if !answer.quotes.isEmpty {
+            text += "\n\n" + Answer.quotesHeading + "\n" + answer.quotes.map { "[\($0.n)] \"\($0.text)\"" }.joined(separator: "\n")
+        }
         if !answer.citations.isEmpty {
             text += "\n\nReferences:\n" + answer.citations.map { "[\($0.n)] \(reference($0.source)) · \($0.source.title)" }
                 .joined(separator: "\n")
@@ -106,6 +112,7 @@ enum ChatResponse {
         var fields: [String: JSONValue] = [
             "abstained": .bool(answer.abstained), "sentences": .array(sentences), "citations": .array(citations),
             "domain": .string(answer.domain.rawValue), "nearest": .array(answer.nearest.map { encoded($0) }),
+            "quotes": .array(answer.quotes.map { .object(["n": .number(Double($0.n)), "text": .string($0.text)]) }),
         ]
         if let id = answer.auditID { fields["answer_id"] = .number(Double(id)) }
         if let notice = answer.notice { fields["notice"] = .string(notice) }

@@ -130,6 +130,15 @@ enum WebPage {
           list.append(li);
         }
         answer.append(list);
+        if (chunk.quotes && chunk.quotes.length) {
+          answer.append(el("p", "muted", "In the sources' words:"));
+          for (const q of chunk.quotes) {
+            const c = byN.get(q.n);
+            const quote = el("blockquote", "quote", "\u201C" + q.text + "\u201D ");
+            if (c) quote.append(citeLink(q.n, c.passage_id, c.ref));
+            answer.append(quote);
+          }
+        }
         for (const c of chunk.citations) refs.append(sourceLine(c));
       }
       $("notice").replaceChildren();

@@ -83,18 +83,24 @@ public enum AnswerLog {
     }
 
     /// Stores an answer and returns its id.
-    public static func append(_ record: AnswerRecord, to store: Store) throws -> Int64 {
-        var record = record
-        try store.pool.write { db in try record.insert(db) }
-        return record.id!
+    public static func append(_ record: AnswerRecord, to store: any IndexStore) throws -> Int64 {
+        try store.appendAnswer(record)
     }
 
     /// How many answers are stored.
-    public static func count(in store: Store) throws -> Int {
-        try store.pool.read { db in try AnswerRecord.fetchCount(db) }
+    public static func count(in store: any IndexStore) throws -> Int { try store.answerCount() }
+
+    public static func record(id: Int64, in store: any IndexStore) throws -> AnswerRecord? { try store.answer(id: id) }
+}
+
+extension Store {
+    public func appendAnswer(_ record: AnswerRecord) throws -> Int64 {
+        var record = record
+        try pool.write { db in try record.insert(db) }
+        return record.id!
     }
 
-    public static func record(id: Int64, in store: Store) throws -> AnswerRecord? {
-        try store.pool.read { db in try AnswerRecord.fetchOne(db, key: id) }
-    }
+    public func answerCount() throws -> Int { try pool.read { db in try AnswerRecord.fetchCount(db) } }
+
+    public func answer(id: Int64) throws -> AnswerRecord? { try pool.read { db in try AnswerRecord.fetchOne(db, key: id) } }
 }

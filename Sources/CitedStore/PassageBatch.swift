@@ -19,6 +19,12 @@ public struct PassageBatch {
     /// Passages waiting to be written.
     public var count: Int { rows.count }
 
+    /// The queued passages with their documents, in order (for other backends' writers).
+    public var queued: [(documentID: Int64, passage: PassageRecord)] { rows }
+
+    /// Empties the batch (after another backend's writer stored it).
+    public mutating func removeAll() { rows.removeAll(keepingCapacity: true) }
+
     /// Queues `passages` of the stored document `documentID`.
     public mutating func append(_ passages: [PassageRecord], documentID: Int64) {
         for passage in passages { rows.append((documentID, passage)) }

@@ -3,8 +3,17 @@ import GRDB
 /// The writer connection held for one ingest run. The ingester decides where transactions begin and commit
 /// (batches of files, one savepoint per file); every query it needs is here, with values bound as parameters.
 /// Use it only inside `Store.withIngestConnection`.
-public struct IngestConnection {
+public struct IngestConnection: IngestWriter {
     let db: Database
+
+    /// One process writes an SQLite index: files are batched into large transactions.
+    public var commitsEachFile: Bool { false }
+
+    /// One writer at a time: nothing to retry.
+    public func isRetryable(_ error: any Error) -> Bool { false }
+
+    /// The immediate transaction already excludes every other writer.
+    public func claimFile(root: String, path: String) throws {}
 
     // MARK: Transactions
 
@@ -101,5 +110,9 @@ extension Store {
             try db.execute(sql: "PRAGMA cache_size = -65536")
             return try body(IngestConnection(db: db))
         }
+    }
+
+    public func withIngestWriter<T>(_ body: (any IngestWriter) throws -> T) throws -> T {
+        try withIngestConnection { try body($0) }
     }
 }

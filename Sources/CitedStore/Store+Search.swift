@@ -33,6 +33,20 @@ extension Store {
         }
     }
 
+    /// BM25 through FTS5 for the `IndexStore` protocol: higher is better.
+    public func keywordSearch(_ query: KeywordQuery, limit: Int, filter: DocumentFilter) throws
+        -> [(passageID: Int64, score: Double)] {
+        try bm25Search(query.fts5Expression, limit: limit, filter: filter).map { ($0.passageID, -$0.score) }
+    }
+
+    /// SQLite keeps no vector index: readers search a memory-mapped copy of the `vector` table.
+    public var searchesVectors: Bool { false }
+
+    public func nearestPassages(to vector: [Float], limit: Int, filter: DocumentFilter) throws
+        -> [(passageID: Int64, score: Double)] {
+        throw StoreError.unsupported("the SQLite store has no vector index (search the vector cache)")
+    }
+
     /// Whether any passage (text, title or heading) holds `term` as one token of the index's tokenizer.
     public func mentions(_ term: String) throws -> Bool {
         try pool.read { db in

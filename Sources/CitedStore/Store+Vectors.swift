@@ -58,6 +58,13 @@ public struct VectorCounts: Sendable {
     public var missing: Int
     /// Rows in a rebuild's shadow table; nil when no rebuild is under way.
     public var rebuilding: Int?
+
+    public init(passages: Int, vectors: Int, missing: Int, rebuilding: Int?) {
+        self.passages = passages
+        self.vectors = vectors
+        self.missing = missing
+        self.rebuilding = rebuilding
+    }
 }
 
 /// Reads and writes of the `vector` table and a rebuild's shadow table.

@@ -15,6 +15,10 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// The index folder cannot be written: SQLite's write-ahead log keeps its `-wal` and `-shm` files beside the
     /// index, even for readers.
     case readOnlyFolder(path: String)
+    /// A `--store` / `$CITED_STORE` / `cited.toml` value that names no usable store.
+    case badStoreURL(String, reason: String)
+    /// The operation is not one this backend offers.
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -28,12 +32,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .readOnlyFolder(let path):
             "index folder \(path) is read-only: Cited keeps its write-ahead log there, even to read "
                 + "(make it writable, or copy the index to a writable folder and pass --index)"
+        case .badStoreURL(let text, let reason): "store \(text): \(reason)"
+        case .unsupported(let what): what
         }
     }
 }
 
 /// The index: one SQLite file in WAL mode, read by many, written by one.
-public final class Store: Sendable {
+public final class Store: IndexStore {
     public let url: URL
     public let pool: DatabasePool
 
@@ -85,6 +91,8 @@ public final class Store: Sendable {
         Schema.register(in: &migrator)
         return migrator
     }
+
+    public var location: String { url.path }
 
     // MARK: Reads
 
@@ -286,4 +294,11 @@ public struct IndexCount: Codable, Hashable, Sendable {
     public var domain: String
     public var documents: Int
     public var passages: Int
+
+    public init(kind: String, domain: String, documents: Int, passages: Int) {
+        self.kind = kind
+        self.domain = domain
+        self.documents = documents
+        self.passages = passages
+    }
 }

@@ -142,8 +142,12 @@ final class AnswerView {
         if answer.abstained {
             print(style("1", Answer.notFound))
             if !answer.absentTerms.isEmpty {
-                let where_ = answer.abstentionReason == .uncoveredTerms ? "The passages found never mention"
-                                                                         : "The indexed sources never mention"
+                let where_: String
+                switch answer.abstentionReason {
+                case .uncoveredTerms: where_ = "The passages found never mention"
+                case .offSubject: where_ = "The model's checked answer never mentions"
+                default: where_ = "The indexed sources never mention"
+                }
                 print("\(where_): \(answer.absentTerms.joined(separator: ", ")).")
             }
             if answer.abstentionReason == .unsupported {
@@ -166,6 +170,11 @@ final class AnswerView {
             case .unsupported: flag = style("31", " (unsupported)")
             }
             print("  \(sentence.text) \(marks)\(flag)")
+        }
+        if !answer.quotes.isEmpty {
+            print("")
+            print(style("1", Answer.quotesHeading))
+            for quote in answer.quotes { print("  [\(quote.n)] \u{201C}\(quote.text)\u{201D}") }
         }
         print("")
         print(style("1", "References"))

@@ -23,6 +23,7 @@ struct Cited: AsyncParsableCommand {
             SearchCommand.self,
             EvalCommand.self,
             SearchBenchCommand.self,
+            PgVectorBenchCommand.self,
             EmbedCommand.self,
             GenerateCommand.self,
             AskCommand.self,

@@ -1,19 +1,48 @@
 import ArgumentParser
 import CitedAnswer
 import CitedEngine
+import CitedPostgres
+import CitedStore
 import Foundation
 
-/// `--index DIR` and `--verbose`, shared by every command that touches the index.
+/// `--index DIR`, `--store URL` and `--verbose`, shared by every command that touches the index.
 struct IndexOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Folder holding the index (default: $CITED_INDEX, else ./Index).",
                                             valueName: "DIR"))
     var index: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The index in PostgreSQL + pgvector (postgres://user@host:port/db) or a folder (default: $CITED_STORE, else cited.toml [store] url, else --index).",
+        valueName: "URL"))
+    var store: String?
+
+    func validate() throws {
+        do { _ = try location } catch let error as StoreError { throw ValidationError(error.description) }
+    }
+
+    /// Where the index lives (see `StoreLocation.resolve`).
+    var location: StoreLocation {
+        get throws { try StoreLocation.resolve(store: store, index: index) }
+    }
+
+    /// Opens (creating if needed) the index.
+    func openStore() throws -> any IndexStore { try IndexStores.open(location) }
+
+    /// Whether an index exists there (a PostgreSQL store is created on open: it counts as existing).
+    var indexExists: Bool {
+        guard let location = try? location else { return false }
+        switch location {
+        case .postgres: return true
+        case .folder(let folder): return FileManager.default.fileExists(atPath: IndexStores.databaseURL(folder: folder).path)
+        }
+    }
+
     @Flag(name: .long, help: "Print timings and throughput on stderr.")
     var verbose = false
 
-    /// The index folder, created on demand by the store.
+    /// The index folder, created on demand by the store (for a PostgreSQL store: the folder `--index` names, unused).
     var indexDirectory: URL {
+        if let location = try? location, case .folder(let folder) = location { return folder }
         let env = ProcessInfo.processInfo.environment["CITED_INDEX"]
         let path = index ?? (env?.isEmpty == false ? env! : "Index")
         return URL(fileURLWithPath: path, isDirectory: true)
@@ -29,6 +58,7 @@ struct IndexOptions: ParsableArguments {
         var engineOptions = EngineOptions(indexDirectory: indexDirectory,
                                           answerConfiguration: answers || needsVectors ? try AnswerConfiguration.load() : .builtIn)
         engineOptions.needsVectors = needsVectors
+        if case .postgres(let url) = try location { engineOptions.postgresURL = url }
         if let askLimit { engineOptions.askLimit = askLimit }
         engineOptions.queryCacheEntries = queryCache
         return try CitedEngine(options: engineOptions)

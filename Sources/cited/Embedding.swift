@@ -10,7 +10,7 @@ import Foundation
 enum Embedding {
     /// The embedder the index was built with (its name), else the default one. `endpoint:NAME` embeds through
     /// the `[endpoints.NAME]` server of cited.toml.
-    static func embedder(for store: Store, named override: String? = nil, chunkerVersion: Int) throws -> Embedder {
+    static func embedder(for store: any IndexStore, named override: String? = nil, chunkerVersion: Int) throws -> Embedder {
         let name = try override ?? VectorIndexer.indexStamp(store)?.name ?? EmbedCommand.defaultEmbedder
         if let endpoint = try AnswerConfiguration.load().endpoint(for: name) {
             return try EndpointEmbedder(client: try EndpointClient(endpoint), chunkerVersion: chunkerVersion)
@@ -32,10 +32,16 @@ enum Embedding {
     }
 
     /// Embeds the passages an ingest left without vectors; returns how many.
-    static func embedMissing(store: Store, chunkerVersion: Int, verbose: Bool, named override: String? = nil) throws -> Int {
+    /// - Parameters:
+    ///   - shard: embed only this worker's share of the passages (`--shard i/n`).
+    ///   - override: the embedder to use when the index has none yet (`ingest --embedder`).
+    static func embedMissing(store: any IndexStore, chunkerVersion: Int, verbose: Bool, named override: String? = nil,
+                             shard: (index: Int, count: Int)? = nil) throws -> Int {
         let embedder = try embedder(for: store, named: override, chunkerVersion: chunkerVersion)
         let start = Date()
-        let count = try VectorIndexer(store: store, embedder: embedder).embedMissing(progress: progressPrinter("embedding"))
+        let indexer = VectorIndexer(store: store, embedder: embedder)
+        indexer.shard = shard
+        let count = try indexer.embedMissing(progress: progressPrinter("embedding"))
         if verbose && count > 0 {
             printError(String(format: "embed: %d passages in %.1f s (%.1f passages/s)", count,
                               Date().timeIntervalSince(start), Double(count) / max(Date().timeIntervalSince(start), 1e-9)))

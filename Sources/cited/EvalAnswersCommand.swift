@@ -13,7 +13,7 @@ struct EvalAnswersCommand: ParsableCommand {
         abstract: "Answer every question of a file and score the answers.",
         discussion: """
         cited_gold: answerable questions whose answer cites a gold source; facts: share of gold fact \
-        strings in the answer; all_facts: answers holding every gold fact; false_abstain: answerable \
+        strings in the answer (its evidence quotes included); all_facts: answers holding every gold fact;         facts_sentences, all_facts_sentences: the same in the checked sentences alone; false_abstain: answerable \
         questions answered "not found"; abstain_correct: unanswerable questions answered "not found"; \
         citation_precision: citations of answered questions that name a gold source (graded by the \
         question file, never by the verifier); verifier_supported: cited sentences the verifier passed.

@@ -51,7 +51,7 @@ struct EvalVerifierCommand: ParsableCommand {
         let list = try VerifierEvaluation.load(URL(fileURLWithPath: pairs))
         let embedder = try BertEmbedder(directory: EmbedCommand.modelDirectory(EmbedCommand.defaultEmbedder), chunkerVersion: 0)
         var share: ((String) -> Double?)?
-        if FileManager.default.fileExists(atPath: options.databaseURL.path) {
+        if options.indexExists {
             let engine = try options.openEngine(needsVectors: false)
             share = { term in try? engine.withRetriever { try $0.passageShare(mentioning: term) } }
         }

@@ -10,6 +10,7 @@ struct IndexCommand: ParsableCommand {
         subcommands: [
             IndexStatusCommand.self,
             IndexRebuildCommand.self,
+            IndexExportCommand.self,
         ]
     )
 }

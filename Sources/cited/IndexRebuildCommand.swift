@@ -31,11 +31,10 @@ struct IndexRebuildCommand: ParsableCommand {
     }
 
     func run() throws {
-        let url = indexOptions.databaseURL
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw CommandError("no index at \(url.path); run `cited ingest PATH...` first")
+        guard indexOptions.indexExists else {
+            throw CommandError("no index at \(indexOptions.databaseURL.path); run `cited ingest PATH...` first")
         }
-        let store = try Store(url: url, migrations: VectorTable.register)
+        let store = try indexOptions.openStore()
         let model = try Embedding.embedder(for: store, named: embedder ?? EmbedCommand.defaultEmbedder,
                                            chunkerVersion: Chunker.version)
         let start = Date()

@@ -63,7 +63,20 @@ struct IngestCommand: ParsableCommand {
                                                               visibility: .hidden))
     var parseOnly = false
 
+    @Option(help: ArgumentHelp("Ingest only this worker's share of the files (i/n, 0 <= i < n): run n workers, one per shard, into one --store.",
+                               valueName: "i/n"))
+    var shard: String?
+
+    /// The parsed `--shard`.
+    var shardValue: IngestShard? { shard.flatMap(IngestShard.init(parsing:)) }
+
     func validate() throws {
+        if let shard {
+            guard IngestShard(parsing: shard) != nil else {
+                throw ValidationError("--shard \(shard.prefix(40)): expected i/n with 0 <= i < n <= 4096")
+            }
+            if prune { throw ValidationError("--prune cannot be combined with --shard (a worker sees only its share of the files)") }
+        }
         do { _ = try ExpansionLimits(environment: ProcessInfo.processInfo.environment) } catch let error as IngestError {
             throw ValidationError(error.description)
         }
@@ -89,11 +102,11 @@ struct IngestCommand: ParsableCommand {
             }
             return
         }
-        let store = try Store(url: indexOptions.databaseURL, migrations: VectorTable.register)
+        let store = try indexOptions.openStore()
         let chunker = try IngestCommand.chunker()
         let ingester = Ingester(store: store, chunker: chunker,
                                 options: IngestOptions(domain: domain.domain, prune: prune,
-                                                       followSymlinks: followSymlinks, limits: limits))
+                                                       followSymlinks: followSymlinks, limits: limits, shard: shardValue))
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let summary = try ingester.ingest(paths: paths, progress: bar.map { bar in { bar.show($0) } }) { error in
             bar?.clear()
@@ -102,7 +115,8 @@ struct IngestCommand: ParsableCommand {
         bar?.clear()
         for warning in summary.warnings { printError("warning: \(warning)") }
         let embedded = noEmbed ? 0 : try Embedding.embedMissing(store: store, chunkerVersion: Chunker.version,
-                                                               verbose: indexOptions.verbose, named: embedder)
+                                                               verbose: indexOptions.verbose, named: embedder,
+                                                               shard: shardValue.map { ($0.index, $0.count) })
         if json {
             try printJSON(summary)
         } else {
@@ -122,6 +136,11 @@ struct IngestCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let f = summary.files
+        if f.ingested + f.updated + f.unchanged + f.pruned == 0, let shard = shardValue, f.skipped == 0 {
+            // Fewer files than workers: this share is empty, which is no failure.
+            printError("note: shard \(shard) holds none of the files given")
+            return
+        }
         if f.ingested + f.updated + f.unchanged + f.pruned == 0 {
             printError("error: nothing could be ingested" + (f.skipped > 0 ? " (\(f.skipped) skipped)" : " (no supported files)"))
             throw ExitCode.failure

@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try CitedServer(engine: engine, configuration: ServerConfiguration(host: host, port: port, token: token))
         let shown = host.contains(":") ? "[\(host)]" : host
         try await server.run { port in
-            printError("cited serve: listening on http://\(shown):\(port)/ (index \(options.indexDirectory.path))")
+            printError("cited serve: listening on http://\(shown):\(port)/ (index \((try? options.location.description) ?? options.indexDirectory.path))")
         }
     }
 }

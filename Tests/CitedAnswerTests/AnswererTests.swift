@@ -225,4 +225,59 @@ func policyRoundTrip() throws {
     let old = try JSONDecoder().decode(AnswerPolicy.self, from: Data(#"{"minimumEvidence": 0.4, "verification": {}}"#.utf8))
     #expect(old.minimumEvidence == 0.4 && old.listedPassages == AnswerPolicy().listedPassages)
     #expect(old.declineMargin == AnswerPolicy().declineMargin && old.verification == VerificationPolicy())
+    // A policy file that changes one field (`eval answers --policy`) keeps every other default, quotes included.
+    let file = try JSONDecoder().decode(AnswerPolicy.self, from: Data(#"{"requireNamedSubject": true}"#.utf8))
+    #expect(file.requireNamedSubject && file.quotes == AnswerPolicy().quotes && file.quotes > 0)
+}
+
+@Test("An answer that never names what the question asks about abstains as off-subject")
+func offSubjectAnswer() throws {
+    var moderate = AskParameters()
+    moderate.policy.minimumEvidence = 0.1
+    moderate.policy.requireNamedSubject = true
+    let vocabulary = TermVocabulary(wholeWords: ["does", "reduce", "vertebral", "fractures", "postmenopausal", "women",
+                                                 "statin", "therapy", "lowered", "cholesterol", "adults", "diabetes"])
+    let question = "Does menatetrenone reduce vertebral fractures in postmenopausal women?"
+    let (other, _) = answerer("Statin therapy lowered LDL cholesterol in adults with diabetes [2].")
+    other.vocabulary = vocabulary
+    let off = try other.answer(question, parameters: moderate)
+    #expect(off.abstained && off.abstentionReason == .offSubject && off.absentTerms == ["menatetrenone"])
+    #expect(off.answer == Answer.notFound && off.draft.first?.support == .supported)
+
+    var lenient = moderate
+    lenient.policy.requireNamedSubject = false
+    #expect(try !other.answer(question, parameters: lenient).abstained)
+
+    let (same, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    same.vocabulary = vocabulary
+    #expect(try !same.answer(question, parameters: moderate).abstained)
+}
+
+@Test("A question's names are mentioned by an inflection, a dotted name's last part, or a stem")
+func namedSubjectForms() {
+    func said(_ text: String) -> [AnswerSentence] { [AnswerSentence(text: text, citations: [1], support: .supported)] }
+    #expect(QuestionTerms.unnamed(in: "How does bisect.insort keep a list sorted?",
+                                  answer: said("Call insort() to insert an item in order."), vocabulary: nil) == nil)
+    #expect(QuestionTerms.unnamed(in: "What does nsimplify do?", answer: said("Use N() to evaluate numerically."),
+                                  vocabulary: TermVocabulary(wholeWords: ["does", "what"])) == ["nsimplify"])
+    #expect(QuestionTerms.unnamed(in: "Which patients benefit?", answer: said("Patients over 65 benefit most."),
+                                  vocabulary: TermVocabulary(wholeWords: ["which", "patients", "benefit"])) == nil)
+    #expect(QuestionTerms.unnamed(in: "Do bisphosphonates help?", answer: said("Bisphosphonate users had fewer fractures."),
+                                  vocabulary: TermVocabulary(wholeWords: ["help"])) == nil)
+}
+
+@Test("Stage timings are in pipeline order and reach ask --json under their contract names")
+func stageTimingsInOrder() throws {
+    let (pipeline, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    let answer = try pipeline.answer("Does menatetrenone 45 mg reduce vertebral fractures in postmenopausal women?",
+                                     parameters: AskParameters())
+    #expect(!answer.abstained)
+    let t = answer.timingsMS
+    let stages = [t.retrieve, t.modelReady, t.firstToken, t.generated, t.verified, t.total]
+    #expect(stages == stages.sorted(), "\(stages)")
+    let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(t)) as? [String: Int]
+    #expect(Set(json?.keys.map { $0 } ?? []) == ["retrieve", "model_ready", "first_token", "generated", "verified", "total"])
+    // A record written before the new stages were timed still decodes, the missing stages as 0.
+    let old = try JSONDecoder().decode(AnswerTimings.self, from: Data(#"{"retrieve":3,"first_token":9,"total":12}"#.utf8))
+    #expect(old.retrieve == 3 && old.firstToken == 9 && old.total == 12 && old.modelReady == 0 && old.verified == 0)
 }

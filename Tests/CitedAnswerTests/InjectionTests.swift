@@ -60,6 +60,8 @@ struct InjectionTests {
         let answer = try answerer.answer("What is the recommended starting dose of velostatin?", parameters: Self.parameters)
         #expect(!answer.abstained)
         #expect(answer.sentences.contains { $0.support == .supported && $0.text.contains("10 mg") })
+        // The evidence quotes come from the screened text: the injected dose is never quoted.
+        #expect(!answer.answer.contains("500 mg") && !answer.quotes.contains { $0.text.contains("500 mg") })
     }
 
     @Test("an instruction written by the model is never a supported sentence")

@@ -1,3 +1,4 @@
+import CitedTestSupport
 import Foundation
 import Testing
 

@@ -15,3 +15,34 @@ public enum BuiltProducts {
         return folders[0].appendingPathComponent("cited")  // missing: callers report "build first"
     }
 }
+
+extension BuiltProducts {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Runs the built `cited` to its end, its output discarded; returns the exit status.
+    public static func run(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = cited
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Corpora/demo ingested (real MiniLM vectors) into a new temporary index folder named after `label`.
+    public static func demoIndex(_ label: String) throws -> URL {
+        guard FileManager.default.isExecutableFile(atPath: cited.path) else {
+            throw Failure(description: "build first: swift build -c release --build-tests (looked at \(cited.path))")
+        }
+        let index = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        let corpus = TestScripts.package.appendingPathComponent("Corpora/demo")
+        guard try run(["ingest", corpus.path, "--index", index.path]) == 0 else {
+            throw Failure(description: "cited ingest of the demo corpus failed")
+        }
+        return index
+    }
+}

@@ -1,35 +1,42 @@
 import Foundation
-import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A minimal HTTP/1.1 client over a loopback socket (`Connection: close`; the body is read to the end),
 /// so the tests talk to the real server with no client library in between.
-struct HTTPClient {
-    let port: Int
+public struct HTTPClient: Sendable {
+    public let port: Int
 
-    struct Reply {
-        var status: Int
-        var headers: [String: String]
-        var body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
-        func json() throws -> [String: Any] {
-            try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any], "not a JSON object: \(text.prefix(300))")
+    public init(port: Int) { self.port = port }
+
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        public func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                throw Failure(description: "not a JSON object: \(text.prefix(300))")
+            }
+            return object
         }
     }
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
 
-    func get(_ path: String, headers: [String: String] = [:]) throws -> Reply {
+    public func get(_ path: String, headers: [String: String] = [:]) throws -> Reply {
         try send("GET", path, body: nil, headers: headers)
     }
 
-    func post(_ path: String, json: Any, headers: [String: String] = [:]) throws -> Reply {
+    public func post(_ path: String, json: Any, headers: [String: String] = [:]) throws -> Reply {
         try send("POST", path, body: try JSONSerialization.data(withJSONObject: json), headers: headers)
     }
 
-    func send(_ method: String, _ path: String, body: Data?, headers: [String: String] = [:],
+    public func send(_ method: String, _ path: String, body: Data?, headers: [String: String] = [:],
               onChunk: ((Data) -> Bool)? = nil) throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
@@ -68,7 +75,7 @@ struct HTTPClient {
     }
 
     /// Status, headers and the body (chunked transfer decoded).
-    static func parse(_ data: Data) throws -> Reply {
+    public static func parse(_ data: Data) throws -> Reply {
         guard let end = data.range(of: Data("\r\n\r\n".utf8)) else { throw Failure(description: "no HTTP head in \(data.count) bytes") }
         let lines = String(decoding: data[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let status = Int(lines[0].split(separator: " ")[1]) ?? 0
@@ -82,7 +89,7 @@ struct HTTPClient {
         return Reply(status: status, headers: headers, body: body)
     }
 
-    static func dechunk(_ data: Data) -> Data {
+    public static func dechunk(_ data: Data) -> Data {
         var out = Data()
         var index = data.startIndex
         while let lineEnd = data[index...].range(of: Data("\r\n".utf8)) {
