@@ -97,7 +97,7 @@ public struct Answer: Codable, Sendable {
     /// (`uncovered-terms`).
     public var absentTerms: [String] = []
     /// The model's whole answer with its verdicts and traces, when some of its sentences failed the checks
-    /// and were left out.
+    /// and were left out, or when no sentence passed them (abstention `unsupported`).
     public var draft: [AnswerSentence] = []
     /// Sentences of the cited passages, word for word, that state what the answer's sentences say (with their
     /// figures and names as written): shown under the answer and appended to `answer` (`EvidenceQuotes`).

@@ -358,8 +358,11 @@ public final class Answerer {
             case .unsupported: !run.policy.dropUnsupported
             }
         }
-        if kept.count < sentences.count { run.answer.draft = sentences }
-        guard kept.contains(where: { $0.support == .supported }) else { return abstain(run, reason: .unsupported) }
+        // Kept whenever the answer is not the model's whole text, abstention included (an answer of weakly
+        // supported sentences alone keeps them all, yet abstains: its trace must still show why).
+        let abstains = !kept.contains { $0.support == .supported }
+        if kept.count < sentences.count || abstains { run.answer.draft = sentences }
+        if abstains { return abstain(run, reason: .unsupported) }
         if run.policy.requireNamedSubject,
            let unnamed = QuestionTerms.unnamed(in: run.question, answer: kept, vocabulary: vocabulary) {
             run.answer.draft = sentences

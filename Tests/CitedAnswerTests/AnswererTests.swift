@@ -281,3 +281,18 @@ func stageTimingsInOrder() throws {
     let old = try JSONDecoder().decode(AnswerTimings.self, from: Data(#"{"retrieve":3,"first_token":9,"total":12}"#.utf8))
     #expect(old.retrieve == 3 && old.firstToken == 9 && old.total == 12 && old.modelReady == 0 && old.verified == 0)
 }
+
+@Test("An answer of weakly supported sentences alone abstains and keeps them, with their traces, in the draft")
+func weakOnlyDraft() throws {
+    var parameters = AskParameters()
+    parameters.policy.minimumEvidence = 0.1
+    // Nothing can pass the meaning test; the sentence's overlap with its passage still makes it weak.
+    parameters.policy.verification.supportedOverlap = 1.01
+    parameters.policy.verification.supportedSimilarity = 1.01
+    let (pipeline, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    let answer = try pipeline.answer("Does menatetrenone reduce vertebral fractures in postmenopausal women?",
+                                     parameters: parameters)
+    #expect(answer.abstained && answer.abstentionReason == .unsupported && answer.sentences.isEmpty)
+    #expect(answer.draft.map(\.support) == [.weak])
+    #expect(answer.draft.first?.trace?.contains { $0.rule == .meaning && !$0.passed } == true)
+}
