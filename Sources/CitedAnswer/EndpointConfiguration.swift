@@ -11,6 +11,7 @@ import Foundation
 /// timeout_s = 60                  # connect, first byte and between streamed chunks
 /// retries = 2                     # after a refused connection, a timeout before any text, 429, 500-504
 /// constrain = "grammar"           # llama.cpp server; "guided_regex" for vLLM; "none" (default)
+/// repeat_penalty = 1              # llama.cpp's field (its servers default to 1.1); 1 with grammar unless set
 /// ```
 ///
 /// Only the variable's name is configuration: the key itself never reaches the audit record.
@@ -43,6 +44,11 @@ public struct EndpointConfiguration: Equatable, Sendable {
     /// The longest `Retry-After` honoured; a server asking for more fails the request at once.
     public var maxRetryAfterSeconds: Double = 30
     public var constrain: Constraint = .none
+    /// llama.cpp's `repeat_penalty`, sent with every chat request when set (1: none). Unset, it is sent only to a
+    /// server known to be llama.cpp's (`constrain = "grammar"`), as 1 for a greedy request: other servers may
+    /// refuse a field they do not know, yet llama.cpp's servers default to 1.1, so a llama.cpp server with
+    /// `constrain = "none"` needs `repeat_penalty = 1` to decode as the local engine does (plain greedy).
+    public var repeatPenalty: Double?
     /// Texts per `/v1/embeddings` request.
     public var batchSize: Int = 32
     /// Embedding requests in flight at once.
@@ -100,12 +106,13 @@ public struct EndpointConfiguration: Equatable, Sendable {
                 throw .init("constrain is \"none\", \"grammar\" (llama.cpp) or \"guided_regex\" (vLLM)")
             }
             constrain = value
+        case "repeat_penalty": repeatPenalty = try number(0...10)
         case "batch_size": batchSize = try integer(1...4096)
         case "max_in_flight": maxInFlight = try integer(1...64)
         case "token_limit": tokenLimit = try integer(1...1_000_000)
         default:
             throw .init("unknown key \(key) (base_url, model, api_key_env, timeout_s, retries, backoff_s, "
-                        + "max_retry_after_s, constrain, batch_size, max_in_flight, token_limit)")
+                        + "max_retry_after_s, constrain, repeat_penalty, batch_size, max_in_flight, token_limit)")
         }
     }
 }

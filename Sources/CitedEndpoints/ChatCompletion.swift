@@ -52,6 +52,8 @@ extension EndpointClient {
             body["top_p"] = 1
             if configuration.constrain == .grammar { body["repeat_penalty"] = 1.0 }
         }
+        // Sent as configured, greedy or not (llama.cpp servers apply their 1.1 otherwise).
+        if let penalty = configuration.repeatPenalty { body["repeat_penalty"] = penalty }
         if let allowed = parameters.allowedCitations {
             switch configuration.constrain {
             case .grammar: body["grammar"] = CitationGrammar.gbnf(allowed: allowed, mayDecline: parameters.mayDecline)

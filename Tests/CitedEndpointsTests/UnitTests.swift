@@ -50,7 +50,7 @@ struct EndpointConfigurationTests {
         ("[endpoints.a]\nbase_url = \"ftp://x\"\nmodel = \"m\"", "cited.toml:2: [endpoints.a] base_url must be an http:// or https:// URL"),
         ("[endpoints.a]\nbase_url = \"http://x\"\nmodel = \"m\"\ntimeout_s = -1", "cited.toml:4: [endpoints.a] timeout_s is a number in 0.1...3600.0"),
         ("[endpoints.a]\nbase_url = \"http://x\"\nmodel = \"m\"\nconstrain = \"json\"", "cited.toml:4: [endpoints.a] constrain is \"none\", \"grammar\" (llama.cpp) or \"guided_regex\" (vLLM)"),
-        ("[endpoints.a]\nbase_url = \"http://x\"\nmodel = \"m\"\napi_key = \"sk-1\"", "cited.toml:4: [endpoints.a] unknown key api_key (base_url, model, api_key_env, timeout_s, retries, backoff_s, max_retry_after_s, constrain, batch_size, max_in_flight, token_limit)"),
+        ("[endpoints.a]\nbase_url = \"http://x\"\nmodel = \"m\"\napi_key = \"sk-1\"", "cited.toml:4: [endpoints.a] unknown key api_key (base_url, model, api_key_env, timeout_s, retries, backoff_s, max_retry_after_s, constrain, repeat_penalty, batch_size, max_in_flight, token_limit)"),
         ("[models]\nmath = \"endpoint:none\"", "cited.toml:0: [models] math = \"endpoint:none\": no [endpoints.none] table"),
         ("[endpoints.a b]\n", "cited.toml:1: endpoint names are letters, digits, - and _"),
     ])
@@ -106,6 +106,33 @@ struct StreamParsingTests {
         #expect(EndpointClient.seconds(retryAfter: "3") == 3)
         #expect(EndpointClient.seconds(retryAfter: "Wed, 21 Oct 2015 07:28:00 GMT") == 0)
         #expect(EndpointClient.seconds(retryAfter: "soon") == nil)
+    }
+}
+
+@Suite("Chat request body")
+struct ChatBodyTests {
+    func body(_ constrain: EndpointConfiguration.Constraint, repeatPenalty: Double? = nil,
+              _ parameters: ChatParameters) throws -> [String: Any] {
+        var configuration = EndpointConfiguration(name: "s", baseURL: "http://127.0.0.1:1/v1", model: "m")
+        configuration.constrain = constrain
+        configuration.repeatPenalty = repeatPenalty
+        let data = try EndpointClient(configuration).chatBody(system: "S", user: "U", parameters: parameters)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("greedy: repeat_penalty 1 to llama.cpp (grammar); to another server only when configured")
+    func repeatPenalty() throws {
+        let greedy = ChatParameters(maxTokens: 8, allowedCitations: [1])
+        let llama = try body(.grammar, greedy)
+        #expect(llama["repeat_penalty"] as? Double == 1 && llama["temperature"] as? Double == 0 && llama["grammar"] != nil)
+        let plain = try body(.none, greedy)
+        #expect(plain["repeat_penalty"] == nil && plain["grammar"] == nil && plain["guided_regex"] == nil)
+        let raw = try body(.none, repeatPenalty: 1, ChatParameters(maxTokens: 8))
+        #expect(raw["repeat_penalty"] as? Double == 1 && raw["grammar"] == nil && raw["temperature"] as? Double == 0)
+        #expect((raw["messages"] as? [[String: String]])?.map { $0["content"] ?? "" } == ["S", "U"])
+        let configured = try #require(try AnswerConfiguration.parse(
+            "[endpoints.a]\nbase_url = \"http://x\"\nmodel = \"m\"\nrepeat_penalty = 1.0", path: "cited.toml").endpoints["a"])
+        #expect(configured.repeatPenalty == 1)
     }
 }
 
