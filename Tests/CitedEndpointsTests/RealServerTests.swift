@@ -1,6 +1,6 @@
 @testable import CitedAnswer
 import CitedCore
-import CitedEndpoints
+@testable import CitedEndpoints
 import CitedEngine
 import CitedModel
 import Foundation
@@ -50,63 +50,185 @@ struct LlamaServerTests {
         return policy
     }
 
-    @Test("greedy answers through the endpoint match the local engine's on the demo questions")
-    func agreement() throws {
+    /// One demo question answered through the whole pipeline, locally and through the endpoint.
+    struct Asked: Sendable {
+        let question: String
+        let local: AskOutcome
+        let remote: AskOutcome
+    }
+
+    /// The demo questions answered once per run by the product on both sides, each decoding under its own
+    /// citation constraint (the local `CitationConstraint`, the server's `constrain = "grammar"`), with the same
+    /// comparable policy; shared by the product-agreement and raw-identity tests.
+    static let asked: Result<(port: Int, runs: [Asked]), Error> = Result {
         let server = try Servers.llama.get()
         let index = try Support.demoIndex.get()
-        // The grammar, because it bars what the local constraint bars (an opening quote mark, marker or fence):
-        // without it the models open differently from the first token (measured: 0/6 on Qwen, 0/5 on SmolLM2).
         let engine = try CitedEngine(options: EngineOptions(indexDirectory: index, answerConfiguration:
-                                                                Self.configuration(port: server.port, constrain: .grammar)))
-        var same = 0, sameChecked = 0, sameCitations = 0, generated = 0, written = 0
-        var localMS: [Int] = [], remoteMS: [Int] = [], localFirst: [Int] = [], remoteFirst: [Int] = []
-        func ask(_ question: String, _ model: String, maxTokens: Int = AskParameters().maxTokens) throws -> Answer {
-            try engine.ask(AskSettings(question: question, model: model, maxTokens: maxTokens, policy: Self.comparable)).answer
+                                                                configuration(port: server.port, constrain: .grammar)))
+        func ask(_ question: String, _ model: String, maxTokens: Int = AskParameters().maxTokens) throws -> AskOutcome {
+            try engine.ask(AskSettings(question: question, model: model, maxTokens: maxTokens, policy: comparable))
         }
         // Warm both paths (model load, prompt cache) before timing.
-        _ = try ask(Self.questions[1], Self.model, maxTokens: 8)
-        _ = try ask(Self.questions[1], "endpoint:llama", maxTokens: 8)
-        for question in Self.questions {
-            let local = try ask(question, Self.model)
-            let remote = try ask(question, "endpoint:llama")
-            #expect(local.abstained == remote.abstained || local.abstentionReason == .sentinel
-                    || remote.abstentionReason == .sentinel || local.abstentionReason == .unsupported
-                    || remote.abstentionReason == .unsupported, "\(question)")
-            if remote.abstentionReason == .weakEvidence || remote.abstentionReason == .uncoveredTerms
-                || remote.abstentionReason == .absentTerms {
-                #expect(remote.model.isEmpty || remote.endpoint == nil)
-                continue  // abstained before any model ran
+        _ = try ask(questions[1], model, maxTokens: 8)
+        _ = try ask(questions[1], "endpoint:llama", maxTokens: 8)
+        return (server.port, try questions.map { question in
+            Asked(question: question, local: try ask(question, model), remote: try ask(question, "endpoint:llama"))
+        })
+    }
+
+    /// Tokens compared by the raw-identity test.
+    static let rawTokens = 48
+
+    /// The smallest top-2 logit gap the numerics of two llama.cpp builds cannot flip. The server runs the test
+    /// venv's llama.cpp, compiled for this CPU (GGML_NATIVE); Cited's engine reproduces the reference build of the
+    /// golden transcripts exactly, and the two builds' first-step logits differ by up to 0.93 on the golden prompts
+    /// (`scripts/llama-golden-check.py`; RESULTS.md, issue 18): a greedy step whose gap exceeds twice that cannot go
+    /// another way.
+    static let nearTie: Float = 2
+
+    @Test("raw greedy identity: on each product prompt the endpoint streams llama.cpp's greedy text; the local engine's, up to a near-tie")
+    func rawGreedyIdentity() throws {
+        let (port, runs) = try Self.asked.get()
+        // The server as plain greedy as the local engine: temperature 0, no grammar, no repetition penalty.
+        var endpoint = try #require(Self.configuration(port: port).endpoints["llama"])
+        endpoint.repeatPenalty = 1
+        let client = try EndpointClient(endpoint)
+        let remote = EndpointAnswerModel(client: client)
+        let body = try #require(try JSONSerialization.jsonObject(with: client.chatBody(
+            system: "s", user: "u", parameters: ChatParameters(maxTokens: Self.rawTokens))) as? [String: Any])
+        #expect(body["grammar"] == nil && body["repeat_penalty"] as? Double == 1 && body["temperature"] as? Double == 0)
+        let prompts = runs.compactMap { run in run.local.prompt.map { (run.question, $0) } }
+        try #require(prompts.count >= 5)
+        // llama.cpp itself on the same prompts (the server's build, in a process of its own).
+        let python = try Support.venvPython.get()
+        let gguf = try Servers.gguf(Self.model)
+        let request = try JSONSerialization.data(withJSONObject: [
+            "tokens": Self.rawTokens, "prompts": prompts.map { ["system": $0.1.system, "user": $0.1.user] },
+        ] as [String: Any])
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("greedy-\(UUID().uuidString).json")
+        try request.write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let (status, output) = try Support.capture("/bin/sh", ["-c", "exec \"$0\" \"$1\" \"$2\" < \"$3\"", python,
+                                                               Support.scripts.appendingPathComponent("llama-greedy.py").path,
+                                                               gguf, input.path])
+        try #require(status == 0, "\(output)")
+        let line = try #require(output.split(separator: "\n").last { $0.hasPrefix("[") })
+        let references = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [[String: Any]])
+        try #require(references.count == prompts.count)
+        // The local engine's own model class on the same GGUF, greedy, without the citation constraint: the logit
+        // processor only reads each step's top-2 gap and the ids so far.
+        let local = try GGUFAnswerModel(url: URL(fileURLWithPath: gguf))
+        var streamed = 0, identical = 0, agreedTokens: [Int] = [], localMS: [Double] = [], remoteMS: [Double] = []
+        for ((question, prompt), reference) in zip(prompts, references) {
+            var gaps: [Float] = [], ids: [Int32] = []
+            var start = DispatchTime.now().uptimeNanoseconds
+            let mine = try local.generate(prompt, maxTokens: Self.rawTokens, seed: 0, stop: [], constrain: { logits, generated in
+                var best = -Float.infinity, second = -Float.infinity
+                for value in logits {
+                    if value > best { second = best; best = value } else if value > second { second = value }
+                }
+                gaps.append(best - second)
+                ids = generated
+            }) { _ in }
+            localMS.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            start = DispatchTime.now().uptimeNanoseconds
+            // allowedCitations empty: no grammar is sent (ChatParameters.allowedCitations nil).
+            let theirs = try remote.generate(prompt, maxTokens: Self.rawTokens, seed: 0, stop: [], allowedCitations: [],
+                                             mayDecline: true) { _ in }
+            remoteMS.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            // The endpoint path: the server was sent this prompt and its stream was read whole and in order.
+            let llama = try #require(reference["text"] as? String)
+            #expect(theirs == llama, "\(question): the endpoint's stream is not llama.cpp's greedy text\n \(theirs.debugDescription)\n \(llama.debugDescription)")
+            if theirs == llama { streamed += 1 }
+            // The local engine against it: identical until a step whose top-2 gap numerics can flip.
+            let referenceGaps = (reference["gaps"] as? [Double]) ?? []
+            if mine == theirs {
+                identical += 1
+                agreedTokens.append(gaps.count)
+                continue
+            }
+            let offset = zip(mine.utf8, theirs.utf8).prefix { $0 == $1 }.count
+            // The step that wrote the first differing byte.
+            var step = 0, bytes = 0
+            let tokenizer = local.generator.model.tokenizer
+            for id in ids {
+                bytes += tokenizer.bytes(of: id).count
+                if bytes > offset { break }
+                step += 1
+            }
+            agreedTokens.append(step)
+            let gap = step < gaps.count ? gaps[step] : 0
+            let referenceGap = step < referenceGaps.count ? referenceGaps[step] : .nan
+            print("endpoint-raw: \(question): parts at token \(step) (byte \(offset)); top-2 gap there: local \(gap), llama.cpp \(referenceGap)\n"
+                  + "  local:  \(mine.debugDescription)\n  remote: \(theirs.debugDescription)")
+            #expect(gap < Self.nearTie, "\(question): the local engine parts from the endpoint at token \(step), where its top-2 gap is \(gap)")
+        }
+        func median(_ values: [Double]) -> Int { Int(values.sorted()[values.count / 2]) }
+        print("endpoint-raw (\(Self.model)): \(streamed)/\(prompts.count) endpoint streams identical to llama.cpp's greedy text; "
+              + "\(identical)/\(prompts.count) identical to the local engine's first \(Self.rawTokens) tokens (tokens agreed per prompt: "
+              + "\(agreedTokens)); ms median for \(Self.rawTokens) tokens local \(median(localMS)) endpoint \(median(remoteMS))")
+    }
+
+    @Test("product answers through the endpoint: same prompt, gate and checks; agreement measured, not assumed")
+    func productAgreement() throws {
+        let (port, runs) = try Self.asked.get()
+        var generated = 0, sameStatements = 0, sameText = 0, sameCitations = 0, sameVerdict = 0
+        var localMS: [Int] = [], remoteMS: [Int] = [], localFirst: [Int] = [], remoteFirst: [Int] = []
+        for run in runs {
+            let local = run.local.answer, remote = run.remote.answer
+            // Retrieval and the evidence gate run before any model: both sides take the same path to it.
+            #expect((run.local.prompt == nil) == (run.remote.prompt == nil), "\(run.question)")
+            guard let prompt = run.remote.prompt, let localPrompt = run.local.prompt else {
+                #expect(local.abstained && remote.abstained && local.abstentionReason == remote.abstentionReason,
+                        "\(run.question)")
+                continue
             }
             generated += 1
+            // The server was given the very prompt the local model was given.
+            #expect(prompt.sha256 == localPrompt.sha256 && prompt.system == localPrompt.system
+                    && prompt.user == localPrompt.user, "\(run.question)")
             #expect(remote.model == "endpoint:llama")
             #expect(remote.endpoint == AnswerEndpoint(name: "llama", model: Self.model,
-                                                      baseURL: "http://127.0.0.1:\(server.port)/v1", constraint: "grammar"))
+                                                      baseURL: "http://127.0.0.1:\(port)/v1", constraint: "grammar"))
             #expect(remote.auditID != nil)
-            let agrees = statements(local) == statements(remote)
-            // An agreement only counts where the model wrote something: two refusals agree trivially.
-            if !statements(local).isEmpty || !statements(remote).isEmpty { written += 1 }
-            if agrees && !statements(local).isEmpty { same += 1 }
-            if local.answer == remote.answer { sameChecked += 1 }
-            func cited(_ answer: Answer) -> [[Int]] { (answer.draft.isEmpty ? answer.sentences : answer.draft).map(\.citations) }
-            if cited(local) == cited(remote) && local.abstained == remote.abstained { sameCitations += 1 }
+            // The checks ran on the remote answer: every sentence carries its verdict's trace; a marker naming a
+            // passage the model was not given was removed (and traced); every citation of the answer names a
+            // listed source (corroboration may add passages beyond the prompt's).
+            let given = Set(prompt.passages.map(\.number))
+            let written = remote.draft.isEmpty ? remote.sentences : remote.draft
+            for sentence in written {
+                #expect(sentence.trace?.isEmpty == false, "\(run.question): \(sentence.text) has no trace")
+                for step in sentence.trace ?? [] where step.rule == .givenPassages {
+                    #expect(!step.passed && !given.contains(step.passage ?? 0) && !sentence.citations.contains(step.passage ?? 0),
+                            "\(run.question): \(step)")
+                }
+            }
+            let listed = Set(remote.citations.map(\.n))
+            for sentence in remote.sentences { #expect(Set(sentence.citations).isSubset(of: listed), "\(run.question)") }
+            #expect(remote.abstained == (remote.abstentionReason != nil))
+            #expect(remote.abstained || remote.sentences.contains { $0.support == .supported }, "\(run.question)")
+            if statements(local) == statements(remote) && !statements(local).isEmpty { sameStatements += 1 }
+            if local.answer == remote.answer { sameText += 1 }
+            if Set(local.citations.map(\.n)) == Set(remote.citations.map(\.n)) { sameCitations += 1 }
+            if local.abstained == remote.abstained { sameVerdict += 1 }
             localMS.append(local.timingsMS.total)
             remoteMS.append(remote.timingsMS.total)
             localFirst.append(local.timingsMS.firstToken)
             remoteFirst.append(remote.timingsMS.firstToken)
-            if !agrees {
-                print("endpoint-agreement: differs on \(question)\n  local:  \(statements(local))\n  remote: \(statements(remote))")
+            if local.answer != remote.answer {
+                print("endpoint-agreement: differs on \(run.question)\n  local:  \(statements(local)) "
+                      + "abstained \(local.abstained)\n  remote: \(statements(remote)) abstained \(remote.abstained)")
             }
         }
         func median(_ values: [Int]) -> Int { values.sorted()[values.count / 2] }
-        print("endpoint-agreement (\(Self.model)): \(same)/\(written) written answers identical (statements and citations), "
-              + "\(generated) reached the model, \(sameChecked)/\(generated) checked answers identical, "
-              + "\(sameCitations)/\(generated) with the same citations and abstention; total ms median local \(median(localMS)) "
-              + "remote \(median(remoteMS)); first token ms median local \(median(localFirst)) remote \(median(remoteFirst))")
+        print("endpoint-agreement (\(Self.model), constrained both sides): \(generated) of \(runs.count) questions reached the model; "
+              + "identical answer text \(sameText)/\(generated), identical statements \(sameStatements)/\(generated), "
+              + "identical citation sets \(sameCitations)/\(generated), both answered or both abstained \(sameVerdict)/\(generated); "
+              + "total ms median local \(median(localMS)) remote \(median(remoteMS)); "
+              + "first token ms median local \(median(localFirst)) remote \(median(remoteFirst))")
+        // Not asserted: equal answers. The local constraint masks tokens (and the policy's decline margin reads
+        // logits); the server's grammar constrains characters, so near-ties resolve differently (RESULTS.md).
         #expect(generated >= 5)
-        // Same weights, same prompt, greedy on both sides: the answers agree; a mismatch in the prompt, the
-        // chat template or the sampling parameters would make most of them differ.
-        #expect(written >= 3, "the model wrote only \(written) answers: nothing to compare")
-        #expect(same * 10 >= written * 6, "only \(same) of \(written) agree")
     }
 
     @Test("the server runs the very prompt tokens the local engine runs (template, special tokens, BOS)")
