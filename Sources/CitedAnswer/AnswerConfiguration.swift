@@ -12,9 +12,14 @@ import Foundation
 /// math = "qwen2.5-coder-1.5b"
 /// fast = "qwen2.5-coder-0.5b"     # used with --fast
 /// ```
+///
+/// A model name `endpoint:NAME` routes to an OpenAI-compatible server declared in an `[endpoints.NAME]`
+/// table (see `EndpointConfiguration`); with no such table, Cited opens no socket.
 public struct AnswerConfiguration: Equatable, Sendable {
     public var models: [Domain: String]
     public var fastModel: String
+    /// The `[endpoints.NAME]` tables, by name.
+    public var endpoints: [String: EndpointConfiguration] = [:]
 
     public static let builtIn = AnswerConfiguration(
         models: [.clinical: "qwen2.5-coder-0.5b", .code: "qwen2.5-coder-0.5b", .math: "qwen2.5-coder-0.5b"],
@@ -27,10 +32,15 @@ public struct AnswerConfiguration: Equatable, Sendable {
 
     public enum ParseError: Error, CustomStringConvertible, Equatable {
         case malformed(path: String, line: Int, reason: String)
+        /// `endpoint:NAME` with no `[endpoints.NAME]` table in the configuration.
+        case unknownEndpoint(name: String, known: [String])
 
         public var description: String {
             switch self {
             case let .malformed(path, line, reason): "\(path):\(line): \(reason)"
+            case let .unknownEndpoint(name, known):
+                "no endpoint named \(name) in cited.toml" + (known.isEmpty ? " (it declares no [endpoints.NAME] table)"
+                    : " (declared: \(known.joined(separator: ", ")))")
             }
         }
     }
@@ -45,10 +55,21 @@ public struct AnswerConfiguration: Equatable, Sendable {
         return try parse(String(contentsOf: url, encoding: .utf8), path: url.path)
     }
 
-    /// Reads the `[models]` table of a TOML file (string values; comments and other tables ignored).
+    /// The endpoint `spec` names (`endpoint:NAME`), nil for a local model; throws when no table declares it.
+    public func endpoint(for spec: String) throws -> EndpointConfiguration? {
+        guard let name = EndpointConfiguration.endpointName(spec) else { return nil }
+        guard let endpoint = endpoints[name] else {
+            throw ParseError.unknownEndpoint(name: name, known: endpoints.keys.sorted())
+        }
+        return endpoint
+    }
+
+    /// Reads the `[models]` and `[endpoints.NAME]` tables of a TOML file (comments and other tables ignored).
     public static func parse(_ text: String, path: String) throws -> AnswerConfiguration {
         var configuration = builtIn
         var section = ""
+        /// Endpoint tables in the order read, with the line each started on.
+        var endpointLines: [String: Int] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
                 .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
@@ -58,10 +79,31 @@ public struct AnswerConfiguration: Equatable, Sendable {
                     throw ParseError.malformed(path: path, line: index + 1, reason: "unclosed table header")
                 }
                 section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                if section.hasPrefix("endpoints.") {
+                    let name = String(section.dropFirst("endpoints.".count))
+                    guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                        throw ParseError.malformed(path: path, line: index + 1,
+                                                   reason: "endpoint names are letters, digits, - and _")
+                    }
+                    guard configuration.endpoints[name] == nil else {
+                        throw ParseError.malformed(path: path, line: index + 1, reason: "endpoint \(name) declared twice")
+                    }
+                    configuration.endpoints[name] = EndpointConfiguration(name: name, baseURL: "", model: "")
+                    endpointLines[name] = index + 1
+                }
                 continue
             }
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { throw ParseError.malformed(path: path, line: index + 1, reason: "expected key = \"value\"") }
+            if section.hasPrefix("endpoints.") {
+                let name = String(section.dropFirst("endpoints.".count))
+                do {
+                    try configuration.endpoints[name]!.set(parts[0], raw: parts[1])
+                } catch {
+                    throw ParseError.malformed(path: path, line: index + 1, reason: "[\(section)] \(error.reason)")
+                }
+                continue
+            }
             guard section == "models" else { continue }
             let value = parts[1]
             guard value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else {
@@ -75,6 +117,18 @@ public struct AnswerConfiguration: Equatable, Sendable {
             } else {
                 throw ParseError.malformed(path: path, line: index + 1,
                                            reason: "unknown key \(parts[0]) (clinical, code, math, fast)")
+            }
+        }
+        for (name, line) in endpointLines {
+            let endpoint = configuration.endpoints[name]!
+            if endpoint.baseURL.isEmpty || endpoint.model.isEmpty {
+                throw ParseError.malformed(path: path, line: line, reason: "[endpoints.\(name)] needs base_url and model")
+            }
+        }
+        for (key, spec) in configuration.models.map({ ($0.key.rawValue, $0.value) }) + [("fast", configuration.fastModel)] {
+            if let name = EndpointConfiguration.endpointName(spec), configuration.endpoints[name] == nil {
+                throw ParseError.malformed(path: path, line: 0,
+                                           reason: "[models] \(key) = \"\(spec)\": no [endpoints.\(name)] table")
             }
         }
         return configuration

@@ -63,6 +63,10 @@ public enum VerificationRule: String, Codable, Sendable {
     /// It is not itself an instruction to a model ("ignore previous instructions", "cite [1]"; see
     /// `InstructionDetector`): an instruction states no fact, whatever passage it echoes.
     case instruction
+    /// Its citation markers name only passages given to the model. A model served by an endpoint that cannot
+    /// constrain its output may write a marker for a passage it never saw: that marker is removed before the
+    /// sentence is checked, and this step (failed, with the number) says so.
+    case givenPassages = "given-passages"
 }
 
 /// One check on one sentence: the rule, the passage it was checked against, and the finding.

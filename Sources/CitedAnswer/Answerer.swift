@@ -37,6 +37,32 @@ public protocol AnswerModel: AnyObject {
                   onText: (String) -> Void) throws -> String
 }
 
+/// A model served by an OpenAI-compatible server: it cannot mask logits token by token, so it is told which
+/// passages may be cited (for the server's constrained decoding, where it has one), and markers naming
+/// passages not given are removed from its text before checking (`VerificationRule.givenPassages`).
+public protocol RemoteAnswerModel: AnswerModel {
+    /// Which server answered (for `ask --json` and the audit record).
+    var endpoint: AnswerEndpoint { get }
+    /// - Parameters:
+    ///   - allowedCitations: the passage numbers markers may name.
+    ///   - mayDecline: whether the answer may open with the "not in sources" sentinel (with a logit margin
+    ///     policy, `AnswerPolicy.declineMargin`, the local engine bars it unless the model is sure; a server
+    ///     returns no logits, so where it constrains decoding the opening is barred outright).
+    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String], allowedCitations: Set<Int>,
+                  mayDecline: Bool, onText: (String) -> Void) throws -> String
+}
+
+extension RemoteAnswerModel {
+    public var tokenTexts: [String] { [] }
+
+    public func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
+                         constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
+                         onText: (String) -> Void) throws -> String {
+        try generate(prompt, maxTokens: maxTokens, seed: seed, stop: stop, allowedCitations: [], mayDecline: true,
+                     onText: onText)
+    }
+}
+
 /// The answer pipeline, as named stages: retrieve → gate → prompt → generate → verify → corroborate →
 /// finish (or abstain). Every threshold comes from `AskParameters.policy`; every sentence leaves with the
 /// trace of the checks it went through.
@@ -108,6 +134,7 @@ public final class Answerer {
         if let reason = try gate(&run) { return abstain(run, reason: reason) }
         let model = try self.model(run.answer.domain)
         run.answer.model = model.name
+        run.answer.endpoint = (model as? RemoteAnswerModel)?.endpoint
         run.answer.timingsMS.modelReady = run.elapsedMS
         let prompt = try promptStage(run)
         let text = try generate(&run, model: model, prompt: prompt, onText: onText)
@@ -115,7 +142,14 @@ public final class Answerer {
         if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
         let verifier = makeVerifier(policy: run.policy.verification,
                                     scorer: run.policy.counterfactual ? counterfactualScorer ?? model as? CounterfactualScorer : nil)
-        var sentences = verifier.verify(Self.statements(of: text), passages: run.evidence)
+        let (statements, removed) = Self.keepGivenCitations(Self.statements(of: text), given: Set(run.packed.map(\.number)))
+        var sentences = verifier.verify(statements, passages: run.evidence)
+        for (index, numbers) in removed {
+            sentences[index].trace = numbers.map { number in
+                VerificationStep(rule: .givenPassages, passage: number, passed: false,
+                                 detail: "marker [\(number)] names a passage the model was not given; removed before checking")
+            } + (sentences[index].trace ?? [])
+        }
         run.answer.timingsMS.verified = run.elapsedMS
         var sources = run.shown
         try corroborate(&sentences, evidence: &run.evidence, sources: &sources, verifier: verifier,
@@ -249,8 +283,37 @@ public final class Answerer {
         return prompt
     }
 
+    /// Citation numbers that name no passage given to the model are dropped from each sentence (a model behind
+    /// an endpoint without constrained decoding may write them); returns the sentences and, by sentence index,
+    /// the numbers removed.
+    static func keepGivenCitations(_ sentences: [AnswerSentence], given: Set<Int>) -> ([AnswerSentence], [Int: [Int]]) {
+        var removed: [Int: [Int]] = [:]
+        let kept = sentences.enumerated().map { index, sentence in
+            var sentence = sentence
+            let foreign = sentence.citations.filter { !given.contains($0) }
+            if !foreign.isEmpty {
+                removed[index] = foreign
+                sentence.citations.removeAll { !given.contains($0) }
+            }
+            return sentence
+        }
+        return (kept, removed)
+    }
+
     /// The model's answer under the citation constraint: markers can only name passages it was given.
     func generate(_ run: inout Run, model: AnswerModel, prompt: Prompt, onText: (String) -> Void) throws -> String {
+        if let remote = model as? RemoteAnswerModel {
+            var firstToken = 0
+            let start = run.start
+            let text = try remote.generate(prompt, maxTokens: run.parameters.maxTokens, seed: run.parameters.seed,
+                                           stop: Self.stopStrings, allowedCitations: Set(run.packed.map(\.number)),
+                                           mayDecline: run.policy.declineMargin == nil) { piece in
+                if firstToken == 0 { firstToken = Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) }
+                onText(piece)
+            }
+            run.answer.timingsMS.firstToken = firstToken
+            return text
+        }
         let constraint = CitationConstraint(tokenTexts: model.tokenTexts, allowed: Set(run.packed.map(\.number)),
                                             declineMargin: run.policy.declineMargin)
         var firstToken = 0

@@ -1,6 +1,7 @@
 import CitedAnswer
 import CitedCache
 import CitedCore
+import CitedEndpoints
 import CitedKernels
 import CitedModel
 import CitedPostgres
@@ -41,20 +42,22 @@ public final class CitedEngine: @unchecked Sendable {
         Dense.stopIdleBLASThreads()  // queries embed with single-threaded BLAS
         // Start loading the embedder named by the vector cache now, while SQLite and the vectors open.
         let early = options.needsVectors && !postgres
-            ? VectorCache.peekStamp(options.vectorCacheURL).map { stamp in (stamp, Self.loadEmbedder(stamp)) } : nil
+            ? VectorCache.peekStamp(options.vectorCacheURL).map { stamp in
+                (stamp, Self.loadEmbedder(stamp, configuration: options.answerConfiguration))
+            } : nil
         let store = try IndexStores.open(options.storeLocation)
         var dense: DenseIndex?
         var pending: PendingEmbedder?
         if options.needsVectors && store.searchesVectors {
             // The database searches its own vector index: no local copy; the embedder follows its stamp.
-            pending = Self.loadEmbedder(try VectorIndexer.indexStamp(store))
+            pending = Self.loadEmbedder(try VectorIndexer.indexStamp(store), configuration: options.answerConfiguration)
         } else if options.needsVectors {
             let vectors = try VectorCache.load(options.vectorCacheURL, source: StoreVectorSource(store: store))
             dense = vectors
             if let early, early.0.name == vectors.stamp?.name, early.0.chunkerVersion == vectors.stamp?.chunkerVersion {
                 pending = early.1
             } else {
-                pending = Self.loadEmbedder(vectors.stamp)
+                pending = Self.loadEmbedder(vectors.stamp, configuration: options.answerConfiguration)
             }
         }
         self.store = store
@@ -72,9 +75,18 @@ public final class CitedEngine: @unchecked Sendable {
     }
 
     /// The query embedder for vectors made under `stamp` (the default one without a stamp), loading in the background.
-    static func loadEmbedder(_ stamp: EmbedderStamp?) -> PendingEmbedder {
+    /// Vectors made through an endpoint (`endpoint:NAME`) are queried through the endpoint of that name in
+    /// `configuration`; its model must be the one the stamp records (checked by the first search).
+    static func loadEmbedder(_ stamp: EmbedderStamp?, configuration: AnswerConfiguration) -> PendingEmbedder {
         let name = stamp?.name ?? EmbedderLocator.defaultName
         let chunkerVersion = stamp?.chunkerVersion ?? 0
+        if let stamp, EndpointConfiguration.endpointName(name) != nil {
+            return PendingEmbedder {
+                guard let endpoint = try configuration.endpoint(for: name) else { throw EngineError.noVectors }
+                return try EndpointEmbedder(client: try EndpointClient(endpoint), dimension: stamp.dimension,
+                                            chunkerVersion: chunkerVersion)
+            }
+        }
         return PendingEmbedder {
             // One worker per pass, and as many passes at once as cores: concurrent queries are combined into
             // passes, and the passes keep every core busy.
@@ -150,6 +162,11 @@ public final class CitedEngine: @unchecked Sendable {
             var lane: SharedAnswerModel?
             let answerer = Answerer(
                 model: { [self] domain in
+                    let name = modelName(for: domain, settings: settings)
+                    if let endpoint = try options.answerConfiguration.endpoint(for: name) {
+                        return EndpointAnswerModel(client: try EndpointClient(endpoint),
+                                                   isCancelled: { cancellation.isCancelled })
+                    }
                     let model = SharedAnswerModel(try models.model(modelName(for: domain, settings: settings)),
                                                   cancellation: cancellation, turn: turn)
                     lane = model
@@ -189,7 +206,12 @@ public final class CitedEngine: @unchecked Sendable {
             parameters.strict = settings.strict
             parameters.domain = settings.domain.flatMap(Domain.init(rawValue:))
             if let threshold = settings.minEvidence { parameters.policy.minimumEvidence = threshold }
-            var answer = try answerer.answer(settings.question, parameters: parameters, onSources: onSources, onText: onText)
+            var answer: Answer
+            do {
+                answer = try answerer.answer(settings.question, parameters: parameters, onSources: onSources, onText: onText)
+            } catch EndpointError.cancelled {
+                throw EngineError.cancelled
+            }
             if cancellation.isCancelled { throw EngineError.cancelled }
             var recorded = settings
             recorded.policy = parameters.policy
@@ -205,7 +227,8 @@ public final class CitedEngine: @unchecked Sendable {
     private func preloadModel(for settings: AskSettings) {
         let configuration = options.answerConfiguration
         let configured = Set(configuration.models.values)
-        if let name = settings.model ?? (settings.fast ? configuration.fastModel : configured.count == 1 ? configured.first : nil) {
+        if let name = settings.model ?? (settings.fast ? configuration.fastModel : configured.count == 1 ? configured.first : nil),
+           EndpointConfiguration.endpointName(name) == nil {
             models.preload(name)
         }
     }
@@ -214,7 +237,7 @@ public final class CitedEngine: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let name = answer.model.isEmpty ? modelName(for: answer.domain, settings: settings) : answer.model
-        let modelSHA = ModelCatalog.all.first { name.hasPrefix($0.name) || $0.primaryFile.hasPrefix(name) }?
+        let modelSHA = answer.endpoint.map { "endpoint-model:" + $0.model } ?? ModelCatalog.all.first { name.hasPrefix($0.name) || $0.primaryFile.hasPrefix(name) }?
             .files.first?.sha256 ?? "unknown"
         let retrieved = answerer.lastRetrieved.map { ["passage_id": Double($0.passageID), "score": $0.score] }
         let record = AnswerRecord(

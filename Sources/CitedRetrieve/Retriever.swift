@@ -112,8 +112,7 @@ public final class Retriever {
         let embedder = try pending.value()
         // The chunker version says how passages were cut, not how a query is embedded.
         if let stamp = vectorStamp, !Self.sameSpace(stamp, embedder.stamp) {
-            throw RetrieveError.embedderMismatch(index: "\(stamp.name) (\(stamp.weightsSHA256.prefix(12)))",
-                                                 query: "\(embedder.stamp.name) (\(embedder.stamp.weightsSHA256.prefix(12)))")
+            throw RetrieveError.embedderMismatch(index: Self.describe(stamp), query: Self.describe(embedder.stamp))
         }
         checked = embedder
         return embedder
@@ -248,6 +247,13 @@ public final class Retriever {
                              source: Store.source(document: d, passage: p), text: p.text,
                              denseRank: denseRank, bm25Rank: bm25Rank)
         }
+    }
+
+    /// A stamp in an error message: its name, and its weights' hash cut short (an endpoint's model name whole),
+    /// with the dimension.
+    static func describe(_ stamp: EmbedderStamp) -> String {
+        let weights = stamp.weightsSHA256.hasPrefix("model:") ? stamp.weightsSHA256 : String(stamp.weightsSHA256.prefix(12))
+        return "\(stamp.name) (\(weights), \(stamp.dimension)-d)"
     }
 
     /// True when vectors made under the two stamps may be compared.

@@ -161,7 +161,9 @@ public enum VectorCache {
         let sum = checksum(UnsafeRawBufferPointer(start: block + headerSize, count: total - headerSize))
         try Header(rows: ids.count, dims: dims, blockSize: layout.byteCount, checksum: sum, generation: generation,
                    stamp: stamp).write(to: UnsafeMutableRawBufferPointer(start: block, count: headerSize))
-        let temporary = url.appendingPathExtension("tmp-\(getpid())")
+        // A name of its own per write: engines of one process may rebuild the same cache at once (each rename is
+        // atomic; with one name per process, the second rename found its file already moved).
+        let temporary = url.appendingPathExtension("tmp-\(getpid())-\(UUID().uuidString)")
         try Data(bytesNoCopy: block, count: total, deallocator: .none).write(to: temporary)
         guard rename(temporary.path, url.path) == 0 else {
             try? FileManager.default.removeItem(at: temporary)

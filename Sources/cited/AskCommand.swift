@@ -23,12 +23,17 @@ struct AskCommand: ParsableCommand {
         checks out, the answer is "Not found in the indexed sources." with related reading.
 
         Models per domain come from ./cited.toml or ~/.config/cited/config.toml ([models] clinical, \
-        code, math, fast), else the built-in defaults. Every answer is stored for audit; \
-        `cited ask --replay ID` runs it again with the same settings.
+        code, math, fast), else the built-in defaults. A model may be `endpoint:NAME`, an OpenAI-compatible \
+        server declared under [endpoints.NAME] (llama.cpp, vLLM, …): the prompt, the checks and the audit \
+        record stay the same, except the counterfactual test, which needs the model's logits (a server \
+        returns none); markers naming passages it was not given are removed and traced. `--json` names the \
+        endpoint that answered. With no endpoint configured, ask opens no socket. Every answer is stored for \
+        audit; `cited ask --replay ID` runs it again with the same settings.
 
         Examples:
           cited ask "What dose of vitamin K2 was used for osteoporosis?"
           cited ask --fast --json "How does functools.lru_cache bound its size?"
+          cited ask --model endpoint:coder "How does bisect.insort work?"
         """)
 
     @OptionGroup var options: IndexOptions
@@ -37,7 +42,8 @@ struct AskCommand: ParsableCommand {
     var question: String?
 
     @Option(name: .long, help: "Passages to retrieve before packing.") var k = 6
-    @Option(name: .long, help: ArgumentHelp("Model name (cited models list) or GGUF path.", valueName: "NAME|PATH"))
+    @Option(name: .long, help: ArgumentHelp("Model name (cited models list), GGUF path, or endpoint:NAME (an "
+                                            + "[endpoints.NAME] server in cited.toml).", valueName: "NAME|PATH|endpoint:NAME"))
     var model: String?
     @Flag(name: .long, help: "Use the configured fast model.") var fast = false
     @Option(name: .long, help: ArgumentHelp("clinical, code or math (default: routed from the question and sources).",
@@ -183,7 +189,12 @@ final class AnswerView {
     static func describePrompt(of outcome: AskOutcome) {
         guard let prompt = outcome.prompt else { return }
         printError("--- prompt (sha256 \(prompt.sha256.prefix(12))) ---\n[system]\n\(prompt.system)\n[user]\n\(prompt.user)\n---")
-        printError("prompt tokens: \(outcome.promptTokens), of which \(outcome.cachedTokens) from the prompt cache")
+        if let endpoint = outcome.answer.endpoint {
+            printError("answered by endpoint \(endpoint.name): \(endpoint.model) at \(endpoint.baseURL) "
+                       + "(citation markers: \(endpoint.constraint == "none" ? "filtered after generation" : endpoint.constraint))")
+        } else {
+            printError("prompt tokens: \(outcome.promptTokens), of which \(outcome.cachedTokens) from the prompt cache")
+        }
     }
 
     static func reference(_ citation: AnswerCitation) -> String {

@@ -51,11 +51,12 @@ struct IndexOptions: ParsableArguments {
     /// The SQLite file inside the index folder.
     var databaseURL: URL { indexDirectory.appendingPathComponent("cited.sqlite") }
 
-    /// Opens the index as an engine; `answers` reads the answer models of `cited.toml`.
+    /// Opens the index as an engine; `answers` reads the answer models of `cited.toml`, and so do vectors (an
+    /// index embedded through `endpoint:NAME` is queried through that endpoint).
     func openEngine(needsVectors: Bool = true, answers: Bool = false, askLimit: Int? = nil,
                     queryCache: Int = 0) throws -> CitedEngine {
         var engineOptions = EngineOptions(indexDirectory: indexDirectory,
-                                          answerConfiguration: answers ? try AnswerConfiguration.load() : .builtIn)
+                                          answerConfiguration: answers || needsVectors ? try AnswerConfiguration.load() : .builtIn)
         engineOptions.needsVectors = needsVectors
         if case .postgres(let url) = try location { engineOptions.postgresURL = url }
         if let askLimit { engineOptions.askLimit = askLimit }

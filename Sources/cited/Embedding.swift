@@ -1,4 +1,6 @@
+import CitedAnswer
 import CitedCore
+import CitedEndpoints
 import CitedModel
 import CitedRetrieve
 import CitedStore
@@ -6,9 +8,13 @@ import Foundation
 
 /// Opening the index's embedder and keeping vectors current, shared by `ingest` and `index rebuild`.
 enum Embedding {
-    /// The embedder the index was built with (its name), else the default one.
-    static func embedder(for store: any IndexStore, named override: String? = nil, chunkerVersion: Int) throws -> BertEmbedder {
+    /// The embedder the index was built with (its name), else the default one. `endpoint:NAME` embeds through
+    /// the `[endpoints.NAME]` server of cited.toml.
+    static func embedder(for store: any IndexStore, named override: String? = nil, chunkerVersion: Int) throws -> Embedder {
         let name = try override ?? VectorIndexer.indexStamp(store)?.name ?? EmbedCommand.defaultEmbedder
+        if let endpoint = try AnswerConfiguration.load().endpoint(for: name) {
+            return try EndpointEmbedder(client: try EndpointClient(endpoint), chunkerVersion: chunkerVersion)
+        }
         return try BertEmbedder(directory: EmbedCommand.modelDirectory(name), chunkerVersion: chunkerVersion, threads: 2)
     }
 
@@ -26,10 +32,12 @@ enum Embedding {
     }
 
     /// Embeds the passages an ingest left without vectors; returns how many.
-    /// - Parameter shard: embed only this worker's share of the passages (`--shard i/n`).
-    static func embedMissing(store: any IndexStore, chunkerVersion: Int, verbose: Bool,
+    /// - Parameters:
+    ///   - shard: embed only this worker's share of the passages (`--shard i/n`).
+    ///   - override: the embedder to use when the index has none yet (`ingest --embedder`).
+    static func embedMissing(store: any IndexStore, chunkerVersion: Int, verbose: Bool, named override: String? = nil,
                              shard: (index: Int, count: Int)? = nil) throws -> Int {
-        let embedder = try embedder(for: store, chunkerVersion: chunkerVersion)
+        let embedder = try embedder(for: store, named: override, chunkerVersion: chunkerVersion)
         let start = Date()
         let indexer = VectorIndexer(store: store, embedder: embedder)
         indexer.shard = shard

@@ -17,8 +17,8 @@ struct IndexRebuildCommand: ParsableCommand {
 
     @OptionGroup var indexOptions: IndexOptions
 
-    @Option(help: ArgumentHelp("Embedder: a model name (cited models list) or a checkpoint folder.",
-                               valueName: "NAME|PATH"))
+    @Option(help: ArgumentHelp("Embedder: a model name (cited models list), a checkpoint folder, or endpoint:NAME "
+                               + "(an [endpoints.NAME] server in cited.toml).", valueName: "NAME|PATH|endpoint:NAME"))
     var embedder: String?
 
     @Flag(help: "Print a JSON summary.")

@@ -39,6 +39,11 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .customLong("no-embed"), help: "Write passages without computing their vectors.")
     var noEmbed = false
 
+    @Option(help: ArgumentHelp("Embedder for new vectors when the index has none yet: a model name, a checkpoint "
+                               + "folder, or endpoint:NAME (an [endpoints.NAME] server in cited.toml).",
+                               valueName: "NAME|PATH|endpoint:NAME"))
+    var embedder: String?
+
     @Flag(help: "Remove documents whose files vanished under the given folders.")
     var prune = false
 
@@ -110,7 +115,7 @@ struct IngestCommand: ParsableCommand {
         bar?.clear()
         for warning in summary.warnings { printError("warning: \(warning)") }
         let embedded = noEmbed ? 0 : try Embedding.embedMissing(store: store, chunkerVersion: Chunker.version,
-                                                               verbose: indexOptions.verbose,
+                                                               verbose: indexOptions.verbose, named: embedder,
                                                                shard: shardValue.map { ($0.index, $0.count) })
         if json {
             try printJSON(summary)

@@ -24,6 +24,33 @@ struct VectorCacheChecksumTests {
         try handle.close()
     }
 
+    @Test("rebuilds of one cache at once from threads of one process all succeed (a temporary file each)")
+    func concurrentRebuilds() throws {
+        let corpus = try TestCorpus()
+        defer { corpus.remove() }
+        let url = corpus.folder.appendingPathComponent("vectors.cache")
+        let sources = try (0..<6).map { _ in try source().0 }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+            do {
+                _ = try VectorCache.rebuild(url, source: sources[index], generation: "g1", stamp: sources[index].stamp)
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        #expect(try VectorCache.open(url, generation: "g1", stamp: sources[0].stamp).matrix.rows == 64)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: corpus.folder.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    final class Failures: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [String] = []
+        func append(_ item: String) { lock.withLock { items.append(item) } }
+        var all: [String] { lock.withLock { items } }
+    }
+
     @Test("random bytes over the vector section: open refuses the file, load warns and rebuilds, results are right")
     func corruptVectors() throws {
         let corpus = try TestCorpus()
