@@ -34,6 +34,10 @@ public struct VerificationPolicy: Codable, Equatable, Sendable {
     public var supportedOverlap: Double = 0.60
     /// Share at or above which it is weakly supported.
     public var weakOverlap: Double = 0.35
+    /// Cosine below which a sentence is at best weakly supported however many words it shares: the passage's
+    /// words rearranged into another statement ("WT had a higher miss rate than gas" from "serrated polyps have a
+    /// high miss rate"). Measured on the verifier set, see Benchmarks/RESULTS.md.
+    public var minimumSimilarity: Float = 0.30
     /// With a judge (the answer model asked whether the passage states the sentence), a sentence that passed
     /// every other check is rejected when logit(Yes) − logit(No) is below this.
     public var judgeMargin: Float = 0
@@ -57,6 +61,7 @@ public struct VerificationPolicy: Codable, Equatable, Sendable {
         weakSimilarity = try c.decodeIfPresent(Float.self, forKey: .weakSimilarity) ?? weakSimilarity
         supportedOverlap = try c.decodeIfPresent(Double.self, forKey: .supportedOverlap) ?? supportedOverlap
         weakOverlap = try c.decodeIfPresent(Double.self, forKey: .weakOverlap) ?? weakOverlap
+        minimumSimilarity = try c.decodeIfPresent(Float.self, forKey: .minimumSimilarity) ?? minimumSimilarity
         judgeMargin = try c.decodeIfPresent(Float.self, forKey: .judgeMargin) ?? judgeMargin
         counterfactualMargin = try c.decodeIfPresent(Float.self, forKey: .counterfactualMargin) ?? counterfactualMargin
         counterfactualSides = try c.decodeIfPresent(Bool.self, forKey: .counterfactualSides) ?? counterfactualSides
@@ -141,7 +146,9 @@ public struct Verifier {
                 }.max()
                 let measured = String(format: "overlap %.2f", overlap) + (similarity.map { String(format: ", cosine %.2f", $0) } ?? "")
                 let support: Support
-                if overlap >= policy.supportedOverlap || (similarity ?? 0) >= policy.supportedSimilarity {
+                if (similarity ?? 1) < policy.minimumSimilarity {
+                    support = overlap >= policy.weakOverlap ? .weak : .unsupported
+                } else if overlap >= policy.supportedOverlap || (similarity ?? 0) >= policy.supportedSimilarity {
                     support = .supported
                 } else if overlap >= policy.weakOverlap || (similarity ?? 0) >= policy.weakSimilarity {
                     support = .weak

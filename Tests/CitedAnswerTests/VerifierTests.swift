@@ -162,3 +162,13 @@ func numberedNames() {
     #expect(QuestionTerms.uncovered(in: "What were the results of the GRECCAR 3 trial?", passages: [passage],
                                     vocabulary: nil) == ["greccar 3"])
 }
+
+@Test("Shared words do not back a sentence whose embedding is far from the passage's (cosine below the floor)")
+func wordsWithoutMeaning() {
+    let passage = EvidencePassage(number: 1, text: "Serrated polyps have a high miss rate owing to their location.", vector: [1, 0])
+    let rearranged = AnswerSentence(text: "Owing to their location, serrated polyps have a high miss rate.", citations: [1])
+    var verifier = Verifier(embed: { _ in [0.1, 0.995] })
+    #expect(verifier.verify([rearranged], passages: [passage])[0].support != .supported)
+    verifier.embed = { _ in [0.8, 0.6] }
+    #expect(verifier.verify([rearranged], passages: [passage])[0].support == .supported)
+}
