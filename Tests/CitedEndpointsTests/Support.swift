@@ -19,11 +19,7 @@ enum Support {
     static var citedBinary: URL { BuiltProducts.cited }
 
     /// The test venv's python (scripts/test-venv.sh makes it once, then reuses it).
-    static let venvPython: Result<String, Error> = Result {
-        let (status, output) = try capture("/bin/bash", [scripts.appendingPathComponent("test-venv.sh").path])
-        try #require(status == 0, "scripts/test-venv.sh failed: \(output)")
-        return (output.split(separator: "\n").last.map(String.init) ?? "").trimmingCharacters(in: .whitespaces) + "/bin/python"
-    }
+    static let venvPython: Result<String, Error> = Result { try TestScripts.venvPython() }
 
     /// The demo corpus ingested once per test run (real MiniLM vectors).
     static let demoIndex: Result<URL, Error> = Result {
@@ -36,21 +32,9 @@ enum Support {
         return index
     }
 
-    /// Runs a program to its end; returns its exit status and its output and errors together.
-    static func capture(_ executable: String, _ arguments: [String], directory: URL? = nil,
-                        environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? package
-        if let environment { process.environment = environment }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs a program to its end in the package folder; returns its exit status and its output and errors together.
+    static func capture(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        try TestScripts.capture(executable, arguments)
     }
 
     /// Runs a program; returns its status, standard output and standard error apart.
