@@ -9,7 +9,7 @@ Output: Tests/CitedModelTests/Fixtures/bert/passages.jsonl ({"domain", "text"} p
 import glob, gzip, json, os, random
 import xml.etree.ElementTree as ET
 import numpy as np
-from sentence_transformers import SentenceTransformer
+from sentence_transformers import SentenceTransformer, models
 
 HOME = os.path.expanduser(os.environ.get("CITED_HOME", "~/.cache/cited"))
 OUT = os.path.join(os.path.dirname(__file__), "../../CitedModelTests/Fixtures/bert")
@@ -57,7 +57,11 @@ def main():
     items += [("math", t) for t in docs("/usr/share/doc/python-sympy-doc/html/_sources/**/*.txt", 60)]
     items += [("misc", t) for t in ["", "a", "Hello [MASK] world!", "中文 日本語 한국어 😀", "naïve café",
                                     "x" * 300, "word " * 400, "$\\int_0^1 x^2\\,dx = 1/3$", "def f(): pass", "?!"]]
-    model = SentenceTransformer(os.path.join(HOME, "models/minilm"), device="cpu")
+    # all-MiniLM-L6-v2's modules, built explicitly: the cached folder has no modules.json, and without one
+    # sentence-transformers (5.x) builds a plain model that reads 512 tokens.
+    word = models.Transformer(os.path.join(HOME, "models/minilm"), max_seq_length=256)
+    model = SentenceTransformer(modules=[word, models.Pooling(word.get_word_embedding_dimension(), pooling_mode="mean"),
+                                         models.Normalize()], device="cpu")
     assert model.max_seq_length == 256, model.max_seq_length
     vectors = model.encode([t for _, t in items], batch_size=32, normalize_embeddings=False,
                            convert_to_numpy=True)
