@@ -55,6 +55,12 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// scored above 0.6, so the margin separates nothing at this model size; 4 keeps only a decline
     /// surer than any seen on an answerable question.
     public var declineMargin: Float? = 4.0
+    /// When no sentence of the answer passes the checks, the model answers once more from the prompt without
+    /// its worked example (`{{example}}` in Prompts/): the 0.5B model often fills the example's own sentence
+    /// ("Relapse was lower with drug Q than with placebo: 20% versus 41%") with the question's words, which
+    /// no source backs. Without the example it carries fewer figures (tune facts 0.345 vs 0.393), so the
+    /// example stays first. Measured on Corpora/eval/answers-facts-*.jsonl (2026-12-05, see RESULTS.md).
+    public var retryWithoutExample = true
 
     // MARK: Verify and corroborate
 
@@ -96,7 +102,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case listedPassages, maxPassages, relevanceMargin, resultsSection, contextBudget, excerptBudget, resultsExcerptBudget
-        case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin
+        case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin, retryWithoutExample
         case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
         case requireNamedSubject, quotes
     }
@@ -116,6 +122,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(requireCoveredTerms, forKey: .requireCoveredTerms)
         try c.encode(rareTermShare, forKey: .rareTermShare)
         try c.encode(declineMargin, forKey: .declineMargin)
+        try c.encode(retryWithoutExample, forKey: .retryWithoutExample)
         try c.encode(verification, forKey: .verification)
         try c.encode(judge, forKey: .judge)
         try c.encode(counterfactual, forKey: .counterfactual)
@@ -147,6 +154,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.requireCoveredTerms, &requireCoveredTerms)
         try read(.rareTermShare, &rareTermShare)
         declineMargin = c.contains(.declineMargin) ? try c.decodeIfPresent(Float.self, forKey: .declineMargin) : declineMargin
+        try read(.retryWithoutExample, &retryWithoutExample)
         try read(.verification, &verification)
         judge = try c.decodeIfPresent(String.self, forKey: .judge)
         try read(.counterfactual, &counterfactual)
@@ -194,6 +202,9 @@ public enum AbstentionReason: String, Codable, Sendable {
 public enum AnswerMethod: String, Codable, Sendable {
     /// Written by the model and checked.
     case generated
+    /// Written by the model on its second try, from the prompt without the worked example, after no sentence
+    /// of the first passed the checks (`AnswerPolicy.retryWithoutExample`); `draft` keeps the first try's.
+    case regenerated
     /// Quoted from the passages (records made before quote answers were withdrawn).
     case extractive
 }

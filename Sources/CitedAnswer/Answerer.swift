@@ -137,6 +137,23 @@ public final class Answerer {
         run.answer.endpoint = (model as? RemoteAnswerModel)?.endpoint
         run.answer.timingsMS.modelReady = run.elapsedMS
         let prompt = try promptStage(run)
+        let first = try attempt(run, model: model, prompt: prompt, onText: onText)
+        guard first.abstentionReason == .unsupported, run.policy.retryWithoutExample else { return first }
+        // Retry: not streamed (the first try's text is on screen already; the checked answer follows).
+        let plain = try promptStage(run, example: false)
+        guard plain.sha256 != prompt.sha256 else { return first }
+        var second = try attempt(run, model: model, prompt: plain, onText: { _ in })
+        second.method = .regenerated
+        second.draft = first.draft + second.draft
+        // What the reader saw first, and how sure the model was at the first try's opening.
+        second.timingsMS.firstToken = first.timingsMS.firstToken
+        second.declineMargin = first.declineMargin
+        return second
+    }
+
+    /// One try: generate from `prompt`, verify, corroborate, and finish (or abstain).
+    func attempt(_ run: Run, model: AnswerModel, prompt: Prompt, onText: (String) -> Void) throws -> Answer {
+        var run = run
         let text = try generate(&run, model: model, prompt: prompt, onText: onText)
         run.answer.timingsMS.generated = run.elapsedMS
         if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
@@ -269,8 +286,9 @@ public final class Answerer {
             .map { EvidencePassage(number: 0, text: $0.text, context: Self.context(of: $0.source)) }
     }
 
-    /// The prompt: the passages given to the model (excerpts of the long ones) and the question.
-    func promptStage(_ run: Run) throws -> Prompt {
+    /// The prompt: the passages given to the model (excerpts of the long ones) and the question; `example`:
+    /// with the template's worked example.
+    func promptStage(_ run: Run, example: Bool = true) throws -> Prompt {
         var passages = run.packed
         if let budget = run.policy.excerptBudget {
             let results = run.policy.resultsExcerptBudget
@@ -278,7 +296,7 @@ public final class Answerer {
                 run.keep.contains(passage.passageID) ? results : budget
             }
         }
-        let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages)
+        let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages, example: example)
         lastPrompt = prompt
         return prompt
     }

@@ -113,12 +113,16 @@ public struct PromptBuilder: Sendable {
         self.maxSentences = maxSentences
     }
 
-    /// - Parameter bestLast: list the passages in reverse rank so the best one sits nearest the question.
-    public func build(question: String, domain: Domain, passages: [PackedPassage], bestLast: Bool = true) -> Prompt {
+    /// - Parameters:
+    ///   - bestLast: list the passages in reverse rank so the best one sits nearest the question.
+    ///   - example: keep the template's worked example (the lines between `{{example}}` and `{{/example}}`);
+    ///     false leaves it out (`AnswerPolicy.retryWithoutExample`).
+    public func build(question: String, domain: Domain, passages: [PackedPassage], bestLast: Bool = true,
+                      example: Bool = true) -> Prompt {
         let ordered = bestLast ? passages.reversed() : passages
         let sources = ordered.map(Self.quote).joined(separator: "\n\n")
         let system = library.system.replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
-        let template = (library.templates[domain] ?? "")
+        let template = Self.template(library.templates[domain] ?? "", example: example)
             .replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
         let user = template
             .replacingOccurrences(of: "{{sources}}", with: sources)
@@ -127,6 +131,22 @@ public struct PromptBuilder: Sendable {
         return Prompt(system: system, user: user, passages: passages,
                       fixedUserPrefix: String(template[..<(firstSlot ?? template.startIndex)]),
                       sha256: SHA256.hex(of: Data((system + "\u{0}" + user).utf8)))
+    }
+
+    /// Whether a template has a worked example marked `{{example}}` … `{{/example}}` (each on a line of its own).
+    public static func hasExample(_ template: String) -> Bool { exampleBlock(in: template) != nil }
+
+    /// `template` with its example's marker lines removed (`example`: true) or the whole example left out.
+    static func template(_ template: String, example: Bool) -> String {
+        guard let (open, close) = exampleBlock(in: template) else { return template }
+        let inside = example ? template[open.upperBound..<close.lowerBound] : ""
+        return String(template[..<open.lowerBound] + inside + template[close.upperBound...])
+    }
+
+    static func exampleBlock(in template: String) -> (open: Range<String.Index>, close: Range<String.Index>)? {
+        guard let open = template.range(of: "{{example}}\n"),
+              let close = template.range(of: "{{/example}}\n", range: open.upperBound..<template.endIndex) else { return nil }
+        return (open, close)
     }
 
     /// `[n] "title" (year):` then the text, every line behind "> ". Long titles are cut: every token

@@ -30,11 +30,11 @@ final class ScriptedModel: AnswerModel {
     var lastUser = ""
     let tokenTexts: [String]
 
-    init(script: String) {
+    init(script: String, tokenTexts: [String]? = nil) {
         self.script = script
         var texts = Set(script.map(String.init))
         for digit in 0...9 { texts.insert(String(digit)) }
-        tokenTexts = texts.sorted()
+        self.tokenTexts = tokenTexts ?? texts.sorted()
     }
 
     func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
@@ -295,4 +295,75 @@ func weakOnlyDraft() throws {
     #expect(answer.abstained && answer.abstentionReason == .unsupported && answer.sentences.isEmpty)
     #expect(answer.draft.map(\.support) == [.weak])
     #expect(answer.draft.first?.trace?.contains { $0.rule == .meaning && !$0.passed } == true)
+}
+
+/// Copies the prompt's worked example when the prompt has one (as the 0.5B model does), answers from the
+/// passages when it has none; keeps every prompt it was given.
+final class ExampleCopyingModel: AnswerModel {
+    let name = "example-copying"
+    let copyScript: String, answerScript: String
+    /// One vocabulary for both scripts.
+    let tokenTexts: [String]
+    var prompts: [String] = []
+
+    init(copy: String, answer: String) {
+        copyScript = copy
+        answerScript = answer
+        tokenTexts = ScriptedModel(script: copy + answer).tokenTexts
+    }
+
+    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
+                  constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
+                  onText: (String) -> Void) throws -> String {
+        prompts.append(prompt.user)
+        let script = prompt.user.contains("Example answer") ? copyScript : answerScript
+        return try ScriptedModel(script: script, tokenTexts: tokenTexts)
+            .generate(prompt, maxTokens: maxTokens, seed: seed, stop: stop, constrain: constrain, onText: onText)
+    }
+}
+
+@Test("No sentence of a copied example passes: the model answers once more without the example, and the copy stays in the draft")
+func retryWithoutExample() throws {
+    let exampleLibrary = PromptLibrary(system: library.system, templates: [
+        .clinical: "Answer from the records.\n\n{{example}}\nExample answer: Relapse was lower with drug Q [1].\n{{/example}}\n\nRecords:\n{{sources}}\nQ: {{question}}",
+        .code: "{{sources}}\nQ: {{question}}", .math: "{{sources}}\nQ: {{question}}"])
+    func run(_ policy: (inout AnswerPolicy) -> Void = { _ in }, library: PromptLibrary = exampleLibrary) throws -> (Answer, ExampleCopyingModel) {
+        let model = ExampleCopyingModel(copy: "Relapse was lower with drug Q than with placebo [1].",
+                                        answer: "Menatetrenone 45 mg daily reduced vertebral fractures [1].")
+        let answerer = Answerer(model: { _ in model }, embedder: HashingEmbedder(), builder: PromptBuilder(library: library),
+                                retrieve: { _, k in Array(corpus.prefix(k)) })
+        var parameters = AskParameters()
+        parameters.policy.minimumEvidence = 0.1
+        parameters.domain = .clinical
+        policy(&parameters.policy)
+        return (try answerer.answer("Does menatetrenone reduce vertebral fractures?", parameters: parameters), model)
+    }
+
+    let (retried, model) = try run()
+    #expect(!retried.abstained && retried.method == .regenerated)
+    #expect(retried.sentences.map(\.text) == ["Menatetrenone 45 mg daily reduced vertebral fractures."])
+    #expect(retried.draft.map(\.text) == ["Relapse was lower with drug Q than with placebo."])
+    #expect(model.prompts.count == 2 && model.prompts[0].contains("Example answer") && !model.prompts[1].contains("Example"))
+    #expect(!model.prompts.joined().contains("{{"))
+
+    let (once, onceModel) = try run { $0.retryWithoutExample = false }
+    #expect(once.abstained && once.abstentionReason == .unsupported && onceModel.prompts.count == 1)
+
+    // A template without an example has nothing to leave out: no second try.
+    let (plain, plainModel) = try run(library: PromptLibrary(system: library.system, templates: [
+        .clinical: "Example answer: none.\n{{sources}}\nQ: {{question}}", .code: "", .math: ""]))
+    #expect(plain.abstained && plainModel.prompts.count == 1)
+}
+
+@Test("A template's worked example is kept without its markers, or left out whole")
+func templateExample() {
+    let template = "Intro.\n\n{{example}}\nExample answer: X [1].\n{{/example}}\n\nRecords:\n{{sources}}\nQ: {{question}}"
+    #expect(PromptBuilder.hasExample(template) && !PromptBuilder.hasExample("Intro.\n{{sources}}"))
+    #expect(PromptBuilder.template(template, example: true) == "Intro.\n\nExample answer: X [1].\n\nRecords:\n{{sources}}\nQ: {{question}}")
+    #expect(PromptBuilder.template(template, example: false) == "Intro.\n\n\nRecords:\n{{sources}}\nQ: {{question}}")
+    let builder = PromptBuilder(library: PromptLibrary(system: "S", templates: [.clinical: template]))
+    let without = builder.build(question: "Q?", domain: .clinical, passages: [], example: false)
+    #expect(without.fixedUserPrefix == "Intro.\n\n\nRecords:\n" && !without.user.contains("Example"))
+    #expect(builder.build(question: "Q?", domain: .clinical, passages: []).fixedUserPrefix
+        == "Intro.\n\nExample answer: X [1].\n\nRecords:\n")
 }
