@@ -84,8 +84,10 @@ public final class Answerer {
     /// Tells ordinary words from names (drugs, genes, functions): for the verifier and the covered-terms
     /// gate. Nil: only capitalised names and code identifiers are treated as names.
     public var vocabulary: TermVocabulary?
-    /// The prompt of the last generated answer (for the audit record).
-    public private(set) var lastPrompt: Prompt?
+    /// The prompts of the last answer, in order: the first try's, then the second's when there was one.
+    public private(set) var lastPrompts: [Prompt] = []
+    /// The prompt the last answer came from (for the audit record).
+    public var lastPrompt: Prompt? { lastPrompts.last }
     /// What the last question retrieved (for the audit record).
     public private(set) var lastRetrieved: [RetrievedPassage] = []
 
@@ -124,6 +126,7 @@ public final class Answerer {
     public func answer(_ question: String, parameters: AskParameters,
                        onSources: ([PackedPassage]) -> Void = { _ in },
                        onText: (String) -> Void = { _ in }) throws -> Answer {
+        lastPrompts = []
         var run = Run(question: question, parameters: parameters, answer: Answer(
             question: question, answer: "", abstained: false, abstentionReason: nil, domain: .clinical, sentences: [],
             citations: [], nearest: [], method: .generated, model: "", embedder: embedder.stamp.name, notice: nil,
@@ -297,7 +300,7 @@ public final class Answerer {
             }
         }
         let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages, example: example)
-        lastPrompt = prompt
+        lastPrompts.append(prompt)
         return prompt
     }
 

@@ -216,7 +216,7 @@ public final class CitedEngine: @unchecked Sendable {
             var recorded = settings
             recorded.policy = parameters.policy
             answer.auditID = try log(answer, settings: recorded, answerer: answerer, embedder: embedder)
-            return AskOutcome(answer: answer, prompt: answerer.lastPrompt,
+            return AskOutcome(answer: answer, prompt: answerer.lastPrompt, firstPrompt: answerer.lastPrompts.first,
                               promptTokens: lane?.promptTokens ?? 0, cachedTokens: lane?.cachedTokens ?? 0,
                               generatedTokens: lane?.generatedTokens ?? 0, decodeSeconds: lane?.decodeSeconds ?? 0)
         }
@@ -274,8 +274,11 @@ public struct SearchOutput: Codable, Sendable {
 /// An answer, and what `--verbose` shows about how it was made.
 public struct AskOutcome: Sendable {
     public var answer: Answer
-    /// The prompt the model was given (nil when it abstained before generating).
+    /// The prompt the answer came from (nil when it abstained before generating): after a second try
+    /// (`method` `regenerated`), the prompt without the worked example.
     public var prompt: Prompt?
+    /// The prompt of the first try (the same as `prompt` unless there was a second).
+    public var firstPrompt: Prompt?
     public var promptTokens: Int
     public var cachedTokens: Int
     /// Tokens generated, and the seconds the decode steps took (for tokens/s).
