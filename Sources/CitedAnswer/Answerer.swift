@@ -142,9 +142,12 @@ public final class Answerer {
         let prompt = try promptStage(run)
         let first = try attempt(run, model: model, prompt: prompt, onText: onText)
         guard first.abstentionReason == .unsupported, run.policy.retryWithoutExample else { return first }
-        // Retry: not streamed (the first try's text is on screen already; the checked answer follows).
-        let plain = try promptStage(run, example: false)
+        // Retry: the same passages (excerpts made once), not streamed (the first try's text is on screen
+        // already; the checked answer follows).
+        let plain = builder.build(question: run.question, domain: run.answer.domain, passages: prompt.passages,
+                                  example: false)
         guard plain.sha256 != prompt.sha256 else { return first }
+        lastPrompts.append(plain)
         var second = try attempt(run, model: model, prompt: plain, onText: { _ in })
         second.method = .regenerated
         second.draft = first.draft + second.draft
@@ -289,9 +292,8 @@ public final class Answerer {
             .map { EvidencePassage(number: 0, text: $0.text, context: Self.context(of: $0.source)) }
     }
 
-    /// The prompt: the passages given to the model (excerpts of the long ones) and the question; `example`:
-    /// with the template's worked example.
-    func promptStage(_ run: Run, example: Bool = true) throws -> Prompt {
+    /// The prompt: the passages given to the model (excerpts of the long ones) and the question.
+    func promptStage(_ run: Run) throws -> Prompt {
         var passages = run.packed
         if let budget = run.policy.excerptBudget {
             let results = run.policy.resultsExcerptBudget
@@ -299,7 +301,7 @@ public final class Answerer {
                 run.keep.contains(passage.passageID) ? results : budget
             }
         }
-        let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages, example: example)
+        let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages)
         lastPrompts.append(prompt)
         return prompt
     }

@@ -133,20 +133,13 @@ public struct PromptBuilder: Sendable {
                       sha256: SHA256.hex(of: Data((system + "\u{0}" + user).utf8)))
     }
 
-    /// Whether a template has a worked example marked `{{example}}` … `{{/example}}` (each on a line of its own).
-    public static func hasExample(_ template: String) -> Bool { exampleBlock(in: template) != nil }
-
-    /// `template` with its example's marker lines removed (`example`: true) or the whole example left out.
+    /// `template` with its worked example (the lines between a `{{example}}` and a `{{/example}}` line) kept
+    /// without the marker lines, or left out whole (`example` false); a template without markers as it is.
     static func template(_ template: String, example: Bool) -> String {
-        guard let (open, close) = exampleBlock(in: template) else { return template }
+        guard let open = template.range(of: "{{example}}\n"),
+              let close = template.range(of: "{{/example}}\n", range: open.upperBound..<template.endIndex) else { return template }
         let inside = example ? template[open.upperBound..<close.lowerBound] : ""
         return String(template[..<open.lowerBound] + inside + template[close.upperBound...])
-    }
-
-    static func exampleBlock(in template: String) -> (open: Range<String.Index>, close: Range<String.Index>)? {
-        guard let open = template.range(of: "{{example}}\n"),
-              let close = template.range(of: "{{/example}}\n", range: open.upperBound..<template.endIndex) else { return nil }
-        return (open, close)
     }
 
     /// `[n] "title" (year):` then the text, every line behind "> ". Long titles are cut: every token
