@@ -17,6 +17,11 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// For a PubMed or PMC top hit, its section with the most numbers (the results) is given to the model
     /// too: a clinical answer must carry the figures, which the background or conclusion lack.
     public var resultsSection = true
+    /// For a code page's hit inside an API entry (an example, a note), the entry's opening passage, which holds
+    /// its signature with the defaults and the description, is given to the model right before it. Off: on the
+    /// facts sets (2026-12-06) it fixed one confirm answer and broke one tune answer (the top hit's entry head
+    /// pushed the right page's example out of the prompt); cited_gold tune 0.786 → 0.750, confirm 0.643 → 0.679.
+    public var entryHead = false
     /// Token budget for the whole passages chosen for the prompt (before excerpts cut the long ones to
     /// `excerptBudget`): high enough that a long results section is not left out.
     public var contextBudget = 4000
@@ -101,7 +106,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case listedPassages, maxPassages, relevanceMargin, resultsSection, contextBudget, excerptBudget, resultsExcerptBudget
+        case listedPassages, maxPassages, relevanceMargin, resultsSection, entryHead, contextBudget, excerptBudget, resultsExcerptBudget
         case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin, retryWithoutExample
         case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
         case requireNamedSubject, quotes
@@ -114,6 +119,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(maxPassages, forKey: .maxPassages)
         try c.encode(relevanceMargin, forKey: .relevanceMargin)
         try c.encode(resultsSection, forKey: .resultsSection)
+        try c.encode(entryHead, forKey: .entryHead)
         try c.encode(contextBudget, forKey: .contextBudget)
         try c.encode(excerptBudget, forKey: .excerptBudget)
         try c.encode(resultsExcerptBudget, forKey: .resultsExcerptBudget)
@@ -145,6 +151,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.maxPassages, &maxPassages)
         try read(.relevanceMargin, &relevanceMargin)
         try read(.resultsSection, &resultsSection)
+        try read(.entryHead, &entryHead)
         try read(.contextBudget, &contextBudget)
         excerptBudget = c.contains(.excerptBudget) ? try c.decodeIfPresent(Int.self, forKey: .excerptBudget) : excerptBudget
         resultsExcerptBudget = c.contains(.resultsExcerptBudget)

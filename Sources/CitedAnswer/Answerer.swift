@@ -192,6 +192,7 @@ public final class Answerer {
             (hits, added) = try withResultsSection(hits, given: run.policy.maxPassages)
             if let added { run.keep.insert(added) }
         }
+        if run.policy.entryHead { hits = try withEntryHead(hits, given: run.policy.maxPassages) }
         hits = UntrustedPassages.screen(hits)
         lastRetrieved = hits
         let domain = run.parameters.domain ?? DomainRouter.route(question: run.question, topKinds: hits.map(\.source.kind))
@@ -232,6 +233,27 @@ public final class Answerer {
         }
         expanded.insert(results, at: 1)
         return (Array(expanded.prefix(max(hits.count, 2))), results.passageID)
+    }
+
+    /// An API entry of a code page can span passages, and a hit inside it (its example, a note) lacks the
+    /// signature and description, which hold the parameters and defaults. The first given hit that continues
+    /// an entry whose opening passage was not given brings that passage in right before it (the last given
+    /// hit moves down to the listed ones).
+    func withEntryHead(_ hits: [RetrievedPassage], given: Int) throws -> [RetrievedPassage] {
+        guard let documentPassages else { return hits }
+        let givenIDs = Set(hits.prefix(given).map(\.passageID))
+        for (rank, hit) in hits.prefix(given).enumerated() where hit.source.kind == .doc {
+            guard let document = hit.documentID, let hash = hit.source.id.firstIndex(of: "#") else { continue }
+            let label = String(hit.source.id[hit.source.id.index(after: hash)...])
+            guard let head = try documentPassages(document).first(where: { $0.source.id == hit.source.id }),
+                  head.passageID != hit.passageID, !givenIDs.contains(head.passageID),
+                  let firstLine = head.text.split(separator: "\n", maxSplits: 1).first,
+                  Excerpt.isSignature(String(firstLine), label: label) else { continue }
+            var expanded = hits.filter { $0.passageID != head.passageID }
+            expanded.insert(head, at: rank)
+            return Array(expanded.prefix(hits.count))
+        }
+        return hits
     }
 
     /// Embed the question and every candidate once: for the evidence, the relevance cut and the verifier.
@@ -374,12 +396,16 @@ public final class Answerer {
     /// The quotes come from the passages the kept sentences cite (`AnswerPolicy.quotes`).
     func finish(_ run: Run, sentences: [AnswerSentence], sources: [PackedPassage]) -> Answer {
         var run = run
-        let kept = sentences.filter { sentence in
+        var kept: [AnswerSentence] = []
+        for sentence in sentences {
             switch sentence.support {
-            case .supported: true
-            case .weak: !run.parameters.strict
-            case .unsupported: !run.policy.dropUnsupported
+            case .supported: break
+            case .weak: if run.parameters.strict { continue }
+            case .unsupported: if run.policy.dropUnsupported { continue }
             }
+            // A small model sometimes writes the same sentence twice; the answer says it once.
+            if kept.contains(where: { $0.text.lowercased() == sentence.text.lowercased() }) { continue }
+            kept.append(sentence)
         }
         // Kept whenever the answer is not the model's whole text, abstention included (an answer of weakly
         // supported sentences alone keeps them all, yet abstains: its trace must still show why).
@@ -436,7 +462,10 @@ public final class Answerer {
             }
             offset += parts.count
             var shortened = passage
-            shortened.text = Excerpt.select(parts, similarity: similarity, budget: budget, tokenCount: Self.approximateTokens)
+            let label = passage.source.id.split(separator: "#", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            let keep: Set<Int> = passage.source.kind == .doc && Excerpt.isSignature(parts[0], label: label) ? [0] : []
+            shortened.text = Excerpt.select(parts, similarity: similarity, budget: budget, keep: keep,
+                                            tokenCount: Self.approximateTokens)
             return shortened
         }
     }
@@ -448,7 +477,7 @@ public final class Answerer {
     /// The sentences of a generated answer that state something: a sentence ending in ":" only announces
     /// what follows (the code block generation stopped at, a list).
     static func statements(of text: String) -> [AnswerSentence] {
-        SentenceSplitter.split(text).filter { !$0.text.hasSuffix(":") }
+        SentenceSplitter.split(SentenceSplitter.withoutListMarkup(text)).filter { !$0.text.hasSuffix(":") }
     }
 
     /// Sentences the given passages do not back are searched for in the whole index, the sentence itself

@@ -237,8 +237,19 @@ enum Entailment {
                 passage.tokens.firstIndex { KeyTerms.normalizedNumber($0).map { same($0, number) } == true }
             }
             func firstWord(_ anchor: String) -> Int? { passage.tokens.firstIndex { $0.hasPrefix(anchor) } }
+            // Where the passage itself states a number of the same word, that pair is as the passage has it
+            // (a verbatim "300 mg vs. 400 mg …, (p < 0.001), and sunitinib, 25 mg vs. 37.5 mg" repeats its words).
+            let stated = passage.tokens.indices.compactMap { index -> (number: String, anchor: String)? in
+                guard let number = KeyTerms.normalizedNumber(passage.tokens[index]),
+                      let anchor = anchor(before: index, in: passage.tokens) else { return nil }
+                return (number, anchor)
+            }
+            func asStated(_ pair: (number: String, anchor: String)) -> Bool {
+                stated.contains { $0.anchor == pair.anchor && same($0.number, pair.number) }
+            }
             for (i, a) in anchored.enumerated() {
-                for b in anchored[(i + 1)...] where a.anchor != b.anchor && !same(a.number, b.number) {
+                for b in anchored[(i + 1)...] where a.anchor != b.anchor && !same(a.number, b.number)
+                    && !(asStated(a) && asStated(b)) {
                     guard let na = firstNumber(a.number), let nb = firstNumber(b.number),
                           let wa = firstWord(a.anchor), let wb = firstWord(b.anchor) else { continue }
                     if na > nb && wa < wb { return (a.number, b.number) }

@@ -20,6 +20,13 @@ public enum Excerpt {
         return units
     }
 
+    /// Whether `unit` is the signature an API entry's passage opens with (`limit_denominator(max_denominator=1000000)`
+    /// under the label `limit_denominator`): short, naming the entry, with its parameters.
+    public static func isSignature(_ unit: String, label: String) -> Bool {
+        !label.isEmpty && unit.count <= 240 && !unit.contains("\n")
+            && unit.range(of: label + "(") != nil && !unit.hasSuffix(".")
+    }
+
     /// Indented lines, doctest prompts, display math or fenced code.
     static func looksLikeCode(_ paragraph: String) -> Bool {
         let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: true)
@@ -29,13 +36,15 @@ public enum Excerpt {
 
     /// The best units by `similarity` (the best one always) until `budget` tokens are used, joined in
     /// passage order; " … " marks where something was left out.
-    public static func select(_ units: [String], similarity: [Float], budget: Int,
+    /// `keep` units come first whatever their similarity (an API entry's signature, which holds its defaults).
+    public static func select(_ units: [String], similarity: [Float], budget: Int, keep: Set<Int> = [],
                               tokenCount: (String) -> Int) -> String {
         precondition(units.count == similarity.count)
         guard !units.isEmpty else { return "" }
         var chosen = Set<Int>()
         var used = 0
-        for index in units.indices.sorted(by: { similarity[$0] > similarity[$1] }) {
+        let order = units.indices.sorted { (keep.contains($0) ? 1 : 0, similarity[$0]) > (keep.contains($1) ? 1 : 0, similarity[$1]) }
+        for index in order {
             let cost = tokenCount(units[index]) + 1
             if !chosen.isEmpty && used + cost > budget { continue }
             chosen.insert(index)

@@ -80,6 +80,29 @@ public enum SentenceSplitter {
     }
 
     /// Markers follow a space, punctuation or another marker, never a name (`a[1]` is code).
+    /// An answer's lines without list markup: a leading ordinal ("1.", "2)"), a bullet ("-", "*", "•") or a
+    /// copied source header (`[2] "Title…" (2021):`) is layout, not a statement, and would otherwise become a
+    /// sentence of its own ("1.") or be checked as part of the next one ("2021" is not in the passage).
+    public static func withoutListMarkup(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            var rest = line.drop { $0 == " " || $0 == "\t" }
+            var changed = true
+            while changed {
+                changed = false
+                if let header = rest.firstMatch(of: sourceHeader) {
+                    rest = rest[header.range.upperBound...]; changed = true
+                }
+                if let marker = rest.firstMatch(of: listMarker) {
+                    rest = rest[marker.range.upperBound...]; changed = true
+                }
+            }
+            return String(rest)
+        }.joined(separator: "\n")
+    }
+
+    nonisolated(unsafe) private static let sourceHeader = /^(\[\d{1,3}\]\s*)?"[^"\n]{3,240}"\s*(\(\d{4}\))?\s*:\s*/
+    nonisolated(unsafe) private static let listMarker = /^(\d{1,2}[.)]|[-*•])(\s+|$)/
+
     static func canStartMarker(_ characters: [Character], at index: Int) -> Bool {
         guard index > 0 else { return true }
         let previous = characters[index - 1]

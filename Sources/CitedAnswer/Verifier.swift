@@ -97,6 +97,17 @@ public struct Verifier {
         self.counterfactual = counterfactual
     }
 
+    /// Whether some word stands outside code spans: "`scrypt(password, *, salt, n, r, p)`." is a signature,
+    /// not a statement; "Use `scrypt(…)`" is one.
+    static func hasProse(_ text: String) -> Bool {
+        var inCode = false
+        var outside = ""
+        for character in text {
+            if character == "`" { inCode.toggle(); outside.append(" ") } else if !inCode { outside.append(character) }
+        }
+        return outside.split(whereSeparator: { !$0.isLetter }).contains { $0.count >= 2 }
+    }
+
     /// The sentences with verdicts and traces, and citations re-attributed where the model left them out
     /// or pointed at a passage that does not back the sentence.
     public func verify(_ sentences: [AnswerSentence], passages: [EvidencePassage]) -> [AnswerSentence] {
@@ -119,7 +130,7 @@ public struct Verifier {
                     return (.unsupported, [VerificationStep(rule: .content, passed: false, detail: "cites no given passage")])
                 }
                 // A bare name, title or signature ("`sympy.integrate`") states nothing: a statement has words.
-                guard sentence.text.split(whereSeparator: \.isWhitespace).count >= 4,
+                guard sentence.text.split(whereSeparator: \.isWhitespace).count >= 4, Self.hasProse(sentence.text),
                       !stems.isEmpty || !terms.numbers.isEmpty || !terms.identifiers.isEmpty else {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "states nothing checkable")])

@@ -16,6 +16,42 @@ struct RSTParser {
         "literalinclude", "only", "autosummary", "automodule", "contents", "tabularcolumns", "impl-detail",
         "audit-event", "availability"]
 
+    private static let admonitions: [String: String] = ["note": "Note:", "warning": "Warning:",
+        "seealso": "See also:", "important": "Important:", "tip": "Tip:", "hint": "Hint:", "caution": "Caution:",
+        "attention": "Attention:", "danger": "Danger:", "error": "Error:"]
+
+    /// A directive option line (`:linenos:`, `:caption: Example`), not a line that opens with a role
+    /// (":meth:`assertNotAlmostEqual` automatically fails …", which is prose).
+    static func isOption(_ line: String) -> Bool {
+        let trimmed = line.drop { $0 == " " }
+        guard trimmed.first == ":", let close = trimmed.dropFirst().firstIndex(of: ":") else { return false }
+        let name = trimmed[trimmed.index(after: trimmed.startIndex)..<close]
+        let after = trimmed[trimmed.index(after: close)...]
+        return !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+            && (after.isEmpty || after.first == " ")
+    }
+
+    /// The text Sphinx puts before a prose directive's body, so that "3.5" reads as a version, not as a value:
+    /// `.. versionchanged:: 3.5` → "Changed in version 3.5:", `.. note::` → "Note:".
+    static func lead(directive: String, argument: String) -> String {
+        let words = argument.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let version = words.first ?? ""
+        let rest = words.dropFirst().joined(separator: " ")
+        func led(_ head: String) -> String { rest.isEmpty ? head : head + " " + rest }
+        switch directive {
+        case "versionadded" where !version.isEmpty: return led("New in version \(version).")
+        case "versionchanged" where !version.isEmpty: return led("Changed in version \(version):")
+        case "deprecated" where !version.isEmpty: return led("Deprecated since version \(version):")
+        case "deprecated-removed" where words.count >= 2:
+            let tail = words.dropFirst(2).joined(separator: " ")
+            let head = "Deprecated since version \(words[0]), will be removed in version \(words[1]):"
+            return tail.isEmpty ? head : head + " " + tail
+        default:
+            guard let head = admonitions[directive] else { return argument }
+            return argument.isEmpty ? head : head + " " + argument
+        }
+    }
+
     func parse(_ lines: [String]) throws -> (String?, [Block]) {
         var builder = BlockBuilder()
         var styles: [String] = []
@@ -90,17 +126,17 @@ struct RSTParser {
                     // after it: scanning it here too cost a pass over the rest of the file per nested entry).
                     let (body, next) = indentedBlock(from: i + 1, base: base)
                     if RSTParser.codeDirectives.contains(name) {
-                        let code = body.filter { !$0.hasPrefix(":") }
+                        let code = body.filter { !RSTParser.isOption($0) }
                         builder.block(.code, code.joined(separator: "\n"), from: number, to: next)
                     } else if name == "math" {
-                        let math = ([argument] + body.filter { !$0.hasPrefix(":") }).joined(separator: "\n")
+                        let math = ([argument] + body.filter { !RSTParser.isOption($0) }).joined(separator: "\n")
                         builder.block(.formula, math, from: number, to: next)
                     } else if RSTParser.skippedDirectives.contains(name) || name.hasPrefix("|") {
                         // nothing to keep
                     } else {
-                        // Admonitions, versionadded, …: their text is prose.
-                        var text = argument
-                        for b in body where !b.hasPrefix(":") { text += " " + b }
+                        // Admonitions, versionadded, …: their text is prose, led by the words Sphinx shows.
+                        var text = RSTParser.lead(directive: name, argument: argument)
+                        for b in body where !RSTParser.isOption(b) { text += " " + b }
                         builder.block(.paragraph, text, from: number, to: max(number, next))
                     }
                     i = max(next, i + 1)

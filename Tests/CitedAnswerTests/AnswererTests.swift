@@ -367,3 +367,36 @@ func templateExample() {
     #expect(builder.build(question: "Q?", domain: .clinical, passages: []).fixedUserPrefix
         == "Intro.\n\nExample answer: X [1].\n\nRecords:\n")
 }
+
+@Test("A code hit inside an API entry brings the entry's opening passage (signature and defaults) before it")
+func entryHeadJoins() throws {
+    func doc(_ id: Int64, _ label: String, _ text: String) -> RetrievedPassage {
+        RetrievedPassage(passageID: id, documentID: 3, source: Source(kind: .doc, id: "library/difflib.rst.txt#\(label)",
+                         path: "library/difflib.rst.txt", title: "difflib", locator: "library/difflib.rst.txt:\(id)"),
+                         text: text)
+    }
+    let head = doc(20, "get_close_matches", "get_close_matches(word, possibilities, n=3, cutoff=0.6)\n\nReturn a list of the best matches.")
+    let example = doc(21, "get_close_matches", ">>> get_close_matches('appel', ['ape', 'apple'])")
+    let other = doc(30, "Differ", "Differ(linejunk=None, charjunk=None)\n\nCompare sequences of lines.")
+    let pipeline = Answerer(model: { _ in ScriptedModel(script: "NOT IN SOURCES") }, embedder: HashingEmbedder(),
+                            builder: PromptBuilder(library: library), retrieve: { _, _ in [] })
+    #expect(try pipeline.withEntryHead([other, example], given: 2).map(\.passageID) == [other, example].map(\.passageID))
+    pipeline.documentPassages = { _ in [head, example, other] }
+    #expect(try pipeline.withEntryHead([other, example], given: 2).map(\.passageID) == [30, 20])
+    #expect(try pipeline.withEntryHead([other, example, head], given: 3).map(\.passageID) == [30, 21, 20])
+    #expect(try pipeline.withEntryHead([head, other], given: 2).map(\.passageID) == [20, 30])
+}
+
+@Test("A sentence the model writes twice is said once; list numbers and a copied source header are not sentences")
+func repeatsAndListMarkup() throws {
+    let (pipeline, _) = answerer("""
+        1. [1] "Vitamin K2 trial" (2004):
+        Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].
+        2. Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].
+        """)
+    let answer = try pipeline.answer("Does menatetrenone 45 mg reduce vertebral fractures in postmenopausal women?",
+                                     parameters: AskParameters())
+    #expect(!answer.abstained)
+    #expect(answer.sentences.map(\.text) == ["Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women."])
+    #expect(answer.sentences.map(\.support) == [.supported])
+}

@@ -42,6 +42,13 @@ struct EntailmentTests {
         let covariates = "Covariates associated with HA included age (OR: 1.02, 95% CI: 1.01-1.04) and body mass index (OR: 1.06, 95% CI: 1.05-1.08)."
         #expect(rule("Covariates associated with HA included age (OR: 1.06) and body mass index (OR: 1.02).", covariates) == .numberBinding)
         #expect(rule("Covariates associated with HA included age (OR: 1.02) and body mass index (OR: 1.06).", covariates) == nil)
+        // A copied statement that repeats its words ("mg", "respectively") keeps every number where it was.
+        let doses = "Older patients had lower median doses of pazopanib, 300 mg vs. 400 mg vs. 600 mg, respectively, " +
+            "(p < 0.001), and sunitinib, 25 mg vs. 37.5 mg vs. 50 mg, respectively (p < 0.001)."
+        #expect(rule("Older patients had lower median doses of pazopanib, 300 mg vs. 400 mg vs. 600 mg, respectively, " +
+                     "(p < 0.001), and sunitinib, 25 mg vs. 37.5 mg vs. 50 mg.", doses) == nil)
+        #expect(rule("Older patients had lower median doses of pazopanib, 300 mg vs. 400 mg vs. 600 mg, respectively, " +
+                     "(p < 0.001), and sunitinib, 25 mg vs. 0.001 mg vs. 50 mg, respectively (p < 37.5).", doses) != nil)
     }
 
     @Test("Another name in the passage's own statement, or a name it never gives, is caught")

@@ -26,4 +26,17 @@ struct ExcerptTests {
         #expect(Excerpt.select(units, similarity: [1, 1, 1, 1], budget: 100, tokenCount: count)
                 == units.joined(separator: " "))
     }
+
+    @Test("an API entry's signature is kept: it holds the defaults a question asks for")
+    func signatureKept() {
+        let units = ["limit_denominator(max_denominator=1000000)", "Finds and returns the closest Fraction.",
+                     "This method is useful for rational approximations."]
+        #expect(Excerpt.isSignature(units[0], label: "limit_denominator"))
+        #expect(!Excerpt.isSignature(units[1], label: "limit_denominator"))
+        #expect(!Excerpt.isSignature("Use limit_denominator(1000) to round.", label: "limit_denominator"))
+        #expect(Excerpt.select(units, similarity: [0.1, 0.9, 0.8], budget: 15, keep: [0], tokenCount: count)
+                == "limit_denominator(max_denominator=1000000) Finds and returns the closest Fraction. …")
+        #expect(Excerpt.select(units, similarity: [0.1, 0.9, 0.8], budget: 15, tokenCount: count)
+                == "… Finds and returns the closest Fraction. This method is useful for rational approximations.")
+    }
 }

@@ -26,3 +26,20 @@ func rangesAndPlainBrackets() {
     #expect(SentenceSplitter.split("").isEmpty)
     #expect(SentenceSplitter.split("[1]").isEmpty)
 }
+
+@Test("List ordinals, bullets and copied source headers are layout, not sentences")
+func listMarkup() {
+    let answer = """
+        1.
+        [1] "Efficacy of Neratinib Plus Capecitabine in the Subgroup…" (2021):
+         - Neratinib plus capecitabine improved progression-free survival [1].
+        2. Median PFS was 7.8 versus 5.5 months [2].
+        * Use `heapq.nsmallest(3, data)` [3].
+        """
+    let sentences = SentenceSplitter.split(SentenceSplitter.withoutListMarkup(answer))
+    #expect(sentences.map(\.text) == ["Neratinib plus capecitabine improved progression-free survival.",
+                                      "Median PFS was 7.8 versus 5.5 months.", "Use `heapq.nsmallest(3, data)`."])
+    #expect(sentences.map(\.citations) == [[1], [2], [3]])
+    // Numbers that open a sentence are not ordinals.
+    #expect(SentenceSplitter.withoutListMarkup("3.5 mg was given. 12 patients relapsed.") == "3.5 mg was given. 12 patients relapsed.")
+}

@@ -70,6 +70,15 @@ func emptySentences() {
     let verified = verifier.verify([AnswerSentence(text: "[", citations: [1, 2]),
                                     AnswerSentence(text: "It is:", citations: [1])], passages: withVectors)
     #expect(verified.allSatisfy { $0.support == .unsupported })
+    // A signature alone is a name with its parameters, not an answer; with a word around it, it is a statement.
+    let signature = [EvidencePassage(number: 1, text: "scrypt(password, *, salt, n, r, p, maxmem=0, dklen=64) " +
+                                     "The function provides scrypt password-based key derivation.", vector: [1, 0])]
+    let bare = verifier.verify([AnswerSentence(text: "`scrypt(password, *, salt, n, r, p, maxmem=0, dklen=64)`.",
+                                               citations: [1])], passages: signature)
+    #expect(bare[0].support == .unsupported)
+    #expect(bare[0].trace?.first?.detail == "states nothing checkable")
+    #expect(Verifier.hasProse("Use `scrypt(password, *, salt, n, r, p)` to derive a key."))
+    #expect(!Verifier.hasProse("`scrypt(password, *, salt, n, r, p)`."))
 }
 
 @Test("Names written in backticks are code names the cited passage must contain")

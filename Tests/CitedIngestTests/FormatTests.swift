@@ -55,6 +55,26 @@ struct FormatTests {
         }
     }
 
+    @Test("reST: version notes and admonitions read as Sphinx shows them")
+    func rstVersionNotes() throws {
+        let document = try parse("docs/functools.rst.txt")
+        let texts = document.blocks.map(\.text)
+        #expect(texts.contains("Changed in version 3.3: Added the *typed* option."))
+        #expect(texts.contains("New in version 3.2."))
+        #expect(!texts.contains("3.3 Added the *typed* option."))
+        #expect(RSTParser.lead(directive: "deprecated-removed", argument: "3.12 3.14")
+                == "Deprecated since version 3.12, will be removed in version 3.14:")
+        #expect(RSTParser.lead(directive: "note", argument: "") == "Note:")
+        #expect(RSTParser.lead(directive: "versionchanged", argument: "") == "")
+        #expect(RSTParser.lead(directive: "rubric", argument: "Footnotes") == "Footnotes")
+        // Option lines are dropped; a body line that opens with a role is prose.
+        #expect(RSTParser.isOption(":caption: Example") && RSTParser.isOption("   :linenos:"))
+        #expect(!RSTParser.isOption(":meth:`assertNotAlmostEqual` automatically fails"))
+        let notes = try RSTParser().parse([".. versionchanged:: 3.2", "   :meth:`assertAlmostEqual` considers equal objects",
+                                           "   almost equal.", ""]).1
+        #expect(notes.map(\.text) == ["Changed in version 3.2: :meth:`assertAlmostEqual` considers equal objects almost equal."])
+    }
+
     @Test("HTML: navigation and scripts dropped, headings kept")
     func html() throws {
         let document = try parse("docs/functools.html")
