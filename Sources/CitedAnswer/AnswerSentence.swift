@@ -49,6 +49,9 @@ public enum VerificationRule: String, Codable, Sendable {
     case comparison
     /// It does not widen the passage's claim ("all", "always", "only").
     case generalisation
+    /// It does not state as a finding what the passage gives only as its aim or question ("This study aimed
+    /// to test whether X improves sleep" does not say that X improves sleep).
+    case aim
     /// Its wording or meaning is close enough to the passage (content overlap, embedder cosine).
     case meaning
     /// The answer model, asked whether the passage states the sentence, said yes.

@@ -478,6 +478,11 @@ public final class Answerer {
     /// what follows (the code block generation stopped at, a list).
     static func statements(of text: String) -> [AnswerSentence] {
         SentenceSplitter.split(SentenceSplitter.withoutListMarkup(text)).filter { !$0.text.hasSuffix(":") }
+            .map { sentence in
+                var finished = sentence
+                finished.text = SentenceSplitter.finishedPart(of: sentence.text)
+                return finished
+            }
     }
 
     /// Sentences the given passages do not back are searched for in the whole index, the sentence itself

@@ -32,6 +32,12 @@ enum Entailment {
               Double(claim.stems.intersection(target.stems).count) >= alignment * Double(max(claim.stems.count, 1))
         else { return nil }
         let quoted = "\"\(target.text.prefix(160))\""
+        if Aim.states(target.text), !Aim.states(claim.text), !passageSentences.contains(where: { other in
+            !Aim.states(other.text)
+                && Double(claim.stems.intersection(other.stems).count) >= alignment * Double(max(claim.stems.count, 1))
+        }) {
+            return Violation(rule: .aim, detail: "the passage gives this as its aim or question, not as a finding: \(quoted)")
+        }
         if let name = swappedName(claim, target, passages: passageSentences) {
             return Violation(rule: .novelName, detail: "the passage states this of another name, not \(name): \(quoted)")
         }
@@ -196,6 +202,19 @@ enum Entailment {
             let c = scopes(claim), p = scopes(passage)
             if let head = c.heads.first(where: { passage.stems.contains($0) && !p.negated.contains($0) }) { return head }
             return p.heads.first { claim.stems.contains($0) && !c.negated.contains($0) }
+        }
+    }
+
+    /// A study's aim or question, which states no result.
+    enum Aim {
+        static let phrases = ["aimed to", "aims to", "the aim of", "to test whether", "to determine whether",
+            "to assess whether", "to investigate whether", "to evaluate whether", "to examine whether",
+            "to explore whether", "we hypothesi", "purpose of this", "objective of this", "objective was to",
+            "purpose was to", "investigated whether", "examined whether"]
+
+        static func states(_ text: String) -> Bool {
+            let lowered = text.lowercased()
+            return lowered.trimmingCharacters(in: .whitespaces).hasSuffix("?") || phrases.contains { lowered.contains($0) }
         }
     }
 

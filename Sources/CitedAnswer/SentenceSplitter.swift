@@ -103,6 +103,26 @@ public enum SentenceSplitter {
     nonisolated(unsafe) private static let sourceHeader = /^(\[\d{1,3}\]\s*)?"[^"\n]{3,240}"\s*(\(\d{4}\))?\s*:\s*/
     nonisolated(unsafe) private static let listMarker = /^(\d{1,2}[.)]|[-*•])(\s+|$)/
 
+    /// A sentence cut off mid-way (the token limit, a dangling "(" or "vs."), shortened to its last whole clause
+    /// when a ";" ends one: "…50 mg, respectively (p < 0.001); numerically fewer doses of CPI, 76% vs. 55% vs."
+    /// keeps what precedes the ";". Otherwise the text is returned as it is (`isUnfinished` tells the verifier).
+    public static func finishedPart(of text: String) -> String {
+        guard isUnfinished(text), let semicolon = text.lastIndex(of: ";") else { return text }
+        let head = String(text[..<semicolon]).trimmingCharacters(in: .whitespaces)
+        return isUnfinished(head + ".") ? text : head + "."
+    }
+
+    /// Whether a sentence stops before it is complete: more "(" or "[" than closing ones, or an ending that
+    /// only leads into more ("vs.", "and", ",", "(").
+    public static func isUnfinished(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        func count(_ c: Character) -> Int { trimmed.reduce(0) { $0 + ($1 == c ? 1 : 0) } }
+        if count("(") > count(")") || count("[") > count("]") { return true }
+        let last = trimmed.split(whereSeparator: \.isWhitespace).last.map { $0.lowercased() } ?? ""
+        return ["vs.", "vs", "versus", "and", "or", "with", "of", "the", "to"].contains(last)
+            || trimmed.hasSuffix(",") || trimmed.hasSuffix("(")
+    }
+
     static func canStartMarker(_ characters: [Character], at index: Int) -> Bool {
         guard index > 0 else { return true }
         let previous = characters[index - 1]

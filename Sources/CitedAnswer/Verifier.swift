@@ -135,6 +135,10 @@ public struct Verifier {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "states nothing checkable")])
                 }
+                guard !SentenceSplitter.isUnfinished(sentence.text) else {
+                    return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
+                                                            detail: "unfinished sentence")])
+                }
                 let missing = terms.numbers.filter { number in !indices.contains { searchable[$0].contains(number: number) } }
                     + terms.identifiers.filter { name in !indices.contains { searchable[$0].contains(identifier: name) } }
                 guard missing.isEmpty else {

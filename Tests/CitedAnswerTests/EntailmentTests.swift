@@ -59,6 +59,17 @@ struct EntailmentTests {
         #expect(rule("Delirium was lower with haloperidol than with placebo.", isCommon: common) == .novelName)
     }
 
+    @Test("A study's aim stated as its finding is caught; the finding itself passes")
+    func aim() {
+        let aims = "This study aimed to test whether poly-gamma-glutamic acid and vitamin B6 supplements improve sleep " +
+            "duration and quality. Participants took the supplements for 8 weeks."
+        #expect(rule("Poly-gamma-glutamic acid and vitamin B6 supplements improve sleep duration and quality.", aims) == .aim)
+        #expect(rule("The study tested whether poly-gamma-glutamic acid and vitamin B6 supplements improve sleep " +
+                     "duration and quality, it aimed to test whether they do.", aims) == nil)
+        let found = aims + " Poly-gamma-glutamic acid and vitamin B6 supplements improved sleep duration and quality."
+        #expect(rule("Poly-gamma-glutamic acid and vitamin B6 supplements improve sleep duration and quality.", found) == nil)
+    }
+
     @Test("A widened claim is a generalisation")
     func generalisation() {
         #expect(rule("Delirium was lower with dexmedetomidine than with placebo in all patients.") == .generalisation)

@@ -43,3 +43,13 @@ func listMarkup() {
     // Numbers that open a sentence are not ordinals.
     #expect(SentenceSplitter.withoutListMarkup("3.5 mg was given. 12 patients relapsed.") == "3.5 mg was given. 12 patients relapsed.")
 }
+
+@Test("A sentence cut off mid-way keeps its last whole clause, or is unfinished")
+func unfinishedSentences() {
+    let cut = "Doses were lower: pazopanib, 300 mg vs. 600 mg (p < 0.001); fewer doses of CPI, 76% vs. 55% vs."
+    #expect(SentenceSplitter.finishedPart(of: cut) == "Doses were lower: pazopanib, 300 mg vs. 600 mg (p < 0.001).")
+    #expect(SentenceSplitter.isUnfinished("Of 621 patients enrolled, 101 ("))
+    #expect(SentenceSplitter.finishedPart(of: "Of 621 patients enrolled, 101 (") == "Of 621 patients enrolled, 101 (")
+    #expect(!SentenceSplitter.isUnfinished("Relapse was lower with drug Q (20% vs. 41%)."))
+    #expect(!SentenceSplitter.isUnfinished("Use `functools.lru_cache(maxsize=128)` for memoisation."))
+}
