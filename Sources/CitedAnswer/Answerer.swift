@@ -243,9 +243,9 @@ public final class Answerer {
         guard let documentPassages else { return hits }
         let givenIDs = Set(hits.prefix(given).map(\.passageID))
         for (rank, hit) in hits.prefix(given).enumerated() where hit.source.kind == .doc {
-            guard let document = hit.documentID, let hash = hit.source.id.firstIndex(of: "#") else { continue }
-            let label = String(hit.source.id[hit.source.id.index(after: hash)...])
-            guard let head = try documentPassages(document).first(where: { $0.source.id == hit.source.id }),
+            let label = Self.section(of: hit.source)
+            guard let document = hit.documentID, !label.isEmpty,
+                  let head = try documentPassages(document).first(where: { $0.source.id == hit.source.id }),
                   head.passageID != hit.passageID, !givenIDs.contains(head.passageID),
                   let firstLine = head.text.split(separator: "\n", maxSplits: 1).first,
                   Excerpt.isSignature(String(firstLine), label: label) else { continue }
@@ -462,8 +462,8 @@ public final class Answerer {
             }
             offset += parts.count
             var shortened = passage
-            let label = passage.source.id.split(separator: "#", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-            let keep: Set<Int> = passage.source.kind == .doc && Excerpt.isSignature(parts[0], label: label) ? [0] : []
+            let keep: Set<Int> = passage.source.kind == .doc
+                && Excerpt.isSignature(parts[0], label: Self.section(of: passage.source)) ? [0] : []
             shortened.text = Excerpt.select(parts, similarity: similarity, budget: budget, keep: keep,
                                             tokenCount: Self.approximateTokens)
             return shortened
@@ -539,6 +539,11 @@ public final class Answerer {
                                                         .instruction]
 
     /// A passage's title, path and section, for the verifier.
+    /// The section or API entry a source's id names after "#" (`lru_cache` in `library/functools.rst.txt#lru_cache`).
+    static func section(of source: Source) -> String {
+        source.id.split(separator: "#", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+    }
+
     static func context(of source: Source) -> String { [source.title, source.path ?? "", source.locator].joined(separator: " ") }
 
     /// A generous estimate of prompt tokens (BPE vocabularies average 3.5-4 characters a token).
