@@ -52,6 +52,9 @@ public enum VerificationRule: String, Codable, Sendable {
     /// It does not state as a finding what the passage gives only as its aim or question ("This study aimed
     /// to test whether X improves sleep" does not say that X improves sleep).
     case aim
+    /// It does not claim an effect against a comparator ("reduces Y compared with placebo") from passages that
+    /// report no result at all (a trial's design, its population).
+    case finding
     /// Its wording or meaning is close enough to the passage (content overlap, embedder cosine).
     case meaning
     /// The answer model, asked whether the passage states the sentence, said yes.

@@ -3,7 +3,8 @@ import Foundation
 /// Meaning checks between an answer sentence and the passage sentence that says the most about it: the
 /// sentence must not negate what the passage states, reverse a direction, swap the sides of a comparison,
 /// give a number to another group, put another name in the passage's statement, widen the claim, or name
-/// something the passage never mentions. Overlap and embeddings cannot see these.
+/// something the passage never mentions; nor assemble a statement from two of its sentences (`Borrowing`), nor
+/// claim an effect the passage does not report (`Finding`). Overlap and embeddings cannot see these.
 ///
 /// Every rule only rejects. Whether a sentence is backed at all is the verifier's overlap and similarity
 /// test, which runs after these.
@@ -27,6 +28,19 @@ enum Entailment {
         let claim = Unit(sentence)
         if let violation = novelNames(claim, passages: passageSentences, context: context, isCommon: isCommon) {
             return violation
+        }
+        if let (phrase, home) = Borrowing.measure(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding, detail: "these figures are not given for \"\(phrase)…\" but in: "
+                             + "\"\(home.text.prefix(160))\"")
+        }
+        if let word = Finding.unreported(claim, passages: passageSentences) {
+            return Violation(rule: .finding, detail: "the passage reports no result: nothing in it is \"\(word)\" or otherwise changed")
+        }
+        if let null = Finding.null(claim, passages: passageSentences) {
+            return Violation(rule: .finding, detail: "the passage finds no difference: \"\(null.text.prefix(160))\"")
+        }
+        if let denied = Borrowing.negation(claim, passages: passageSentences) {
+            return Violation(rule: .negation, detail: "the passage denies nothing about \"\(denied)…\"")
         }
         guard let target = bestMatch(for: claim, among: passageSentences),
               Double(claim.stems.intersection(target.stems).count) >= alignment * Double(max(claim.stems.count, 1))
@@ -205,12 +219,16 @@ enum Entailment {
         }
     }
 
-    /// A study's aim or question, which states no result.
+    /// A study's aim or question, or what it says is not yet known: none states a result.
     enum Aim {
         static let phrases = ["aimed to", "aims to", "the aim of", "to test whether", "to determine whether",
             "to assess whether", "to investigate whether", "to evaluate whether", "to examine whether",
             "to explore whether", "we hypothesi", "purpose of this", "objective of this", "objective was to",
-            "purpose was to", "investigated whether", "examined whether"]
+            "purpose was to", "investigated whether", "examined whether", "goal was to", "goal of this",
+            "remains unknown", "remain unknown", "remains unclear", "remain unclear", "is unknown", "are unknown",
+            "is unclear", "are unclear", "remains understudied", "remain understudied", "poorly understood",
+            "this study investigated", "this study evaluated", "this study examined", "this study assessed",
+            "this study explored"]
 
         static func states(_ text: String) -> Bool {
             let lowered = text.lowercased()

@@ -54,7 +54,43 @@ public enum EvidenceQuotes {
             }
             if let found { quotes.append(EvidenceQuote(n: found.n, text: cut(found.quote.text))) }
         }
+        if domain == .clinical, quotes.count < limit, !quotes.isEmpty,
+           let extra = questionPart(order: order, answer: backed.map(\.text) + quotes.map(\.text), question: asked,
+                                    passages: passages) {
+            quotes.append(extra)
+        }
         return quotes
+    }
+
+    /// A clinical question in two parts ("does low albumin predict a long stay, and what level defines
+    /// malnutrition?") often gets an answer to one. A further quote, from a cited passage or another section of
+    /// its document, for the question's words that neither the answer nor its quotes cover: the sentence holding
+    /// the most of them, at least one, sharing two words with the question, and holding a figure (it is the
+    /// figures that were missing). Not in code answers: a page's other sentences are about other things.
+    static func questionPart(order: [Int], answer: [String], question: Entailment.Unit,
+                             passages: [EvidencePassage]) -> EvidenceQuote? {
+        let said = Entailment.Unit(answer.joined(separator: " "))
+        let open = question.stems.subtracting(said.stems)
+        guard !open.isEmpty else { return nil }
+        let cited = order.compactMap { n in passages.first { $0.number == n } }
+        let documents = Set(cited.compactMap(\.document))
+        let pool = cited + passages.filter { passage in
+            !order.contains(passage.number) && passage.document.map(documents.contains) == true
+        }
+        var best: (n: Int, text: String, score: Int)?
+        for passage in pool {
+            for text in SentenceSplitter.split(passage.text).map(\.text) {
+                guard text.split(whereSeparator: \.isWhitespace).count >= 4, !text.hasSuffix(":"), !isCode(text),
+                      InstructionDetector.rule(for: text) == nil,
+                      !answer.contains(where: { $0.contains(text) || text.contains($0) }) else { continue }
+                let unit = Entailment.Unit(text)
+                let covered = unit.stems.intersection(open).count
+                guard covered >= 1, unit.stems.intersection(question.stems).count >= 2,
+                      !effectFigures(in: text).isEmpty else { continue }
+                if best == nil || covered > best!.score { best = (passage.number, text, covered) }
+            }
+        }
+        return best.map { EvidenceQuote(n: $0.n, text: cut($0.text)) }
     }
 
     /// A sentence that could be quoted, and how well. In clinical answers a sentence with effect figures the

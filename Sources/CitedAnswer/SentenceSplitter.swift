@@ -112,15 +112,20 @@ public enum SentenceSplitter {
         return isUnfinished(head + ".") ? text : head + "."
     }
 
+    /// Words and signs that only lead into more: a sentence ending on one was cut off.
+    static let leadingInto: Set<String> = [
+        "vs.", "vs", "versus", "and", "or", "with", "of", "the", "to", "than", "in", "at", "for", "by", "from",
+        "between", "among", "<", ">", "≤", "≥", "=", "±", "<=", ">=",
+    ]
+
     /// Whether a sentence stops before it is complete: more "(" or "[" than closing ones, or an ending that
-    /// only leads into more ("vs.", "and", ",", "(").
+    /// only leads into more ("vs.", "and", "AFP <", ",", "(").
     public static func isUnfinished(_ text: String) -> Bool {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         func count(_ c: Character) -> Int { trimmed.reduce(0) { $0 + ($1 == c ? 1 : 0) } }
         if count("(") > count(")") || count("[") > count("]") { return true }
         let last = trimmed.split(whereSeparator: \.isWhitespace).last.map { $0.lowercased() } ?? ""
-        return ["vs.", "vs", "versus", "and", "or", "with", "of", "the", "to"].contains(last)
-            || trimmed.hasSuffix(",") || trimmed.hasSuffix("(")
+        return leadingInto.contains(last) || trimmed.hasSuffix(",") || trimmed.hasSuffix("(")
     }
 
     static func canStartMarker(_ characters: [Character], at index: Int) -> Bool {

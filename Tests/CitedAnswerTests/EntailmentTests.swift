@@ -68,6 +68,48 @@ struct EntailmentTests {
                      "duration and quality, it aimed to test whether they do.", aims) == nil)
         let found = aims + " Poly-gamma-glutamic acid and vitamin B6 supplements improved sleep duration and quality."
         #expect(rule("Poly-gamma-glutamic acid and vitamin B6 supplements improve sleep duration and quality.", found) == nil)
+        let unknown = "Whether high-grade immune-related adverse events predict longer overall survival in older adults " +
+            "remains unknown. The study goal was to determine differences in survival by age."
+        #expect(rule("High-grade immune-related adverse events predict longer overall survival in older adults.", unknown) == .aim)
+    }
+
+    @Test("Figures of one outcome given for another outcome the passage reports separately are caught")
+    func borrowedMeasure() {
+        let results = "Local recurrence at 3 years was 4.1% (95% CI, 1.0%-7.2%) with surgery and 18.5% (95% CI, " +
+            "9.9%-27.1%) with radiotherapy (P = .003). Distant progression at 3 years was 6.2% (95% CI, 1.3%-11.1%) " +
+            "with surgery and 12.4% (95% CI, 4.8%-20.0%) with radiotherapy (P = .21)."
+        #expect(rule("Local recurrence at 3 years was 6.2% with surgery and 12.4% with radiotherapy (P = .21).", results)
+                == .numberBinding)
+        #expect(rule("Local recurrence at 3 years was 4.1% with surgery and 18.5% with radiotherapy (P = .003).", results) == nil)
+        #expect(rule("Distant progression at 3 years was 6.2% with surgery and 12.4% with radiotherapy.", results) == nil)
+        // The figures' own sentence may name the outcome by its abbreviation only.
+        let abbreviated = "Overall survival (OS) was assessed at 2.5 and 5.0 years. Median OS was 21.7 vs. 11.9 months."
+        #expect(rule("Median overall survival was 21.7 vs. 11.9 months.", abbreviated) == nil)
+    }
+
+    @Test("A denial taken from another statement of the passage is caught")
+    func borrowedNegation() {
+        let conclusion = "Patients with low albumin levels have an increased risk of a long hospital stay. " +
+            "Low albumin was not associated with the risk of readmission."
+        #expect(rule("Low albumin does not predict a long hospital stay.", conclusion) == .negation)
+        #expect(rule("Low albumin was not associated with readmission.", conclusion) == nil)
+        #expect(rule("Patients with low albumin levels have an increased risk of a long hospital stay.", conclusion) == nil)
+    }
+
+    @Test("An effect claimed from a passage that gives only the design, or finds no difference, is caught")
+    func finding() {
+        let design = "Ninety-two patients with a classifier score above 0.1 were randomized to receive either prednisolone (N = 44) or placebo (N = 47) " +
+            "for 5 days. The primary endpoint was the incidence of acute graft-versus-host disease by day 100."
+        #expect(rule("Prednisolone reduces acute graft-versus-host disease compared with placebo.", design) == .finding)
+        #expect(rule("Patients were randomized to prednisolone or placebo for 5 days.", design) == nil)
+        let result = design + " Acute graft-versus-host disease was not reduced with prednisolone."
+        #expect(rule("Prednisolone reduces acute graft-versus-host disease compared with placebo.", result) != .finding)
+        let null = design + " Prednisolone showed no significant difference in the incidence of acute graft-versus-host " +
+            "disease (HR 1.69, P = 0.27). Adverse events were slightly higher with placebo versus prednisolone."
+        #expect(rule("Prednisolone reduces acute graft-versus-host disease compared with placebo.", null) == .finding)
+        #expect(rule("Prednisolone showed no significant difference in acute graft-versus-host disease.", null) == nil)
+        let mixed = "Pain scores were lower with the block at 12 hours. There was no difference in pain scores at 24 hours."
+        #expect(rule("Pain scores were lower with the block at 12 hours.", mixed) == nil)
     }
 
     @Test("A widened claim is a generalisation")

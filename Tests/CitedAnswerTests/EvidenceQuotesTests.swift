@@ -167,3 +167,26 @@ func designIsNotAFinding() {
     #expect(!EvidenceQuotes.select(for: answer, question: question, passages: [conclusions, methods, results],
                                    domain: .code, limit: 2).contains { $0.n != 1 })
 }
+
+@Test("A question's second part the answer leaves open gets a quote of its own, from the cited document only")
+func quoteForTheOpenPart() {
+    let results = EvidencePassage(number: 1, text: """
+        The prevalence of malnutrition (albumin <3.5 g/dL) was 19.5% in the primary group. Malnourished patients \
+        had an increased incidence of extended stay (26.8% vs. 13.6%, P = .003).
+        """, document: "PMID:1")
+    let other = EvidencePassage(number: 2, text: "Malnutrition was defined by albumin below 3.0 g/dL in 12.5% of children.",
+                                document: "PMID:2")
+    let answer = [AnswerSentence(text: "Malnourished patients had an increased incidence of extended stay.",
+                                 citations: [1], support: .supported)]
+    let question = "Does low albumin predict an extended stay, and what albumin level defines malnutrition?"
+    let quotes = EvidenceQuotes.select(for: answer, question: question, passages: [results, other], domain: .clinical, limit: 2)
+    #expect(quotes.count == 2)
+    #expect(quotes.map(\.n) == [1, 1])
+    #expect(quotes.last?.text.contains("3.5 g/dL") == true)
+    // One quote allowed: the finding's figures come first.
+    let one = EvidenceQuotes.select(for: answer, question: question, passages: [results, other], domain: .clinical, limit: 1)
+    #expect(one.count == 1 && one[0].text.contains("26.8%"))
+    // Nothing open: no further quote.
+    #expect(EvidenceQuotes.select(for: answer, question: "Did malnourished patients have an extended stay?",
+                                  passages: [results, other], domain: .clinical, limit: 2).count == 1)
+}

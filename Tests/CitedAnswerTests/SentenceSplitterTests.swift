@@ -52,4 +52,7 @@ func unfinishedSentences() {
     #expect(SentenceSplitter.finishedPart(of: "Of 621 patients enrolled, 101 (") == "Of 621 patients enrolled, 101 (")
     #expect(!SentenceSplitter.isUnfinished("Relapse was lower with drug Q (20% vs. 41%)."))
     #expect(!SentenceSplitter.isUnfinished("Use `functools.lru_cache(maxsize=128)` for memoisation."))
+    #expect(SentenceSplitter.isUnfinished("In multivariable analysis, tumor size <3cm, listing AFP <"))
+    #expect(SentenceSplitter.isUnfinished("Survival was longer with surgery than"))
+    #expect(!SentenceSplitter.isUnfinished("Survival was longer with surgery than with radiotherapy."))
 }
