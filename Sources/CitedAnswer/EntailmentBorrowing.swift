@@ -1,5 +1,3 @@
-import Foundation
-
 extension Entailment {
     /// A statement assembled from two passage sentences: the figures or the denial of one, the subject of
     /// another. Every word is in the passage, so overlap and similarity accept it, yet the passage says
@@ -7,14 +5,10 @@ extension Entailment {
     /// progression, or "low albumin does not predict a long stay" where the passage denies only an effect on
     /// readmissions.
     enum Borrowing {
-        /// Decimal and percentage figures of a text, as numbers ("95%" of a confidence level left out).
+        /// A text's effect figures (`EvidenceQuotes.effectFigures`: decimals and percentages, not P values) as
+        /// numbers, without the "95" of a confidence level.
         static func figures(_ text: String) -> Set<Double> {
-            let pattern = #"(?<![\w.])\d*\.\d+|(?<![\w.])\d+(?:\.\d+)?(?=\s?%)"#
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
-            let range = NSRange(text.startIndex..., in: text)
-            return Set(regex.matches(in: text, range: range).compactMap { match in
-                Range(match.range, in: text).flatMap { Double(text[$0]) }
-            }).subtracting([95])
+            Set(EvidenceQuotes.effectFigures(in: text).compactMap(Double.init)).subtracting([95])
         }
 
         /// Pairs of adjacent content words ("local recurrence", "overall survival") as stem pairs.
@@ -41,20 +35,20 @@ extension Entailment {
 
         /// All of the claim's figures (two at least) come from one passage sentence, but the claim names them
         /// with a phrase that the passage uses only in another sentence, one that reports figures of its own
-        /// that the claim does not give. Returns the phrase as the claim spells it and that sentence.
+        /// that the claim does not give. Returns the phrase (as stems) and the figures' own sentence.
         static func measure(_ claim: Unit, passages: [Unit]) -> (phrase: String, home: Unit)? {
             let claimed = figures(claim.text)
-            guard claimed.count >= 2,
-                  let home = passages.first(where: { claimed.isSubset(of: figures($0.text)) }) else { return nil }
+            guard claimed.count >= 2 else { return nil }
+            let sentences = passages.map { (unit: $0, figures: figures($0.text)) }
+            guard let home = sentences.first(where: { claimed.isSubset(of: $0.figures) })?.unit else { return nil }
+            // The other sentences that report figures of their own, by their phrases.
+            let reporting = sentences.filter { $0.unit.text != home.text && $0.figures.subtracting(claimed).count >= 2 }
+                .map { phrases($0.unit) }
             let homePhrases = phrases(home)
-            for phrase in phrases(claim).sorted() where !homePhrases.contains(phrase) && !abbreviates(phrase, in: home) {
-                let reportsOwn = passages.contains { other in
-                    other.text != home.text && phrases(other).contains(phrase)
-                        && figures(other.text).subtracting(claimed).count >= 2
-                }
-                if reportsOwn { return (phrase, home) }
+            let borrowed = phrases(claim).sorted().first { phrase in
+                !homePhrases.contains(phrase) && !abbreviates(phrase, in: home) && reporting.contains { $0.contains(phrase) }
             }
-            return nil
+            return borrowed.map { ($0, home) }
         }
 
         /// Words that open a clause added to the statement (a reason, a contrast): a denial inside one

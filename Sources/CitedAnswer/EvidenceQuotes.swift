@@ -137,10 +137,12 @@ public enum EvidenceQuotes {
     static func effectFigures(in text: String) -> [String] {
         let text = text.replacingOccurrences(of: #"(?<=\d)·(?=\d)"#, with: ".", options: .regularExpression)
             .replacingOccurrences(of: #"(?i)\bp\s*[=<>≤≥]\s*0?\.\d+"#, with: " ", options: .regularExpression)
-        let pattern = try! NSRegularExpression(pattern: #"(?<![\d.])(\d+\.\d+|\d+(?=\s?%))"#)
         let range = NSRange(text.startIndex..., in: text)
-        return pattern.matches(in: text, range: range).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        return figurePattern.matches(in: text, range: range).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
     }
+
+    /// A decimal, or a whole number followed by "%".
+    static let figurePattern = try! NSRegularExpression(pattern: #"(?<![\d.])(\d+\.\d+|\d+(?=\s?%))"#)
 
     /// A code block or interpreter example rather than a sentence of prose (two lines in a row: ingest joins a
     /// paragraph's lines, so only code keeps them; or a `>>>` prompt): it shows how, not what the source states.
