@@ -22,6 +22,10 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// facts sets (2026-12-06) it fixed one confirm answer and broke one tune answer (the top hit's entry head
     /// pushed the right page's example out of the prompt); cited_gold tune 0.786 → 0.750, confirm 0.643 → 0.679.
     public var entryHead = false
+    /// For a given doc passage with a version note that a later note of the same API entry revises, the
+    /// passage with the later note is given to the model right after it (`VersionNotes`): an answer from
+    /// "Changed in version 3.5: … defaults to … multiplied by 5" alone states what 3.8 changed.
+    public var laterNotes = true
     /// Token budget for the whole passages chosen for the prompt (before excerpts cut the long ones to
     /// `excerptBudget`): high enough that a long results section is not left out.
     public var contextBudget = 4000
@@ -106,7 +110,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case listedPassages, maxPassages, relevanceMargin, resultsSection, entryHead, contextBudget, excerptBudget, resultsExcerptBudget
+        case listedPassages, maxPassages, relevanceMargin, resultsSection, entryHead, laterNotes, contextBudget, excerptBudget, resultsExcerptBudget
         case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin, retryWithoutExample
         case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
         case requireNamedSubject, quotes
@@ -120,6 +124,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(relevanceMargin, forKey: .relevanceMargin)
         try c.encode(resultsSection, forKey: .resultsSection)
         try c.encode(entryHead, forKey: .entryHead)
+        try c.encode(laterNotes, forKey: .laterNotes)
         try c.encode(contextBudget, forKey: .contextBudget)
         try c.encode(excerptBudget, forKey: .excerptBudget)
         try c.encode(resultsExcerptBudget, forKey: .resultsExcerptBudget)
@@ -152,6 +157,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.relevanceMargin, &relevanceMargin)
         try read(.resultsSection, &resultsSection)
         try read(.entryHead, &entryHead)
+        try read(.laterNotes, &laterNotes)
         try read(.contextBudget, &contextBudget)
         excerptBudget = c.contains(.excerptBudget) ? try c.decodeIfPresent(Int.self, forKey: .excerptBudget) : excerptBudget
         resultsExcerptBudget = c.contains(.resultsExcerptBudget)

@@ -55,6 +55,9 @@ public enum VerificationRule: String, Codable, Sendable {
     /// It does not claim an effect against a comparator ("reduces Y compared with placebo") from passages that
     /// report no result at all (a trial's design, its population).
     case finding
+    /// It is not taken from a documentation note that a later note on the same entry revises ("Changed in
+    /// version 3.5: … multiplied by 5" after "Changed in version 3.8: Default value … is changed to …").
+    case superseded
     /// Its wording or meaning is close enough to the passage (content overlap, embedder cosine).
     case meaning
     /// The answer model, asked whether the passage states the sentence, said yes.

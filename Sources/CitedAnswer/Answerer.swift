@@ -186,13 +186,22 @@ public final class Answerer {
     /// Retrieve, route the domain, and number the sources as the answer will cite them: the best
     /// `maxPassages` (for the prompt), then the next best up to `listedPassages`.
     func retrieveStage(_ run: inout Run) throws {
-        var hits = try retrieve(run.question, run.parameters.k)
+        // A passage that states nothing (an API stub, a bare registry number) can back no sentence: it would
+        // only take a place in the prompt. A few more are asked for (the fused ranking is the same for these
+        // sizes) so that k remain.
+        var hits = Array(try retrieve(run.question, run.parameters.k + Self.stubAllowance)
+            .filter { !Excerpt.statesNothing($0.text) }.prefix(run.parameters.k))
         if run.policy.resultsSection {
             let added: Int64?
             (hits, added) = try withResultsSection(hits, given: run.policy.maxPassages)
             if let added { run.keep.insert(added) }
         }
         if run.policy.entryHead { hits = try withEntryHead(hits, given: run.policy.maxPassages) }
+        if run.policy.laterNotes {
+            let added: Int64?
+            (hits, added) = try withLaterNotes(hits, given: run.policy.maxPassages)
+            if let added { run.keep.insert(added) }
+        }
         hits = UntrustedPassages.screen(hits)
         lastRetrieved = hits
         let domain = run.parameters.domain ?? DomainRouter.route(question: run.question, topKinds: hits.map(\.source.kind))
@@ -214,6 +223,9 @@ public final class Answerer {
         run.answer.timingsMS.retrieve = run.elapsedMS
     }
 
+    /// How many more passages are retrieved than listed, to make up for those that state nothing.
+    static let stubAllowance = 4
+
     /// A clinical question asks for a result, and the abstract section that states it (the one with the
     /// most numbers) is often not the one closest to the question's words: for a PubMed or PMC top hit, that
     /// section is given to the model right after it, moved up when it ranked below the passages given
@@ -233,6 +245,27 @@ public final class Answerer {
         }
         expanded.insert(results, at: 1)
         return (Array(expanded.prefix(max(hits.count, 2))), results.passageID)
+    }
+
+    /// A given doc passage with a version note ("Changed in version 3.5: … multiplied by 5") that a later note
+    /// of the same entry revises ("Changed in version 3.8: Default value … is changed to …") brings the passage
+    /// with that later note in right after it (the last given hit moves down to the listed ones): what the
+    /// docs say now is then before the model, and the verifier can see that the earlier note is history.
+    func withLaterNotes(_ hits: [RetrievedPassage], given: Int) throws -> ([RetrievedPassage], added: Int64?) {
+        guard let documentPassages else { return (hits, nil) }
+        let givenIDs = Set(hits.prefix(given).map(\.passageID))
+        for (rank, hit) in hits.prefix(given).enumerated() where hit.source.kind == .doc {
+            let notes = VersionNotes.notes(in: hit.text)
+            guard !notes.isEmpty, let document = hit.documentID,
+                  let later = try documentPassages(document).first(where: { other in
+                      other.source.id == hit.source.id && !givenIDs.contains(other.passageID)
+                          && VersionNotes.notes(in: other.text).contains { note in notes.contains(where: note.supersedes) }
+                  }) else { continue }
+            var expanded = hits.filter { $0.passageID != later.passageID }
+            expanded.insert(later, at: rank + 1)
+            return (Array(expanded.prefix(hits.count)), later.passageID)
+        }
+        return (hits, nil)
     }
 
     /// An API entry of a code page can span passages, and a hit inside it (its example, a note) lacks the
@@ -502,7 +535,8 @@ public final class Answerer {
             // A sentence that contradicts a listed passage is wrong, not merely unbacked.
             if sentences[index].trace?.contains(where: { !$0.passed && Self.contradictions.contains($0.rule) }) == true { continue }
             left -= 1
-            let hits = UntrustedPassages.screen(try retrieve(sentence, 3).filter { !known.contains($0.passageID) })
+            let hits = UntrustedPassages.screen(try retrieve(sentence, 3)
+                .filter { !known.contains($0.passageID) && !Excerpt.statesNothing($0.text) })
             guard !hits.isEmpty else { continue }
             let next = (sources.map(\.number).max() ?? 0) + 1
             let dimension = embedder.stamp.dimension
@@ -536,7 +570,7 @@ public final class Answerer {
     /// Rules whose failure means the sentence is wrong, not merely unbacked (it contradicts a listed passage, or
     /// it is an instruction): it is not searched for elsewhere.
     static let contradictions: Set<VerificationRule> = [.negation, .numberBinding, .direction, .comparison, .generalisation,
-                                                        .instruction]
+                                                        .instruction, .superseded]
 
     /// A passage's title, path and section, for the verifier.
     /// The section or API entry a source's id names after "#" (`lru_cache` in `library/functools.rst.txt#lru_cache`).

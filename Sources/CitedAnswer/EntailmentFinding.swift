@@ -56,5 +56,38 @@ extension Entailment {
             guard !statesChange else { return nil }
             return aligned.first { sentence in nullPhrases.contains { sentence.lowered.contains($0) } }
         }
+
+        /// Population words that name no particular group: "older adults" is told apart by "older".
+        static let groupNouns: Set<String> = ["patie", "adult", "indiv", "subje", "parti", "peopl", "perso", "cases",
+                                              "group", "cohor", "those"]
+        /// Words that end the noun phrase of an excluded group.
+        static let groupEnds: Set<String> = ["at", "in", "during", "after", "before", "with", "among", "for", "on", "by",
+                                             "from", "to", "compared", "versus", "vs", "than", "when", "if"]
+        /// Words by which a claim sets its subject against another ("unlike", "whereas", "more … than"): it may
+        /// name the excluded group without saying the finding holds for it.
+        static let contrasts: Set<String> = ["unlike", "whereas", "while", "except", "only", "than", "rather", "but"]
+
+        /// A finding the passage states for one group "but not" another ("Younger patients, but not older adults,
+        /// … experience strong survival benefit"; "reduced pain but not disability"), claimed for the excluded
+        /// one: the claim names every distinguishing word of the excluded group and two more of the sentence's
+        /// words, and neither denies nor contrasts. Returns the excluded words as written.
+        static func excluded(_ claim: Unit, passages: [Unit]) -> String? {
+            guard !claim.words.contains(where: { Negation.cues.contains($0) || contrasts.contains($0) }) else { return nil }
+            for sentence in passages where sentence.lowered.contains("but not ") {
+                for phrase in sentence.text.split(whereSeparator: { ",;()[]".contains($0) }) {
+                    let words = Unit.wordsOf(String(phrase)).map { $0.lowercased() }
+                    guard let start = words.indices.dropLast().first(where: { words[$0] == "but" && words[$0 + 1] == "not" })
+                    else { continue }
+                    // The excluded group: its noun phrase, without a leading preposition ("but not with …") and
+                    // up to the next one ("but not disability at 12 weeks").
+                    let group = words[(start + 2)...].drop(while: groupEnds.contains).prefix { !groupEnds.contains($0) }.prefix(6)
+                    let distinguishing = Set(ContentWords.stems(of: group.joined(separator: " "))).subtracting(groupNouns)
+                    guard !distinguishing.isEmpty, distinguishing.isSubset(of: claim.stems) else { continue }
+                    let rest = sentence.stems.subtracting(distinguishing)
+                    if claim.stems.intersection(rest).count >= 2 { return group.joined(separator: " ") }
+                }
+            }
+            return nil
+        }
     }
 }

@@ -36,6 +36,15 @@ public enum EvidenceQuotes {
         for sentence in backed { for n in sentence.citations where !order.contains(n) { order.append(n) } }
         let asked = Entailment.Unit(question)
         var quotes: [EvidenceQuote] = []
+        // A code answer's first cited API entry: its signature, when it names a parameter or default the answer
+        // leaves out (the answer says what to call; the signature says how, exactly as documented).
+        if domain != .clinical, let (n, text) = order.lazy.compactMap({ n in
+            passages.first { $0.number == n }.flatMap { passage in
+                signature(of: passage.text, adding: backed.map(\.text).joined(separator: " ")).map { (n, $0) }
+            }
+        }).first {
+            quotes.append(EvidenceQuote(n: n, text: text))
+        }
         for n in order where quotes.count < limit {
             guard let passage = passages.first(where: { $0.number == n }) else { continue }
             let claim = Entailment.Unit(backed.filter { $0.citations.contains(n) }.map(\.text).joined(separator: " "))
@@ -91,6 +100,30 @@ public enum EvidenceQuotes {
             }
         }
         return best.map { EvidenceQuote(n: $0.n, text: cut($0.text)) }
+    }
+
+    /// The signature an API entry's passage opens with (`get_close_matches(word, possibilities, n=3, cutoff=0.6)`,
+    /// continuation backslashes and line breaks joined), when it gives defaults and names a parameter or a default
+    /// that `answer` does not: nil for a passage that opens with prose, a signature without defaults, or one the
+    /// answer already spells out.
+    static func signature(of passage: String, adding answer: String) -> String? {
+        let head = passage.prefix(400)
+        guard let open = head.firstIndex(of: "("), head[..<open].count >= 2,
+              head[..<open].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
+        var depth = 0
+        var close: String.Index?
+        for index in head[open...].indices {
+            if head[index] == "(" { depth += 1 } else if head[index] == ")" { depth -= 1 }
+            if depth == 0 { close = index; break }
+        }
+        guard let close else { return nil }
+        let text = head[...close].replacingOccurrences(of: "\\", with: " ")
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let said = Set(KeyTerms.tokens(answer.lowercased()))
+        let named = KeyTerms.tokens(String(text[text.index(after: text.firstIndex(of: "(")!)...]).lowercased())
+            .filter { $0.contains(where: { $0.isLetter || $0.isNumber }) }
+        // A signature without a default ("mapPriority(levelname)") only repeats the name.
+        return text.contains("=") && named.contains { !said.contains($0) } ? text : nil
     }
 
     /// A sentence that could be quoted, and how well. In clinical answers a sentence with effect figures the

@@ -27,6 +27,27 @@ public enum Excerpt {
             && unit.range(of: label + "(") != nil && !unit.hasSuffix(".")
     }
 
+    /// Whether a passage states nothing: once directive lines (`.. autoclass::`), roles (`:members:`), code
+    /// spans and names (`sympy.plotting.plot::MatplotlibBackend`, `NCT03935542`) are set aside, not one word
+    /// is left. Such a passage (an API stub whose text the docs generate elsewhere, a bare registry number)
+    /// can name a thing but back no statement about it.
+    public static func statesNothing(_ text: String) -> Bool {
+        var prose = ""
+        var inCode = false
+        for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix(".. ") {
+            for character in line {
+                if character == "`" { inCode.toggle(); prose.append(" ") } else if !inCode { prose.append(character) }
+            }
+            prose.append(" ")
+        }
+        return !prose.split(whereSeparator: \.isWhitespace).contains { token in
+            let word = token.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?\"'()[]{}*"))
+            guard word.count >= 2, word.allSatisfy(\.isLetter) else { return false }
+            // A role (`:members:`, `:func:`) or a piece of a name (`plot::Backend`) is not a word of prose.
+            return !token.hasPrefix(":") && !token.contains("::") && !KeyTerms.isIdentifier(word)
+        }
+    }
+
     /// Indented lines, doctest prompts, display math or fenced code.
     static func looksLikeCode(_ paragraph: String) -> Bool {
         let lines = paragraph.split(separator: "\n", omittingEmptySubsequences: true)

@@ -97,15 +97,18 @@ public struct Verifier {
         self.counterfactual = counterfactual
     }
 
-    /// Whether some word stands outside code spans: "`scrypt(password, *, salt, n, r, p)`." is a signature,
-    /// not a statement; "Use `scrypt(…)`" is one.
+    /// Whether some word stands outside code, in backticks or not: "`scrypt(password, *, salt, n, r, p)`." and
+    /// "solve(set(x**2 - y, x))" are code, not statements; "Use `scrypt(…)`" is one.
     static func hasProse(_ text: String) -> Bool {
         var inCode = false
         var outside = ""
         for character in text {
             if character == "`" { inCode.toggle(); outside.append(" ") } else if !inCode { outside.append(character) }
         }
-        return outside.split(whereSeparator: { !$0.isLetter }).contains { $0.count >= 2 }
+        return outside.split(whereSeparator: \.isWhitespace).contains { token in
+            let word = token.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?\"'"))
+            return word.count >= 2 && word.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" }
+        }
     }
 
     /// The sentences with verdicts and traces, and citations re-attributed where the model left them out
@@ -135,6 +138,10 @@ public struct Verifier {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "states nothing checkable")])
                 }
+                guard !indices.allSatisfy({ Excerpt.statesNothing(passages[$0].text) }) else {
+                    return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
+                                                            detail: "the passage is a bare name or directive: it states nothing")])
+                }
                 guard !SentenceSplitter.isUnfinished(sentence.text) else {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "unfinished sentence")])
@@ -150,6 +157,15 @@ public struct Verifier {
                                                         context: indices.map { passages[$0].context }.joined(separator: " "),
                                                         isCommon: isCommonWord) {
                     steps.append(VerificationStep(rule: violation.rule, passage: cited, passed: false, detail: violation.detail))
+                    return (.unsupported, steps)
+                }
+                let sameEntry = passages.indices.filter { other in
+                    !indices.contains(other) && indices.contains { passages[$0].document != nil && passages[$0].document == passages[other].document }
+                }
+                if let later = VersionNotes.superseding(sentence.text, cited: indices.map { passages[$0].text },
+                                                        others: sameEntry.map { passages[$0].text }) {
+                    steps.append(VerificationStep(rule: .superseded, passage: cited, passed: false,
+                                                  detail: "a later note revises this: \"\(later.text.prefix(160))\""))
                     return (.unsupported, steps)
                 }
                 let overlap = stems.isEmpty ? 0 : indices.map { index in

@@ -112,6 +112,24 @@ struct EntailmentTests {
         #expect(rule("Pain scores were lower with the block at 12 hours.", mixed) == nil)
     }
 
+    @Test("A finding the passage states \"but not\" for a group, claimed for that group, is a negation")
+    func excluded() {
+        let passage = "Median OS was longer for all patients with high-grade irAEs. Younger patients, but not older adults, " +
+            "with high-grade irAEs experience strong survival benefit."
+        #expect(rule("High-grade irAEs predict longer survival in older patients, as in younger ones.", passage) == .negation)
+        #expect(rule("Younger patients, but not older adults, with high-grade irAEs have a survival benefit.", passage) != .negation)
+        #expect(rule("Younger patients with high-grade irAEs experience a strong survival benefit.", passage) == nil)
+        // A comparison names the excluded group without claiming the finding for it.
+        let sentences = SentenceSplitter.split(passage).map { Entailment.Unit($0.text) }
+        #expect(Entailment.Finding.excluded(Entailment.Unit("High-grade irAEs predict longer survival in older patients."),
+                                            passages: sentences) == "older adults")
+        #expect(Entailment.Finding.excluded(Entailment.Unit("The survival benefit was stronger in younger than in older "
+                                                            + "patients with high-grade irAEs."), passages: sentences) == nil)
+        let object = "Duloxetine reduced pain but not disability at 12 weeks."
+        #expect(rule("Duloxetine reduced disability at 12 weeks.", object) == .negation)
+        #expect(rule("Duloxetine reduced pain at 12 weeks.", object) == nil)
+    }
+
     @Test("A widened claim is a generalisation")
     func generalisation() {
         #expect(rule("Delirium was lower with dexmedetomidine than with placebo in all patients.") == .generalisation)

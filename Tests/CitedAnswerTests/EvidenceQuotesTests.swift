@@ -190,3 +190,23 @@ func quoteForTheOpenPart() {
     #expect(EvidenceQuotes.select(for: answer, question: "Did malnourished patients have an extended stay?",
                                   passages: [results, other], domain: .clinical, limit: 2).count == 1)
 }
+
+@Test("A code answer's cited API entry quotes its signature when it gives a parameter or default the answer lacks")
+func signatureQuote() {
+    let entry = "shorten(text, width, *, fix_sentence_endings=False, \\\n\nbreak_long_words=True, \\ placeholder=' [...]')" +
+        "\n\nCollapse and truncate the given *text* to fit in the given *width*."
+    #expect(EvidenceQuotes.signature(of: entry, adding: "Use `textwrap.shorten` to cut text at a word boundary.")
+        == "shorten(text, width, *, fix_sentence_endings=False, break_long_words=True, placeholder=' [...]')")
+    // Nothing to add, or no signature at the start: no quote.
+    #expect(EvidenceQuotes.signature(of: "limit_denominator(max_denominator=1000000)\n\nFinds the closest Fraction.",
+                                     adding: "Call limit_denominator(max_denominator=1000000).") == nil)
+    #expect(EvidenceQuotes.signature(of: "Use shorten(text, width) to truncate.", adding: "Truncate it.") == nil)
+    #expect(EvidenceQuotes.signature(of: "f(x (unbalanced", adding: "") == nil)
+    #expect(EvidenceQuotes.signature(of: "mapPriority(levelname)\n\nMaps a level name.", adding: "Use mapPriority.") == nil)
+    let answer = [AnswerSentence(text: "Use `textwrap.shorten` to cut text at a word boundary.", citations: [1], support: .supported)]
+    let quotes = EvidenceQuotes.select(for: answer, question: "How do I truncate text at a word boundary?",
+                                       passages: [EvidencePassage(number: 1, text: entry)], domain: .code, limit: 2)
+    #expect(quotes.first?.text.contains("placeholder=' [...]'") == true)
+    #expect(EvidenceQuotes.select(for: answer, question: "How do I truncate text?", passages: [EvidencePassage(number: 1, text: entry)],
+                                  domain: .clinical, limit: 2).allSatisfy { !$0.text.contains("placeholder=") })
+}

@@ -79,6 +79,8 @@ func emptySentences() {
     #expect(bare[0].trace?.first?.detail == "states nothing checkable")
     #expect(Verifier.hasProse("Use `scrypt(password, *, salt, n, r, p)` to derive a key."))
     #expect(!Verifier.hasProse("`scrypt(password, *, salt, n, r, p)`."))
+    #expect(!Verifier.hasProse("solve(set(x**2 - y, x))"))
+    #expect(Verifier.hasProse("Call solve(x**2 - y, x) with the symbol."))
 }
 
 @Test("Names written in backticks are code names the cited passage must contain")
