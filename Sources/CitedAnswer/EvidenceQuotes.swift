@@ -90,7 +90,7 @@ public enum EvidenceQuotes {
         for passage in pool {
             for text in SentenceSplitter.split(passage.text).map(\.text) {
                 guard text.split(whereSeparator: \.isWhitespace).count >= 4, !text.hasSuffix(":"), !isCode(text),
-                      InstructionDetector.rule(for: text) == nil,
+                      Verifier.hasProse(text), InstructionDetector.rule(for: text) == nil,
                       !answer.contains(where: { $0.contains(text) || text.contains($0) }) else { continue }
                 let unit = Entailment.Unit(text)
                 let covered = unit.stems.intersection(open).count
@@ -143,7 +143,8 @@ public enum EvidenceQuotes {
         var best: Candidate?
         for candidate in SentenceSplitter.split(passage).map(\.text) {
             guard candidate.split(whereSeparator: \.isWhitespace).count >= 4, !candidate.hasSuffix(":"),
-                  !isCode(candidate), InstructionDetector.rule(for: candidate) == nil else { continue }
+                  !isCode(candidate), Verifier.hasProse(candidate),
+                  InstructionDetector.rule(for: candidate) == nil else { continue }
             let unit = Entailment.Unit(candidate)
             // The answer already says all of it: quoting it would repeat the sentence.
             if unit.stems.isSubset(of: claim.stems) && unit.numbers.allSatisfy(claim.containsNumber) { continue }

@@ -102,8 +102,16 @@ public struct Verifier {
     static func hasProse(_ text: String) -> Bool {
         var inCode = false
         var outside = ""
+        var previous: Character?
         for character in text {
-            if character == "`" { inCode.toggle(); outside.append(" ") } else if !inCode { outside.append(character) }
+            // A run of backticks (``x`` in reST) opens or closes one span.
+            if character == "`" {
+                if previous != "`" { inCode.toggle() }
+                outside.append(" ")
+            } else if !inCode {
+                outside.append(character)
+            }
+            previous = character
         }
         return outside.split(whereSeparator: \.isWhitespace).contains { token in
             let word = token.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?\"'"))

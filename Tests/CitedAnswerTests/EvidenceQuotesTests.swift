@@ -210,3 +210,13 @@ func signatureQuote() {
     #expect(EvidenceQuotes.select(for: answer, question: "How do I truncate text?", passages: [EvidencePassage(number: 1, text: entry)],
                                   domain: .clinical, limit: 2).allSatisfy { !$0.text.contains("placeholder=") })
 }
+
+@Test("A list of code names is not quoted: a quote is a sentence with words")
+func nameListIsNotQuoted() {
+    let passage = EvidencePassage(number: 1, text: "To put a matrix into reduced row echelon form, use ``rref``.\n\n" +
+        "``echelon_form``, ``is_echelon``, ``rank``, ``rref``, ``nullspace``, ``eigenvects``.")
+    let answer = [AnswerSentence(text: "Use `rref` for the reduced row echelon form of a matrix.", citations: [1], support: .supported)]
+    let quotes = EvidenceQuotes.select(for: answer, question: "How do I get the reduced row echelon form?", passages: [passage],
+                                       domain: .math, limit: 2)
+    #expect(!quotes.contains { $0.text.contains("``nullspace``") })
+}

@@ -80,6 +80,7 @@ func emptySentences() {
     #expect(Verifier.hasProse("Use `scrypt(password, *, salt, n, r, p)` to derive a key."))
     #expect(!Verifier.hasProse("`scrypt(password, *, salt, n, r, p)`."))
     #expect(!Verifier.hasProse("solve(set(x**2 - y, x))"))
+    #expect(!Verifier.hasProse("``echelon_form``, ``rank``, ``rref``."))
     #expect(Verifier.hasProse("Call solve(x**2 - y, x) with the symbol."))
 }
 
