@@ -32,20 +32,31 @@ public enum Excerpt {
     /// is left. Such a passage (an API stub whose text the docs generate elsewhere, a bare registry number)
     /// can name a thing but back no statement about it.
     public static func statesNothing(_ text: String) -> Bool {
-        var prose = ""
-        var inCode = false
-        for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix(".. ") {
-            for character in line {
-                if character == "`" { inCode.toggle(); prose.append(" ") } else if !inCode { prose.append(character) }
-            }
-            prose.append(" ")
-        }
+        let prose = text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix(".. ") }
+            .map { outsideCode(String($0)) }.joined(separator: " ")
         return !prose.split(whereSeparator: \.isWhitespace).contains { token in
             let word = token.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?\"'()[]{}*"))
             guard word.count >= 2, word.allSatisfy(\.isLetter) else { return false }
             // A role (`:members:`, `:func:`) or a piece of a name (`plot::Backend`) is not a word of prose.
             return !token.hasPrefix(":") && !token.contains("::") && !KeyTerms.isIdentifier(word)
         }
+    }
+
+    /// The text with its code spans blanked out. A run of backticks (reST ``x``) opens or closes one span.
+    static func outsideCode(_ text: String) -> String {
+        var inCode = false
+        var outside = ""
+        var previous: Character?
+        for character in text {
+            if character == "`" {
+                if previous != "`" { inCode.toggle() }
+                outside.append(" ")
+            } else if !inCode {
+                outside.append(character)
+            }
+            previous = character
+        }
+        return outside
     }
 
     /// Indented lines, doctest prompts, display math or fenced code.

@@ -100,20 +100,7 @@ public struct Verifier {
     /// Whether some word stands outside code, in backticks or not: "`scrypt(password, *, salt, n, r, p)`." and
     /// "solve(set(x**2 - y, x))" are code, not statements; "Use `scrypt(…)`" is one.
     static func hasProse(_ text: String) -> Bool {
-        var inCode = false
-        var outside = ""
-        var previous: Character?
-        for character in text {
-            // A run of backticks (``x`` in reST) opens or closes one span.
-            if character == "`" {
-                if previous != "`" { inCode.toggle() }
-                outside.append(" ")
-            } else if !inCode {
-                outside.append(character)
-            }
-            previous = character
-        }
-        return outside.split(whereSeparator: \.isWhitespace).contains { token in
+        Excerpt.outsideCode(text).split(whereSeparator: \.isWhitespace).contains { token in
             let word = token.trimmingCharacters(in: CharacterSet(charactersIn: ".,;:!?\"'"))
             return word.count >= 2 && word.allSatisfy { $0.isLetter || $0 == "-" || $0 == "'" }
         }
@@ -167,8 +154,10 @@ public struct Verifier {
                     steps.append(VerificationStep(rule: violation.rule, passage: cited, passed: false, detail: violation.detail))
                     return (.unsupported, steps)
                 }
+                // The other listed passages of the cited ones' documents (for a doc page, of the same API entry).
+                let documents = Set(indices.compactMap { passages[$0].document })
                 let sameEntry = passages.indices.filter { other in
-                    !indices.contains(other) && indices.contains { passages[$0].document != nil && passages[$0].document == passages[other].document }
+                    !indices.contains(other) && passages[other].document.map(documents.contains) == true
                 }
                 if let later = VersionNotes.superseding(sentence.text, cited: indices.map { passages[$0].text },
                                                         others: sameEntry.map { passages[$0].text }) {

@@ -82,6 +82,7 @@ struct VersionNotesTests {
         #expect(Excerpt.statesNothing("sympy.plotting.plot::MatplotlibBackend\n\n:members:"))
         #expect(Excerpt.statesNothing("NCT03935542."))
         #expect(Excerpt.statesNothing(".. autoclass:: sympy.Symbol\n   :members:"))
+        #expect(Excerpt.statesNothing("``echelon_form``, ``rank``, ``rref``"))
         #expect(!Excerpt.statesNothing("scrypt(password, *, salt, n, r, p, maxmem=0, dklen=64)"))
         #expect(!Excerpt.statesNothing("Retrospective case series."))
         let stub = EvidencePassage(number: 1, text: "sympy.plotting.plot::MatplotlibBackend\n\n:members:")
