@@ -187,8 +187,8 @@ public final class Answerer {
     /// `maxPassages` (for the prompt), then the next best up to `listedPassages`.
     func retrieveStage(_ run: inout Run) throws {
         // A passage that states nothing (an API stub, a bare registry number) can back no sentence: it would
-        // only take a place in the prompt. A few more are asked for (the fused ranking is the same for these
-        // sizes) so that k remain.
+        // only take a place in the prompt. A few more are asked for so that k remain (at the default k the
+        // retriever's candidate pool, and so the fused ranking, is the same: 50 from each list).
         var hits = Array(try retrieve(run.question, run.parameters.k + Self.stubAllowance)
             .filter { !Excerpt.statesNothing($0.text) }.prefix(run.parameters.k))
         if run.policy.resultsSection {
