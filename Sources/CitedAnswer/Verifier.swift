@@ -110,6 +110,8 @@ public struct Verifier {
     /// or pointed at a passage that does not back the sentence.
     public func verify(_ sentences: [AnswerSentence], passages: [EvidencePassage]) -> [AnswerSentence] {
         let searchable = passages.map { SearchableText($0.text, context: $0.context) }
+        let statesNothing = passages.map { Excerpt.statesNothing($0.text) }
+        let notes = passages.map { VersionNotes.notes(in: $0.text) }
         return sentences.map { sentence in
             var result = sentence
             if let rule = InstructionDetector.rule(for: sentence.text) {
@@ -133,7 +135,7 @@ public struct Verifier {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "states nothing checkable")])
                 }
-                guard !indices.allSatisfy({ Excerpt.statesNothing(passages[$0].text) }) else {
+                guard !indices.allSatisfy({ statesNothing[$0] }) else {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "the passage is a bare name or directive: it states nothing")])
                 }
@@ -154,13 +156,15 @@ public struct Verifier {
                     steps.append(VerificationStep(rule: violation.rule, passage: cited, passed: false, detail: violation.detail))
                     return (.unsupported, steps)
                 }
-                // The other listed passages of the cited ones' documents (for a doc page, of the same API entry).
+                // A version note of a cited passage that a later note of the same document (for a doc page, of
+                // the same API entry) revises.
+                let citedNotes = indices.flatMap { notes[$0] }
                 let documents = Set(indices.compactMap { passages[$0].document })
-                let sameEntry = passages.indices.filter { other in
-                    !indices.contains(other) && passages[other].document.map(documents.contains) == true
-                }
-                if let later = VersionNotes.superseding(sentence.text, cited: indices.map { passages[$0].text },
-                                                        others: sameEntry.map { passages[$0].text }) {
+                if !citedNotes.isEmpty, let later = VersionNotes.superseding(
+                    sentence.text, cited: indices.map { passages[$0].text }, notes: citedNotes,
+                    others: passages.indices.filter { other in
+                        !indices.contains(other) && passages[other].document.map(documents.contains) == true
+                    }.flatMap { notes[$0] }) {
                     steps.append(VerificationStep(rule: .superseded, passage: cited, passed: false,
                                                   detail: "a later note revises this: \"\(later.text.prefix(160))\""))
                     return (.unsupported, steps)

@@ -73,18 +73,18 @@ public enum VersionNotes {
         return names
     }
 
-    /// The later note among `others` that revises the note `claim` is taken from in `cited`, when the claim
-    /// does not place itself in that note's version ("in Python 3.5 …" is history, correctly told). The claim
-    /// is taken from a note when the passage sentence that shares the most of its words lies inside it.
-    static func superseding(_ claim: String, cited: [String], others: [String]) -> Note? {
-        let candidates = cited.flatMap(notes(in:))
-        guard !candidates.isEmpty else { return nil }
+    /// The later note among `others` that revises the note of `notes` (the notes of the `cited` passages) that
+    /// `claim` is taken from, when the claim does not place itself in that note's version ("in Python 3.5 …" is
+    /// history, correctly told). The claim is taken from a note when the passage sentence that shares the most
+    /// of its words lies inside it.
+    static func superseding(_ claim: String, cited: [String], notes: [Note], others: [Note]) -> Note? {
+        guard !notes.isEmpty else { return nil }
         let unit = Entailment.Unit(claim)
         let sentences = cited.flatMap { SentenceSplitter.split($0).map { Entailment.Unit($0.text) } }
         guard let best = Entailment.bestMatch(for: unit, among: sentences), !best.stems.isDisjoint(with: unit.stems),
-              let source = candidates.first(where: { $0.text.contains(best.text) || best.text.contains($0.text) }),
+              let source = notes.first(where: { $0.text.contains(best.text) || best.text.contains($0.text) }),
               !claim.contains(source.versionText) else { return nil }
-        return (cited + others).flatMap(notes(in:)).filter { $0.supersedes(source) }
+        return (notes + others).filter { $0.supersedes(source) }
             .max { $0.version.lexicographicallyPrecedes($1.version) }
     }
 }
