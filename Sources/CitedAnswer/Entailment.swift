@@ -448,30 +448,42 @@ enum Entailment {
             "are", "be", "been", "that", "those", "this", "these", "it", "its", "than", "group", "groups", "patients",
         ]
 
-        /// The terms right after the anchor (the compared-with side, up to five tokens) and the rest. Anchors are
-        /// tried in the order listed: "than" or "compared with" is the comparison even when a temporal "after" comes
-        /// first ("After PCI, A reduced bleeding compared with B").
-        static func sides(_ unit: Unit) -> (subject: Set<String>, object: Set<String>)? {
-            let tokens = unit.tokens.map { $0.trimmingCharacters(in: .punctuationCharacters) }
-            for anchor in anchors {
+        /// The terms right after the anchor (the compared-with side, up to five tokens) and the rest, with the
+        /// anchor's place in `anchors`. Anchors are tried in the order listed: "than" or "compared with" is the
+        /// comparison even when a temporal "after" comes first ("After PCI, A reduced bleeding compared with B").
+        /// Parentheses and brackets list values and abbreviations, not sides ("compared to UA IVRA (FA: 2.00 …)"
+        /// compares with UA): they are left out.
+        static func sides(_ unit: Unit) -> (subject: Set<String>, object: Set<String>, anchor: Int)? {
+            let tokens = Unit(outsideBrackets(unit.text)).tokens.map { $0.trimmingCharacters(in: .punctuationCharacters) }
+            for (kind, anchor) in anchors.enumerated() {
                 for index in tokens.indices where index + anchor.count <= tokens.count
                     && Array(tokens[index..<index + anchor.count]) == anchor {
                     let after = index + anchor.count
                     let end = min(after + 5, tokens.count)
                     let object = Set(tokens[after..<end].map(term).filter { !$0.isEmpty })
                     // The other side comes before the anchor, or after the compared-with side when the comparison
-                    // opens the sentence ("Compared with B, A …"); a parenthesis after it lists values, not sides.
+                    // opens the sentence ("Compared with B, A …").
                     var subject = Set(tokens[..<index].map(term).filter { !$0.isEmpty }).subtracting(object)
                     if subject.isEmpty {
-                        let tail = unit.tokens[end...].prefix { !$0.hasPrefix("(") && !$0.hasPrefix("[") }
-                        subject = Set(tail.map { term($0.trimmingCharacters(in: .punctuationCharacters)) }
-                            .filter { !$0.isEmpty }).subtracting(object)
+                        subject = Set(tokens[end...].map(term).filter { !$0.isEmpty }).subtracting(object)
                     }
                     guard !object.isEmpty else { continue }
-                    return (subject, object)
+                    return (subject, object, kind)
                 }
             }
             return nil
+        }
+
+        /// The text without its parenthesised and bracketed parts (nested ones included).
+        static func outsideBrackets(_ text: String) -> String {
+            var depth = 0
+            var kept = ""
+            for character in text {
+                if character == "(" || character == "[" { depth += 1; continue }
+                if character == ")" || character == "]" { depth = max(depth - 1, 0); continue }
+                if depth == 0 { kept.append(character) }
+            }
+            return kept
         }
 
         /// A token as a side term: names and short acronyms whole, long words by their stem; plain words dropped.
@@ -481,12 +493,20 @@ enum Entailment {
             return token.allSatisfy(\.isLetter) ? String(token.prefix(5)) : token
         }
 
+        /// Anchors of one family frame the same comparison: "than", "compared with", "compared to", "versus",
+        /// "vs", "relative to"; each other anchor is its own family.
+        static func family(_ anchor: Int) -> Int { anchor < 6 ? 0 : anchor }
+
         /// Whether the passage puts on the compared-with side what the claim puts on the other, and back.
         static func swapped(_ claim: Unit, _ passage: Unit) -> Bool {
-            guard let c = sides(claim), let p = sides(passage) else { return false }
-            let objectOnly = c.object.subtracting(c.subject), subjectOnly = c.subject.subtracting(c.object)
-            let objectMoved = !objectOnly.isDisjoint(with: p.subject) && objectOnly.isDisjoint(with: p.object)
-            let subjectMoved = !subjectOnly.isDisjoint(with: p.object)
+            // Sides compare only under the same kind of anchor: "before" against "after" is a reversed order
+            // (`Polarity`), not a swap.
+            guard let c = sides(claim), let p = sides(passage), family(c.anchor) == family(p.anchor) else { return false }
+            // A term the claim compares with stands on the passage's other side only, and one of the claim's
+            // other side is what the passage compares with ("mice" on both sides of "MGO mice … than 0.2Q mice"
+            // tells nothing either way).
+            let objectMoved = c.object.contains { p.subject.contains($0) && !p.object.contains($0) }
+            let subjectMoved = c.subject.contains { p.object.contains($0) && !c.object.contains($0) }
             return objectMoved && subjectMoved
         }
     }

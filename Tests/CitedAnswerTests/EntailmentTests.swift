@@ -36,6 +36,21 @@ struct EntailmentTests {
         #expect(rule("The push/pop combination returns the larger of the two values, leaving the smaller value on the heap.", heap) == .direction)
     }
 
+    @Test("Swapped sides are caught past the values a parenthesis lists and a word both sides share")
+    func comparisonSides() {
+        let block = "Pain at 10 min was lower after forearm block compared to upper-arm block (forearm: 2.0 vs upper-arm: 3.0, p = 0.003)."
+        #expect(rule("Pain at 10 min was lower after upper-arm block compared to forearm block (forearm: 2.0 vs upper-arm: 3.0).", block) == .comparison)
+        #expect(rule("Pain at 10 min was lower after forearm block compared to upper-arm block (forearm: 2.0 vs upper-arm: 3.0).", block) == nil)
+        let sides = Entailment.Comparison.sides(Entailment.Unit(block))
+        #expect(sides?.object.contains("upper-arm") == true && sides?.object.contains("forea") == false)
+        let mice = "Plasma glucose in treated mice was lower than in control mice."
+        #expect(rule("Plasma glucose in control mice was lower than in treated mice.", mice) == .comparison)
+        #expect(rule("Plasma glucose was lower in treated mice than in control mice.", mice) == nil)
+        // "before" against "after" is a reversed order, not swapped sides.
+        let order = "Keyword-only parameters are moved to come after all regular parameters."
+        #expect(rule("Keyword-only parameters are moved to come before all regular parameters.", order) == .direction)
+    }
+
     @Test("A number given to another group is caught, by word and by order")
     func numberBinding() {
         #expect(rule("Mortality at 30 days was 20% with dexmedetomidine and 12% with placebo.") == .numberBinding)
