@@ -51,6 +51,29 @@ struct EntailmentTests {
         #expect(rule("Keyword-only parameters are moved to come before all regular parameters.", order) == .direction)
     }
 
+    @Test("The passage's sentence with one name put in another's place is caught; an inflection or an ordinary word is not")
+    func substitutedName() {
+        let markers = "At baseline, responders had lower miR-122-5p (P = 0.006) than non-responders. After therapy, " +
+            "miR-320a-3p was higher in responders."
+        #expect(rule("At baseline, responders had lower miR-320a-3p (P = 0.006) than non-responders.", markers) == .novelName)
+        #expect(rule("At baseline, responders had lower miR-122-5p (P = 0.006) than non-responders.", markers) == nil)
+        let docs = "Computing the eigenvectors may be costly, so ``eigenvals`` should be preferred for eigenvalues alone. " +
+            "Use ``eigenvects`` for eigenvectors."
+        let common: (String) -> Bool = { !["eigenvals", "eigenvects"].contains($0) }
+        #expect(rule("Computing the eigenvectors may be costly, so ``eigenvects`` should be preferred for eigenvalues alone.",
+                     docs, isCommon: common) == .novelName)
+        #expect(Entailment.substitutedName(Entailment.Unit("Computing the eigenvectors may be costly, so eigenvects should be preferred."),
+                                           Entailment.Unit("Computing the eigenvectors may be costly, so eigenvals should be preferred."),
+                                           passages: [Entailment.Unit(docs)], isCommon: common)! == ("eigenvects", "eigenvals"))
+        // An ordinary word in another's place is a paraphrase for the other rules to judge; so is an inflection.
+        #expect(Entailment.substitutedName(Entailment.Unit("Computing the eigenvectors may be expensive, so eigenvals should be preferred."),
+                                           Entailment.Unit("Computing the eigenvectors may be costly, so eigenvals should be preferred."),
+                                           passages: [Entailment.Unit(docs + " It is expensive.")], isCommon: common) == nil)
+        #expect(Entailment.substitutedName(Entailment.Unit("At baseline, responders had lower miR-122-5p than non-responder."),
+                                           Entailment.Unit("At baseline, responders had lower miR-122-5p than non-responders."),
+                                           passages: [Entailment.Unit(markers + " non-responder")], isCommon: nil) == nil)
+    }
+
     @Test("A number given to another group is caught, by word and by order")
     func numberBinding() {
         #expect(rule("Mortality at 30 days was 20% with dexmedetomidine and 12% with placebo.") == .numberBinding)
