@@ -148,22 +148,26 @@ enum Entailment {
         return moved
     }
 
-    /// The claim is the passage sentence itself with one name put in another's place, and the passages give the
-    /// new name elsewhere: "lower miR-320a-3p" for the passage's "lower miR-122-5p", "``eigenvects`` should be
-    /// preferred" for "``eigenvals`` …", "On Linux" for "On Windows". Returns the claim's name and the passage's.
+    /// The claim is the passage sentence, or a run of it, with one name put in another's place, and the passages
+    /// give the new name elsewhere: "lower miR-320a-3p" for the passage's "lower miR-122-5p", "``eigenvects``
+    /// should be preferred" for "``eigenvals`` …", "On Linux … uses a bigger buffer" for "On Windows … uses a
+    /// bigger buffer and …". Returns the claim's name and the passage's.
     static func substitutedName(_ claim: Unit, _ target: Unit, passages: [Unit],
                                 isCommon: ((String) -> Bool)?) -> (String, String)? {
         let said = KeyTerms.tokens(claim.text), source = KeyTerms.tokens(target.text)
-        guard said.count == source.count, said.count >= 6 else { return nil }
-        let differing = said.indices.filter { said[$0].lowercased() != source[$0].lowercased() }
-        guard differing.count == 1, let index = differing.first else { return nil }
-        let name = said[index], original = source[index]
-        let (new, old) = (name.lowercased(), original.lowercased())
-        // A word and its inflection ("patient", "patients") are one name.
-        guard !new.hasPrefix(old), !old.hasPrefix(new),
-              isName(name, at: index, isCommon: isCommon), isName(original, at: index, isCommon: isCommon),
-              passages.contains(where: { $0.tokens.contains(new) }) else { return nil }
-        return (name, original)
+        guard said.count >= 6, said.count <= source.count else { return nil }
+        for offset in 0...(source.count - said.count) {
+            let differing = said.indices.filter { said[$0].lowercased() != source[offset + $0].lowercased() }
+            guard differing.count == 1, let index = differing.first else { continue }
+            let name = said[index], original = source[offset + index]
+            let (new, old) = (name.lowercased(), original.lowercased())
+            // A word and its inflection ("patient", "patients") are one name.
+            guard !new.hasPrefix(old), !old.hasPrefix(new),
+                  isName(name, at: index, isCommon: isCommon), isName(original, at: offset + index, isCommon: isCommon),
+                  passages.contains(where: { $0.tokens.contains(new) }) else { continue }
+            return (name, original)
+        }
+        return nil
     }
 
     /// Whether a token names something: letters mixed with digits (`miR-122-5p`, `0.2Q`), a code name

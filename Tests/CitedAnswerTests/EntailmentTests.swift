@@ -65,6 +65,11 @@ struct EntailmentTests {
         #expect(Entailment.substitutedName(Entailment.Unit("Computing the eigenvectors may be costly, so eigenvects should be preferred."),
                                            Entailment.Unit("Computing the eigenvectors may be costly, so eigenvals should be preferred."),
                                            passages: [Entailment.Unit(docs)], isCommon: common)! == ("eigenvects", "eigenvals"))
+        // A run of the passage's sentence, copied with the name changed.
+        let copy = "On macOS fcopyfile is used. On Linux sendfile is used. On Windows copyfile uses a bigger default buffer " +
+            "size (1 MiB instead of 64 KiB) and a memoryview-based variant is used."
+        #expect(rule("On Linux copyfile uses a bigger default buffer size (1 MiB instead of 64 KiB).", copy) == .novelName)
+        #expect(rule("On Windows copyfile uses a bigger default buffer size (1 MiB instead of 64 KiB).", copy) == nil)
         // An ordinary word in another's place is a paraphrase for the other rules to judge; so is an inflection.
         #expect(Entailment.substitutedName(Entailment.Unit("Computing the eigenvectors may be expensive, so eigenvals should be preferred."),
                                            Entailment.Unit("Computing the eigenvectors may be costly, so eigenvals should be preferred."),
