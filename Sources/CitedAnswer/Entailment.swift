@@ -475,8 +475,11 @@ enum Entailment {
 
     /// "A … than B", "A compared with B", "A followed by B", "A instead of B": which side each term is on.
     enum Comparison {
-        static let anchors: [[String]] = [
+        /// Anchors that frame one comparison, however it is worded.
+        static let comparative: [[String]] = [
             ["than"], ["compared", "with"], ["compared", "to"], ["versus"], ["vs"], ["relative", "to"],
+        ]
+        static let anchors: [[String]] = comparative + [
             ["followed", "by"], ["instead", "of"], ["rather", "than"], ["before"], ["after"],
         ]
         /// Words too plain to tell the sides apart.
@@ -530,9 +533,8 @@ enum Entailment {
             return token.allSatisfy(\.isLetter) ? String(token.prefix(5)) : token
         }
 
-        /// Anchors of one family frame the same comparison: "than", "compared with", "compared to", "versus",
-        /// "vs", "relative to"; each other anchor is its own family.
-        static func family(_ anchor: Int) -> Int { anchor < 6 ? 0 : anchor }
+        /// The comparative anchors are one family; each other anchor is its own.
+        static func family(_ anchor: Int) -> Int { anchor < comparative.count ? 0 : anchor }
 
         /// Whether the passage puts on the compared-with side what the claim puts on the other, and back.
         static func swapped(_ claim: Unit, _ passage: Unit) -> Bool {
