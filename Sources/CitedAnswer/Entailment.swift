@@ -58,8 +58,11 @@ enum Entailment {
         if let name = swappedName(claim, target, passages: passageSentences) {
             return Violation(rule: .novelName, detail: "the passage states this of another name, not \(name): \(quoted)")
         }
-        if let (name, original) = substitutedName(claim, target, passages: passageSentences, isCommon: isCommon) {
+        if let (name, original) = Substitution.name(claim, target, passages: passageSentences, isCommon: isCommon) {
             return Violation(rule: .novelName, detail: "the passage states this of \(original), not \(name): \(quoted)")
+        }
+        if let (number, original) = Substitution.number(claim, target) {
+            return Violation(rule: .numberBinding, detail: "the passage gives \(original) here, not \(number): \(quoted)")
         }
         if let stem = Negation.conflict(claim, target) {
             return Violation(rule: .negation, detail: "\"\(stem)…\" is negated in one and stated in the other: \(quoted)")
@@ -146,40 +149,6 @@ enum Entailment {
               let moved = missing.first(where: { name in passages.contains { $0.lowered.contains(name) } })
         else { return nil }
         return moved
-    }
-
-    /// The claim is the passage sentence, or a run of it, with one name put in another's place, and the passages
-    /// give the new name elsewhere: "lower miR-320a-3p" for the passage's "lower miR-122-5p", "``eigenvects``
-    /// should be preferred" for "``eigenvals`` …", "On Linux … uses a bigger buffer" for "On Windows … uses a
-    /// bigger buffer and …". Returns the claim's name and the passage's.
-    static func substitutedName(_ claim: Unit, _ target: Unit, passages: [Unit],
-                                isCommon: ((String) -> Bool)?) -> (String, String)? {
-        let said = KeyTerms.tokens(claim.text), source = KeyTerms.tokens(target.text)
-        guard said.count >= 6, said.count <= source.count else { return nil }
-        for offset in 0...(source.count - said.count) {
-            let differing = said.indices.filter { said[$0].lowercased() != source[offset + $0].lowercased() }
-            guard differing.count == 1, let index = differing.first else { continue }
-            let name = said[index], original = source[offset + index]
-            let (new, old) = (name.lowercased(), original.lowercased())
-            // A word and its inflection ("patient", "patients") are one name.
-            guard !new.hasPrefix(old), !old.hasPrefix(new),
-                  isName(name, at: index, isCommon: isCommon), isName(original, at: offset + index, isCommon: isCommon),
-                  passages.contains(where: { $0.tokens.contains(new) }) else { continue }
-            return (name, original)
-        }
-        return nil
-    }
-
-    /// Whether a token names something: letters mixed with digits (`miR-122-5p`, `0.2Q`), a code name
-    /// (`lru_cache`, `sympy.solve`), a capital inside it (`IVRA`, `HbA1c`) or, past the sentence's first word,
-    /// at its start (`Windows`); with a vocabulary, also an uncommon word (`eigenvals`).
-    static func isName(_ token: String, at index: Int, isCommon: ((String) -> Bool)?) -> Bool {
-        if token.contains(where: \.isLetter) && token.contains(where: \.isNumber) { return true }
-        if token.contains(where: { "_.~".contains($0) }) && token.contains(where: \.isLetter) { return true }
-        if token.dropFirst().contains(where: \.isUppercase) { return true }
-        if index > 0, token.first?.isUppercase == true { return true }
-        if let isCommon, token.count >= 4, token.allSatisfy(\.isLetter) { return !isCommon(token.lowercased()) }
-        return false
     }
 
     /// A sentence, normalised for the rules.

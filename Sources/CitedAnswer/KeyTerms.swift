@@ -17,7 +17,11 @@ public struct KeyTerms: Equatable, Sendable {
                 numbers.append(number)
             } else if isIdentifier(token) {
                 identifiers.append(token.lowercased())
-                if let numbered = numberedName(token, words[(index + 1)...]) { identifiers.append(numbered) }
+                // Only as written side by side: "CETP [250 (232-263)" gives CETP a value, not a name.
+                if let numbered = numberedName(token, words[(index + 1)...]),
+                   text.contains(token + " " + words[index + 1]) {
+                    identifiers.append(numbered)
+                }
             }
         }
         identifiers += codeNames(text)

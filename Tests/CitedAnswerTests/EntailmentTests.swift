@@ -62,7 +62,7 @@ struct EntailmentTests {
         let common: (String) -> Bool = { !["eigenvals", "eigenvects"].contains($0) }
         #expect(rule("Computing the eigenvectors may be costly, so ``eigenvects`` should be preferred for eigenvalues alone.",
                      docs, isCommon: common) == .novelName)
-        #expect(Entailment.substitutedName(Entailment.Unit("Computing the eigenvectors may be costly, so eigenvects should be preferred."),
+        #expect(Entailment.Substitution.name(Entailment.Unit("Computing the eigenvectors may be costly, so eigenvects should be preferred."),
                                            Entailment.Unit("Computing the eigenvectors may be costly, so eigenvals should be preferred."),
                                            passages: [Entailment.Unit(docs)], isCommon: common)! == ("eigenvects", "eigenvals"))
         // A run of the passage's sentence, copied with the name changed.
@@ -71,12 +71,53 @@ struct EntailmentTests {
         #expect(rule("On Linux copyfile uses a bigger default buffer size (1 MiB instead of 64 KiB).", copy) == .novelName)
         #expect(rule("On Windows copyfile uses a bigger default buffer size (1 MiB instead of 64 KiB).", copy) == nil)
         // An ordinary word in another's place is a paraphrase for the other rules to judge; so is an inflection.
-        #expect(Entailment.substitutedName(Entailment.Unit("Computing the eigenvectors may be expensive, so eigenvals should be preferred."),
+        #expect(Entailment.Substitution.name(Entailment.Unit("Computing the eigenvectors may be expensive, so eigenvals should be preferred."),
                                            Entailment.Unit("Computing the eigenvectors may be costly, so eigenvals should be preferred."),
                                            passages: [Entailment.Unit(docs + " It is expensive.")], isCommon: common) == nil)
-        #expect(Entailment.substitutedName(Entailment.Unit("At baseline, responders had lower miR-122-5p than non-responder."),
+        #expect(Entailment.Substitution.name(Entailment.Unit("At baseline, responders had lower miR-122-5p than non-responder."),
                                            Entailment.Unit("At baseline, responders had lower miR-122-5p than non-responders."),
                                            passages: [Entailment.Unit(markers + " non-responder")], isCommon: nil) == nil)
+    }
+
+    @Test("The passage's sentence with another number at one place is caught; a rounding is the same number")
+    func substitutedNumber() {
+        let injury = "Maternal schizophrenia was associated with elevated risk for child injury overall (105.4 vs. " +
+            "89.4/1000 person-years (py), aHR 1.08, 95% CI 1.03-1.14), and assault (1.0 vs. 0.3/1000py, 2.29, 1.45-3.62)."
+        #expect(rule("Maternal schizophrenia was associated with elevated risk for child injury overall (105.4 vs. " +
+                     "89.4/1000 person-years, aHR 2.29, 95% CI 1.03-1.14).", injury) == .numberBinding)
+        #expect(rule("Maternal schizophrenia was associated with elevated risk for child injury overall (105.4 vs. " +
+                     "89.4/1000 person-years, aHR 1.08, 95% CI 1.03-1.14).", injury) == nil)
+        #expect(rule("Maternal schizophrenia was associated with elevated risk for child injury overall (105.4 vs. " +
+                     "89.4/1000 person-years, aHR 1.1, 95% CI 1.03-1.14).", injury) == nil)
+        // Two numbers trading places between the same words: each place holds another number.
+        let markers = "At baseline, responders had lower miR-122-5p (P = 0.006) and higher miR-1307-3p (P = 0.018) " +
+            "than non-responders."
+        let swapped = Entailment.Substitution.number(
+            Entailment.Unit("At baseline, responders had lower miR-122-5p (P = 0.018) and higher miR-1307-3p (P = 0.006) than non-responders."),
+            Entailment.Unit(markers))
+        #expect(swapped! == ("0.018", "0.006"))
+        let survival = "The median overall survival (OS) was 14.7 months for NLR <3.65 versus 6.0 months for NLR ≥3.65."
+        #expect(rule("The median overall survival (OS) was 14.7 months for NLR <3.65 versus 6.0 months for NLR ≥5.57.",
+                     survival) == .numberBinding)
+        #expect(Entailment.Substitution.rounds("1.08", to: "1.1") && Entailment.Substitution.rounds("20.2", to: "20"))
+        #expect(!Entailment.Substitution.rounds("1.08", to: "1.2") && !Entailment.Substitution.rounds("601", to: "778"))
+        // Only a number between the same words, or a sentence bound, counts: a run of the passage leaves a longer tail.
+        let differences = Entailment.Substitution.differences(["a", "b", "1", "c"], ["a", "b", "2", "c", "d"])
+        #expect(differences.matched == 3 && differences.hunks.map { [$0.0, $0.1] } == [[2..<3, 2..<3]])
+        #expect(Entailment.Substitution.differences(["1", "a", "b"], ["2", "a", "b"]).hunks.map { [$0.0, $0.1] } == [[0..<1, 0..<1]])
+        #expect(Entailment.Substitution.differences(["a", "b", "1"], ["a", "b", "2", "c"]).hunks.map { [$0.0, $0.1] } == [[2..<3, 2..<4]])
+    }
+
+    @Test("Two names of the passage's sentence trading places are caught, unless the passage only joins them")
+    func transposedNames() {
+        let heap = "This one step operation is more efficient than a heappop followed by heappush and suits a fixed-size heap."
+        let common: (String) -> Bool = { !["heappop", "heappush", "heapreplace"].contains($0) }
+        #expect(rule("This one step operation is more efficient than a heappush followed by heappop and suits a fixed-size heap.",
+                     heap, isCommon: common) == .novelName)
+        #expect(rule(heap, heap, isCommon: common) == nil)
+        let pair = "Use the heappop and heappush functions of the module to keep a fixed-size heap in order."
+        #expect(rule("Use the heappush and heappop functions of the module to keep a fixed-size heap in order.",
+                     pair, isCommon: common) == nil)
     }
 
     @Test("A number given to another group is caught, by word and by order")

@@ -162,6 +162,8 @@ func numbersInCompounds() {
 func numberedNames() {
     #expect(KeyTerms.extract("What did the GRECCAR 3 trial show?").identifiers.contains("greccar 3"))
     #expect(!KeyTerms.extract("DAPT 12 months reduced MACCE 2 years later.").identifiers.contains { $0.contains(" ") })
+    // A value in brackets after an acronym is the acronym's value, not part of its name.
+    #expect(!KeyTerms.extract("They had higher CETP [250 (232-263) vs. 223] mL/min.").identifiers.contains { $0.contains(" ") })
     let passage = EvidencePassage(number: 1, text: "GRECCAR 2 was the first multicentre randomised trial of local excision.")
     let verifier = Verifier()
     let wrong = AnswerSentence(text: "GRECCAR 3 was the first multicentre randomised trial of local excision.", citations: [1])
