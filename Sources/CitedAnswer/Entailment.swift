@@ -390,6 +390,15 @@ enum Entailment {
             (["local"], ["global"]),
             (["lazy", "lazily"], ["eager", "eagerly"]),
             (["sorted"], ["unsorted"]),
+            (["union", "unions"], ["intersection", "intersections"]),
+            (["encode", "encodes", "encoded"], ["decode", "decodes", "decoded"]),
+            (["uppercase"], ["lowercase"]),
+            (["signed"], ["unsigned"]),
+            (["valid"], ["invalid"]),
+            (["stable"], ["unstable"]),
+            (["safe"], ["unsafe"]),
+            (["supported"], ["unsupported"]),
+            (["blocking"], ["nonblocking"]),
             (["men", "male", "males", "boys"], ["women", "female", "females", "girls"]),
         ]
 

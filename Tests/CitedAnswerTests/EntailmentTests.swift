@@ -34,6 +34,11 @@ struct EntailmentTests {
         #expect(rule("Delirium was lower with placebo than with dexmedetomidine.") == .comparison)
         let heap = "The push/pop combination returns the smaller of the two values, leaving the larger value on the heap."
         #expect(rule("The push/pop combination returns the larger of the two values, leaving the smaller value on the heap.", heap) == .direction)
+        // Opposites of code and math, as much a direction as higher and lower.
+        let product = "If the equation is a product such as gh = 0, solveset returns the union of the solutions of g = 0 and h = 0."
+        #expect(rule("If the equation is a product such as gh = 0, solveset returns the intersection of the solutions of g = 0 and h = 0.",
+                     product) == .direction)
+        #expect(rule("For a product gh = 0, solveset gives the union of the solutions of g = 0 and of h = 0.", product) == nil)
     }
 
     @Test("Swapped sides are caught past the values a parenthesis lists and a word both sides share")
