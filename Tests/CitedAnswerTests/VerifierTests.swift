@@ -25,6 +25,23 @@ func doses() {
     #expect(wrong[0].support == .unsupported)
 }
 
+@Test("A compound sentence is supported only when each of its clauses is the cited passage's")
+func compoundClauses() {
+    let profiler = [EvidencePassage(number: 1, text: "When more than one key is provided to sort_stats, additional keys are used " +
+        "as secondary criteria: the entries are sorted by the first key and ties are then sorted by the next key.")]
+    let verifier = Verifier()
+    let joined = AnswerSentence(text: "When more than one key is provided to sort_stats, additional keys are used as " +
+        "secondary criteria, and records with equal keys keep their original order.", citations: [1])
+    let checked = verifier.verify([joined], passages: profiler)[0]
+    #expect(checked.support == .unsupported)
+    #expect(checked.trace?.contains { $0.rule == .meaning && !$0.passed && $0.detail.contains("clause") } == true)
+    let faithful = AnswerSentence(text: "The sort_stats method sorts the entries by the first key, and ties are then sorted " +
+        "by the next key.", citations: [1])
+    #expect(verifier.verify([faithful], passages: profiler)[0].support == .supported)
+    #expect(Clauses.split("Use a list for ordered items; sets have no defined order, but dicts keep insertion order.").count == 3)
+    #expect(Clauses.split("Delirium was lower with dexmedetomidine and with clonidine.").count == 1)
+}
+
 @Test("A sentence citing the wrong passage, or none, is attributed to the one that backs it")
 func attribution() {
     let verifier = Verifier()
