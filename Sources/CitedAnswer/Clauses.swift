@@ -4,33 +4,31 @@ import Foundation
 /// statements this way, one from the cited passage and one from elsewhere ("`sort_stats` sorts by one field
 /// and then another, and can rely on equal keys keeping their order", where only the first half is the
 /// profiler's), and the sentence's overlap and cosine still pass on the first half alone.
-enum Clauses {
+struct Clauses {
     /// The joins between clauses: a comma and a conjunction, or a semicolon. A plain "and" joins words as
     /// often as statements, so it is not a join.
-    static let joins = #",\s+(?:and|but|whereas|while|so)\s+|;\s+"#
+    static let joins = try! NSRegularExpression(pattern: #",\s+(?:and|but|whereas|while|so)\s+|;\s+"#,
+                                                options: [.caseInsensitive])
 
-    /// The clauses of `sentence` that state something of their own (three content stems or more).
-    static func split(_ sentence: String) -> [String] {
-        guard let pattern = try? NSRegularExpression(pattern: joins, options: [.caseInsensitive]) else { return [sentence] }
-        let whole = NSRange(sentence.startIndex..., in: sentence)
-        var clauses: [String] = [], start = sentence.startIndex
-        for match in pattern.matches(in: sentence, range: whole) {
+    /// The clauses that state something of their own (three content stems or more), with their stems.
+    let clauses: [(text: String, stems: Set<String>)]
+
+    init(_ sentence: String) {
+        var pieces: [String] = [], start = sentence.startIndex
+        for match in Self.joins.matches(in: sentence, range: NSRange(sentence.startIndex..., in: sentence)) {
             guard let range = Range(match.range, in: sentence) else { continue }
-            clauses.append(String(sentence[start..<range.lowerBound]))
+            pieces.append(String(sentence[start..<range.lowerBound]))
             start = range.upperBound
         }
-        clauses.append(String(sentence[start...]))
-        return clauses.filter { ContentWords.stems(of: $0).count >= 3 }
+        pieces.append(String(sentence[start...]))
+        clauses = pieces.map { ($0, Set(ContentWords.stems(of: $0))) }.filter { $0.stems.count >= 3 }
     }
 
     /// The clause with the smallest share of its content stems among `stems`, with that share, when the
     /// sentence has two clauses or more; nil otherwise.
-    static func weakest(in sentence: String, against stems: Set<String>) -> (clause: String, overlap: Double)? {
-        let clauses = split(sentence)
+    func weakest(against stems: Set<String>) -> (clause: String, overlap: Double)? {
         guard clauses.count >= 2 else { return nil }
-        return clauses.map { clause -> (String, Double) in
-            let own = Set(ContentWords.stems(of: clause))
-            return (clause, Double(own.intersection(stems).count) / Double(own.count))
-        }.min { $0.1 < $1.1 }
+        return clauses.map { ($0.text, Double($0.stems.intersection(stems).count) / Double($0.stems.count)) }
+            .min { $0.1 < $1.1 }
     }
 }

@@ -128,6 +128,7 @@ public struct Verifier {
             let terms = KeyTerms.extract(sentence.text)
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)
+            let clauses = Clauses(sentence.text)
             func check(_ indices: [Int]) -> (Support, [VerificationStep]) {
                 let cited = indices.first.map { passages[$0].number }
                 // No citation, or nothing to check (no content word: a stray "[" or "See:"), supports nothing.
@@ -194,8 +195,8 @@ public struct Verifier {
                 }
                 steps.append(VerificationStep(rule: .meaning, passage: cited, passed: support == .supported, detail: measured))
                 // Each clause of a compound sentence must be the cited passages' too, not only the whole.
-                if support == .supported, let (clause, share) = Clauses.weakest(
-                    in: sentence.text, against: indices.reduce(into: Set<String>()) { $0.formUnion(searchable[$1].stems) }),
+                if support == .supported, let (clause, share) = clauses.weakest(
+                    against: indices.reduce(into: Set<String>()) { $0.formUnion(searchable[$1].stems) }),
                    share < policy.weakOverlap {
                     steps.append(VerificationStep(rule: .meaning, passage: cited, passed: false, detail: String(
                         format: "the clause \"%@\" shares %.2f of its words with the passage", String(clause.prefix(120)), share)))

@@ -38,8 +38,8 @@ func compoundClauses() {
     let faithful = AnswerSentence(text: "The sort_stats method sorts the entries by the first key, and ties are then sorted " +
         "by the next key.", citations: [1])
     #expect(verifier.verify([faithful], passages: profiler)[0].support == .supported)
-    #expect(Clauses.split("Use a list for ordered items; sets have no defined order, but dicts keep insertion order.").count == 3)
-    #expect(Clauses.split("Delirium was lower with dexmedetomidine and with clonidine.").count == 1)
+    #expect(Clauses("Use a list for ordered items; sets have no defined order, but dicts keep insertion order.").clauses.count == 3)
+    #expect(Clauses("Delirium was lower with dexmedetomidine and with clonidine.").clauses.count == 1)
 }
 
 @Test("A sentence citing the wrong passage, or none, is attributed to the one that backs it")
