@@ -93,6 +93,9 @@ public struct Answer: Codable, Sendable {
     /// How sure the model was that the sources lack the answer: its sentinel's first-token logit minus the
     /// best other first token's (`AnswerPolicy.declineMargin`).
     public var declineMargin: Float?
+    /// The cosine between the question and the checked sentences together (`AnswerPolicy.answerRelevance`),
+    /// when the answer got that far.
+    public var answerRelevance: Float?
     /// Question words the index never mentions (`absent-terms`), or names no listed passage contains
     /// (`uncovered-terms`).
     public var absentTerms: [String] = []
@@ -112,6 +115,7 @@ public struct Answer: Codable, Sendable {
         case evidence, draft, quotes
         case abstentionReason = "abstention_reason"
         case declineMargin = "decline_margin"
+        case answerRelevance = "answer_relevance"
         case absentTerms = "absent_terms"
         case timingsMS = "timings_ms"
         case auditID = "audit_id"

@@ -32,6 +32,8 @@ public enum AnswerEvaluation {
         public var abstentionReason: String?
         public var method = ""
         public var declineMargin: Float?
+        /// The question–answer cosine of the checked sentences (`AnswerPolicy.answerRelevance`), when measured.
+        public var answerRelevance: Float?
 
         enum CodingKeys: String, CodingKey {
             case id, answerable, abstained, facts, milliseconds, evidence, method, citations, answer
@@ -39,6 +41,7 @@ public enum AnswerEvaluation {
             case factsInSentences = "facts_sentences"
             case allFactsInSentences = "all_facts_sentences"
             case declineMargin = "decline_margin"
+            case answerRelevance = "answer_relevance"
             case goldCitations = "gold_citations"
             case abstentionReason = "abstention_reason"
             case citedGold = "cited_gold"
@@ -74,6 +77,7 @@ public enum AnswerEvaluation {
         outcome.abstentionReason = answer.abstentionReason?.rawValue
         outcome.method = answer.method.rawValue
         outcome.declineMargin = answer.declineMargin
+        outcome.answerRelevance = answer.answerRelevance
         return outcome
     }
 

@@ -102,6 +102,15 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// question about `nsimplify`, `scrypt` for `pbkdf2_hmac`. Off: on the tune split (2026-12-05) it raised false
     /// abstention from 0.25 to 0.36, one of the three answers it stopped carrying all its facts.
     public var requireNamedSubject = false
+    /// Least cosine between the question and the checked sentences together, per domain, below which the answer
+    /// abstains (`unresponsive`): each sentence is its passage's, but together they answer another question
+    /// ("Use `keyword.kwlist` …" for suggesting close matches to a misspelled word; the syslog level mapping
+    /// for the logging default). Set on the tune split of Corpora/eval/answers-facts-*.jsonl (2026-12-06, MiniLM):
+    /// the wrong or non-answers there scored 0.48–0.66 (code, math) and 0.35 (clinical, a study's aim), the
+    /// others 0.70 and up (code, math) and 0.50 and up (clinical); each threshold is the middle of its gap. On
+    /// the confirm split, not tuned on, the code threshold turned five wrong checked answers into abstentions
+    /// and no correct one; see Benchmarks/RESULTS.md, thirteenth pass.
+    public var answerRelevance = DomainThresholds(clinical: 0.43, code: 0.68, math: 0.68)
     /// Under a checked answer, at most this many evidence quotes (`EvidenceQuotes`): for each cited passage, its
     /// sentence that states what the answer says, word for word, so the figures, arms and API names reach the
     /// reader exactly as the source writes them; 0: none.
@@ -113,7 +122,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         case listedPassages, maxPassages, relevanceMargin, resultsSection, entryHead, laterNotes, contextBudget, excerptBudget, resultsExcerptBudget
         case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin, retryWithoutExample
         case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
-        case requireNamedSubject, quotes
+        case requireNamedSubject, answerRelevance, quotes
     }
 
     /// Every field, a nil one as null: "no excerpts" and "decline freely" must survive a replay.
@@ -142,6 +151,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(corroborationRelevance, forKey: .corroborationRelevance)
         try c.encode(dropUnsupported, forKey: .dropUnsupported)
         try c.encode(requireNamedSubject, forKey: .requireNamedSubject)
+        try c.encode(answerRelevance, forKey: .answerRelevance)
         try c.encode(quotes, forKey: .quotes)
     }
 
@@ -176,7 +186,30 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.corroborationRelevance, &corroborationRelevance)
         try read(.dropUnsupported, &dropUnsupported)
         try read(.requireNamedSubject, &requireNamedSubject)
+        try read(.answerRelevance, &answerRelevance)
         try read(.quotes, &quotes)
+    }
+}
+
+/// A threshold that differs by domain: a clinical answer carries figures and few of the question's words, a code
+/// answer names what the question asks for.
+public struct DomainThresholds: Codable, Equatable, Sendable {
+    public var clinical: Float
+    public var code: Float
+    public var math: Float
+
+    public init(clinical: Float, code: Float, math: Float) {
+        self.clinical = clinical
+        self.code = code
+        self.math = math
+    }
+
+    public subscript(domain: Domain) -> Float {
+        switch domain {
+        case .clinical: clinical
+        case .code: code
+        case .math: math
+        }
     }
 }
 
@@ -209,6 +242,9 @@ public enum AbstentionReason: String, Codable, Sendable {
     case unsupported
     /// The checked sentences never name what the question asks about (`AnswerPolicy.requireNamedSubject`).
     case offSubject = "off-subject"
+    /// The checked sentences together are far from the question (`AnswerPolicy.answerRelevance`): each is its
+    /// passage's, but they answer another question.
+    case unresponsive
 }
 
 /// How an answer's sentences were made (JSON `method`).

@@ -141,6 +141,7 @@ public final class Answerer {
         run.answer.timingsMS.modelReady = run.elapsedMS
         let prompt = try promptStage(run)
         let first = try attempt(run, model: model, prompt: prompt, onText: onText)
+        // Not after an unresponsive answer: on the tune split its second tries were unresponsive or wrong again.
         guard first.abstentionReason == .unsupported, run.policy.retryWithoutExample else { return first }
         // Retry: the same passages (excerpts made once), not streamed (the first try's text is on screen
         // already; the checked answer follows).
@@ -450,6 +451,15 @@ public final class Answerer {
             run.answer.draft = sentences
             run.answer.absentTerms = unnamed
             return abstain(run, reason: .offSubject)
+        }
+        // Together the sentences must answer this question, not another one their passages also back.
+        if let vector = try? embedder.embed([kept.map(\.text).joined(separator: " ")]), !run.questionVector.isEmpty {
+            let relevance = Self.dot(run.questionVector, vector)
+            run.answer.answerRelevance = relevance
+            if relevance < run.policy.answerRelevance[run.answer.domain] {
+                run.answer.draft = sentences
+                return abstain(run, reason: .unresponsive)
+            }
         }
         var answer = run.answer
         answer.sentences = kept

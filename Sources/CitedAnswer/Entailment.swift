@@ -2,8 +2,9 @@ import Foundation
 
 /// Meaning checks between an answer sentence and the passage sentence that says the most about it: the
 /// sentence must not negate what the passage states, reverse a direction, swap the sides of a comparison,
-/// give a number to another group, put another name in the passage's statement, widen the claim, or name
-/// something the passage never mentions; nor assemble a statement from two of its sentences (`Borrowing`), nor
+/// give a number to another group, put another name in the passage's statement, widen the claim, name
+/// something the passage never mentions, give figures that say the opposite of its words (`Arithmetic`), or turn
+/// a conversion round (`Conversion`); nor assemble a statement from two of its sentences (`Borrowing`), nor
 /// claim an effect the passage does not report (`Finding`). Overlap and embeddings cannot see these.
 ///
 /// Every rule only rejects. Whether a sentence is backed at all is the verifier's overlap and similarity
@@ -28,6 +29,9 @@ enum Entailment {
         let claim = Unit(sentence)
         if let violation = novelNames(claim, passages: passageSentences, context: context, isCommon: isCommon) {
             return violation
+        }
+        if let (word, figures) = Arithmetic.contradiction(claim, passages: passageSentences) {
+            return Violation(rule: .direction, detail: "its own figures say the opposite of \"\(word)\": \(figures)")
         }
         if let (phrase, home) = Borrowing.measure(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "these figures are not given for \"\(phrase)…\" but in: "
@@ -75,8 +79,17 @@ enum Entailment {
             return Violation(rule: .numberBinding,
                              detail: "the passage gives \(others.joined(separator: ", ")) there, not \(number): \(quoted)")
         }
+        if Conversion.reversed(claim, target) {
+            return Violation(rule: .direction, detail: "the conversion goes the other way: \(quoted)")
+        }
         let swapped = Comparison.swapped(claim, target)
-        let reversed = Polarity.reversed(claim.words, target.words) || Polarity.reversedAtTerm(claim, target)
+        // A pair of figures follows the comparison's sides: reversed with them, or not at all.
+        if let (first, second) = Binding.reversedPair(claim, target), !swapped {
+            return Violation(rule: .numberBinding, detail: "\(first) and \(second) are given in each other's place: \(quoted)")
+        }
+        // "Unless A, binary" says what "If A, text" says: one condition turned around turns the outcome round too.
+        let reversed = (Polarity.reversed(claim.words, target.words) || Polarity.reversedAtTerm(claim, target))
+            != (claim.words.contains("unless") != target.words.contains("unless"))
         if swapped != reversed {
             return swapped
                 ? Violation(rule: .comparison, detail: "the sides of the comparison are swapped: \(quoted)")
@@ -137,18 +150,26 @@ enum Entailment {
     }
 
     /// The passage sentence that states what the claim states (most of its content words) holds none of the
-    /// claim's code names or identifiers but another one, and the claim's own name is stated elsewhere in the
-    /// passages: "`solveset` is the older solver" against "`solve` is the older solver".
+    /// claim's code names or identifiers but another one where the claim has its own, and the claim's name is
+    /// stated elsewhere in the passages: "`solveset` is the older solver" against "`solve` is the older solver".
+    /// A name the claim adds where the passage's sentence has no name in its place ("COVID-19 patients with
+    /// neurological complications" where the sentence says "patients with …") is the passage's subject, not a swap.
     static func swappedName(_ claim: Unit, _ target: Unit, passages: [Unit]) -> String? {
         let claimNames = KeyTerms.extract(claim.text).identifiers
         guard !claimNames.isEmpty,
               Double(claim.stems.intersection(target.stems).count) >= 0.7 * Double(claim.stems.count) else { return nil }
         let missing = claimNames.filter { !target.lowered.contains($0) }
-        guard missing.count == claimNames.count,
-              KeyTerms.extract(target.text).identifiers.contains(where: { !claimNames.contains($0) }),
-              let moved = missing.first(where: { name in passages.contains { $0.lowered.contains(name) } })
+        let others = KeyTerms.extract(target.text).identifiers.filter { !claimNames.contains($0) }
+        guard missing.count == claimNames.count, !others.isEmpty,
+              let moved = missing.first(where: { name in passages.contains { $0.lowered.contains(name) } }),
+              claim.tokens.count <= 400, target.tokens.count <= 400
         else { return nil }
-        return moved
+        let (_, hunks) = Substitution.differences(claim.tokens, target.tokens)
+        let inPlace = hunks.contains { claimPart, sourcePart in
+            claimPart.contains { claim.tokens[$0].contains(moved) }
+                && sourcePart.contains { index in others.contains { target.tokens[index].contains($0) } }
+        }
+        return inPlace ? moved : nil
     }
 
     /// A sentence, normalised for the rules.
@@ -220,10 +241,15 @@ enum Entailment {
             return (negated, heads)
         }
 
-        /// A head stated in one sentence and denied in the other.
+        /// A head stated in one sentence and denied in the other. A passage's "empty ``args``" is the claim's
+        /// "no args"; the claim's "an empty list" is still a list.
         static func conflict(_ claim: Unit, _ passage: Unit) -> String? {
             let c = scopes(claim), p = scopes(passage)
-            if let head = c.heads.first(where: { passage.stems.contains($0) && !p.negated.contains($0) }) { return head }
+            let emptied = Set(passage.words.indices.dropLast().filter { passage.words[$0] == "empty" }
+                .map { String(passage.words[$0 + 1].prefix(5)) })
+            if let head = c.heads.first(where: { passage.stems.contains($0) && !p.negated.contains($0) && !emptied.contains($0) }) {
+                return head
+            }
             return p.heads.first { claim.stems.contains($0) && !c.negated.contains($0) }
         }
     }
@@ -302,6 +328,23 @@ enum Entailment {
                 }
             }
             return nil
+        }
+
+        /// The first pair of numbers the claim joins with "vs"/"versus" ("(64% vs 41%)") that the passage sentence
+        /// joins the other way round ("(41% versus 64%)") and never as the claim has it.
+        static func reversedPair(_ claim: Unit, _ passage: Unit) -> (String, String)? {
+            func pairs(_ tokens: [String]) -> [(String, String)] {
+                tokens.indices.dropFirst().dropLast().compactMap { index in
+                    guard ["vs", "vs.", "versus"].contains(tokens[index]),
+                          let a = KeyTerms.normalizedNumber(tokens[index - 1]),
+                          let b = KeyTerms.normalizedNumber(tokens[index + 1]), !same(a, b) else { return nil }
+                    return (a, b)
+                }
+            }
+            let stated = pairs(passage.tokens)
+            return pairs(claim.tokens).first { a, b in
+                stated.contains { same($0.0, b) && same($0.1, a) } && !stated.contains { same($0.0, a) && same($0.1, b) }
+            }
         }
 
         /// Whether `number` appears within eight tokens before an occurrence of `anchor`.

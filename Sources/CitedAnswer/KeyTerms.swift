@@ -70,9 +70,10 @@ public struct KeyTerms: Equatable, Sendable {
             .filter { !$0.isEmpty }
     }
 
-    /// `45`, `2.5`, `1,000` → `1000`, `30%` → `30`, `100th` → `100`; nil for anything else.
+    /// `45`, `2.5`, `1,000` → `1000`, `30%` → `30`, `100th` → `100`, `~15` and `≥3.65` → `15` and `3.65`; nil
+    /// for anything else.
     static func normalizedNumber(_ token: String) -> String? {
-        var body = Substring(token)
+        var body = token.drop { "~≈≥≤".contains($0) }
         while let last = body.last, "%‰°".contains(last) { body = body.dropLast() }
         for suffix in ["st", "nd", "rd", "th"] where body.count > 2 && body.hasSuffix(suffix)
             && body.dropLast(2).allSatisfy(\.isNumber) {

@@ -228,6 +228,12 @@ public struct Verifier {
             result.citations = cited.map { passages[$0].number }
             var steps: [VerificationStep]
             (result.support, steps) = check(cited)
+            if result.support == .supported, let better = wordier(than: cited, stems: stems, searchable: searchable,
+                                                                  passages: passages, check: check) {
+                result.citations = [passages[better.index].number]
+                steps += [VerificationStep(rule: .attribution, passage: passages[better.index].number, passed: true,
+                                           detail: "the same source states it in more of its words")] + better.steps
+            }
             if result.support != .supported {
                 // Attribute to the single passage that supports the sentence best, if it does better. Among
                 // equals, a passage whose page or section is named after one of the sentence's code names (the
@@ -268,6 +274,30 @@ public struct Verifier {
             result.trace = steps
             return result
         }
+    }
+
+    /// A sentence that passed on its meaning alone (cosine, without sharing `supportedOverlap` of its words)
+    /// may cite the wrong section of the right source: a RESULTS passage near the CONCLUSION that states the
+    /// sentence. Another passage of the same document that shares more of its words (at least `weakOverlap`)
+    /// and passes every check is the one to cite.
+    private func wordier(than cited: [Int], stems: Set<String>, searchable: [SearchableText], passages: [EvidencePassage],
+                         check: ([Int]) -> (Support, [VerificationStep])) -> (index: Int, steps: [VerificationStep])? {
+        guard !stems.isEmpty else { return nil }
+        func overlap(_ index: Int) -> Double {
+            Double(stems.intersection(searchable[index].stems).count) / Double(stems.count)
+        }
+        let citedOverlap = cited.map(overlap).max() ?? 0
+        let documents = Set(cited.compactMap { passages[$0].document })
+        guard citedOverlap < policy.supportedOverlap, !documents.isEmpty else { return nil }
+        let candidates = passages.indices.filter { index in
+            !cited.contains(index) && passages[index].document.map(documents.contains) == true
+                && overlap(index) >= policy.weakOverlap && overlap(index) > citedOverlap
+        }.sorted { overlap($0) > overlap($1) }
+        for index in candidates {
+            let (support, steps) = check([index])
+            if support == .supported { return (index, steps) }
+        }
+        return nil
     }
 
     private func dot(_ a: [Float], _ b: [Float]) -> Float {

@@ -246,11 +246,30 @@ func offSubjectAnswer() throws {
 
     var lenient = moderate
     lenient.policy.requireNamedSubject = false
+    lenient.policy.answerRelevance = DomainThresholds(clinical: -1, code: -1, math: -1)
     #expect(try !other.answer(question, parameters: lenient).abstained)
 
     let (same, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
     same.vocabulary = vocabulary
     #expect(try !same.answer(question, parameters: moderate).abstained)
+}
+
+@Test("Checked sentences that together answer another question abstain as unresponsive")
+func unresponsiveAnswer() throws {
+    var moderate = AskParameters()
+    moderate.policy.minimumEvidence = 0.1
+    moderate.policy.requireCoveredTerms = false
+    let question = "Does menatetrenone reduce vertebral fractures in postmenopausal women?"
+    let (other, _) = answerer("Statin therapy lowered LDL cholesterol in adults with diabetes [2].")
+    let off = try other.answer(question, parameters: moderate)
+    #expect(off.abstained && off.abstentionReason == .unresponsive, "\(off.abstentionReason.map(\.rawValue) ?? "answered")")
+    #expect(off.answer == Answer.notFound && off.draft.contains { $0.support == .supported } && !off.nearest.isEmpty)
+    let relevance = try #require(off.answerRelevance)
+    #expect(relevance < moderate.policy.answerRelevance[.clinical])
+
+    let (same, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    let answered = try same.answer(question, parameters: moderate)
+    #expect(!answered.abstained && (answered.answerRelevance ?? -1) >= moderate.policy.answerRelevance[.clinical])
 }
 
 @Test("A question's names are mentioned by an inflection, a dotted name's last part, or a stem")

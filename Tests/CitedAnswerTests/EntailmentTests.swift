@@ -39,6 +39,11 @@ struct EntailmentTests {
         #expect(rule("If the equation is a product such as gh = 0, solveset returns the intersection of the solutions of g = 0 and h = 0.",
                      product) == .direction)
         #expect(rule("For a product gh = 0, solveset gives the union of the solutions of g = 0 and of h = 0.", product) == nil)
+        // A condition turned round ("unless" for "if") turns the outcome round with it.
+        let mode = "If encoding or errors are specified, or text is true, file objects are opened in text mode using the specified encoding."
+        #expect(rule("Unless encoding, errors or text is given, file objects are opened in binary mode.", mode) == nil)
+        #expect(rule("Unless encoding, errors or text is given, file objects are opened in text mode.", mode) == .direction)
+        #expect(rule("If encoding, errors or text is given, file objects are opened in binary mode.", mode) == .direction)
     }
 
     @Test("Swapped sides are caught past the values a parenthesis lists and a word both sides share")
@@ -128,6 +133,11 @@ struct EntailmentTests {
     @Test("A number given to another group is caught, by word and by order")
     func numberBinding() {
         #expect(rule("Mortality at 30 days was 20% with dexmedetomidine and 12% with placebo.") == .numberBinding)
+        // A pair of figures joined by "versus" goes with the comparison's sides: turned with them, or not at all.
+        let work = "Patients with complications were less likely to return to work than controls (41% versus 64%, P = 0.04)."
+        #expect(rule("Patients with complications and controls returned to work (64% vs 41%).", work) == .numberBinding)
+        #expect(rule("Patients with complications returned to work less often than controls (41% vs 64%).", work) == nil)
+        #expect(rule("Controls were more likely to return to work than patients with complications (64% vs 41%).", work) == nil)
         let covariates = "Covariates associated with HA included age (OR: 1.02, 95% CI: 1.01-1.04) and body mass index (OR: 1.06, 95% CI: 1.05-1.08)."
         #expect(rule("Covariates associated with HA included age (OR: 1.06) and body mass index (OR: 1.02).", covariates) == .numberBinding)
         #expect(rule("Covariates associated with HA included age (OR: 1.02) and body mass index (OR: 1.06).", covariates) == nil)
@@ -144,6 +154,10 @@ struct EntailmentTests {
     func names() {
         let docs = "`solve` is an older, more mature general function for solving many types of equations. `solveset` is newer."
         #expect(rule("`solveset` is an older, more mature general function for solving many types of equations.", docs) == .novelName)
+        // A name the passage gives its subject elsewhere, added where its sentence has no other name, is no swap.
+        let cohort = "Of 606 COVID-19 patients with complications, 395 survived. In multivariable analysis, patients with " +
+            "complications had worse mRS and were less likely to return to work than controls (41% versus 64%)."
+        #expect(rule("COVID-19 patients with complications were less likely to return to work than controls (41% vs 64%).", cohort) == nil)
         let common: (String) -> Bool = { ["delirium", "placebo", "mortality", "lower"].contains($0) }
         #expect(rule("Delirium was lower with haloperidol than with placebo.", isCommon: common) == .novelName)
     }
@@ -219,13 +233,56 @@ struct EntailmentTests {
         #expect(rule("Duloxetine reduced pain at 12 weeks.", object) == nil)
     }
 
+    @Test("A sentence whose own figures say the opposite of its direction is caught; the source's own wording is not")
+    func figuresAgainstWords() {
+        let covariates = "Covariates associated with HA included age (OR: 1.02) and previous cardiac surgery (OR: 0.58, 95% CI: 0.45-0.75)."
+        #expect(rule("Previous cardiac surgery (OR: 0.58) was associated with higher odds of HA.", covariates) == .direction)
+        #expect(rule("Previous cardiac surgery (OR: 0.58) was associated with lower odds of HA.", covariates) == nil)
+        let relapse = "Relapse was lower with a routine MGT protocol (31.2%) than with no MGT protocol (44.1%)."
+        #expect(rule("Relapse was less frequent with a routine MGT protocol (44.1%) than without any MGT protocol (31.2%).",
+                     relapse) == .direction)
+        #expect(rule("Relapse was less frequent with a routine MGT protocol (31.2%) than without any MGT protocol (44.1%).",
+                     relapse) == nil)
+        let arms = "Relapse was lower with the routine protocol than with the reduced protocol (31.2% vs 44.1%)."
+        #expect(rule("Relapse was less frequent with the routine protocol than with the reduced protocol (31.2% vs 44.1%).", arms) == nil)
+        #expect(rule("Relapse was less frequent with the routine protocol than with the reduced protocol (44.1% vs 31.2%).", arms) == .direction)
+        // A hazard ratio above 1 goes with a shorter lifespan: the direction is the lifespan's, not the ratio's.
+        let apoe = "Diabetes was associated with shorter lifespan in APOE3 carriers (n = 12,415, HR = 1.29)."
+        #expect(rule("Diabetes was associated with shorter lifespan in APOE3 carriers (n = 12,415, HR = 1.29).", apoe) == nil)
+        // A heart rate is no ratio; the source's own odd wording is the source's.
+        let rate = "Heart rate was lower after the block (HR 72 beats per minute)."
+        #expect(rule("Heart rate was lower after the block (HR 72 beats per minute).", rate) == nil)
+        let odd = "Smokers had higher odds of relapse (OR 0.80 for abstinence)."
+        #expect(rule("Smokers had higher odds of relapse (OR 0.80 for abstinence).", odd) == nil)
+    }
+
+    @Test("A conversion turned round is a reversed direction; the same conversion reworded is not")
+    func conversion() {
+        let evalf = "Exact SymPy expressions can be converted to floating-point approximations (decimal numbers) using evalf."
+        #expect(rule("The evalf method is used to convert a floating-point approximation to an exact SymPy expression.", evalf) == .direction)
+        #expect(rule("The evalf method converts exact SymPy expressions to floating-point approximations.", evalf) == nil)
+        #expect(rule("Using evalf, exact SymPy expressions are converted into floating-point approximations.", evalf) == nil)
+        let bytes = "The decode method converts bytes from a given encoding to a str object."
+        #expect(rule("The decode method converts a str object from a given encoding to bytes.", bytes) == .direction)
+    }
+
     @Test("A widened claim is a generalisation")
     func generalisation() {
         #expect(rule("Delirium was lower with dexmedetomidine than with placebo in all patients.") == .generalisation)
     }
 
-    @Test("Numbers: a raised decimal point and ordinals read as numbers")
+    @Test("Numbers: a raised decimal point, ordinals and an approximate or bound value read as numbers")
     func numbers() {
         #expect(KeyTerms.extract("OR 2·61 at the 100th percentile").numbers == ["2.61", "100"])
+        #expect(SearchableText("smaller factors of around ~15 digits, NLR ≥3.65").contains(number: "15"))
+        #expect(SearchableText("NLR ≥3.65").contains(number: "3.65"))
+    }
+
+    @Test("\"Empty args\" in the passage is the claim's \"no args\"; an empty list does not deny a list")
+    func emptyIsNone() {
+        let tree = "Either it has empty args, in which case it is a leaf node, or it has args, in which case it is a branch node."
+        #expect(rule("An expression with no args is a leaf node; one with args is a branch node.", tree) == nil)
+        let split = "Called without an argument, the method returns an empty list."
+        #expect(rule("Called without an argument, the method returns a list.", split) == nil)
     }
 }

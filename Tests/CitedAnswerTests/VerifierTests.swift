@@ -203,3 +203,25 @@ func wordsWithoutMeaning() {
     verifier.embed = { _ in [0.8, 0.6] }
     #expect(verifier.verify([rearranged], passages: [passage])[0].support == .supported)
 }
+
+@Test("A sentence passing on its meaning alone cites the section of its source that states it in more of its words")
+func wordierSection() {
+    let results = EvidencePassage(number: 1, text: """
+        However, 5 mg olanzapine incurred significantly lower risk of adverse events than 10 mg olanzapine (OR 0.4).
+        """, vector: [1, 0], document: "PMID:33046432")
+    let conclusion = EvidencePassage(number: 2, text: """
+        5 mg intravenous olanzapine is recommended for quick, safe emergency management of people with acute \
+        behavioural disturbances.
+        """, vector: [0.6, 0.8], document: "PMID:33046432")
+    let sentence = AnswerSentence(text: "5 mg intravenous olanzapine is recommended for emergency chemical restraint of agitated adults.",
+                                  citations: [1])
+    // The embedder puts the sentence close to both sections; by words it is the conclusion's.
+    let verifier = Verifier(embed: { _ in [0.8, 0.6] })
+    let verified = verifier.verify([sentence], passages: [results, conclusion])[0]
+    #expect(verified.support == .supported && verified.citations == [2], "\(verified.trace ?? [])")
+    #expect(verified.trace?.contains { $0.rule == .attribution && $0.passage == 2 } == true)
+    // Another document is not the same source: the citation stays.
+    var other = conclusion
+    other.document = "PMID:1"
+    #expect(verifier.verify([sentence], passages: [results, other])[0].citations == [1])
+}

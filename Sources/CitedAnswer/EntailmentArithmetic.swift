@@ -1,0 +1,89 @@
+extension Entailment {
+    /// A claim whose own figures say the opposite of its words: "higher odds of HA (OR 0.58)", "relapse was less
+    /// frequent with the protocol (44.1%) than without it (31.2%)". Whatever the passage says, such a sentence is
+    /// wrong: a model that moved a figure or turned a direction round wrote it. Only the words of the first
+    /// `Polarity` pair (higher, lower, more, fewer…) are read, and a sentence with a negation before its direction,
+    /// or with words of both directions, is left alone: which figure a "not" or a second direction governs is not
+    /// clear.
+    enum Arithmetic {
+        /// Ratio labels, as written (an "or" in lowercase is the conjunction).
+        static let ratioLabels: Set<String> = ["OR", "HR", "RR", "IRR", "aOR", "aHR", "aRR", "AOR", "AHR", "sHR", "SHR"]
+        /// Ratios written out: the word before "ratio" ("odds ratio", "hazard ratio", "risk ratio").
+        static let ratioWords: Set<String> = ["odds", "hazard", "risk", "rate"]
+        /// What a ratio measures: a direction word before one of these is the ratio's direction.
+        static let ratioQuantities: Set<String> = ["odds", "risk", "risks", "hazard", "hazards", "likely", "likelihood",
+                                                   "chance", "chances", "probability", "incidence"]
+
+        /// The claim's contradiction, as its direction word and the figures against it; nil when there is none,
+        /// or when a passage sentence reads the same way (the source's own wording is not the model's error).
+        static func contradiction(_ claim: Unit, passages: [Unit]) -> (word: String, figures: String)? {
+            guard let found = inconsistency(claim) else { return nil }
+            let stated = passages.contains { passage in inconsistency(passage).map { $0.word == found.word } == true }
+            return stated ? nil : found
+        }
+
+        /// The direction word and the figures that contradict it, within one sentence.
+        static func inconsistency(_ unit: Unit) -> (word: String, figures: String)? {
+            let tokens = KeyTerms.tokens(unit.text)
+            let lowered = tokens.map { $0.lowercased() }
+            guard lowered.count <= 400 else { return nil }
+            let (up, down) = Polarity.pairs[0]
+            let directions = lowered.indices.filter { up.contains(lowered[$0]) || down.contains(lowered[$0]) }
+            let sides = Set(directions.map { up.contains(lowered[$0]) })
+            // A negation before the direction may deny it ("did not have higher odds"); after it, it names a
+            // group ("than without any protocol").
+            guard sides.count == 1, let rising = sides.first, let first = directions.first,
+                  !lowered[..<first].contains(where: Negation.cues.contains) else { return nil }
+            let word = tokens[first]
+            // Every ratio of the sentence on the other side of 1 than its direction, when the direction is the
+            // ratio's own ("higher odds", "more likely"; "shorter lifespan" goes with a hazard ratio above 1).
+            let ratios = ratioValues(tokens)
+            let ofRatio = directions.contains { index in
+                lowered[(index + 1)..<min(index + 3, lowered.count)].contains(where: ratioQuantities.contains)
+            }
+            if ofRatio, !ratios.isEmpty, ratios.allSatisfy({ rising ? $0.value < 1 : $0.value > 1 }) {
+                return (word, ratios.map(\.text).joined(separator: ", "))
+            }
+            // "… lower in A (x) than in B (y)" or "… lower in A than in B (x vs y)", with x above y.
+            guard let than = lowered.firstIndex(of: "than"), let direction = directions.last(where: { $0 < than }),
+                  let (x, y) = comparedValues(tokens, lowered, direction: direction, than: than),
+                  x.percent == y.percent, x.value != y.value, (x.value > y.value) == !rising else { return nil }
+            return (word, "\(x.text) than \(y.text)")
+        }
+
+        /// The values of the ratios a sentence gives: the first decimal number within two tokens after a label.
+        static func ratioValues(_ tokens: [String]) -> [(text: String, value: Double)] {
+            tokens.indices.compactMap { index in
+                let labelled = ratioLabels.contains(tokens[index])
+                    || (tokens[index].lowercased() == "ratio" && index > 0 && ratioWords.contains(tokens[index - 1].lowercased()))
+                guard labelled else { return nil }
+                // A ratio is written with decimals ("OR 0.58", "HR 2.0"); "HR 72" is a heart rate.
+                for next in tokens[(index + 1)..<min(index + 3, tokens.count)] {
+                    if let number = KeyTerms.normalizedNumber(next), number.contains("."), let value = Double(number) {
+                        return (next, value)
+                    }
+                }
+                return nil
+            }
+        }
+
+        /// The subject's and the object's figure of a comparison: the one number between the direction word and
+        /// "than" with the first number after "than", or a pair "x vs y" after "than". P values are not figures.
+        static func comparedValues(_ tokens: [String], _ lowered: [String], direction: Int, than: Int)
+            -> (x: (text: String, value: Double, percent: Bool), y: (text: String, value: Double, percent: Bool))? {
+            func figure(_ index: Int) -> (text: String, value: Double, percent: Bool)? {
+                guard index > 0, !["p", "n"].contains(lowered[index - 1]),
+                      let number = KeyTerms.normalizedNumber(tokens[index]), let value = Double(number) else { return nil }
+                return (tokens[index], value, tokens[index].hasSuffix("%"))
+            }
+            let before = ((direction + 1)..<than).compactMap(figure)
+            let after = ((than + 1)..<min(than + 10, tokens.count)).compactMap { index in figure(index).map { (index, $0) } }
+            if before.count == 1, let first = after.first { return (before[0], first.1) }
+            if before.isEmpty, after.count >= 2, after[1].0 == after[0].0 + 2,
+               ["vs", "vs.", "versus"].contains(lowered[after[0].0 + 1]) {
+                return (after[0].1, after[1].1)
+            }
+            return nil
+        }
+    }
+}
