@@ -19,8 +19,9 @@ struct AskCommand: ParsableCommand {
         passages do not back is searched for in the index, and cited to a passage found that backs it (listed under \
         References). Sentences that fail are left out (--verbose shows each check); weakly supported \
         ones are flagged (left out with --strict). When the evidence is weak, the question names \
-        something the passages never mention, the model says the sources lack the answer, or nothing \
-        checks out, the answer is "Not found in the indexed sources." with related reading.
+        something the passages never mention, the model says the sources lack the answer, nothing \
+        checks out, or the checked sentences together answer another question (far from it in meaning), \
+        the answer is "Not found in the indexed sources." with related reading.
 
         Models per domain come from ./cited.toml or ~/.config/cited/config.toml ([models] clinical, \
         code, math, fast), else the built-in defaults. A model may be `endpoint:NAME`, an OpenAI-compatible \
@@ -152,6 +153,9 @@ final class AnswerView {
             }
             if answer.abstentionReason == .unsupported {
                 print("The model's answer did not pass the checks against the sources (--verbose shows why).")
+            }
+            if answer.abstentionReason == .unresponsive {
+                print("The model's checked sentences answer another question (--verbose shows them).")
             }
             if !answer.nearest.isEmpty {
                 print("Related reading (the nearest passages; they do not answer the question):")
