@@ -515,7 +515,7 @@ enum Entailment {
         /// Parentheses and brackets list values and abbreviations, not sides ("compared to UA IVRA (FA: 2.00 …)"
         /// compares with UA): they are left out.
         static func sides(_ unit: Unit) -> (subject: Set<String>, object: Set<String>, anchor: Int)? {
-            let tokens = Unit(outsideBrackets(unit.text)).tokens.map { $0.trimmingCharacters(in: .punctuationCharacters) }
+            let tokens = bareTokens(unit)
             for (kind, anchor) in anchors.enumerated() {
                 for index in tokens.indices where index + anchor.count <= tokens.count
                     && Array(tokens[index..<index + anchor.count]) == anchor {
@@ -533,6 +533,12 @@ enum Entailment {
                 }
             }
             return nil
+        }
+
+        /// The unit's tokens outside brackets, without punctuation at their ends: the words that frame a
+        /// comparison or a conversion.
+        static func bareTokens(_ unit: Unit) -> [String] {
+            Unit(outsideBrackets(unit.text)).tokens.map { $0.trimmingCharacters(in: .punctuationCharacters) }
         }
 
         /// The text without its parenthesised and bracketed parts (nested ones included).

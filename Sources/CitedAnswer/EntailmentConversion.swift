@@ -9,8 +9,7 @@ extension Entailment {
 
         /// The conversion's source and target terms (`Comparison.term`), or nil when the sentence has none.
         static func ends(_ unit: Unit) -> (source: Set<String>, target: Set<String>)? {
-            let tokens = Unit(Comparison.outsideBrackets(unit.text)).tokens
-                .map { $0.trimmingCharacters(in: .punctuationCharacters) }
+            let tokens = Comparison.bareTokens(unit)
             func terms(_ range: Range<Int>) -> Set<String> {
                 Set(tokens[range].map(Comparison.term).filter { !$0.isEmpty })
             }

@@ -53,16 +53,12 @@ extension Entailment {
             let (matched, hunks) = differences(said, source)
             guard Double(matched) >= 0.6 * Double(said.count) else { return nil }
             for (claimRange, sourceRange) in hunks where claimRange.count == 1 && sourceRange.count == 1 {
-                guard let new = value(said[claimRange.lowerBound]), let old = value(source[sourceRange.lowerBound]),
+                guard let new = KeyTerms.normalizedNumber(said[claimRange.lowerBound]),
+                      let old = KeyTerms.normalizedNumber(source[sourceRange.lowerBound]),
                       !rounds(old, to: new) else { continue }
                 return (said[claimRange.lowerBound], source[sourceRange.lowerBound])
             }
             return nil
-        }
-
-        /// A token's number, also after a bound sign that is written onto it ("≥3.65").
-        static func value(_ token: String) -> String? {
-            KeyTerms.normalizedNumber(String(token.drop { "≥≤≈~".contains($0) }))
         }
 
         /// Whether `exact`, rounded to the decimals `shown` is written with, is `shown`.

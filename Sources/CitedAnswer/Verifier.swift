@@ -129,6 +129,10 @@ public struct Verifier {
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)
             let clauses = Clauses(sentence.text)
+            /// The share of the sentence's content stems a passage holds.
+            func overlap(_ index: Int) -> Double {
+                stems.isEmpty ? 0 : Double(stems.intersection(searchable[index].stems).count) / Double(stems.count)
+            }
             func check(_ indices: [Int]) -> (Support, [VerificationStep]) {
                 let cited = indices.first.map { passages[$0].number }
                 // No citation, or nothing to check (no content word: a stray "[" or "See:"), supports nothing.
@@ -175,9 +179,7 @@ public struct Verifier {
                                                   detail: "a later note revises this: \"\(later.text.prefix(160))\""))
                     return (.unsupported, steps)
                 }
-                let overlap = stems.isEmpty ? 0 : indices.map { index in
-                    Double(stems.intersection(searchable[index].stems).count) / Double(stems.count)
-                }.max()!
+                let overlap = indices.map(overlap).max()!
                 let similarity = indices.compactMap { index -> Float? in
                     guard let vector, let other = passages[index].vector else { return nil }
                     return dot(vector, other)
@@ -228,8 +230,8 @@ public struct Verifier {
             result.citations = cited.map { passages[$0].number }
             var steps: [VerificationStep]
             (result.support, steps) = check(cited)
-            if result.support == .supported, let better = wordier(than: cited, stems: stems, searchable: searchable,
-                                                                  passages: passages, check: check) {
+            if result.support == .supported, !stems.isEmpty,
+               let better = wordier(than: cited, passages: passages, overlap: overlap, check: check) {
                 result.citations = [passages[better.index].number]
                 steps += [VerificationStep(rule: .attribution, passage: passages[better.index].number, passed: true,
                                            detail: "the same source states it in more of its words")] + better.steps
@@ -280,12 +282,8 @@ public struct Verifier {
     /// may cite the wrong section of the right source: a RESULTS passage near the CONCLUSION that states the
     /// sentence. Another passage of the same document that shares more of its words (at least `weakOverlap`)
     /// and passes every check is the one to cite.
-    private func wordier(than cited: [Int], stems: Set<String>, searchable: [SearchableText], passages: [EvidencePassage],
+    private func wordier(than cited: [Int], passages: [EvidencePassage], overlap: (Int) -> Double,
                          check: ([Int]) -> (Support, [VerificationStep])) -> (index: Int, steps: [VerificationStep])? {
-        guard !stems.isEmpty else { return nil }
-        func overlap(_ index: Int) -> Double {
-            Double(stems.intersection(searchable[index].stems).count) / Double(stems.count)
-        }
         let citedOverlap = cited.map(overlap).max() ?? 0
         let documents = Set(cited.compactMap { passages[$0].document })
         guard citedOverlap < policy.supportedOverlap, !documents.isEmpty else { return nil }
