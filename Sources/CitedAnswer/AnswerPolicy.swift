@@ -243,7 +243,8 @@ public enum AbstentionReason: String, Codable, Sendable {
     /// The checked sentences never name what the question asks about (`AnswerPolicy.requireNamedSubject`).
     case offSubject = "off-subject"
     /// The checked sentences together are far from the question (`AnswerPolicy.answerRelevance`): each is its
-    /// passage's, but they answer another question.
+    /// passage's, but they answer another question. Or every fully supported one only repeats what the question
+    /// states before it asks (`Premise`), or gives a study's aim.
     case unresponsive
 }
 

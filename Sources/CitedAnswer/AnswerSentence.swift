@@ -58,6 +58,9 @@ public enum VerificationRule: String, Codable, Sendable {
     /// It is not taken from a documentation note that a later note on the same entry revises ("Changed in
     /// version 3.5: … multiplied by 5" after "Changed in version 3.8: Default value … is changed to …").
     case superseded
+    /// It does not give one member of a passage's list as the value ("the default is `CRITICAL`" from "maps
+    /// DEBUG, INFO, WARNING, ERROR and CRITICAL"): the passage singles none of them out.
+    case singledOut = "singled-out"
     /// Its wording or meaning is close enough to the passage (content overlap, embedder cosine).
     case meaning
     /// The answer model, asked whether the passage states the sentence, said yes.

@@ -446,6 +446,13 @@ public final class Answerer {
         let abstains = !kept.contains { $0.support == .supported }
         if kept.count < sentences.count || abstains { run.answer.draft = sentences }
         if abstains { return abstain(run, reason: .unsupported) }
+        // A checked sentence that repeats what the question states ("my messages print nothing"), or gives a
+        // study's aim ("… to determine if there was any impact on …"), answers nothing.
+        if !kept.contains(where: { $0.support == .supported && !Premise.echoes($0.text, question: run.question)
+                && !Entailment.Aim.states($0.text) }) {
+            run.answer.draft = sentences
+            return abstain(run, reason: .unresponsive)
+        }
         if run.policy.requireNamedSubject,
            let unnamed = QuestionTerms.unnamed(in: run.question, answer: kept, vocabulary: vocabulary) {
             run.answer.draft = sentences

@@ -3,9 +3,10 @@ import Foundation
 /// Meaning checks between an answer sentence and the passage sentence that says the most about it: the
 /// sentence must not negate what the passage states, reverse a direction, swap the sides of a comparison,
 /// give a number to another group, put another name in the passage's statement, widen the claim, name
-/// something the passage never mentions, give figures that say the opposite of its words (`Arithmetic`), or turn
-/// a conversion round (`Conversion`); nor assemble a statement from two of its sentences (`Borrowing`), nor
-/// claim an effect the passage does not report (`Finding`). Overlap and embeddings cannot see these.
+/// something the passage never mentions, single out one member of its list as the value (`Enumeration`), give
+/// figures that say the opposite of its words (`Arithmetic`), or turn a conversion round (`Conversion`); nor
+/// assemble a statement from two of its sentences (`Borrowing`), nor claim an effect the passage does not report
+/// (`Finding`). Overlap and embeddings cannot see these.
 ///
 /// Every rule only rejects. Whether a sentence is backed at all is the verifier's overlap and similarity
 /// test, which runs after these.
@@ -32,6 +33,9 @@ enum Entailment {
         }
         if let (word, figures) = Arithmetic.contradiction(claim, passages: passageSentences) {
             return Violation(rule: .direction, detail: "its own figures say the opposite of \"\(word)\": \(figures)")
+        }
+        if let value = Enumeration.singledOut(claim, passages: passageSentences) {
+            return Violation(rule: .singledOut, detail: "the passage gives \"\(value)\" only as one of a list, not as the value")
         }
         if let (phrase, home) = Borrowing.measure(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "these figures are not given for \"\(phrase)…\" but in: "
@@ -256,14 +260,15 @@ enum Entailment {
 
     /// A study's aim or question, or what it says is not yet known: none states a result.
     enum Aim {
-        static let phrases = ["aimed to", "aims to", "the aim of", "to test whether", "to determine whether",
-            "to assess whether", "to investigate whether", "to evaluate whether", "to examine whether",
-            "to explore whether", "we hypothesi", "purpose of this", "objective of this", "objective was to",
-            "purpose was to", "investigated whether", "examined whether", "goal was to", "goal of this",
+        static let phrases = ["aimed to", "aims to", "the aim of", "we hypothesi", "purpose of this", "objective of this",
+            "objective was to", "purpose was to", "investigated whether", "examined whether", "goal was to", "goal of this",
             "remains unknown", "remain unknown", "remains unclear", "remain unclear", "is unknown", "are unknown",
             "is unclear", "are unclear", "remains understudied", "remain understudied", "poorly understood",
             "this study investigated", "this study evaluated", "this study examined", "this study assessed",
             "this study explored"]
+            // "to determine whether …", "to assess if …"
+            + ["test", "determine", "assess", "investigate", "evaluate", "examine", "explore", "establish", "clarify"]
+                .flatMap { verb in ["whether", "if"].map { "to \(verb) \($0) " } }
 
         static func states(_ text: String) -> Bool {
             let lowered = text.lowercased()

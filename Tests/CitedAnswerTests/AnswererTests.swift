@@ -272,6 +272,32 @@ func unresponsiveAnswer() throws {
     #expect(!answered.abstained && (answered.answerRelevance ?? -1) >= moderate.policy.answerRelevance[.clinical])
 }
 
+@Test("Checked sentences that only repeat what the question states, or give a study's aim, abstain as unresponsive")
+func premiseEcho() throws {
+    var moderate = AskParameters()
+    moderate.policy.minimumEvidence = 0.1
+    moderate.policy.requireCoveredTerms = false
+    moderate.policy.answerRelevance = DomainThresholds(clinical: -1, code: -1, math: -1)
+    let question = "Menatetrenone reduced vertebral fractures in postmenopausal women. Which dose was given?"
+    let (echo, _) = answerer("Menatetrenone reduced vertebral fractures in postmenopausal women [1].")
+    let repeated = try echo.answer(question, parameters: moderate)
+    #expect(repeated.abstained && repeated.abstentionReason == .unresponsive,
+            "\(repeated.abstentionReason.map(\.rawValue) ?? "answered")")
+    #expect(repeated.draft.contains { $0.support == .supported })
+    let (dose, _) = answerer("Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    #expect(try !dose.answer(question, parameters: moderate).abstained)
+    let (aim, _) = answerer("This study aimed to test whether menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [1].")
+    let aimOnly = try aim.answer("Does menatetrenone reduce vertebral fractures?", parameters: moderate)
+    #expect(aimOnly.abstained && aimOnly.abstentionReason == .unresponsive, "\(aimOnly.abstentionReason.map(\.rawValue) ?? "answered")")
+
+    #expect(Premise.echoes("logging.info() and logging.debug() messages print nothing.",
+                           question: "My logging.info() and logging.debug() messages print nothing. What is the default threshold?"))
+    // A yes to a question repeats its words, but no statement of it.
+    #expect(!Premise.echoes("Menatetrenone reduced vertebral fractures.", question: "Does menatetrenone reduce vertebral fractures?"))
+    #expect(!Premise.echoes("The default threshold is WARNING.",
+                            question: "My messages print nothing. What is the default threshold?"))
+}
+
 @Test("A question's names are mentioned by an inflection, a dotted name's last part, or a stem")
 func namedSubjectForms() {
     func said(_ text: String) -> [AnswerSentence] { [AnswerSentence(text: text, citations: [1], support: .supported)] }

@@ -174,6 +174,9 @@ struct EntailmentTests {
         let unknown = "Whether high-grade immune-related adverse events predict longer overall survival in older adults " +
             "remains unknown. The study goal was to determine differences in survival by age."
         #expect(rule("High-grade immune-related adverse events predict longer overall survival in older adults.", unknown) == .aim)
+        let review = "The authors performed a meta-analysis of trials comparing WT with GA to determine if there was any "
+            + "impact on the serrated polyp detection rate."
+        #expect(rule("WT had an impact on the serrated polyp detection rate compared with GA.", review) == .aim)
     }
 
     @Test("Figures of one outcome given for another outcome the passage reports separately are caught")
@@ -284,5 +287,20 @@ struct EntailmentTests {
         #expect(rule("An expression with no args is a leaf node; one with args is a branch node.", tree) == nil)
         let split = "Called without an argument, the method returns an empty list."
         #expect(rule("Called without an argument, the method returns a list.", split) == nil)
+    }
+
+    @Test("One member of a passage's list given as the value is not stated; a member the passage binds, or the list, is")
+    func singledOut() {
+        let syslog = "The default algorithm maps ``DEBUG``, ``INFO``, ``WARNING``, ``ERROR`` and ``CRITICAL`` to the equivalent syslog names."
+        #expect(rule("The default threshold is `CRITICAL`, so you can lower it to `DEBUG`.", syslog) == .singledOut)
+        #expect(rule("The default algorithm maps `DEBUG`, `INFO`, `WARNING`, `ERROR` and `CRITICAL` to syslog names.", syslog) == nil)
+        #expect(rule("The levels mapped include `CRITICAL`.", syslog) == nil)
+        // The passage names the value outside the list too: it may well be the one the claim means.
+        let level = "Levels are DEBUG, INFO, WARNING, ERROR and CRITICAL. The default level is WARNING."
+        #expect(rule("The default level is WARNING.", level) == nil)
+        #expect(rule("The default level is ERROR.", level) == .singledOut)
+        // Figures in a list are bound to their groups by "respectively": not this rule's business.
+        let rates = "Response rates were 10%, 20% and 30% with A, B and C, respectively."
+        #expect(Entailment.Enumeration.singledOut(.init("The response rate with C was 30%."), passages: [.init(rates)]) == nil)
     }
 }
