@@ -3,8 +3,9 @@ import Foundation
 /// Meaning checks between an answer sentence and the passage sentence that says the most about it: the
 /// sentence must not negate what the passage states, reverse a direction, swap the sides of a comparison,
 /// give a number to another group, put another name in the passage's statement, widen the claim, name
-/// something the passage never mentions, single out one member of its list as the value (`Enumeration`), give
-/// figures that say the opposite of its words (`Arithmetic`), or turn a conversion round (`Conversion`); nor
+/// something the passage never mentions, single out one member of its list as the value (`Enumeration`), give a
+/// figure of one scope ("for float") to another the passage treats apart (`Scope`), give figures that say the
+/// opposite of its words (`Arithmetic`), or turn a conversion round (`Conversion`); nor
 /// assemble a statement from two of its sentences (`Borrowing`), nor claim an effect the passage does not report
 /// (`Finding`). Overlap and embeddings cannot see these.
 ///
@@ -33,6 +34,10 @@ enum Entailment {
         }
         if let (word, figures) = Arithmetic.contradiction(claim, passages: passageSentences) {
             return Violation(rule: .direction, detail: "its own figures say the opposite of \"\(word)\": \(figures)")
+        }
+        if let (number, scope, claimed) = Scope.other(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding,
+                             detail: "the passage gives \(number) for \"\(scope)…\", and something else for \"\(claimed)…\"")
         }
         if let value = Enumeration.singledOut(claim, passages: passageSentences) {
             return Violation(rule: .singledOut, detail: "the passage gives \"\(value)\" only as one of a list, not as the value")

@@ -303,4 +303,20 @@ struct EntailmentTests {
         let rates = "Response rates were 10%, 20% and 30% with A, B and C, respectively."
         #expect(Entailment.Enumeration.singledOut(.init("The response rate with C was 30%."), passages: [.init(rates)]) == nil)
     }
+
+    @Test("A figure the passage gives for one thing, claimed of another it gives something else for, is caught")
+    func otherScope() {
+        let format = "With no precision given, uses a precision of ``6`` digits after the decimal point for :class:`float`, "
+            + "and shows all coefficient digits for :class:`~decimal.Decimal`."
+        #expect(rule("The decimal module uses 6 significant digits by default.", format) == .numberBinding)
+        #expect(rule("With no precision given, a float is shown with 6 digits after the decimal point.", format) == nil)
+        let doses = "The recommended dose is 5 mg for adults and 2 mg for children."
+        #expect(rule("Children receive 5 mg.", doses) == .numberBinding)
+        #expect(rule("Adults receive 5 mg.", doses) == nil)
+        // A "for" before the figure may scope it instead: left alone.
+        let before = "For adults, the dose is 5 mg; for children, it is 2 mg."
+        #expect(Entailment.Scope.other(.init("Adults receive 5 mg."), passages: [.init(before)]) == nil)
+        // A claim that names no other scope of the passage is this rule's business no longer.
+        #expect(Entailment.Scope.other(.init("The default precision is 6 digits."), passages: [.init(format)]) == nil)
+    }
 }
