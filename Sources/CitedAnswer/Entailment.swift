@@ -52,6 +52,10 @@ enum Entailment {
         if let null = Finding.null(claim, passages: passageSentences) {
             return Violation(rule: .finding, detail: "the passage finds no difference: \"\(null.text.prefix(160))\"")
         }
+        if let (comparator, null) = Finding.nullAgainst(claim, passages: passageSentences) {
+            return Violation(rule: .finding,
+                             detail: "the passage finds no difference against \"\(comparator)…\": \"\(null.text.prefix(160))\"")
+        }
         if let group = Finding.excluded(claim, passages: passageSentences) {
             return Violation(rule: .negation, detail: "the passage states this \"but not\" for \"\(group)\"")
         }

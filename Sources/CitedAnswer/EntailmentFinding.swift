@@ -1,6 +1,6 @@
 extension Entailment {
     /// A result claimed against a comparator ("X reduces Y compared with placebo") that the cited passages
-    /// never report: they describe the design, the population or the question, and say of no outcome that it
+    /// never report, or report as no difference (`nullAgainst`): they describe the design, the population or the question, and say of no outcome that it
     /// rose, fell, improved or worsened. A trial's methods paragraph names the drug, the comparator and the
     /// outcome, so its words cover the claim; only the result is missing.
     enum Finding {
@@ -55,6 +55,40 @@ extension Entailment {
             }
             guard !statesChange else { return nil }
             return aligned.first { sentence in nullPhrases.contains { sentence.lowered.contains($0) } }
+        }
+
+        /// Words after which a claim names what it compares against.
+        static let comparing: Set<String> = ["compared", "versus", "vs", "than"]
+        /// Words between such a word and the comparator.
+        static let linking: Set<String> = ["with", "to", "the", "a", "an", "that", "of", "those"]
+
+        /// The terms a sentence compares against (`Comparison.term` of the first word after "compared with",
+        /// "versus", "than").
+        static func comparators(of unit: Unit) -> Set<String> {
+            Set(unit.words.indices.filter { comparing.contains(unit.words[$0]) }.compactMap { index in
+                unit.words[(index + 1)...].drop(while: linking.contains).first.map(Comparison.term).flatMap { $0.isEmpty ? nil : $0 }
+            })
+        }
+
+        /// A change claimed against a comparator ("… reduce MACEs compared with placebo, and compared with
+        /// ezetimibe") where the passage sentences that name that comparator state no change and one finds
+        /// none ("PCSK9 mAbs were not superior to ezetimibe"). Returns the comparator and the null sentence.
+        static func nullAgainst(_ claim: Unit, passages: [Unit]) -> (comparator: String, sentence: Unit)? {
+            guard Negation.scopes(claim).negated.isEmpty, claim.words.contains(where: effects.contains) else { return nil }
+            for comparator in comparators(of: claim).sorted() {
+                let naming = passages.filter { $0.stems.contains(comparator) || $0.words.contains(comparator) }
+                let statesChange = naming.contains { sentence in
+                    let denied = Negation.scopes(sentence).negated
+                    return sentence.words.contains { effects.contains($0) && !denied.contains(String($0.prefix(5))) }
+                }
+                guard !statesChange else { continue }
+                if let null = naming.first(where: { sentence in
+                    (nullPhrases + ["not superior"]).contains { sentence.lowered.contains($0) }
+                }) {
+                    return (comparator, null)
+                }
+            }
+            return nil
         }
 
         /// Population words that name no particular group: "older adults" is told apart by "older".

@@ -216,6 +216,12 @@ struct EntailmentTests {
         #expect(rule("Prednisolone showed no significant difference in acute graft-versus-host disease.", null) == nil)
         let mixed = "Pain scores were lower with the block at 12 hours. There was no difference in pain scores at 24 hours."
         #expect(rule("Pain scores were lower with the block at 12 hours.", mixed) == nil)
+        // A change claimed against a second comparator the passage finds no better than.
+        let two = "PCSK9 mAbs could effectively reduce MACEs and stroke compared with placebo. However, PCSK9 mAbs were "
+            + "not superior to ezetimibe in preventing adverse cardiovascular events."
+        #expect(rule("PCSK9 mAbs reduce MACEs and stroke compared with placebo, and compared with ezetimibe.", two) == .finding)
+        #expect(rule("PCSK9 mAbs reduce MACEs and stroke compared with placebo.", two) == nil)
+        #expect(rule("PCSK9 mAbs were not superior to ezetimibe in preventing adverse cardiovascular events.", two) == nil)
     }
 
     @Test("A finding the passage states \"but not\" for a group, claimed for that group, is a negation")
