@@ -277,7 +277,7 @@ enum Entailment {
             "this study explored"]
             // "to determine whether …", "to assess if …"
             + ["test", "determine", "assess", "investigate", "evaluate", "examine", "explore", "establish", "clarify"]
-                .flatMap { verb in ["whether", "if"].map { "to \(verb) \($0) " } }
+                .flatMap { verb in ["to \(verb) whether", "to \(verb) if "] }
 
         static func states(_ text: String) -> Bool {
             let lowered = text.lowercased()

@@ -1,8 +1,9 @@
 extension Entailment {
     /// A result claimed against a comparator ("X reduces Y compared with placebo") that the cited passages
-    /// never report, or report as no difference (`nullAgainst`): they describe the design, the population or the question, and say of no outcome that it
+    /// never report: they describe the design, the population or the question, and say of no outcome that it
     /// rose, fell, improved or worsened. A trial's methods paragraph names the drug, the comparator and the
-    /// outcome, so its words cover the claim; only the result is missing.
+    /// outcome, so its words cover the claim; only the result is missing. Or one they report as no difference
+    /// (`null`, `nullAgainst`).
     enum Finding {
         /// Words that set a comparison against another arm or a control.
         static let comparators: Set<String> = ["than", "compared", "versus", "vs", "placebo", "control", "controls"]
