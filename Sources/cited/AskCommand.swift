@@ -21,7 +21,7 @@ struct AskCommand: ParsableCommand {
         ones are flagged (left out with --strict). When the evidence is weak, the question names \
         something the passages never mention, the model says the sources lack the answer, nothing \
         checks out, or the checked sentences together answer another question (far from it in meaning) \
-        or only repeat what the question states, \
+        or only repeat what the question states or give a study's aim, \
         the answer is "Not found in the indexed sources." with related reading.
 
         Models per domain come from ./cited.toml or ~/.config/cited/config.toml ([models] clinical, \
@@ -156,7 +156,8 @@ final class AnswerView {
                 print("The model's answer did not pass the checks against the sources (--verbose shows why).")
             }
             if answer.abstentionReason == .unresponsive {
-                print("The model's checked sentences answer another question, or only repeat yours (--verbose shows them).")
+                print("The model's checked sentences do not answer it: they answer another question, repeat yours, "
+                      + "or give a study's aim (--verbose shows them).")
             }
             if !answer.nearest.isEmpty {
                 print("Related reading (the nearest passages; they do not answer the question):")
