@@ -13,12 +13,16 @@ extension Entailment {
                                           "or", "e", "eg", "like", "example", "instance"]
         static let articles: Set<String> = ["the", "a", "an", "to", "of", "set"]
 
-        /// A list "A, B(,) and C" of at least three one-word members (`[A-Za-z_]` first), lowercased.
+        /// A list "A, B(,) and C" of one-word members (`[A-Za-z_]` first), compiled once.
+        static let listPattern: NSRegularExpression? = {
+            let item = #"[A-Za-z_][\w.-]*"#
+            return try? NSRegularExpression(pattern: "(?<![\\w.-])\(item)(?:\\s*,\\s*\(item)){1,}\\s*,?\\s+(?:and|or)\\s+\(item)")
+        }()
+
+        /// The lists of at least three one-word members in `text`, lowercased.
         static func lists(_ text: String) -> [[String]] {
             let plain = text.replacingOccurrences(of: #"[`'"“”‘’*]"#, with: "", options: .regularExpression)
-            let item = #"[A-Za-z_][\w.-]*"#
-            let pattern = "(?<![\\w.-])\(item)(?:\\s*,\\s*\(item)){1,}\\s*,?\\s+(?:and|or)\\s+\(item)"
-            guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+            guard let regex = listPattern else { return [] }
             let range = NSRange(plain.startIndex..., in: plain)
             return regex.matches(in: plain, range: range).compactMap { match in
                 guard let found = Range(match.range, in: plain) else { return nil }

@@ -39,6 +39,14 @@ extension Entailment {
             "was comparable", "no effect", "no benefit",
         ]
 
+        /// Whether one of the sentences states a change that it does not deny.
+        static func statesChange(_ sentences: [Unit]) -> Bool {
+            sentences.contains { sentence in
+                let denied = Negation.scopes(sentence).negated
+                return sentence.words.contains { effects.contains($0) && !denied.contains(String($0.prefix(5))) }
+            }
+        }
+
         /// A change claimed ("prednisolone reduces acute GvHD") where a passage sentence about the changed term
         /// finds none ("no significant difference in incidence of acute GvHD"), and no passage sentence about the
         /// claim and that term states a change. Returns the null sentence.
@@ -50,14 +58,12 @@ extension Entailment {
             let aligned = passages.filter { sentence in
                 sentence.stems.intersection(claim.stems).count >= 2 && (sentence.stems.contains(term) || sentence.words.contains(term))
             }
-            let statesChange = aligned.contains { sentence in
-                let denied = Negation.scopes(sentence).negated
-                return sentence.words.contains { effects.contains($0) && !denied.contains(String($0.prefix(5))) }
-            }
-            guard !statesChange else { return nil }
+            guard !statesChange(aligned) else { return nil }
             return aligned.first { sentence in nullPhrases.contains { sentence.lowered.contains($0) } }
         }
 
+        /// Phrases of a null result against a comparator: "not superior to ezetimibe".
+        static let comparatorNulls = nullPhrases + ["not superior"]
         /// Words after which a claim names what it compares against.
         static let comparing: Set<String> = ["compared", "versus", "vs", "than"]
         /// Words between such a word and the comparator.
@@ -78,14 +84,8 @@ extension Entailment {
             guard Negation.scopes(claim).negated.isEmpty, claim.words.contains(where: effects.contains) else { return nil }
             for comparator in comparators(of: claim).sorted() {
                 let naming = passages.filter { $0.stems.contains(comparator) || $0.words.contains(comparator) }
-                let statesChange = naming.contains { sentence in
-                    let denied = Negation.scopes(sentence).negated
-                    return sentence.words.contains { effects.contains($0) && !denied.contains(String($0.prefix(5))) }
-                }
-                guard !statesChange else { continue }
-                if let null = naming.first(where: { sentence in
-                    (nullPhrases + ["not superior"]).contains { sentence.lowered.contains($0) }
-                }) {
+                guard !statesChange(naming) else { continue }
+                if let null = naming.first(where: { sentence in comparatorNulls.contains { sentence.lowered.contains($0) } }) {
                     return (comparator, null)
                 }
             }
