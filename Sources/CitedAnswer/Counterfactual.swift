@@ -69,7 +69,10 @@ public enum Counterfactual {
                 slots.append(Slot(offset: offset, word: word, alternatives: cased, kind: .direction))
             } else if index > 0, isName(word, first: false), sourceWords.contains(word) {
                 let lower = word.lowercased()
-                let others = sourceNames.filter { !$0.lowercased().contains(lower) && !lower.contains($0.lowercased()) }
+                // A name stands against names of its own kind: "PCI" against "ACS", not against "3-month".
+                let digits = word.contains(where: \.isNumber)
+                let others = sourceNames.filter { !$0.lowercased().contains(lower) && !lower.contains($0.lowercased())
+                    && $0.contains(where: \.isNumber) == digits }
                 if !others.isEmpty {
                     slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)), kind: .name))
                 }

@@ -4,10 +4,11 @@ import Foundation
 /// sentence must not negate what the passage states, reverse a direction, swap the sides of a comparison,
 /// give a number to another group, put another name in the passage's statement, widen the claim, name
 /// something the passage never mentions, single out one member of its list as the value (`Enumeration`), give a
-/// figure of one scope ("for float") to another the passage treats apart (`Scope`), give figures that say the
-/// opposite of its words (`Arithmetic`), or turn a conversion round (`Conversion`); nor
-/// assemble a statement from two of its sentences (`Borrowing`), nor claim an effect the passage does not report
-/// (`Finding`). Overlap and embeddings cannot see these.
+/// figure of one scope ("for float") to another the passage treats apart, to a group the passage never names, or
+/// as a default the passage states otherwise (`Scope`), give figures that say the opposite of its words
+/// (`Arithmetic`), or turn a conversion round (`Conversion`); nor assemble a statement from two of its sentences
+/// (`Borrowing`), nor claim an effect the passage does not report (`Finding`). Overlap and embeddings cannot see
+/// these.
 ///
 /// Every rule only rejects. Whether a sentence is backed at all is the verifier's overlap and similarity
 /// test, which runs after these.
@@ -38,6 +39,13 @@ enum Entailment {
         if let (number, scope, claimed) = Scope.other(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding,
                              detail: "the passage gives \(number) for \"\(scope)…\", and something else for \"\(claimed)…\"")
+        }
+        if let (number, word, own) = Scope.unnamed(claim, passages: passageSentences, context: context) {
+            return Violation(rule: .numberBinding,
+                             detail: "the passage gives \(number) for \"\(own)…\", and never mentions \"\(word)…\"")
+        }
+        if let (claimed, stated) = Scope.otherDefault(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding, detail: "the passage gives \(stated) as the default, not \(claimed)")
         }
         if let value = Enumeration.singledOut(claim, passages: passageSentences) {
             return Violation(rule: .singledOut, detail: "the passage gives \"\(value)\" only as one of a list, not as the value")
@@ -240,10 +248,14 @@ enum Entailment {
         /// The stems negated in `unit` (heads first) and the heads alone.
         static func scopes(_ unit: Unit) -> (negated: Set<String>, heads: Set<String>) {
             var negated = Set<String>(), heads = Set<String>()
+            // "patients with migraine compared with those without migraine": a group and its comparator, no denial.
+            let grouped = Set(unit.words.indices.dropLast().filter { unit.words[$0] == "with" }
+                .map { String(unit.words[$0 + 1].prefix(5)) })
             for phrase in unit.text.split(whereSeparator: { ",;()[]".contains($0) }) {
                 let words = Unit.wordsOf(String(phrase)).map { $0.lowercased() }
                 for (index, word) in words.enumerated() where cues.contains(word) {
                     if word == "not", index + 1 < words.count, words[index + 1] == "only" { continue }
+                    if word == "without", index + 1 < words.count, grouped.contains(String(words[index + 1].prefix(5))) { continue }
                     let scope = words[(index + 1)...].filter { $0.count >= 4 && !ContentWords.stopwords.contains($0)
                         && !cues.contains($0) && !["been", "have", "does", "were"].contains($0) }.prefix(2)
                     negated.formUnion(scope.map { String($0.prefix(5)) })
@@ -274,7 +286,10 @@ enum Entailment {
             "remains unknown", "remain unknown", "remains unclear", "remain unclear", "is unknown", "are unknown",
             "is unclear", "are unclear", "remains understudied", "remain understudied", "poorly understood",
             "this study investigated", "this study evaluated", "this study examined", "this study assessed",
-            "this study explored"]
+            "this study explored",
+            // Future work says what is not yet known: "X merits further investigation in large cohorts".
+            "further investigation", "further research", "further study", "further studies", "future research",
+            "future studies", "more research is", "more studies are"]
             // "to determine whether …", "to assess if …"
             + ["test", "determine", "assess", "investigate", "evaluate", "examine", "explore", "establish", "clarify"]
                 .flatMap { verb in ["to \(verb) whether", "to \(verb) if "] }

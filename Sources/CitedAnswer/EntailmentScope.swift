@@ -3,7 +3,8 @@ import Foundation
 extension Entailment {
     /// A figure the passage gives "for" one thing, claimed of another thing the passage gives something else
     /// "for": "the decimal module uses 6 significant digits by default" from "a precision of 6 digits after the
-    /// decimal point for float, and shows all coefficient digits for Decimal". The figure belongs to its scope.
+    /// decimal point for float, and shows all coefficient digits for Decimal". The figure belongs to its scope,
+    /// whether that is a "for", a group ("with aura") or "the default".
     enum Scope {
         /// Words after "for" that name no scope: markup, articles, quantifiers and phrases ("for example").
         static let skipped: Set<String> = ["class", "func", "meth", "mod", "attr", "data", "obj", "exc", "the", "a",
@@ -50,6 +51,67 @@ extension Entailment {
                 }
             }
             return nil
+        }
+
+        /// Words a figure can follow that name no group or measure of its own: comparisons, directions and
+        /// generic nouns ("higher: 3.48", "the rate was 12%").
+        static let unnamedSkipped: Set<String> = ["highe", "lower", "incre", "decre", "reduc", "great", "less",
+            "more", "fewer", "rate", "rates", "level", "value", "total", "overa", "respe", "appro", "range", "from",
+            "than", "betwe", "aroun", "about", "also", "that", "which", "those", "these", "this", "group", "defau",
+            "score", "by", "up", "down", "times", "fold", "rose", "fell", "risk", "chang", "resul", "effec"]
+
+        /// Words that make the next one a group: "with aura", "among smokers".
+        static let groupWords: Set<String> = ["with", "without", "in", "among", "for"]
+
+        /// The claim's figure, the group it ties it to, and the passages' word for it, when the claim ties the
+        /// figure to a group ("with aura: 3.48") that no passage sentence giving the figure names, while those
+        /// give it to a word the claim also uses: "higher in migraine with aura: 3.48" against "in patients with
+        /// migraine compared with those without … was 3.48", where "aura" is another sentence's. A paraphrase
+        /// that renames the measure ("death rate 12%" for "mortality 12%") or words it with a verb ("shrank by
+        /// 75%") names no group, and passes.
+        static func unnamed(_ claim: Unit, passages: [Unit], context: String) -> (number: String, word: String, own: String)? {
+            let named = Set(claim.words.map { String($0.prefix(5)) })
+            let context = context.lowercased()
+            for index in claim.tokens.indices {
+                guard let number = KeyTerms.normalizedNumber(claim.tokens[index]),
+                      let word = Binding.anchor(before: index, in: claim.tokens), word.count >= 4,
+                      word.allSatisfy(\.isLetter), !unnamedSkipped.contains(word),
+                      !ContentWords.stopwords.contains(word), !context.contains(word),
+                      !passages.contains(where: { $0.containsNumber(number) && $0.tokens.contains { $0.hasPrefix(word) } }),
+                      let position = claim.tokens[max(0, index - 4)..<index].lastIndex(where: { $0.hasPrefix(word) }),
+                      position > 0, groupWords.contains(claim.tokens[position - 1]) else { continue }
+                let own = passages.flatMap { passage in
+                    passage.tokens.indices.compactMap { position -> String? in
+                        guard KeyTerms.normalizedNumber(passage.tokens[position]).map({ Binding.same($0, number) }) == true
+                        else { return nil }
+                        return Binding.anchor(before: position, in: passage.tokens)
+                    }
+                }
+                if let shared = own.first(where: named.contains) { return (number, word, shared) }
+            }
+            return nil
+        }
+
+        /// How far, in tokens, a default's figure may stand from the word "default".
+        static let defaultReach = 4
+
+        /// The figures within `defaultReach` tokens of a "default"/"defaults"/"defaulting" in `tokens`.
+        static func defaults(in tokens: [String]) -> [String] {
+            tokens.indices.filter { tokens[$0].hasPrefix("default") }.flatMap { index in
+                tokens[max(0, index - defaultReach)...min(tokens.count - 1, index + defaultReach)]
+                    .compactMap(KeyTerms.normalizedNumber)
+            }
+        }
+
+        /// The claim's default figure and the passages' own, when the claim gives a default the passages state
+        /// otherwise: "the decimal module uses 6 significant digits by default" against "a user alterable precision
+        /// (defaulting to 28 places)", where 6 is only an example's `getcontext().prec = 6`.
+        static func otherDefault(_ claim: Unit, passages: [Unit]) -> (claimed: String, stated: String)? {
+            let claimed = defaults(in: claim.tokens)
+            let stated = passages.flatMap { defaults(in: $0.tokens) }
+            guard let first = claimed.first, let own = stated.first,
+                  !claimed.contains(where: { number in stated.contains { Binding.same($0, number) } }) else { return nil }
+            return (first, own)
         }
     }
 }

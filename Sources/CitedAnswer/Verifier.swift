@@ -256,18 +256,23 @@ public struct Verifier {
             if result.support != .supported, !contradicted {
                 // A sentence may join two sections of one document (the design from the methods, the effect from
                 // the conclusions): both listed, both cited, every check run on the two together. Pairs with a
-                // passage the sentence cited come first.
+                // passage the sentence cited come first; then all of a cited document's sections.
                 let pairs = passages.indices.flatMap { first in
                     passages.indices.filter { second in
                         second > first && passages[first].document != nil && passages[first].document == passages[second].document
                     }.map { [first, $0] }
                 }.sorted { a, b in a.contains(where: cited.contains) && !b.contains(where: cited.contains) }
-                for pair in pairs {
-                    let (support, found) = check(pair)
+                // Last, every given section of a cited document together: an abstract's conclusion names the
+                // population, its methods the durations, its results the effect.
+                let whole = Set(cited.compactMap { passages[$0].document }).sorted().map { document in
+                    passages.indices.filter { passages[$0].document == document }
+                }.filter { $0.count > 2 }
+                for group in pairs + whole {
+                    let (support, found) = check(group)
                     guard support == .supported else { continue }
-                    result.citations = pair.map { passages[$0].number }
+                    result.citations = group.map { passages[$0].number }
                     result.support = support
-                    steps += [VerificationStep(rule: .attribution, passage: passages[pair[0]].number, passed: true,
+                    steps += [VerificationStep(rule: .attribution, passage: passages[group[0]].number, passed: true,
                                                detail: "backed by passages \(result.citations.map { "[\($0)]" }.joined()) of one document together")]
                         + found
                     break

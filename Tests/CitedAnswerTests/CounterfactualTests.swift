@@ -19,6 +19,10 @@ func counterfactualSlots() {
     // The first word is not taken for a name for being capitalised; a name the source lacks has no slot.
     #expect(byWord["Retention"] == nil)
     #expect(Counterfactual.slots(in: "It was given with Aspirin daily.", source: trial).isEmpty)
+    // A name stands against names of its kind: "PCI" against "ACS", not against "3-month".
+    let acronyms = Counterfactual.slots(in: "After PCI, bleeding fell with monotherapy.",
+                                        source: "Among patients with ACS undergoing PCI, monotherapy after 3-month DAPT reduced bleeding.")
+    #expect(acronyms.first { $0.word == "PCI" }.map { !$0.alternatives.isEmpty && !$0.alternatives.contains("3-month") } == true)
 }
 
 @Test("Slots keep the case of an opening comparison word and skip numbers the source has no others of")

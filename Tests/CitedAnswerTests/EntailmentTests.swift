@@ -177,6 +177,8 @@ struct EntailmentTests {
         let review = "The authors performed a meta-analysis of trials comparing WT with GA to determine if there was any "
             + "impact on the serrated polyp detection rate."
         #expect(rule("WT had an impact on the serrated polyp detection rate compared with GA.", review) == .aim)
+        let future = "Serum ferritin merits further investigation in large prospective cohorts as a marker of relapse."
+        #expect(rule("Serum ferritin is a marker of relapse in large prospective cohorts.", future) == .aim)
     }
 
     @Test("Figures of one outcome given for another outcome the passage reports separately are caught")
@@ -324,5 +326,27 @@ struct EntailmentTests {
         #expect(Entailment.Scope.other(.init("Adults receive 5 mg."), passages: [.init(before)]) == nil)
         // A claim that names no other scope of the passage is this rule's business no longer.
         #expect(Entailment.Scope.other(.init("The default precision is 6 digits."), passages: [.init(format)]) == nil)
+    }
+
+    @Test("A figure tied to a group the passage never names is caught")
+    func unnamedGroup() {
+        let cohort = "The hazard ratio for stroke in patients with psoriasis compared with those without psoriasis was 1.42 "
+            + "(95% CI 1.20-1.68)."
+        #expect(rule("Stroke risk was higher in psoriasis with arthritis: 1.42 (95% CI 1.20-1.68).", cohort) == .numberBinding)
+        #expect(rule("Patients with psoriasis had a higher risk of stroke: 1.42 (95% CI 1.20-1.68).", cohort) == nil)
+        // Another sentence naming the group does not give it this figure.
+        let conclusion = cohort + " Psoriasis with arthritis is associated with a higher risk of stroke than psoriasis alone."
+        #expect(rule("Stroke risk was higher in psoriasis with arthritis: 1.42 (95% CI 1.20-1.68).", conclusion) == .numberBinding)
+        // A measure renamed or worded with a verb names no group.
+        let healing = "The median reductions in wound surface area were 75% at 6 weeks."
+        #expect(rule("Wound area shrank by a median 75% at 6 weeks.", healing) == nil)
+    }
+
+    @Test("A default the passage states otherwise is caught")
+    func otherDefault() {
+        let page = "The pool has a configurable size (defaulting to 8 workers):\n>>> pool.size = 2\n>>> pool.run(job)"
+        #expect(rule("The pool uses 2 workers by default.", page) == .numberBinding)
+        #expect(rule("The pool uses 8 workers by default.", page) == nil)
+        #expect(rule("The pool size can be set to 2, as in pool.size = 2.", page) == nil)
     }
 }

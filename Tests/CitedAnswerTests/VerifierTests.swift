@@ -163,6 +163,29 @@ func attributionToTwoSections() {
     #expect(rejected.support == .unsupported, "\(rejected.trace ?? [])")
 }
 
+@Test("A sentence drawing on three sections of one document is backed by all of them together")
+func attributionToWholeDocument() {
+    let methods = EvidencePassage(number: 1, text: """
+        Adults with resistant hypertension confirmed by ABPM received drug A or placebo.
+        """, document: "PMID:9")
+    let results = EvidencePassage(number: 2, text: """
+        Drug A lowered systolic blood pressure by 12 mmHg compared with placebo in resistant hypertension.
+        """, document: "PMID:9")
+    let design = EvidencePassage(number: 3, text: "Treatment lasted 6 weeks.", document: "PMID:9")
+    let sentence = AnswerSentence(text: """
+        In resistant hypertension confirmed by ABPM, 6 weeks of drug A lowered systolic blood pressure by 12 mmHg \
+        compared with placebo.
+        """, citations: [2])
+    let verifier = Verifier()
+    let whole = verifier.verify([sentence], passages: [methods, results, design])[0]
+    #expect(whole.support == .supported, "\(whole.trace ?? [])")
+    #expect(Set(whole.citations) == [1, 2, 3])
+    // No two sections hold "ABPM", "6" and "12"; as three documents nothing backs it.
+    var apart = [methods, results, design]
+    apart[0].document = "PMID:10"
+    #expect(verifier.verify([sentence], passages: apart)[0].support == .unsupported)
+}
+
 @Test("A number joined to its unit in a passage is found (3 in \"3-month\"); the ends of a range are not")
 func numbersInCompounds() {
     let text = SearchableText("P2Y12 inhibitor monotherapy after 3-month DAPT and 10-mg doses (7% [95% CI 5-16], RR 0.49, 0.27-0.88).")
