@@ -118,12 +118,14 @@ public enum SentenceSplitter {
         "between", "among", "<", ">", "≤", "≥", "=", "±", "<=", ">=",
     ]
 
-    /// Whether a sentence stops before it is complete: more "(" or "[" than closing ones, or an ending that
-    /// only leads into more ("vs.", "and", "AFP <", ",", "(").
+    /// Whether a sentence stops before it is complete: more "(" or "[" than closing ones, an ending that only
+    /// leads into more ("vs.", "and", "AFP <", ",", "("), or a plain word with no closing sign ("DFS was not
+    /// different in patients experiencing": generation stopped mid-sentence).
     public static func isUnfinished(_ text: String) -> Bool {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         func count(_ c: Character) -> Int { trimmed.reduce(0) { $0 + ($1 == c ? 1 : 0) } }
         if count("(") > count(")") || count("[") > count("]") { return true }
+        if trimmed.last?.isLowercase == true { return true }
         let last = trimmed.split(whereSeparator: \.isWhitespace).last.map { $0.lowercased() } ?? ""
         return leadingInto.contains(last) || trimmed.hasSuffix(",") || trimmed.hasSuffix("(")
     }

@@ -55,4 +55,8 @@ func unfinishedSentences() {
     #expect(SentenceSplitter.isUnfinished("In multivariable analysis, tumor size <3cm, listing AFP <"))
     #expect(SentenceSplitter.isUnfinished("Survival was longer with surgery than"))
     #expect(!SentenceSplitter.isUnfinished("Survival was longer with surgery than with radiotherapy."))
+    // Stopped mid-sentence on a plain word; a code span or a figure may close a sentence without a period.
+    #expect(SentenceSplitter.isUnfinished("Survival was not different in patients experiencing"))
+    #expect(!SentenceSplitter.isUnfinished("Use `rref`"))
+    #expect(!SentenceSplitter.isUnfinished("The default precision is 28"))
 }
