@@ -525,12 +525,13 @@ public final class Answerer {
     static let stopStrings = ["```"]
 
     /// The sentences of a generated answer that state something: a sentence ending in ":" only announces
-    /// what follows (the code block generation stopped at, a list).
+    /// what follows (the code block generation stopped at, a list); talk about the answer itself ("The answer
+    /// states that …") is left out of the sentence.
     static func statements(of text: String) -> [AnswerSentence] {
         SentenceSplitter.split(SentenceSplitter.withoutListMarkup(text)).filter { !$0.text.hasSuffix(":") }
             .map { sentence in
                 var finished = sentence
-                finished.text = SentenceSplitter.finishedPart(of: sentence.text)
+                finished.text = SentenceSplitter.withoutPreamble(SentenceSplitter.finishedPart(of: sentence.text))
                 return finished
             }
     }

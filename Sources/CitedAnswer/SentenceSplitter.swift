@@ -103,6 +103,16 @@ public enum SentenceSplitter {
     nonisolated(unsafe) private static let sourceHeader = /^(\[\d{1,3}\]\s*)?"[^"\n]{3,240}"\s*(\(\d{4}\))?\s*:\s*/
     nonisolated(unsafe) private static let listMarker = /^(\d{1,2}[.)]|[-*•])(\s+|$)/
 
+    /// A sentence without the model's talk about its answer or its sources ("The answer states that …", "According
+    /// to the excerpt, …", "In the records, …"): what follows is the statement, and is what gets checked.
+    public static func withoutPreamble(_ sentence: String) -> String {
+        guard let match = sentence.firstMatch(of: preamble), match.range.upperBound < sentence.endIndex else { return sentence }
+        let rest = sentence[match.range.upperBound...]
+        return rest.prefix(1).uppercased() + rest.dropFirst()
+    }
+
+    nonisolated(unsafe) private static let preamble = #/(?i)^(?:the answer (?:states|says|is)(?: that| the finding itself:|:)?|according to (?:the )?(?:excerpts?|records?|sources?|passages?)(?: \[\d{1,3}\])?,|in the (?:excerpts?|records?|sources?|passages?),)\s+/#
+
     /// A sentence cut off mid-way (the token limit, a dangling "(" or "vs."), shortened to its last whole clause
     /// when a ";" ends one: "…50 mg, respectively (p < 0.001); numerically fewer doses of CPI, 76% vs. 55% vs."
     /// keeps what precedes the ";". Otherwise the text is returned as it is (`isUnfinished` tells the verifier).

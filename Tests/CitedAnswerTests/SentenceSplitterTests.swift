@@ -60,3 +60,13 @@ func unfinishedSentences() {
     #expect(!SentenceSplitter.isUnfinished("Use `rref`"))
     #expect(!SentenceSplitter.isUnfinished("The default precision is 28"))
 }
+
+@Test("The model's talk about its answer or its sources is not part of the statement")
+func preambles() {
+    #expect(SentenceSplitter.withoutPreamble("The answer states that older patients had lower doses.") == "Older patients had lower doses.")
+    #expect(SentenceSplitter.withoutPreamble("According to the excerpt [2], `rref` returns a tuple.") == "`rref` returns a tuple.")
+    #expect(SentenceSplitter.withoutPreamble("In the records, mortality was 5%.") == "Mortality was 5%.")
+    // A statement about answers or records is left as it is.
+    #expect(SentenceSplitter.withoutPreamble("The answer key lists 12 items.") == "The answer key lists 12 items.")
+    #expect(SentenceSplitter.withoutPreamble("Records were kept for 5 years.") == "Records were kept for 5 years.")
+}
