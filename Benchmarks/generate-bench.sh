@@ -4,7 +4,8 @@
 # Prints first the CPU, its SIMD features, the kernel level Cited runs (the best the CPU has, or CITED_ISA)
 # and the features llama.cpp was built with. CITED_ISAS="avx2 avx512" runs Cited once per kernel level
 # (one row each: before/after comparisons on one build). SCRATCH=.build-x uses another build folder;
-# SKIP_BUILD=1 uses the binary already there.
+# SKIP_BUILD=1 uses the binary already there. Cited decodes one token per pass here, as llama.cpp does
+# (DRAFT_TOKENS=2 turns its prompt-lookup drafting on: the same tokens in fewer passes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-/tmp/peers}
@@ -63,9 +64,9 @@ for m in "${MODELS[@]}"; do
     best='{"prefill_tokens_per_s":0,"decode_tokens_per_s":0}'
     for run in 1 2; do
         out=$( { if [ "$isa" = default ]; then env -u CITED_ISA /usr/bin/time -f "RSS %M" "$CITED" generate "$(cat "$PROMPT")" --model "$m" \
-              --max-tokens $((N + 1)) --temperature 0 --ignore-eos --threads 2 --json
+              --max-tokens $((N + 1)) --temperature 0 --ignore-eos --threads 2 --draft-tokens "${DRAFT_TOKENS:-0}" --json
               else CITED_ISA=$isa /usr/bin/time -f "RSS %M" "$CITED" generate "$(cat "$PROMPT")" --model "$m" \
-              --max-tokens $((N + 1)) --temperature 0 --ignore-eos --threads 2 --json; fi; } 2>"$PROMPT.err")
+              --max-tokens $((N + 1)) --temperature 0 --ignore-eos --threads 2 --draft-tokens "${DRAFT_TOKENS:-0}" --json; fi; } 2>"$PROMPT.err")
         best=$(python3 -c "import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]);
 print(json.dumps({k: max(a.get(k,0), b.get(k,0)) for k in ('prefill_tokens_per_s','decode_tokens_per_s')} | {'prompt_tokens': b['prompt_tokens'], 'load_ms': b['load_ms']}))" "$best" "$out")
         rss=$(grep -o "RSS [0-9]*" "$PROMPT.err" | awk '{print int($2/1024)}')

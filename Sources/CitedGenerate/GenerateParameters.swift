@@ -20,6 +20,12 @@ public struct GenerateParameters: Sendable, Equatable {
     public var stopStrings: [String]
     /// Stop on the model's end-of-generation tokens.
     public var stopOnEndOfGeneration: Bool
+    /// Greedy decoding only: up to this many tokens that followed the last words the last time they occurred
+    /// (in the prompt or the answer so far) are run with the next token in one pass, and kept as long as
+    /// they are the tokens the model picks. The output is the same token for token, in fewer passes over the
+    /// weights when the answer copies its sources (0: one token per pass; at most
+    /// `LanguageModel.maxStepTokens` - 1).
+    public var draftTokens = 2
 
     public init(maxTokens: Int = 256, temperature: Float = 0, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05,
                 repetitionPenalty: Float = 1, repetitionWindow: Int = 64, seed: UInt64 = 0,

@@ -14,6 +14,9 @@ public struct GenerationResult: Sendable {
     public var cachedTokens = 0
     /// Generated ids (stop tokens excluded).
     public var tokens: [Int32]
+    /// Of `tokens`, how many were drafted and confirmed in a pass with the token before them
+    /// (`GenerateParameters.draftTokens`).
+    public var draftedTokens = 0
     public var text: String
     public var stopReason: StopReason
     public var prefillSeconds: Double
@@ -83,16 +86,18 @@ public final class Generator {
         var emitted = 0  // characters of `text` already passed to onText
         let holdBack = parameters.stopStrings.map(\.count).max() ?? 0
         var reason = StopReason.maxTokens
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        var logits = try model.forward(Array(prompt[cached...]))
-        let t1 = DispatchTime.now().uptimeNanoseconds
-        loop: while generated.count < parameters.maxTokens {
+        /// The token the logits pick, after the penalty and the processor.
+        func pick(_ logits: UnsafeMutableBufferPointer<Float>) -> Int32 {
             sampler.penalize(logits, recent: history[...])
             logitProcessor?(logits, generated)
-            let next = sampler.sample(logits)
+            return sampler.sample(logits)
+        }
+        /// Takes `next` into the answer; false when the generation ends with it. `pending`: KV entries of it
+        /// and the drafts after it (run, not yet taken).
+        func accept(_ next: Int32, pending: Int = 0) -> Bool {
             if parameters.stopOnEndOfGeneration && tok.endOfGeneration.contains(next) {
                 reason = .endOfGeneration
-                break
+                return false
             }
             generated.append(next)
             history.append(next)
@@ -100,7 +105,7 @@ public final class Generator {
             if !parameters.stopStrings.isEmpty, let cut = Self.firstStop(in: text, parameters.stopStrings) {
                 text = String(text[..<cut])
                 reason = .stopString
-                break
+                return false
             }
             // Pass on what can no longer become part of a stop string.
             let safe = max(emitted, text.count - holdBack)
@@ -108,11 +113,39 @@ public final class Generator {
                 let start = text.index(text.startIndex, offsetBy: emitted)
                 let end = text.index(text.startIndex, offsetBy: safe)
                 emitted = safe
-                if !onText(String(text[start..<end])) { reason = .cancelled; break loop }
+                if !onText(String(text[start..<end])) { reason = .cancelled; return false }
             }
-            if generated.count >= parameters.maxTokens { break }
-            if model.position + 1 > model.contextLength { reason = .contextFull; break }
-            logits = try model.forward([next])
+            if generated.count >= parameters.maxTokens { return false }
+            if model.position - pending + 1 > model.contextLength { reason = .contextFull; return false }
+            return true
+        }
+        let drafting = parameters.temperature <= 0 ? min(max(parameters.draftTokens, 0), LanguageModel.maxStepTokens - 1) : 0
+        var drafted = 0
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let first = try model.forward(Array(prompt[cached...]))
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        var next = parameters.maxTokens > 0 ? pick(first) : 0
+        loop: while generated.count < parameters.maxTokens, accept(next) {
+            let room = min(drafting, parameters.maxTokens - generated.count - 1, model.contextLength - model.position - 1)
+            let drafts = room > 0 ? Self.draft(after: history, limit: room) : []
+            if drafts.isEmpty {
+                next = pick(try model.forward([next]))
+                continue
+            }
+            // The rows are the logits after `next` and after each draft. A draft stands while it is the token
+            // its row picks; the KV entries from the first one refused (or past the end) are dropped, which
+            // leaves the cache as one-token steps would.
+            let rows = try model.forwardEach([next] + drafts)
+            next = pick(rows[0])
+            for (index, draft) in drafts.enumerated() {
+                guard next == draft, accept(draft, pending: drafts.count - index) else {
+                    model.truncate(to: model.position - (drafts.count - index))
+                    if next == draft { break loop }
+                    continue loop
+                }
+                drafted += 1
+                next = pick(rows[index + 1])
+            }
         }
         if reason != .stopString { text += decoder.flush() }
         if emitted < text.count && reason != .cancelled {
@@ -122,7 +155,24 @@ public final class Generator {
         var result = GenerationResult(promptTokens: prompt.count, tokens: generated, text: text, stopReason: reason,
                                       prefillSeconds: Double(t1 - t0) / 1e9, decodeSeconds: Double(t2 - t1) / 1e9)
         result.cachedTokens = cached
+        result.draftedTokens = drafted
         return result
+    }
+
+    /// Up to `limit` tokens that followed the latest earlier occurrence of the last three (else two) tokens
+    /// of `history`: what the text would say if it went on copying (prompt-lookup drafting).
+    static func draft(after history: [Int32], limit: Int) -> [Int32] {
+        let count = history.count
+        for n in [3, 2] where count > n {
+            var start = count - n - 1
+            while start >= 0 {
+                var match = true
+                for i in 0..<n where history[start + i] != history[count - n + i] { match = false; break }
+                if match { return Array(history[(start + n)..<min(start + n + limit, count)]) }
+                start -= 1
+            }
+        }
+        return []
     }
 
     static func firstStop(in text: String, _ stops: [String]) -> String.Index? {

@@ -72,6 +72,37 @@ public final class LanguageModel: @unchecked Sendable {
     /// Runs `tokens` after the cached ones and returns the logits of the last one (valid until the next call).
     @discardableResult
     public func forward(_ tokens: [Int32]) throws -> UnsafeMutableBufferPointer<Float> {
+        try check(tokens)
+        var start = 0
+        while start < tokens.count {
+            let n = min(maxBatch, tokens.count - start)
+            tokens.withUnsafeBufferPointer { buf in
+                state.run(UnsafeBufferPointer(rebasing: buf[start..<(start + n)]), at: position,
+                          logitRows: start + n == tokens.count ? .last : .none)
+            }
+            position += n
+            start += n
+        }
+        return state.logits
+    }
+
+    /// The most tokens `forwardEach` takes.
+    public static let maxStepTokens = LlamaState.stepRows
+
+    /// Runs `tokens` (1...`maxStepTokens`) after the cached ones and returns the logits after each of them,
+    /// every row bit-equal to what one-token `forward` calls would return: drafted tokens are checked in one
+    /// pass over the weights (valid until the next call).
+    public func forwardEach(_ tokens: [Int32]) throws -> [UnsafeMutableBufferPointer<Float>] {
+        try check(tokens)
+        precondition(tokens.count <= Self.maxStepTokens, "forwardEach takes at most \(Self.maxStepTokens) tokens")
+        tokens.withUnsafeBufferPointer { state.run($0, at: position, logitRows: .each) }
+        position += tokens.count
+        let vocab = configuration.vocabularySize
+        return (0..<tokens.count).map { UnsafeMutableBufferPointer(rebasing: state.rowLogits[($0 * vocab)..<(($0 + 1) * vocab)]) }
+    }
+
+    /// Throws unless `tokens` is non-empty, fits the context and names only vocabulary ids.
+    func check(_ tokens: [Int32]) throws {
         guard !tokens.isEmpty else { throw LanguageModelError.emptyInput }
         guard position + tokens.count <= contextLength else {
             throw LanguageModelError.contextOverflow(needed: position + tokens.count, limit: contextLength)
@@ -80,17 +111,6 @@ public final class LanguageModel: @unchecked Sendable {
         for t in tokens where t < 0 || Int(t) >= vocab {
             throw LanguageModelError.invalidToken(t, vocabulary: vocab)
         }
-        var start = 0
-        while start < tokens.count {
-            let n = min(maxBatch, tokens.count - start)
-            tokens.withUnsafeBufferPointer { buf in
-                state.run(UnsafeBufferPointer(rebasing: buf[start..<(start + n)]), at: position,
-                          wantLogits: start + n == tokens.count)
-            }
-            position += n
-            start += n
-        }
-        return state.logits
     }
 }
 

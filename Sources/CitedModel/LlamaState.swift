@@ -3,8 +3,22 @@ import CCitedKernels
 /// Receives a named intermediate tensor (row-major, tokens × width) during a forward pass.
 public typealias ActivationObserver = (String, UnsafeBufferPointer<Float>) -> Void
 
+/// Which logits a forward pass computes.
+enum LogitRows {
+    /// None (a prompt chunk before the last).
+    case none
+    /// The last token's (prefill, or one decode step).
+    case last
+    /// Every token's, each rounded as a one-token decode step would round it (at most `LlamaState.stepRows`
+    /// tokens): the check of drafted tokens in one pass.
+    case each
+}
+
 /// KV cache and scratch buffers of one model, and the forward pass over a batch of tokens.
 final class LlamaState {
+    /// The most tokens a `.each` pass takes. Below 4 tokens every matmul takes the kernels of one token
+    /// (`cq_kernel_for`: Q4_K's GEMM from 4 rows, Q6_K's tiles from 8), and attention runs token by token.
+    static let stepRows = 3
     let c: LlamaConfiguration
     let w: LlamaWeights
     let context: Int
@@ -15,7 +29,10 @@ final class LlamaState {
     let headStride: Int
     // (maxBatch, dim) and friends, f32
     let x, xn, q, k, v, att, gate, up: UnsafeMutablePointer<Float>
+    /// The last token's logits (the first row of `rowLogits`).
     let logits: UnsafeMutableBufferPointer<Float>
+    /// `stepRows` rows of logits, one per token of a `.each` pass.
+    let rowLogits: UnsafeMutableBufferPointer<Float>
     let attScratch: UnsafeMutablePointer<Float>
     /// One activation buffer per activation type (ggml ids 0...15 and 30 folded into slots).
     let actBuffers: [UnsafeMutableRawPointer]
@@ -47,7 +64,9 @@ final class LlamaState {
         att = buf(maxBatch * qd)
         gate = buf(maxBatch * config.feedForward)
         up = buf(maxBatch * config.feedForward)
-        logits = UnsafeMutableBufferPointer(start: buf(config.vocabularySize), count: config.vocabularySize)
+        rowLogits = UnsafeMutableBufferPointer(start: buf(Self.stepRows * config.vocabularySize),
+                                               count: Self.stepRows * config.vocabularySize)
+        logits = UnsafeMutableBufferPointer(rebasing: rowLogits[0..<config.vocabularySize])
         attScratch = buf(16 * Int(cq_attention_scratch_row(Int64(context))))
         let widest = max(config.dimension, qd, config.feedForward)
         actBuffers = (0..<Self.slotCount).map { _ in
@@ -59,7 +78,7 @@ final class LlamaState {
     deinit {
         keys.deallocate(); values.deallocate()
         for p in [x, xn, q, k, v, att, gate, up, attScratch] { p.deallocate() }
-        logits.baseAddress?.deallocate()
+        rowLogits.baseAddress?.deallocate()
         for b in actBuffers { b.deallocate() }
     }
 
@@ -117,9 +136,11 @@ final class LlamaState {
         observer?(layer < 0 ? name : "\(name)-\(layer)", UnsafeBufferPointer(start: p, count: count))
     }
 
-    /// Runs `tokens` at positions `pos...`; fills `logits` for the last token when asked.
-    func run(_ tokens: UnsafeBufferPointer<Int32>, at pos: Int, wantLogits: Bool) {
+    /// Runs `tokens` at positions `pos...`; fills `logits` for the last token, or `rowLogits` for each, as asked.
+    func run(_ tokens: UnsafeBufferPointer<Int32>, at pos: Int, logitRows: LogitRows) {
         let n = tokens.count
+        let each = logitRows == .each
+        precondition(!each || n <= Self.stepRows, "a pass rounded as decode steps takes at most \(Self.stepRows) tokens")
         let d = c.dimension, hd = c.headDimension
         let qd = c.heads * hd, kvd = c.kvHeads * hd, ff = c.feedForward
         let embType = Int32(w.embedding.type.rawValue)
@@ -152,17 +173,20 @@ final class LlamaState {
             let layerOffset = li * c.kvHeads * headStride
             cq_store_kv(k, Int64(n), Int32(c.kvHeads), Int32(hd), keys + layerOffset, Int64(headStride), Int64(pos))
             cq_store_kv(v, Int64(n), Int32(c.kvHeads), Int32(hd), values + layerOffset, Int64(headStride), Int64(pos))
-            cq_attention(q, Int64(n), Int32(c.heads), Int32(c.kvHeads), Int32(hd), keys + layerOffset,
-                         values + layerOffset, Int64(headStride), Int64(pos), scale, att, attScratch)
+            // Each token on its own when rounded as decode steps (llama.cpp sums one query in other lanes).
+            for (first, count) in each ? (0..<n).map({ ($0, 1) }) : [(0, n)] {
+                cq_attention(q + first * qd, Int64(count), Int32(c.heads), Int32(c.kvHeads), Int32(hd), keys + layerOffset,
+                             values + layerOffset, Int64(headStride), Int64(pos + first), scale, att + first * qd, attScratch)
+            }
             observe("kqv_out", li, att, n * qd)
             stamp &+= 1
             matmul(layer.wo, att, n, xn)
             observe("attn_out", li, xn, n * d)
             // As llama.cpp: the last layer's feed-forward runs only for the rows whose logits are wanted
-            // (none, or the last token); the kernels it then takes round like one-token ones.
+            // (none, the last token, or each); the kernels it then takes round like one-token ones.
             var m = n
-            if li == w.layers.count - 1 {
-                guard wantLogits else { return }
+            if li == w.layers.count - 1 && !each {
+                guard logitRows == .last else { return }
                 if n > 1 {
                     (x + 0).update(from: x + (n - 1) * d, count: d)
                     (xn + 0).update(from: xn + (n - 1) * d, count: d)
@@ -185,11 +209,12 @@ final class LlamaState {
             Self.add(x, xn, m * d)
             observe("l_out", li, x, m * d)
         }
-        // the last layer left the one wanted row at the top
-        cq_rms_norm(x, w.outputNorm, xn, Int64(d), c.rmsEpsilon)
-        observe("result_norm", -1, xn, d)
+        // the last layer left the wanted rows at the top
+        let m = each ? n : 1
+        for i in 0..<m { cq_rms_norm(x + i * d, w.outputNorm, xn + i * d, Int64(d), c.rmsEpsilon) }
+        observe("result_norm", -1, xn, m * d)
         stamp &+= 1
-        matmul(w.output, xn, 1, logits.baseAddress!)
+        matmul(w.output, xn, m, rowLogits.baseAddress!)
     }
 
     @inline(__always)

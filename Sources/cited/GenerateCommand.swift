@@ -43,6 +43,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("context"), help: "KV cache size in tokens.")
     var context: Int = 4096
 
+    @Option(name: .customLong("draft-tokens"),
+            help: ArgumentHelp("Greedy only: tokens copied from earlier in the text that are checked with each step, "
+                               + "and kept while they are what the model picks (same output, fewer passes; 0: off; "
+                               + "at most \(LanguageModel.maxStepTokens - 1)).", valueName: "N"))
+    var draftTokens = GenerateParameters().draftTokens
+
     @Option(help: "Threads for the matrix kernels.")
     var threads: Int = 2
 
@@ -68,6 +74,7 @@ struct GenerateCommand: ParsableCommand {
         try requireRange(topP, 0...1, "--top-p")
         try requireRange(minP, 0...1, "--min-p")
         try requireRange(repeatPenalty, 0.01...100, "--repeat-penalty")
+        try requireRange(draftTokens, 0...(LanguageModel.maxStepTokens - 1), "--draft-tokens")
     }
 
     func run() throws {
@@ -89,9 +96,10 @@ struct GenerateCommand: ParsableCommand {
         let loadSeconds = Date().timeIntervalSince(loadStart)
         let generator = Generator(model: lm)
         let ids = try generator.promptTokens(prompt, chat: chat)
-        let parameters = GenerateParameters(maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
+        var parameters = GenerateParameters(maxTokens: maxTokens, temperature: temperature, topK: topK, topP: topP,
                                             minP: minP, repetitionPenalty: repeatPenalty, seed: seed,
                                             stopStrings: stop, stopOnEndOfGeneration: !ignoreEOS)
+        parameters.draftTokens = draftTokens
         let out = FileHandle.standardOutput
         let result = try generator.generate(prompt: ids, parameters: parameters, onText: { piece in
             if !json { out.write(Data(piece.utf8)) }
@@ -101,14 +109,15 @@ struct GenerateCommand: ParsableCommand {
             try printJSON(GenerateOutput(model: lm.name, promptTokens: result.promptTokens, tokens: result.tokens,
                                          text: result.text, prefill: result.prefillTokensPerSecond,
                                          decode: result.decodeTokensPerSecond, stopReason: result.stopReason.rawValue,
-                                         loadMilliseconds: Int(loadSeconds * 1000)))
+                                         loadMilliseconds: Int(loadSeconds * 1000), draftedTokens: result.draftedTokens))
         } else {
             out.write(Data("\n".utf8))
         }
         if verbose {
-            printError(String(format: "load %.0f ms, prompt %d tokens at %.1f tok/s, %d tokens at %.1f tok/s (%@)",
+            printError(String(format: "load %.0f ms, prompt %d tokens at %.1f tok/s, %d tokens (%d drafted) at %.1f tok/s (%@)",
                               loadSeconds * 1000, result.promptTokens, result.prefillTokensPerSecond,
-                              result.tokens.count, result.decodeTokensPerSecond, result.stopReason.rawValue))
+                              result.tokens.count, result.draftedTokens, result.decodeTokensPerSecond,
+                              result.stopReason.rawValue))
         }
     }
 }
@@ -123,9 +132,11 @@ struct GenerateOutput: Encodable {
     var decode: Double
     var stopReason: String
     var loadMilliseconds: Int
+    var draftedTokens: Int
 
     enum CodingKeys: String, CodingKey {
         case model, tokens, text
+        case draftedTokens = "drafted_tokens"
         case promptTokens = "prompt_tokens"
         case prefill = "prefill_tokens_per_s"
         case decode = "decode_tokens_per_s"
