@@ -2,15 +2,19 @@ import CitedCore
 import Foundation
 
 /// Which model answers which domain: `cited.toml` in the working directory, then
-/// `~/.config/cited/config.toml`, then built-in defaults (Qwen2.5-Coder-0.5B everywhere: on 2 AVX2 cores
-/// only it meets the first-word-in-2.5-s goal, and the 1.5B scored no better on the dev set).
+/// `~/.config/cited/config.toml`, then built-in defaults. Built in: Qwen2.5-Coder-1.5B answers clinical
+/// questions and the 0.5B code and math ones. On the dev sets (Corpora/eval/answers-facts-*.jsonl, 2026-12-07,
+/// 2 cores) the 1.5B raised clinical answers citing a gold source from 7 to 11 of 14 on the tune split and from
+/// 9 to 12 on the confirm split, at a median of 10.4 s (tune) and 7.3 s (confirm) per clinical answer against
+/// 5.6 s; on code questions it did worse than the 0.5B (Benchmarks/RESULTS.md, sixteenth pass).
 ///
 /// ```toml
 /// [models]
 /// clinical = "qwen2.5-coder-1.5b"
-/// code = "qwen2.5-coder-1.5b"
-/// math = "qwen2.5-coder-1.5b"
-/// fast = "qwen2.5-coder-0.5b"     # used with --fast
+/// code = "qwen2.5-coder-0.5b"
+/// math = "qwen2.5-coder-0.5b"
+/// fast = "qwen2.5-coder-0.5b"            # used with --fast
+/// counterfactual = "qwen2.5-coder-0.5b"  # scores the counterfactual test of local answer models
 /// ```
 ///
 /// A model name `endpoint:NAME` routes to an OpenAI-compatible server declared in an `[endpoints.NAME]`
@@ -18,16 +22,21 @@ import Foundation
 public struct AnswerConfiguration: Equatable, Sendable {
     public var models: [Domain: String]
     public var fastModel: String
+    /// The model that runs the counterfactual test on the sentences of a local answer model (the verifier's
+    /// rates in Benchmarks/RESULTS.md are this scorer's); nil: each answer model scores its own. An answer from
+    /// an endpoint has no such test (`AnswerPolicy.counterfactualModel` names a scorer for every answer).
+    public var counterfactualModel: String?
     /// The `[endpoints.NAME]` tables, by name.
     public var endpoints: [String: EndpointConfiguration] = [:]
 
     public static let builtIn = AnswerConfiguration(
-        models: [.clinical: "qwen2.5-coder-0.5b", .code: "qwen2.5-coder-0.5b", .math: "qwen2.5-coder-0.5b"],
-        fastModel: "qwen2.5-coder-0.5b")
+        models: [.clinical: "qwen2.5-coder-1.5b", .code: "qwen2.5-coder-0.5b", .math: "qwen2.5-coder-0.5b"],
+        fastModel: "qwen2.5-coder-0.5b", counterfactualModel: "qwen2.5-coder-0.5b")
 
-    public init(models: [Domain: String], fastModel: String) {
+    public init(models: [Domain: String], fastModel: String, counterfactualModel: String? = nil) {
         self.models = models
         self.fastModel = fastModel
+        self.counterfactualModel = counterfactualModel
     }
 
     public enum ParseError: Error, CustomStringConvertible, Equatable {
@@ -112,11 +121,17 @@ public struct AnswerConfiguration: Equatable, Sendable {
             let name = String(value.dropFirst().dropLast())
             if parts[0] == "fast" {
                 configuration.fastModel = name
+            } else if parts[0] == "counterfactual" {
+                guard EndpointConfiguration.endpointName(name) == nil else {
+                    throw ParseError.malformed(path: path, line: index + 1,
+                                               reason: "counterfactual needs a local model's logits, not \(name)")
+                }
+                configuration.counterfactualModel = name
             } else if let domain = Domain(rawValue: parts[0]) {
                 configuration.models[domain] = name
             } else {
                 throw ParseError.malformed(path: path, line: index + 1,
-                                           reason: "unknown key \(parts[0]) (clinical, code, math, fast)")
+                                           reason: "unknown key \(parts[0]) (clinical, code, math, fast, counterfactual)")
             }
         }
         for (name, line) in endpointLines {

@@ -77,6 +77,10 @@ public final class Answerer {
     /// The model that runs the counterfactual test when it is not the answer model
     /// (`AnswerPolicy.counterfactualModel`); nil: the answer model.
     public var counterfactualScorer: CounterfactualScorer?
+    /// The scorer of a local answer model's sentences when `counterfactualScorer` is nil, given the answer model
+    /// (`AnswerConfiguration.counterfactualModel`, loaded on first use); it returns nil for the answer model to
+    /// score its own. Never asked for an endpoint's answer, which has no counterfactual test.
+    public var localCounterfactualScorer: ((AnswerModel) throws -> CounterfactualScorer?)?
     /// The passages of a document in order (nil: sections are not added; see `AnswerPolicy.resultsSection`).
     public var documentPassages: ((Int64) throws -> [RetrievedPassage])?
     /// Finds question words missing from the index (nil: not checked).
@@ -164,8 +168,7 @@ public final class Answerer {
         let text = try generate(&run, model: model, prompt: prompt, onText: onText)
         run.answer.timingsMS.generated = run.elapsedMS
         if text.uppercased().contains(PromptLibrary.sentinel) { return abstain(run, reason: .sentinel) }
-        let verifier = makeVerifier(policy: run.policy.verification,
-                                    scorer: run.policy.counterfactual ? counterfactualScorer ?? model as? CounterfactualScorer : nil)
+        let verifier = makeVerifier(policy: run.policy.verification, scorer: try scorer(for: model, policy: run.policy))
         let (statements, removed) = Self.keepGivenCitations(Self.statements(of: text), given: Set(run.packed.map(\.number)))
         var sentences = verifier.verify(statements, passages: run.evidence)
         for (index, numbers) in removed {
@@ -180,6 +183,15 @@ public final class Answerer {
                         searches: run.policy.corroborationSearches, questionVector: run.questionVector,
                         relevance: run.policy.corroborationRelevance)
         return finish(run, sentences: sentences, sources: sources)
+    }
+
+    /// Who runs the counterfactual test on `model`'s sentences: the policy's scorer, else (for a local model)
+    /// the configured one, else the model itself; nil with the test off or for an endpoint's answer.
+    func scorer(for model: AnswerModel, policy: AnswerPolicy) throws -> CounterfactualScorer? {
+        guard policy.counterfactual else { return nil }
+        if let counterfactualScorer { return counterfactualScorer }
+        guard let own = model as? CounterfactualScorer else { return nil }
+        return try localCounterfactualScorer?(model) ?? own
     }
 
     // MARK: Stages

@@ -199,6 +199,12 @@ public final class CitedEngine: @unchecked Sendable {
             }
             if let scorer = parameters.policy.counterfactualModel {
                 answerer.counterfactualScorer = SharedAnswerModel(try models.model(scorer), cancellation: cancellation, turn: turn)
+            } else if let scorer = options.answerConfiguration.counterfactualModel {
+                answerer.localCounterfactualScorer = { [self] model in
+                    let loaded = try models.model(scorer)
+                    return (model as? SharedAnswerModel)?.loaded === loaded ? nil
+                        : SharedAnswerModel(loaded, cancellation: cancellation, turn: turn)
+                }
             }
             parameters.k = settings.k
             parameters.maxTokens = settings.maxTokens
