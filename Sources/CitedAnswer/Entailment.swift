@@ -298,6 +298,18 @@ enum Entailment {
             let lowered = text.lowercased()
             return lowered.trimmingCharacters(in: .whitespaces).hasSuffix("?") || phrases.contains { lowered.contains($0) }
         }
+
+        /// First words of the abstract sections that give what was known before the study, not what it found.
+        static let backgroundSections: Set<String> = ["background", "introduction", "context", "rationale", "importance"]
+
+        /// Whether a passage's context (title, path, locator) places it in such a section ("Abstract §BACKGROUND").
+        /// Its statements may be what the study goes on to refute: "Of note, TMB failed to predict a benefit in
+        /// overall survival" opens an abstract that finds the benefit.
+        static func isBackground(context: String) -> Bool {
+            guard let section = context.range(of: "§", options: .backwards).map({ context[$0.upperBound...] }),
+                  let first = section.split(whereSeparator: { !$0.isLetter }).first else { return false }
+            return backgroundSections.contains(first.lowercased())
+        }
     }
 
     /// A number and the word it is stated of: the closest content word or name before it ("age (OR: 1.06)"

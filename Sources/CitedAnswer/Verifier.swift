@@ -166,6 +166,14 @@ public struct Verifier {
                     steps.append(VerificationStep(rule: violation.rule, passage: cited, passed: false, detail: violation.detail))
                     return (.unsupported, steps)
                 }
+                // A study's background is not its finding: the cited passage closest to the sentence must not be
+                // an abstract's background section.
+                if let closest = indices.max(by: { overlap($0) < overlap($1) }),
+                   Entailment.Aim.isBackground(context: passages[closest].context) {
+                    steps.append(VerificationStep(rule: .aim, passage: passages[closest].number, passed: false,
+                                                  detail: "the passage is the study's background, not its finding"))
+                    return (.unsupported, steps)
+                }
                 // A version note of a cited passage that a later note of the same document (for a doc page, of
                 // the same API entry) revises.
                 let citedNotes = indices.flatMap { notes[$0] }

@@ -190,6 +190,13 @@ struct EntailmentTests {
                 == .numberBinding)
         #expect(rule("Local recurrence at 3 years was 4.1% with surgery and 18.5% with radiotherapy (P = .003).", results) == nil)
         #expect(rule("Distant progression at 3 years was 6.2% with surgery and 12.4% with radiotherapy.", results) == nil)
+        // The word that tells the outcomes apart ("local"), put before another noun.
+        #expect(rule("With radiotherapy, local control was better: 6.2% versus 12.4%.", results) == .numberBinding)
+        // One outcome's figures given for two, the second of which another sentence reports as an abbreviation.
+        let pooled = "The pCR rate improved with TNT (odds ratio, 1.77; 95% CI, 1.28-2.45). TNT also improved DFS " +
+            "(HR, 0.83; 95% CI, 0.72-0.96)."
+        #expect(rule("TNT improves the pCR rate and disease-free survival by 1.77 (95% CI 1.28-2.45).", pooled) == .numberBinding)
+        #expect(rule("TNT improves the pCR rate: odds ratio 1.77 (95% CI 1.28-2.45).", pooled) == nil)
         // The figures' own sentence may name the outcome by its abbreviation only.
         let abbreviated = "Overall survival (OS) was assessed at 2.5 and 5.0 years. Median OS was 21.7 vs. 11.9 months."
         #expect(rule("Median overall survival was 21.7 vs. 11.9 months.", abbreviated) == nil)

@@ -248,3 +248,21 @@ func wordierSection() {
     other.document = "PMID:1"
     #expect(verifier.verify([sentence], passages: [results, other])[0].citations == [1])
 }
+
+@Test("A sentence backed only by an abstract's background section is not a finding")
+func backgroundIsNotAFinding() {
+    let text = "Of note, TMB failed to predict a benefit in overall survival among such patients."
+    let sentence = AnswerSentence(text: "TMB failed to predict a benefit in overall survival among such patients.", citations: [1])
+    let verifier = Verifier()
+    let background = EvidencePassage(number: 1, text: text, context: "TMB and immunotherapy Abstract §BACKGROUND",
+                                     document: "PMID:1")
+    let checked = verifier.verify([sentence], passages: [background])[0]
+    #expect(checked.support == .unsupported)
+    #expect(checked.trace?.contains { $0.rule == .aim && !$0.passed } == true, "\(checked.trace ?? [])")
+    for context in ["TMB and immunotherapy Abstract §RESULTS", "TMB and immunotherapy Abstract", "library/tmb.rst.txt:3-9"] {
+        let other = EvidencePassage(number: 1, text: text, context: context, document: "PMID:1")
+        #expect(verifier.verify([sentence], passages: [other])[0].support == .supported, "\(context)")
+    }
+    #expect(Entailment.Aim.isBackground(context: "Title Abstract §INTRODUCTION AND AIMS"))
+    #expect(!Entailment.Aim.isBackground(context: "Title Abstract §CONCLUSIONS"))
+}
