@@ -52,6 +52,9 @@ public enum VerificationRule: String, Codable, Sendable {
     /// It does not state as a finding what the passage gives only as its aim or question ("This study aimed
     /// to test whether X improves sleep" does not say that X improves sleep).
     case aim
+    /// It is not what an abstract's background section states (what was known before the study, which the study
+    /// may refute), whatever other passage shares its words.
+    case background
     /// It does not claim an effect against a comparator ("reduces Y compared with placebo") from passages that
     /// report no result at all (a trial's design, its population).
     case finding

@@ -600,7 +600,7 @@ public final class Answerer {
     /// Rules whose failure means the sentence is wrong, not merely unbacked (it contradicts a listed passage, or
     /// it is an instruction): it is not searched for elsewhere.
     static let contradictions: Set<VerificationRule> = [.negation, .numberBinding, .direction, .comparison, .generalisation,
-                                                        .instruction, .superseded]
+                                                        .instruction, .superseded, .background]
 
     /// A passage's title, path and section, for the verifier.
     /// The section or API entry a source's id names after "#" (`lru_cache` in `library/functools.rst.txt#lru_cache`).

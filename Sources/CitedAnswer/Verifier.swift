@@ -166,14 +166,6 @@ public struct Verifier {
                     steps.append(VerificationStep(rule: violation.rule, passage: cited, passed: false, detail: violation.detail))
                     return (.unsupported, steps)
                 }
-                // A study's background is not its finding: the cited passage closest to the sentence must not be
-                // an abstract's background section.
-                if let closest = indices.max(by: { overlap($0) < overlap($1) }),
-                   Entailment.Aim.isBackground(context: passages[closest].context) {
-                    steps.append(VerificationStep(rule: .aim, passage: passages[closest].number, passed: false,
-                                                  detail: "the passage is the study's background, not its finding"))
-                    return (.unsupported, steps)
-                }
                 // A version note of a cited passage that a later note of the same document (for a doc page, of
                 // the same API entry) revises.
                 let citedNotes = indices.flatMap { notes[$0] }
@@ -204,6 +196,15 @@ public struct Verifier {
                     support = .unsupported
                 }
                 steps.append(VerificationStep(rule: .meaning, passage: cited, passed: support == .supported, detail: measured))
+                // A study's background is not its finding: the cited passage closest to the sentence must not be
+                // an abstract's background section.
+                if support == .supported, let closest = indices.max(by: { a, b in
+                       stems.intersection(searchable[a].stems).count < stems.intersection(searchable[b].stems).count }),
+                   Entailment.Aim.isBackground(context: passages[closest].context) {
+                    steps.append(VerificationStep(rule: .background, passage: passages[closest].number, passed: false,
+                                                  detail: "the passage is the study's background, not its finding"))
+                    return (.unsupported, steps)
+                }
                 // Each clause of a compound sentence must be the cited passages' too, not only the whole.
                 if support == .supported, let (clause, share) = clauses.weakest(
                     against: indices.reduce(into: Set<String>()) { $0.formUnion(searchable[$1].stems) }),
@@ -250,9 +251,17 @@ public struct Verifier {
                 // `csv` page for "use the `csv` module") is that name's own documentation; then rank decides.
                 let named = KeyTerms.codeNames(sentence.text).flatMap { $0.split(separator: ".").map(String.init) }
                     .filter { $0.count >= 3 }
-                let best = passages.indices.map { index in
+                let candidates = passages.indices.map { index in
                     (index, check([index]), named.contains { searchable[index].context.contains($0) })
-                }.max { ($0.1.0, $0.2 ? 1 : 0) < ($1.1.0, $1.2 ? 1 : 0) }
+                }
+                // What a background section states is not made a finding by another passage that shares its words.
+                if let (index, (_, found), _) = candidates.first(where: { $0.1.1.contains { $0.rule == .background } }),
+                   !steps.contains(where: { $0.rule == .background }) {
+                    steps += [VerificationStep(rule: .attribution, passage: passages[index].number, passed: false,
+                                               detail: "stated by a background section")] + found
+                }
+                let best = steps.contains { $0.rule == .background } ? nil
+                    : candidates.max { ($0.1.0, $0.2 ? 1 : 0) < ($1.1.0, $1.2 ? 1 : 0) }
                 if let (index, (support, found), _) = best, support > result.support {
                     result.citations = [passages[index].number]
                     result.support = support

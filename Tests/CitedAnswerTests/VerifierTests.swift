@@ -258,7 +258,14 @@ func backgroundIsNotAFinding() {
                                      document: "PMID:1")
     let checked = verifier.verify([sentence], passages: [background])[0]
     #expect(checked.support == .unsupported)
-    #expect(checked.trace?.contains { $0.rule == .aim && !$0.passed } == true, "\(checked.trace ?? [])")
+    #expect(checked.trace?.contains { $0.rule == .background && !$0.passed } == true, "\(checked.trace ?? [])")
+    // Nor is it made a finding by another passage that shares its words.
+    let results = EvidencePassage(number: 2, text: "TMB failed to predict benefit in overall survival among such patients " +
+                                  "treated with chemotherapy.", context: "Other study Abstract §RESULTS", document: "PMID:2")
+    let uncited = AnswerSentence(text: sentence.text, citations: [])
+    let both = verifier.verify([uncited], passages: [background, results])[0]
+    #expect(both.support == .unsupported, "\(both.trace ?? [])")
+    #expect(verifier.verify([uncited], passages: [results])[0].support == .supported)
     for context in ["TMB and immunotherapy Abstract §RESULTS", "TMB and immunotherapy Abstract", "library/tmb.rst.txt:3-9"] {
         let other = EvidencePassage(number: 1, text: text, context: context, document: "PMID:1")
         #expect(verifier.verify([sentence], passages: [other])[0].support == .supported, "\(context)")
