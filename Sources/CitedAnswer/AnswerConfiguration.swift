@@ -2,11 +2,11 @@ import CitedCore
 import Foundation
 
 /// Which model answers which domain: `cited.toml` in the working directory, then
-/// `~/.config/cited/config.toml`, then built-in defaults. Built in: Qwen2.5-Coder-1.5B answers clinical
-/// questions and the 0.5B code and math ones. On the dev sets (Corpora/eval/answers-facts-*.jsonl, 2026-12-07,
-/// 2 cores) the 1.5B raised clinical answers citing a gold source from 7 to 11 of 14 on the tune split and from
-/// 9 to 12 on the confirm split, at a median of 10.4 s (tune) and 7.3 s (confirm) per clinical answer against
-/// 5.6 s; on code questions it did worse than the 0.5B (Benchmarks/RESULTS.md, sixteenth pass).
+/// `~/.config/cited/config.toml`, then built-in defaults: Qwen2.5-Coder-0.5B everywhere. On the dev sets
+/// (Corpora/eval/answers-facts-*.jsonl, 2026-12-07, 2 cores) the 1.5B on clinical questions cited a gold source
+/// in 11 of 14 tune answers against 7, but took a median of 11-13 s per clinical answer against 5-6 s, over the
+/// 8 s budget, and on the confirm split it gained little once its wrong answers were caught; on code questions it
+/// did worse (Benchmarks/RESULTS.md, sixteenth pass). To trade speed for it on clinical questions:
 ///
 /// ```toml
 /// [models]
@@ -30,7 +30,7 @@ public struct AnswerConfiguration: Equatable, Sendable {
     public var endpoints: [String: EndpointConfiguration] = [:]
 
     public static let builtIn = AnswerConfiguration(
-        models: [.clinical: "qwen2.5-coder-1.5b", .code: "qwen2.5-coder-0.5b", .math: "qwen2.5-coder-0.5b"],
+        models: [.clinical: "qwen2.5-coder-0.5b", .code: "qwen2.5-coder-0.5b", .math: "qwen2.5-coder-0.5b"],
         fastModel: "qwen2.5-coder-0.5b", counterfactualModel: "qwen2.5-coder-0.5b")
 
     public init(models: [Domain: String], fastModel: String, counterfactualModel: String? = nil) {

@@ -25,8 +25,8 @@ struct AskCommand: ParsableCommand {
         the answer is "Not found in the indexed sources." with related reading.
 
         Models per domain come from ./cited.toml or ~/.config/cited/config.toml ([models] clinical, \
-        code, math, fast, counterfactual), else the built-in defaults: Qwen2.5-Coder-1.5B for clinical \
-        questions, the 0.5B for code and math, and the 0.5B to run the counterfactual test. A model may be `endpoint:NAME`, an OpenAI-compatible \
+        code, math, fast, counterfactual), else the built-in defaults: Qwen2.5-Coder-0.5B answers, and runs \
+        the counterfactual test of every local answer model. A model may be `endpoint:NAME`, an OpenAI-compatible \
         server declared under [endpoints.NAME] (llama.cpp, vLLM, …): the prompt, the checks and the audit \
         record stay the same, except the counterfactual test, which needs the model's logits (a server \
         returns none); markers naming passages it was not given are removed and traced. `--json` names the \

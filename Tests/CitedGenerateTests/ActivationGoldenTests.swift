@@ -33,7 +33,7 @@ struct ActivationGoldenTests {
           arguments: ["smollm2-135m", "qwen2.5-coder-0.5b"])
     func layers(model name: String) throws { try Self.check(name) }
 
-    @Test("the 1.5B model's layers equal llama.cpp's", .enabled(if: testLargeModel))
+    @Test("the 1.5B model's layers equal llama.cpp's (CITED_TEST_1_5B=1)", .enabled(if: testLargeModel))
     func layers15() throws { try Self.check("qwen2.5-coder-1.5b") }
 
     static func check(_ name: String) throws {

@@ -41,7 +41,7 @@ struct CrossPathTests {
           arguments: ["smollm2-135m", "qwen2.5-coder-0.5b"])
     func sameOutputs(model name: String) throws { try Self.check(name) }
 
-    @Test("the 1.5B model's outputs are bit-identical on AVX2 and AVX-512",
+    @Test("the 1.5B model's outputs are bit-identical on AVX2 and AVX-512 (CITED_TEST_1_5B=1)",
           .enabled(if: testLargeModel && cq_isa_supported() >= Int32(CQ_ISA_AVX512.rawValue)))
     func sameOutputs15() throws { try Self.check("qwen2.5-coder-1.5b") }
 

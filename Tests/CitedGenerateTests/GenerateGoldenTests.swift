@@ -36,8 +36,8 @@ func loadModel(_ name: String) -> LanguageModel? {
     }
 }
 
-/// Tests of the 1.5B model (the clinical answer model, fetched by the test setup); CITED_TEST_1_5B=0 skips them.
-let testLargeModel = ProcessInfo.processInfo.environment["CITED_TEST_1_5B"] != "0"
+/// Opt-in for tests of the 1.5B model (not part of the CI setup).
+let testLargeModel = ProcessInfo.processInfo.environment["CITED_TEST_1_5B"] == "1"
 
 @Suite("Greedy generation against llama.cpp", .serialized)
 struct GenerateGoldenTests {
@@ -45,7 +45,8 @@ struct GenerateGoldenTests {
           arguments: ["smollm2-135m", "qwen2.5-coder-0.5b"])
     func golden(model name: String) throws { try Self.check(name) }
 
-    /// The 1.5B model answers clinical questions by default; CITED_TEST_1_5B=0 skips its tests.
+    /// The 1.5B model is not fetched by the CI setup (1.1 GB); run with CITED_TEST_1_5B=1 after
+    /// `cited models fetch qwen2.5-coder-1.5b`.
     @Test("the 1.5B model's greedy transcripts match llama.cpp", .enabled(if: testLargeModel))
     func golden15() throws { try Self.check("qwen2.5-coder-1.5b") }
 
