@@ -201,6 +201,12 @@ public struct Verifier {
                 if support == .supported, let closest = indices.max(by: { a, b in
                        stems.intersection(searchable[a].stems).count < stems.intersection(searchable[b].stems).count }),
                    Entailment.Aim.isBackground(context: passages[closest].context) {
+                    // The other cited passages may state it as a finding on their own.
+                    let findings = indices.filter { !Entailment.Aim.isBackground(context: passages[$0].context) }
+                    if !findings.isEmpty {
+                        let (own, ownSteps) = check(findings)
+                        if own == .supported { return (own, ownSteps) }
+                    }
                     steps.append(VerificationStep(rule: .background, passage: passages[closest].number, passed: false,
                                                   detail: "the passage is the study's background, not its finding"))
                     return (.unsupported, steps)
@@ -254,14 +260,18 @@ public struct Verifier {
                 let candidates = passages.indices.map { index in
                     (index, check([index]), named.contains { searchable[index].context.contains($0) })
                 }
-                // What a background section states is not made a finding by another passage that shares its words.
+                // What a background section states is made a finding only by its own study's other sections, not
+                // by another study's passage that shares its words.
+                let background = candidates.first { $0.1.1.contains { $0.rule == .background } }
+                    .map { passages[$0.0].document }
                 if let (index, (_, found), _) = candidates.first(where: { $0.1.1.contains { $0.rule == .background } }),
                    !steps.contains(where: { $0.rule == .background }) {
                     steps += [VerificationStep(rule: .attribution, passage: passages[index].number, passed: false,
                                                detail: "stated by a background section")] + found
                 }
-                let best = steps.contains { $0.rule == .background } ? nil
-                    : candidates.max { ($0.1.0, $0.2 ? 1 : 0) < ($1.1.0, $1.2 ? 1 : 0) }
+                let best = candidates.filter { candidate in
+                    background.map { $0 != nil && passages[candidate.0].document == $0 } ?? true
+                }.max { ($0.1.0, $0.2 ? 1 : 0) < ($1.1.0, $1.2 ? 1 : 0) }
                 if let (index, (support, found), _) = best, support > result.support {
                     result.citations = [passages[index].number]
                     result.support = support
