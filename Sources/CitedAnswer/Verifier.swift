@@ -260,18 +260,15 @@ public struct Verifier {
                 let candidates = passages.indices.map { index in
                     (index, check([index]), named.contains { searchable[index].context.contains($0) })
                 }
-                // What a background section states is made a finding only by its own study's other sections, not
-                // by another study's passage that shares its words.
-                let background = candidates.first { $0.1.1.contains { $0.rule == .background } }
-                    .map { passages[$0.0].document }
+                // What a background section states is not made a finding by another passage that shares its words
+                // (the model's own citation of a finding that backs it is checked in `check`).
                 if let (index, (_, found), _) = candidates.first(where: { $0.1.1.contains { $0.rule == .background } }),
                    !steps.contains(where: { $0.rule == .background }) {
                     steps += [VerificationStep(rule: .attribution, passage: passages[index].number, passed: false,
                                                detail: "stated by a background section")] + found
                 }
-                let best = candidates.filter { candidate in
-                    background.map { $0 != nil && passages[candidate.0].document == $0 } ?? true
-                }.max { ($0.1.0, $0.2 ? 1 : 0) < ($1.1.0, $1.2 ? 1 : 0) }
+                let best = steps.contains { $0.rule == .background } ? nil
+                    : candidates.max { ($0.1.0, $0.2 ? 1 : 0) < ($1.1.0, $1.2 ? 1 : 0) }
                 if let (index, (support, found), _) = best, support > result.support {
                     result.citations = [passages[index].number]
                     result.support = support
