@@ -23,8 +23,9 @@ public struct AnswerConfiguration: Equatable, Sendable {
     public var models: [Domain: String]
     public var fastModel: String
     /// The model that runs the counterfactual test on the sentences of a local answer model (the verifier's
-    /// rates in Benchmarks/RESULTS.md are this scorer's); nil: each answer model scores its own. An answer from
-    /// an endpoint has no such test (`AnswerPolicy.counterfactualModel` names a scorer for every answer).
+    /// rates in Benchmarks/RESULTS.md are this scorer's); nil, or not fetched: each answer model scores its own.
+    /// An answer from an endpoint has no such test (`AnswerPolicy.counterfactualModel` names a scorer for every
+    /// answer).
     public var counterfactualModel: String?
     /// The `[endpoints.NAME]` tables, by name.
     public var endpoints: [String: EndpointConfiguration] = [:]

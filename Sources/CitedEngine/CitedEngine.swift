@@ -200,8 +200,9 @@ public final class CitedEngine: @unchecked Sendable {
             if let scorer = parameters.policy.counterfactualModel {
                 answerer.counterfactualScorer = SharedAnswerModel(try models.model(scorer), cancellation: cancellation, turn: turn)
             } else if let scorer = options.answerConfiguration.counterfactualModel {
+                // A scorer that cannot be loaded (not fetched) leaves the answer model to score its own sentences.
                 answerer.localCounterfactualScorer = { [self] model in
-                    let loaded = try models.model(scorer)
+                    guard let loaded = try? models.model(scorer) else { return nil }
                     return (model as? SharedAnswerModel)?.loaded === loaded ? nil
                         : SharedAnswerModel(loaded, cancellation: cancellation, turn: turn)
                 }

@@ -445,3 +445,32 @@ func repeatsAndListMarkup() throws {
     #expect(answer.sentences.map(\.text) == ["Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women."])
     #expect(answer.sentences.map(\.support) == [.supported])
 }
+
+/// An answer model that can also score its own sentences (as a local GGUF model can).
+private final class ScoringModel: AnswerModel, CounterfactualScorer {
+    let name: String
+    let tokenTexts: [String] = []
+    init(_ name: String) { self.name = name }
+    func generate(_ prompt: Prompt, maxTokens: Int, seed: UInt64, stop: [String],
+                  constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
+                  onText: (String) -> Void) throws -> String { "" }
+    func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding? { nil }
+}
+
+@Test("The counterfactual test is run by the policy's scorer, else a local model's configured one, else the model")
+func counterfactualScorerChoice() throws {
+    let (pipeline, scripted) = answerer("")
+    let local = ScoringModel("1.5b"), small = ScoringModel("0.5b"), explicit = ScoringModel("explicit")
+    var policy = AnswerPolicy()
+    // No configured scorer: a local model scores its own sentences; a model without logits has no test.
+    #expect(try pipeline.scorer(for: local, policy: policy) as? ScoringModel === local)
+    #expect(try pipeline.scorer(for: scripted, policy: policy) == nil)
+    pipeline.localCounterfactualScorer = { model in model === small ? nil : small }
+    #expect(try pipeline.scorer(for: local, policy: policy) as? ScoringModel === small)
+    #expect(try pipeline.scorer(for: small, policy: policy) as? ScoringModel === small)
+    #expect(try pipeline.scorer(for: scripted, policy: policy) == nil)
+    pipeline.counterfactualScorer = explicit
+    #expect(try pipeline.scorer(for: scripted, policy: policy) as? ScoringModel === explicit)
+    policy.counterfactual = false
+    #expect(try pipeline.scorer(for: local, policy: policy) == nil)
+}
