@@ -4,7 +4,7 @@ import Foundation
 /// Which model answers which domain: `cited.toml` in the working directory, then
 /// `~/.config/cited/config.toml`, then built-in defaults: Qwen2.5-Coder-0.5B everywhere. On the dev sets
 /// (Corpora/eval/answers-facts-*.jsonl, 2026-12-07, 2 cores) the 1.5B on clinical questions cited a gold source
-/// in 11 of 14 tune answers against 7, but took a median of 11-13 s per clinical answer against 5-6 s, over the
+/// in 11 of 14 tune answers against 7, but took a median of 10-13 s per clinical answer against 5-7 s, over the
 /// 8 s budget, and on the confirm split it gained little once its wrong answers were caught; on code questions it
 /// did worse (Benchmarks/RESULTS.md, sixteenth pass). To trade speed for it on clinical questions:
 ///
