@@ -174,8 +174,9 @@ final class LlamaState {
             cq_store_kv(k, Int64(n), Int32(c.kvHeads), Int32(hd), keys + layerOffset, Int64(headStride), Int64(pos))
             cq_store_kv(v, Int64(n), Int32(c.kvHeads), Int32(hd), values + layerOffset, Int64(headStride), Int64(pos))
             // Each token on its own when rounded as decode steps (llama.cpp sums one query in other lanes).
-            for (first, count) in each ? (0..<n).map({ ($0, 1) }) : [(0, n)] {
-                cq_attention(q + first * qd, Int64(count), Int32(c.heads), Int32(c.kvHeads), Int32(hd), keys + layerOffset,
+            let span = each ? 1 : n
+            for first in stride(from: 0, to: n, by: span) {
+                cq_attention(q + first * qd, Int64(span), Int32(c.heads), Int32(c.kvHeads), Int32(hd), keys + layerOffset,
                              values + layerOffset, Int64(headStride), Int64(pos + first), scale, att + first * qd, attScratch)
             }
             observe("kqv_out", li, att, n * qd)
