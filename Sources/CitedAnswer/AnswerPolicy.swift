@@ -102,6 +102,11 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// question about `nsimplify`, `scrypt` for `pbkdf2_hmac`. Off: on the tune split (2026-12-05) it raised false
     /// abstention from 0.25 to 0.36, one of the three answers it stopped carrying all its facts.
     public var requireNamedSubject = false
+    /// A clinical answer must state a finding: when every supported sentence cites only abstracts' background,
+    /// aim or methods sections (`Entailment.Aim.isSetup`), it tells what was asked and how, not what was found,
+    /// and abstains (`unresponsive`). On the dev sets such answers were all non-answers in the hand check ("IPTW
+    /// analysis was performed", the NLST's methods).
+    public var requireFinding = true
     /// Least cosine between the question and the checked sentences together, per domain, below which the answer
     /// abstains (`unresponsive`): each sentence is its passage's, but together they answer another question
     /// ("Use `keyword.kwlist` …" for suggesting close matches to a misspelled word; the syslog level mapping
@@ -122,7 +127,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         case listedPassages, maxPassages, relevanceMargin, resultsSection, entryHead, laterNotes, contextBudget, excerptBudget, resultsExcerptBudget
         case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin, retryWithoutExample
         case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
-        case requireNamedSubject, answerRelevance, quotes
+        case requireNamedSubject, requireFinding, answerRelevance, quotes
     }
 
     /// Every field, a nil one as null: "no excerpts" and "decline freely" must survive a replay.
@@ -151,6 +156,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(corroborationRelevance, forKey: .corroborationRelevance)
         try c.encode(dropUnsupported, forKey: .dropUnsupported)
         try c.encode(requireNamedSubject, forKey: .requireNamedSubject)
+        try c.encode(requireFinding, forKey: .requireFinding)
         try c.encode(answerRelevance, forKey: .answerRelevance)
         try c.encode(quotes, forKey: .quotes)
     }
@@ -186,6 +192,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.corroborationRelevance, &corroborationRelevance)
         try read(.dropUnsupported, &dropUnsupported)
         try read(.requireNamedSubject, &requireNamedSubject)
+        try read(.requireFinding, &requireFinding)
         try read(.answerRelevance, &answerRelevance)
         try read(.quotes, &quotes)
     }
@@ -244,7 +251,8 @@ public enum AbstentionReason: String, Codable, Sendable {
     case offSubject = "off-subject"
     /// The checked sentences together are far from the question (`AnswerPolicy.answerRelevance`): each is its
     /// passage's, but they answer another question. Or every fully supported one only repeats what the question
-    /// states before it asks (`Premise`), or gives a study's aim.
+    /// states before it asks (`Premise`), or gives a study's aim; or, in a clinical answer, each cites only the
+    /// sections that set a study up, no finding (`AnswerPolicy.requireFinding`).
     case unresponsive
 }
 

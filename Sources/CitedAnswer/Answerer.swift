@@ -465,6 +465,15 @@ public final class Answerer {
             run.answer.draft = sentences
             return abstain(run, reason: .unresponsive)
         }
+        // A clinical answer states a finding, not only what a study asked and how it went about it.
+        if run.policy.requireFinding, run.answer.domain == .clinical, !kept.contains(where: { sentence in
+            sentence.support == .supported && sentence.citations.contains { number in
+                run.evidence.first { $0.number == number }.map { !Entailment.Aim.isSetup(context: $0.context) } ?? false
+            }
+        }) {
+            run.answer.draft = sentences
+            return abstain(run, reason: .unresponsive)
+        }
         if run.policy.requireNamedSubject,
            let unnamed = QuestionTerms.unnamed(in: run.question, answer: kept, vocabulary: vocabulary) {
             run.answer.draft = sentences
@@ -539,8 +548,15 @@ public final class Answerer {
     /// The sentences of a generated answer that state something: a sentence ending in ":" only announces
     /// what follows (the code block generation stopped at, a list); talk about the answer itself ("The answer
     /// states that …") is left out of the sentence.
+    /// An excerpt copied across its elision mark (" … ", `Excerpt.select`) joins sentences the source keeps
+    /// apart (a background, a method): each is a statement of its own, checked alone, with the citations the
+    /// model gave the whole.
     static func statements(of text: String) -> [AnswerSentence] {
         SentenceSplitter.split(SentenceSplitter.withoutListMarkup(text)).filter { !$0.text.hasSuffix(":") }
+            .flatMap { sentence in
+                sentence.text.components(separatedBy: " … ").map { $0.trimmingCharacters(in: CharacterSet.whitespaces.union(["…"])) }
+                    .filter { !$0.isEmpty }.map { AnswerSentence(text: $0, citations: sentence.citations) }
+            }
             .map { sentence in
                 var finished = sentence
                 finished.text = SentenceSplitter.withoutPreamble(SentenceSplitter.finishedPart(of: sentence.text))

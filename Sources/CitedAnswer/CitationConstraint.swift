@@ -17,7 +17,7 @@ public final class CitationConstraint {
     /// the sources rather than an answer, and a code fence an example instead of one; and, when the evidence is strong enough that the model must
     /// answer, whatever could open the "not in sources" sentinel (its prefixes, spaces aside).
     private let sentinelOpeners: [Int]
-    /// Ids that could open the "not in sources" sentinel.
+    /// Ids that could open the "not in sources" sentinel, in its case or (from three letters) any other.
     private let declineOpeners: [Int]
     /// The model may open the sentinel only when its best opener's logit beats every other allowed first
     /// token by at least this much (nil: freely; +infinity: never).
@@ -38,9 +38,11 @@ public final class CitationConstraint {
             if text.isEmpty || text.hasPrefix("[") || text.hasPrefix(">") || text.hasPrefix("``") { return !tokenTexts[id].isEmpty }
             return false
         }
+        // "Not IN SOURCES" declines too: a prefix in any case counts from its third letter on ("No" opens answers).
         declineOpeners = tokenTexts.indices.filter { id in
             let text = tokenTexts[id].trimmingCharacters(in: .whitespacesAndNewlines)
-            return !text.isEmpty && PromptLibrary.sentinel.hasPrefix(text)
+            return !text.isEmpty && (PromptLibrary.sentinel.hasPrefix(text)
+                || text.count >= 3 && PromptLibrary.sentinel.lowercased().hasPrefix(text.lowercased()))
         }
         var continuations: [Int] = []
         var openers: [(Int, String)] = []

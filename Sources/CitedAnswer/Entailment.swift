@@ -72,7 +72,16 @@ enum Entailment {
         }
         guard let target = bestMatch(for: claim, among: passageSentences),
               Double(claim.stems.intersection(target.stems).count) >= alignment * Double(max(claim.stems.count, 1))
-        else { return nil }
+        else {
+            // Worded apart from the passage ("In type 2 diabetes, microvascular disease …" for "MVD was associated
+            // with …"), the claim's figures still come from one sentence, and must keep its groups.
+            if let home = Borrowing.home(of: claim, in: passageSentences),
+               let (first, second) = Binding.inverted(claim, home) {
+                return Violation(rule: .numberBinding, detail: "\(first) and \(second) are given to each other's group: "
+                                 + "\"\(home.text.prefix(160))\"")
+            }
+            return nil
+        }
         let quoted = "\"\(target.text.prefix(160))\""
         if Aim.states(target.text), !Aim.states(claim.text), !passageSentences.contains(where: { other in
             !Aim.states(other.text)
@@ -301,6 +310,25 @@ enum Entailment {
 
         /// First words of the abstract sections that give what was known before the study, not what it found.
         static let backgroundSections: Set<String> = ["background", "introduction", "context", "rationale", "importance"]
+
+        /// Words of the abstract sections that set a study up: its background, aim and methods ("BACKGROUND AND
+        /// AIMS", "Design, Setting, and Participants", "MAIN OUTCOME MEASURES"). What they state is not a finding.
+        static let setupWords: Set<String> = [
+            "background", "introduction", "context", "rationale", "importance", "objective", "objectives", "aim", "aims",
+            "purpose", "hypothesis", "methods", "method", "methodology", "materials", "material", "patients", "design",
+            "setting", "settings", "participants", "study", "interventions", "intervention", "measurements", "main",
+            "outcome", "outcomes", "measures", "trial", "registration", "funding", "and", "of", "the",
+        ]
+
+        /// Whether a passage's context places it in a section that only sets the study up ("Abstract §METHODS",
+        /// "Abstract §AIM OF THE STUDY"); not "§METHODS AND RESULTS", not an abstract without sections.
+        static func isSetup(context: String) -> Bool {
+            guard let section = context.range(of: "§", options: .backwards).map({ context[$0.upperBound...] }) else {
+                return false
+            }
+            let words = section.split(whereSeparator: { !$0.isLetter }).map { $0.lowercased() }
+            return !words.isEmpty && words.allSatisfy(setupWords.contains)
+        }
 
         /// Whether a passage's context (title, path, locator) places it in such a section ("Abstract §BACKGROUND").
         /// Its statements may be what the study goes on to refute: "Of note, TMB failed to predict a benefit in

@@ -11,17 +11,28 @@ extension Entailment {
             Set(EvidenceQuotes.effectFigures(in: text).compactMap(Double.init)).subtracting([95])
         }
 
-        /// Pairs of adjacent content words ("local recurrence", "overall survival") as stem pairs.
+        /// Pairs of adjacent content words ("local recurrence", "overall survival") as stem pairs; never across
+        /// punctuation ("In type 2 diabetes, microvascular disease …" has no phrase "diabetes microvascular").
         static func phrases(_ unit: Unit) -> Set<String> {
-            let words = unit.words.map { word -> String? in
-                guard word.count >= 4, word.allSatisfy(\.isLetter), !ContentWords.stopwords.contains(word),
-                      !Binding.labels.contains(word) else { return nil }
-                return String(word.prefix(5))
-            }
-            return Set(zip(words, words.dropFirst()).compactMap { a, b in
-                guard let a, let b, a != b else { return nil }
-                return a + " " + b
+            Set(unit.lowered.split(whereSeparator: { ",;:()[]".contains($0) }).flatMap { part -> [String] in
+                let words = Unit.wordsOf(String(part)).map { word -> String? in
+                    guard word.count >= 4, word.allSatisfy(\.isLetter), !ContentWords.stopwords.contains(word),
+                          !Binding.labels.contains(word) else { return nil }
+                    return String(word.prefix(5))
+                }
+                return zip(words, words.dropFirst()).compactMap { a, b in
+                    guard let a, let b, a != b else { return nil }
+                    return a + " " + b
+                }
             })
+        }
+
+        /// The first passage sentence that holds all of the claim's effect figures, two at least: where the claim
+        /// took them from.
+        static func home(of claim: Unit, in passages: [Unit]) -> Unit? {
+            let claimed = figures(claim.text)
+            guard claimed.count >= 2 else { return nil }
+            return passages.first { claimed.isSubset(of: figures($0.text)) }
         }
 
         /// Whether `sentence` holds an abbreviation of the phrase ("OS" for "overall survival", "DFS" for
@@ -40,10 +51,9 @@ extension Entailment {
         /// ("local control: 5.3% versus 10.7%" where "local recurrence" has its own figures and 5.3% is distant
         /// progression's). Returns the phrase (as stems) and the figures' own sentence.
         static func measure(_ claim: Unit, passages: [Unit]) -> (phrase: String, home: Unit)? {
+            guard let home = home(of: claim, in: passages) else { return nil }
             let claimed = figures(claim.text)
-            guard claimed.count >= 2 else { return nil }
             let sentences = passages.map { (unit: $0, figures: figures($0.text)) }
-            guard let home = sentences.first(where: { claimed.isSubset(of: $0.figures) })?.unit else { return nil }
             // The other sentences that report figures of their own, with their phrases.
             let reporting = sentences.filter { $0.unit.text != home.text && $0.figures.subtracting(claimed).count >= 2 }
                 .map { (unit: $0.unit, phrases: phrases($0.unit)) }

@@ -42,21 +42,50 @@ public enum Excerpt {
         }
     }
 
-    /// The text with its code spans blanked out. A run of backticks (reST ``x``) opens or closes one span.
+    /// The text with its code spans blanked out. A run of backticks (reST ``x``) opens or closes one span. A
+    /// span never closed ("`shorten(text, width) Collapse and truncate …") is code to the end of its call or
+    /// word (`unclosedCodeEnd`); the rest is text.
     static func outsideCode(_ text: String) -> String {
         var inCode = false
         var outside = ""
+        var span = ""
         var previous: Character?
         for character in text {
             if character == "`" {
-                if previous != "`" { inCode.toggle() }
+                if previous != "`" {
+                    inCode.toggle()
+                    span = ""
+                }
                 outside.append(" ")
-            } else if !inCode {
+            } else if inCode {
+                span.append(character)
+            } else {
                 outside.append(character)
             }
             previous = character
         }
+        if inCode { outside += span[unclosedCodeEnd(span)...] }
         return outside
+    }
+
+    /// Where code that a backtick opened and none closed ends: after its brackets balance (`name(…)`), else at
+    /// its first space.
+    static func unclosedCodeEnd(_ span: String) -> String.Index {
+        var depth = 0
+        for index in span.indices {
+            switch span[index] {
+            case "(", "[", "{":
+                depth += 1
+            case ")", "]", "}":
+                depth = max(0, depth - 1)
+                if depth == 0 { return span.index(after: index) }
+            case let character where character.isWhitespace && depth == 0:
+                return index
+            default:
+                break
+            }
+        }
+        return span.endIndex
     }
 
     /// Indented lines, doctest prompts, display math or fenced code.

@@ -13,7 +13,7 @@ public struct KeyTerms: Equatable, Sendable {
         var identifiers: [String] = []
         let words = tokens(text)
         for (index, token) in words.enumerated() {
-            if let number = normalizedNumber(token) {
+            if let number = normalizedNumber(unitJoined(token) ?? token) {
                 numbers.append(number)
             } else if isIdentifier(token) {
                 identifiers.append(token.lowercased())
@@ -85,6 +85,12 @@ public struct KeyTerms: Equatable, Sendable {
         return cleaned
     }
 
+    /// The number of a number joined to a short lowercase unit: "3-month" → "3", "1.46-fold" → "1.46" (as
+    /// "3 months", "1.46 times"); nil otherwise: "5-FU" and "5-fluorouracil" are names.
+    static func unitJoined(_ token: String) -> String? {
+        token.range(of: #"^\d+(\.\d+)?(?=[-–][a-z]{1,7}$)"#, options: .regularExpression).map { String(token[$0]) }
+    }
+
     /// Plain words a model writes in capitals ("YES, SymPy can…"): not names a source must contain.
     static let shoutedWords: Set<String> = [
         "YES", "NO", "NOT", "NOTE", "OK", "AND", "OR", "BUT", "IF", "ALL", "ANY", "ONLY", "NEVER", "ALWAYS",
@@ -128,6 +134,39 @@ struct SearchableText {
         }.compactMap(KeyTerms.normalizedNumber))
         stems = Set(ContentWords.stems(of: text))
         self.context = context.lowercased()
+        ranges = KeyTerms.tokens(text).compactMap { token in
+            let ends = token.split(whereSeparator: { "-–".contains($0) }).map(String.init)
+            guard ends.count == 2, let low = KeyTerms.normalizedNumber(ends[0]),
+                  let high = KeyTerms.normalizedNumber(ends[1]) else { return nil }
+            return (low, high)
+        }
+    }
+
+    /// Numbers written as a range, "8.79-7.57" or "0.72–2.22", in the text's order.
+    let ranges: [(String, String)]
+
+    /// Whether the text backs `number` as the sentence (its `tokens`) states it, beyond `contains(number:)`:
+    /// - as one end of a range the sentence gives both ends of, in the same order ("from 8.79 to 7.57" for
+    ///   "8.79-7.57"; a confidence interval's end alone is still not a finding);
+    /// - as a name the context (the title) writes with the same word before it ("type 2" diabetes).
+    func backs(number: String, sentence tokens: [String]) -> Bool {
+        let numbers = tokens.map { KeyTerms.normalizedNumber(KeyTerms.unitJoined($0) ?? $0) }
+        func position(_ value: String) -> Int? {
+            numbers.firstIndex { $0 != nil && ($0 == value || Double($0!) == Double(value)) }
+        }
+        if let here = position(number), ranges.contains(where: { low, high in
+            if Double(low) == Double(number), let other = position(high) { return here < other }
+            if Double(high) == Double(number), let other = position(low) { return other < here }
+            return false
+        }) {
+            return true
+        }
+        return tokens.indices.dropFirst().contains { index in
+            numbers[index].map { Double($0) == Double(number) } == true && tokens[index - 1].first?.isLetter == true
+                && context.range(of: #"(?<![\w.])"# + NSRegularExpression.escapedPattern(
+                    for: tokens[index - 1].lowercased() + " " + tokens[index]) + #"(?![\w.])"#,
+                    options: .regularExpression) != nil
+        }
     }
 
     func contains(number: String) -> Bool {

@@ -126,6 +126,7 @@ public struct Verifier {
                 return result
             }
             let terms = KeyTerms.extract(sentence.text)
+            let words = KeyTerms.tokens(sentence.text)
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)
             let clauses = Clauses(sentence.text)
@@ -153,7 +154,9 @@ public struct Verifier {
                     return (.unsupported, [VerificationStep(rule: .content, passage: cited, passed: false,
                                                             detail: "unfinished sentence")])
                 }
-                let missing = terms.numbers.filter { number in !indices.contains { searchable[$0].contains(number: number) } }
+                let missing = terms.numbers.filter { number in
+                    !indices.contains { searchable[$0].contains(number: number) || searchable[$0].backs(number: number, sentence: words) }
+                }
                     + terms.identifiers.filter { name in !indices.contains { searchable[$0].contains(identifier: name) } }
                 guard missing.isEmpty else {
                     return (.unsupported, [VerificationStep(rule: .keyTerms, passage: cited, passed: false,

@@ -21,7 +21,7 @@ struct AskCommand: ParsableCommand {
         ones are flagged (left out with --strict). When the evidence is weak, the question names \
         something the passages never mention, the model says the sources lack the answer, nothing \
         checks out, or the checked sentences together answer another question (far from it in meaning) \
-        or only repeat what the question states or give a study's aim, \
+        or only repeat what the question states or give a study's aim or methods, \
         the answer is "Not found in the indexed sources." with related reading.
 
         Models per domain come from ./cited.toml or ~/.config/cited/config.toml ([models] clinical, \
@@ -158,7 +158,7 @@ final class AnswerView {
             }
             if answer.abstentionReason == .unresponsive {
                 print("The model's checked sentences do not answer it: they answer another question, repeat yours, "
-                      + "or give a study's aim (--verbose shows them).")
+                      + "or give a study's aim or methods, not its findings (--verbose shows them).")
             }
             if !answer.nearest.isEmpty {
                 print("Related reading (the nearest passages; they do not answer the question):")

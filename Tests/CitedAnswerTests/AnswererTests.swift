@@ -474,3 +474,49 @@ func counterfactualScorerChoice() throws {
     policy.counterfactual = false
     #expect(try pipeline.scorer(for: local, policy: policy) == nil)
 }
+
+@Test("A clinical answer backed only by a study's aims or methods states no finding and abstains as unresponsive")
+func answerStatesAFinding() throws {
+    let sections = [
+        RetrievedPassage(passageID: 21, source: Source(kind: .pubmed, id: "PMID:200", pmid: "200", title: "Vitamin K2 trial",
+                                                       locator: "Abstract §METHODS", year: 2004),
+                         text: "Postmenopausal women took menatetrenone 45 mg daily or placebo for two years."),
+        RetrievedPassage(passageID: 22, source: Source(kind: .pubmed, id: "PMID:200", pmid: "200", title: "Vitamin K2 trial",
+                                                       locator: "Abstract §RESULTS", year: 2004),
+                         text: "Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women."),
+    ]
+    var parameters = AskParameters()
+    parameters.policy.minimumEvidence = 0.1
+    parameters.policy.requireCoveredTerms = false
+    parameters.policy.answerRelevance = DomainThresholds(clinical: -1, code: -1, math: -1)
+    parameters.domain = .clinical
+    func answer(_ script: String, requireFinding: Bool = true) throws -> Answer {
+        var parameters = parameters
+        parameters.policy.requireFinding = requireFinding
+        let answerer = Answerer(model: { _ in ScriptedModel(script: script) }, embedder: HashingEmbedder(),
+                                builder: PromptBuilder(library: library), retrieve: { _, k in Array(sections.prefix(k)) })
+        return try answerer.answer("Does menatetrenone reduce vertebral fractures?", parameters: parameters)
+    }
+    let methods = "Postmenopausal women took menatetrenone 45 mg daily or placebo for two years [1]."
+    let setupOnly = try answer(methods)
+    #expect(setupOnly.abstained && setupOnly.abstentionReason == .unresponsive,
+            "\(setupOnly.abstentionReason.map(\.rawValue) ?? "answered")")
+    #expect(setupOnly.draft.contains { $0.support == .supported })
+    #expect(try !answer(methods, requireFinding: false).abstained)
+    #expect(try !answer(methods + " Menatetrenone 45 mg daily reduced vertebral fractures in postmenopausal women [2].").abstained)
+
+    #expect(Entailment.Aim.isSetup(context: "Trial Abstract §METHODS") && Entailment.Aim.isSetup(context: "T Abstract §AIM OF THE STUDY"))
+    #expect(Entailment.Aim.isSetup(context: "T Abstract §Design, Setting, and Participants"))
+    #expect(!Entailment.Aim.isSetup(context: "T Abstract §METHODS AND RESULTS") && !Entailment.Aim.isSetup(context: "T Abstract"))
+    #expect(!Entailment.Aim.isSetup(context: "T Abstract §CONCLUSIONS") && !Entailment.Aim.isSetup(context: "library/re.rst.txt"))
+}
+
+@Test("An excerpt copied across its elision mark is one statement per part, each with the model's citations")
+func elidedCopy() {
+    let parts = Answerer.statements(of: "Controversy remains regarding the best regimen. … Regimens were categorized as "
+        + "P2Y12 inhibitor monotherapy or DAPT. … IPTW analysis was performed. [1][3] Bleeding was lower [2].")
+    #expect(parts.map(\.text) == ["Controversy remains regarding the best regimen.",
+                                  "Regimens were categorized as P2Y12 inhibitor monotherapy or DAPT.",
+                                  "IPTW analysis was performed.", "Bleeding was lower."])
+    #expect(parts.map(\.citations) == [[1, 3], [1, 3], [1, 3], [2]])
+}

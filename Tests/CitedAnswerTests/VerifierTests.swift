@@ -99,6 +99,10 @@ func emptySentences() {
     #expect(!Verifier.hasProse("solve(set(x**2 - y, x))"))
     #expect(!Verifier.hasProse("``echelon_form``, ``rank``, ``rref``."))
     #expect(Verifier.hasProse("Call solve(x**2 - y, x) with the symbol."))
+    // A backtick never closed opens code to the end of its call, not to the end of the sentence.
+    #expect(Verifier.hasProse("`shorten(text, width, placeholder=' [...]') Collapse and truncate the given text."))
+    #expect(!Verifier.hasProse("`scrypt(password, *, salt, n, r, p)."))
+    #expect(!Verifier.hasProse("`sympy.integrate"))
 }
 
 @Test("Names written in backticks are code names the cited passage must contain")
@@ -196,6 +200,29 @@ func numbersInCompounds() {
     let results = EvidencePassage(number: 1, text: "Local recurrence at 5 years was 7% (95% CI 3-16) in the GRECCAR trial.")
     let claim = AnswerSentence(text: "Local recurrence at 5 years was 7% in the GRECCAR 3 trial.", citations: [1])
     #expect(verifier.verify([claim], passages: [results])[0].support == .unsupported)
+}
+
+@Test("A sentence's number joined to a unit is a number; a range backs both its ends given in order; a title backs a numbered name")
+func numbersAsTheSentenceStatesThem() {
+    #expect(KeyTerms.extract("It gave 1.46-fold SNR over 3-year follow-up with 5-FU.").numbers == ["1.46", "3"])
+    #expect(KeyTerms.extract("It gave 1.46-fold SNR with 5-FU and 5-fluorouracil.").identifiers.contains("5-fu"))
+    #expect(KeyTerms.extract("It gave 1.46-fold SNR with 5-fluorouracil.").identifiers.contains("5-fluorouracil"))
+    let scores = SearchableText("Depression scores decreased from the first to second visits (8.79-7.57; p = 0.002).",
+                                context: "Microvascular disease among individuals with type 2 diabetes. RESULTS")
+    let fell = KeyTerms.tokens("Depression scores fell from 8.79 to 7.57.")
+    #expect(scores.backs(number: "8.79", sentence: fell) && scores.backs(number: "7.57", sentence: fell))
+    // An end alone, or both ends swapped, is not what the range states.
+    #expect(!scores.backs(number: "8.79", sentence: KeyTerms.tokens("Depression scores were 8.79.")))
+    #expect(!scores.backs(number: "8.79", sentence: KeyTerms.tokens("Depression scores rose from 7.57 to 8.79.")))
+    #expect(scores.backs(number: "2", sentence: KeyTerms.tokens("In type 2 diabetes scores fell.")))
+    #expect(!scores.backs(number: "2", sentence: KeyTerms.tokens("Scores fell in 2 visits.")))
+    let verifier = Verifier()
+    let passage = EvidencePassage(number: 1, text: "The 10.5T array provided 1.46 times the central SNR of the 7T array.")
+    let claim = AnswerSentence(text: "The 10.5T array provided 1.46-fold the central SNR of the 7T array.", citations: [1])
+    #expect(verifier.verify([claim], passages: [passage])[0].support == .supported)
+    let swapped = AnswerSentence(text: "The 10.5T array provided 2.08-fold the central SNR of the 7T array.", citations: [1])
+    let checked = verifier.verify([swapped], passages: [passage])[0]
+    #expect(checked.support == .unsupported && checked.trace?.first?.rule == .keyTerms)
 }
 
 @Test("A trial named by an acronym and a number must be that trial: GRECCAR 2 does not back GRECCAR 3")
