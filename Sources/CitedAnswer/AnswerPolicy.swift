@@ -104,8 +104,8 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     public var requireNamedSubject = false
     /// A clinical answer must state a finding: when every supported sentence cites only abstracts' background,
     /// aim or methods sections (`Entailment.Aim.isSetup`), it tells what was asked and how, not what was found,
-    /// and abstains (`unresponsive`). On the dev sets such answers were all non-answers in the hand check ("IPTW
-    /// analysis was performed", the NLST's methods).
+    /// and abstains (`unresponsive`). On the dev sets (2026-12-07) it turned one answer into an abstention, a
+    /// non-answer in the hand check (the NLST's methods); an abstract without sections gives no section to go by.
     public var requireFinding = true
     /// Least cosine between the question and the checked sentences together, per domain, below which the answer
     /// abstains (`unresponsive`): each sentence is its passage's, but together they answer another question
