@@ -103,9 +103,11 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// abstention from 0.25 to 0.36, one of the three answers it stopped carrying all its facts.
     public var requireNamedSubject = false
     /// A clinical answer must state a finding: when every supported sentence cites only abstracts' background,
-    /// aim or methods sections (`Entailment.Aim.isSetup`), it tells what was asked and how, not what was found,
-    /// and abstains (`unresponsive`). On the dev sets (2026-12-07) it turned one answer into an abstention, a
-    /// non-answer in the hand check (the NLST's methods); an abstract without sections gives no section to go by.
+    /// aim or methods sections (`Entailment.Aim.isSetup`), or only tells how a study was done or why
+    /// (`Entailment.Aim.setsUp`, for abstracts without sections), it tells what was asked and how, not what was
+    /// found, and abstains (`unresponsive`). On the dev sets (2026-12-07) it turned two answers into abstentions,
+    /// both non-answers in the hand check (the NLST's methods; background and IPTW methods of an unsectioned
+    /// abstract).
     public var requireFinding = true
     /// Least cosine between the question and the checked sentences together, per domain, below which the answer
     /// abstains (`unresponsive`): each sentence is its passage's, but together they answer another question

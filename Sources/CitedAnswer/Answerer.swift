@@ -467,7 +467,7 @@ public final class Answerer {
         }
         // A clinical answer states a finding, not only what a study asked and how it went about it.
         if run.policy.requireFinding, run.answer.domain == .clinical, !kept.contains(where: { sentence in
-            sentence.support == .supported && sentence.citations.contains { number in
+            sentence.support == .supported && !Entailment.Aim.setsUp(sentence.text) && sentence.citations.contains { number in
                 run.evidence.first { $0.number == number }.map { !Entailment.Aim.isSetup(context: $0.context) } ?? false
             }
         }) {

@@ -330,6 +330,27 @@ enum Entailment {
             return !words.isEmpty && words.allSatisfy(setupWords.contains)
         }
 
+        /// Phrases of a study's method or of the open question it starts from, in an abstract without sections.
+        static let setupPhrases = [
+            "was performed", "were performed", "was conducted", "were conducted", "were categorized", "were categorised",
+            "were classified", "were enrolled", "were randomized", "were randomised", "were randomly assigned",
+            "were recruited", "were included", "were collected", "was analyzed", "was analysed", "were analyzed",
+            "were analysed", "we conducted", "we performed", "we searched", "were searched", "we analyzed",
+            "we analysed", "controversy remains", "remains controversial", "remain controversial", "little is known",
+            "has not been established", "have not been established",
+        ]
+
+        /// Whether a sentence only tells how a study was done or why ("Inverse-probability of treatment-weighted
+        /// (IPTW) analysis was performed.", "Controversy remains regarding …"): such a phrase, and outside its
+        /// parentheses no effect figure and no word of a change or a result.
+        static func setsUp(_ text: String) -> Bool {
+            let lowered = text.lowercased()
+            guard setupPhrases.contains(where: lowered.contains) else { return false }
+            let outside = Unit(lowered.replacingOccurrences(of: #"\([^()]*\)"#, with: " ", options: .regularExpression))
+            return EvidenceQuotes.effectFigures(in: outside.text).isEmpty
+                && !outside.words.contains { Finding.effects.contains($0) || Finding.results.contains($0) }
+        }
+
         /// Whether a passage's context (title, path, locator) places it in such a section ("Abstract §BACKGROUND").
         /// Its statements may be what the study goes on to refute: "Of note, TMB failed to predict a benefit in
         /// overall survival" opens an abstract that finds the benefit.

@@ -509,6 +509,13 @@ func answerStatesAFinding() throws {
     #expect(Entailment.Aim.isSetup(context: "T Abstract §Design, Setting, and Participants"))
     #expect(!Entailment.Aim.isSetup(context: "T Abstract §METHODS AND RESULTS") && !Entailment.Aim.isSetup(context: "T Abstract"))
     #expect(!Entailment.Aim.isSetup(context: "T Abstract §CONCLUSIONS") && !Entailment.Aim.isSetup(context: "library/re.rst.txt"))
+    // In an abstract without sections, the sentence tells.
+    #expect(Entailment.Aim.setsUp("Inverse-probability of treatment-weighted (IPTW) analysis was performed."))
+    #expect(Entailment.Aim.setsUp("Controversy remains regarding the optimal antiplatelet regimen in ACS."))
+    #expect(Entailment.Aim.setsUp("Regimens were categorized as P2Y12 inhibitor monotherapy (after 3-month DAPT) and conventional DAPT (12-month or longer DAPT)."))
+    #expect(!Entailment.Aim.setsUp("Outcomes were compared, and bleeding was lower with P2Y12 inhibitor monotherapy."))
+    #expect(!Entailment.Aim.setsUp("Of 300 patients who were randomized, 20% relapsed."))
+    #expect(!Entailment.Aim.setsUp("Bleeding was lower with monotherapy (HR 0.34)."))
 }
 
 @Test("An excerpt copied across its elision mark is one statement per part, each with the model's citations")
