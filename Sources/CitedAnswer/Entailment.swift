@@ -323,11 +323,16 @@ enum Entailment {
         /// Whether a passage's context places it in a section that only sets the study up ("Abstract §METHODS",
         /// "Abstract §AIM OF THE STUDY"); not "§METHODS AND RESULTS", not an abstract without sections.
         static func isSetup(context: String) -> Bool {
-            guard let section = context.range(of: "§", options: .backwards).map({ context[$0.upperBound...] }) else {
-                return false
-            }
-            let words = section.split(whereSeparator: { !$0.isLetter }).map { $0.lowercased() }
+            let words = sectionWords(context)
             return !words.isEmpty && words.allSatisfy(setupWords.contains)
+        }
+
+        /// The words of the abstract section a passage's context names after "§", lowercased; none without one.
+        static func sectionWords(_ context: String) -> [String] {
+            guard let section = context.range(of: "§", options: .backwards).map({ context[$0.upperBound...] }) else {
+                return []
+            }
+            return section.split(whereSeparator: { !$0.isLetter }).map { $0.lowercased() }
         }
 
         /// Phrases of a study's method or of the open question it starts from, in an abstract without sections.
@@ -355,9 +360,7 @@ enum Entailment {
         /// Its statements may be what the study goes on to refute: "Of note, TMB failed to predict a benefit in
         /// overall survival" opens an abstract that finds the benefit.
         static func isBackground(context: String) -> Bool {
-            guard let section = context.range(of: "§", options: .backwards).map({ context[$0.upperBound...] }),
-                  let first = section.split(whereSeparator: { !$0.isLetter }).first else { return false }
-            return backgroundSections.contains(first.lowercased())
+            sectionWords(context).first.map(backgroundSections.contains) ?? false
         }
     }
 
