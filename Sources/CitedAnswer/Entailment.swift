@@ -44,6 +44,10 @@ enum Entailment {
             return Violation(rule: .numberBinding,
                              detail: "the passage gives \(number) for \"\(own)…\", and never mentions \"\(word)…\"")
         }
+        if let (claimed, stated) = Scope.otherComparator(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding,
+                             detail: "the passage gives these figures against \"\(stated)…\", not against \"\(claimed)…\"")
+        }
         if let (claimed, stated) = Scope.otherDefault(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "the passage gives \(stated) as the default, not \(claimed)")
         }
@@ -89,7 +93,7 @@ enum Entailment {
         }) {
             return Violation(rule: .aim, detail: "the passage gives this as its aim or question, not as a finding: \(quoted)")
         }
-        if let name = swappedName(claim, target, passages: passageSentences) {
+        if let name = swappedName(claim, target, passages: passageSentences, isCommon: isCommon) {
             return Violation(rule: .novelName, detail: "the passage states this of another name, not \(name): \(quoted)")
         }
         if let (name, original) = Substitution.name(claim, target, passages: passageSentences, isCommon: isCommon) {
@@ -100,6 +104,9 @@ enum Entailment {
         }
         if let stem = Negation.conflict(claim, target) {
             return Violation(rule: .negation, detail: "\"\(stem)…\" is negated in one and stated in the other: \(quoted)")
+        }
+        if Finding.contradictsNull(claim, target) {
+            return Violation(rule: .negation, detail: "one finds a difference and the other none: \(quoted)")
         }
         if let (first, second) = Binding.inverted(claim, target) {
             return Violation(rule: .numberBinding,
@@ -184,13 +191,18 @@ enum Entailment {
     /// stated elsewhere in the passages: "`solveset` is the older solver" against "`solve` is the older solver".
     /// A name the claim adds where the passage's sentence has no name in its place ("COVID-19 patients with
     /// neurological complications" where the sentence says "patients with …") is the passage's subject, not a swap.
-    static func swappedName(_ claim: Unit, _ target: Unit, passages: [Unit]) -> String? {
-        let claimNames = KeyTerms.extract(claim.text).identifiers
+    /// With a vocabulary, uncommon words are names too ("NRT was associated with a reduction in all-cause death"
+    /// where the sentence says "varenicline was associated with … a reduction in all-cause death"); names both
+    /// sentences give (an "OR", a "CI") do not stop the check.
+    static func swappedName(_ claim: Unit, _ target: Unit, passages: [Unit], isCommon: ((String) -> Bool)?) -> String? {
+        let claimNames = claim.names(isCommon: isCommon)
         guard !claimNames.isEmpty,
               Double(claim.stems.intersection(target.stems).count) >= 0.7 * Double(claim.stems.count) else { return nil }
         let missing = claimNames.filter { !target.lowered.contains($0) }
-        let others = KeyTerms.extract(target.text).identifiers.filter { !claimNames.contains($0) }
-        guard missing.count == claimNames.count, !others.isEmpty,
+        let others = target.names(isCommon: isCommon).filter { name in
+            !claimNames.contains(name) && !claim.tokens.contains(name) && !claim.words.contains(name)
+        }
+        guard !missing.isEmpty, !others.isEmpty,
               let moved = missing.first(where: { name in passages.contains { $0.lowered.contains(name) } }),
               claim.tokens.count <= 400, target.tokens.count <= 400
         else { return nil }
@@ -265,8 +277,12 @@ enum Entailment {
                 for (index, word) in words.enumerated() where cues.contains(word) {
                     if word == "not", index + 1 < words.count, words[index + 1] == "only" { continue }
                     if word == "without", index + 1 < words.count, grouped.contains(String(words[index + 1].prefix(5))) { continue }
-                    let scope = words[(index + 1)...].filter { $0.count >= 4 && !ContentWords.stopwords.contains($0)
-                        && !cues.contains($0) && !["been", "have", "does", "were"].contains($0) }.prefix(2)
+                    let content = words[(index + 1)...].filter { $0.count >= 4 && !ContentWords.stopwords.contains($0)
+                        && !cues.contains($0) && !["been", "have", "does", "were"].contains($0) }
+                    // Adverbs widen the scope to the word they modify: "not statistically significantly different"
+                    // denies "different".
+                    let adverbs = content.prefix { $0.hasSuffix("ly") }.count
+                    let scope = content.prefix(max(2, min(adverbs + 1, 3)))
                     negated.formUnion(scope.map { String($0.prefix(5)) })
                     // The head is what is denied: "not statistically significant" denies "significant".
                     if let head = scope.first(where: { !$0.hasSuffix("ly") }) ?? scope.first { heads.insert(String(head.prefix(5))) }
@@ -278,6 +294,7 @@ enum Entailment {
         /// A head stated in one sentence and denied in the other. A passage's "empty ``args``" is the claim's
         /// "no args"; the claim's "an empty list" is still a list.
         static func conflict(_ claim: Unit, _ passage: Unit) -> String? {
+            if let word = prefixed(claim, passage) ?? prefixed(passage, claim) { return word }
             let c = scopes(claim), p = scopes(passage)
             let emptied = Set(passage.words.indices.dropLast().filter { passage.words[$0] == "empty" }
                 .map { String(passage.words[$0 + 1].prefix(5)) })
@@ -285,6 +302,20 @@ enum Entailment {
                 return head
             }
             return p.heads.first { claim.stems.contains($0) && !c.negated.contains($0) }
+        }
+
+        /// A word one sentence writes with "non-" and the other only without it, before the same word: "returns a
+        /// zero return code" for "returns a non-zero return code". A sentence that names both ("Indigenous and
+        /// non-Indigenous") states no denial, and "a small rise" is not about "non-small-cell" cancer.
+        static func prefixed(_ one: Unit, _ other: Unit) -> String? {
+            func next(_ words: [String], _ index: Int) -> String { index + 1 < words.count ? words[index + 1] : "" }
+            let denied = Set(other.words.indices.filter { other.words[$0].hasPrefix("non") && other.words[$0].count >= 6 }
+                .map { [String(other.words[$0].dropFirst(3)), next(other.words, $0)] })
+            return one.words.indices.first { index in
+                let word = one.words[index]
+                return word.count >= 3 && denied.contains([word, next(one.words, index)])
+                    && !one.words.contains("non" + word) && !other.words.contains(word)
+            }.map { one.words[$0] }
         }
     }
 

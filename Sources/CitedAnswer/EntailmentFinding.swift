@@ -62,6 +62,22 @@ extension Entailment {
             return aligned.first { sentence in nullPhrases.contains { sentence.lowered.contains($0) } }
         }
 
+        /// Words that state a difference without its direction.
+        static let differing: Set<String> = ["differ", "differed", "differs", "different", "difference", "differences"]
+
+        /// Whether a sentence states a difference it does not deny ("differed significantly between groups").
+        static func statesDifference(_ unit: Unit) -> Bool {
+            let denied = Negation.scopes(unit).negated
+            return unit.words.contains { differing.contains($0) && !denied.contains(String($0.prefix(5))) }
+        }
+
+        /// A difference claimed where the passage's sentence finds none ("metrics differed significantly between
+        /// groups" for "… were similar between groups"), or none claimed where it states one.
+        static func contradictsNull(_ claim: Unit, _ target: Unit) -> Bool {
+            func isNull(_ unit: Unit) -> Bool { nullPhrases.contains(where: unit.lowered.contains) && !statesDifference(unit) }
+            return (statesDifference(claim) && isNull(target)) || (isNull(claim) && statesDifference(target))
+        }
+
         /// Phrases of a null result against a comparator: "not superior to ezetimibe".
         static let comparatorNulls = nullPhrases + ["not superior"]
         /// Words after which a claim names what it compares against.

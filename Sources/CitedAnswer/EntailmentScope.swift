@@ -92,6 +92,31 @@ extension Entailment {
             return nil
         }
 
+        /// The claim's comparator and the one the passage gives the claim's figures against, when every passage
+        /// sentence holding all of the claim's effect figures measures them against something else, never names
+        /// the claim's comparator, and the claim's comparator has figures of its own in another sentence: "compared
+        /// with ezetimibe, … (RR 0.83 …)" where "compared with placebo … (RR 0.83 …)" and "between PCSK9 mAbs and
+        /// ezetimibe (RR 0.70 …)". A comparator reworded ("versus controls" for "compared with the control
+        /// group") shares its stem and passes.
+        static func otherComparator(_ claim: Unit, passages: [Unit]) -> (claimed: String, stated: String)? {
+            let claimed = Finding.comparators(of: claim)
+            let figures = Borrowing.figures(claim.text)
+            guard !claimed.isEmpty, !figures.isEmpty else { return nil }
+            let homes = passages.filter { figures.isSubset(of: Borrowing.figures($0.text)) }
+            guard !homes.isEmpty else { return nil }
+            let stated = homes.map(Finding.comparators(of:))
+            guard stated.allSatisfy({ !$0.isEmpty && $0.isDisjoint(with: claimed) }),
+                  let comparator = claimed.sorted().first(where: { stem in
+                      homes.allSatisfy { !$0.stems.contains(stem) && !$0.lowered.contains(stem) }
+                          && passages.contains { other in
+                              !homes.contains { $0.text == other.text } && other.lowered.contains(stem)
+                                  && !Borrowing.figures(other.text).isEmpty
+                          }
+                  }),
+                  let own = stated.first?.sorted().first else { return nil }
+            return (comparator, own)
+        }
+
         /// How far, in tokens, a default's figure may stand from the word "default".
         static let defaultReach = 4
 

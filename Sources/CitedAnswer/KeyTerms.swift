@@ -91,6 +91,15 @@ public struct KeyTerms: Equatable, Sendable {
         token.range(of: #"^\d+(\.\d+)?(?=[-–][a-z]{1,7}$)"#, options: .regularExpression).map { String(token[$0]) }
     }
 
+    /// The ranges a text writes as one token ("7.57-8.79", "0.72–2.22"): their two ends, in order.
+    static func ranges(_ text: String) -> [(String, String)] {
+        tokens(text).compactMap { token in
+            let ends = token.split(whereSeparator: { "-–".contains($0) }).map(String.init)
+            guard ends.count == 2, let low = normalizedNumber(ends[0]), let high = normalizedNumber(ends[1]) else { return nil }
+            return (low, high)
+        }
+    }
+
     /// Plain words a model writes in capitals ("YES, SymPy can…"): not names a source must contain.
     static let shoutedWords: Set<String> = [
         "YES", "NO", "NOT", "NOTE", "OK", "AND", "OR", "BUT", "IF", "ALL", "ANY", "ONLY", "NEVER", "ALWAYS",
@@ -134,16 +143,23 @@ struct SearchableText {
         }.compactMap(KeyTerms.normalizedNumber))
         stems = Set(ContentWords.stems(of: text))
         self.context = context.lowercased()
-        ranges = KeyTerms.tokens(text).compactMap { token in
-            let ends = token.split(whereSeparator: { "-–".contains($0) }).map(String.init)
-            guard ends.count == 2, let low = KeyTerms.normalizedNumber(ends[0]),
-                  let high = KeyTerms.normalizedNumber(ends[1]) else { return nil }
-            return (low, high)
-        }
+        ranges = KeyTerms.ranges(text)
+        sequence = KeyTerms.tokens(text).compactMap(KeyTerms.normalizedNumber)
     }
 
     /// Numbers written as a range, "8.79-7.57" or "0.72–2.22", in the text's order.
     let ranges: [(String, String)]
+    /// The numbers the text writes on their own, in its order.
+    let sequence: [String]
+
+    /// Whether the text gives the range `low`-`high` in that order: as a range, or as two numbers ("from 8.79 to
+    /// 7.57", "0.79 to 0.88"). "7.57-8.79" is not "8.79-7.57": the order says which visit had which score.
+    func backs(range low: String, _ high: String) -> Bool {
+        func same(_ a: String, _ b: String) -> Bool { a == b || Double(a).map { $0 == Double(b) } == true }
+        if ranges.contains(where: { same($0.0, low) && same($0.1, high) }) { return true }
+        guard let first = sequence.firstIndex(where: { same($0, low) }) else { return false }
+        return sequence[(first + 1)...].contains { same($0, high) }
+    }
 
     /// Whether the text backs `number` as the sentence (its `tokens`) states it, beyond `contains(number:)`:
     /// - as one end of a range the sentence gives both ends of, in the same order ("from 8.79 to 7.57" for

@@ -127,6 +127,7 @@ public struct Verifier {
             }
             let terms = KeyTerms.extract(sentence.text)
             let words = KeyTerms.tokens(sentence.text)
+            let ranges = KeyTerms.ranges(sentence.text)
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)
             let clauses = Clauses(sentence.text)
@@ -158,6 +159,8 @@ public struct Verifier {
                     !indices.contains { searchable[$0].contains(number: number) || searchable[$0].backs(number: number, sentence: words) }
                 }
                     + terms.identifiers.filter { name in !indices.contains { searchable[$0].contains(identifier: name) } }
+                    + ranges.filter { low, high in !indices.contains { searchable[$0].backs(range: low, high) } }
+                        .map { "\($0)-\($1)" }
                 guard missing.isEmpty else {
                     return (.unsupported, [VerificationStep(rule: .keyTerms, passage: cited, passed: false,
                                                             detail: "not in the passage: " + missing.joined(separator: ", "))])

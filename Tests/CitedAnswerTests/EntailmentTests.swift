@@ -28,6 +28,52 @@ struct EntailmentTests {
         #expect(rule("Delirium was not lower with dexmedetomidine than with placebo.") == .negation)
     }
 
+    @Test("A denial reaches past adverbs, and past \"non-\"; a difference found against none found")
+    func widerDenials() {
+        let mortality = "30-day mortality, adjusted for age group and sex, was not statistically significantly different for "
+            + "cases involving Indigenous or non-Indigenous patients (adjusted odds ratio, 0.8)."
+        #expect(rule("Adjusted 30-day mortality was significantly different for cases involving Indigenous and non-Indigenous patients.",
+                     mortality) == .negation)
+        #expect(rule("Adjusted 30-day mortality did not differ significantly between Indigenous and non-Indigenous patients.",
+                     mortality) == nil)
+        let code = "check_call and check_output will raise CalledProcessError if the called process returns a non-zero return code."
+        #expect(rule("check_call and check_output will raise CalledProcessError if the called process returns a zero return code.",
+                     code) == .negation)
+        #expect(rule("check_call raises CalledProcessError when the called process returns a non-zero return code.", code) == nil)
+        // A word that only shares the letters of a "non-" compound is no denial of it.
+        let lung = "In non-small-cell lung cancer, the response rate showed a small rise with the new regimen (12% vs 10%)."
+        #expect(Entailment.Negation.prefixed(.init("The response rate showed a small rise with the new regimen."), .init(lung)) == nil)
+        let groups = "Cognitive and Neuro-QOL metrics were similar between groups."
+        #expect(rule("Cognitive and Neuro-QOL metrics differed significantly between groups.", groups) == .negation)
+        #expect(rule("Cognitive and Neuro-QOL metrics did not differ between groups.", groups) == nil)
+        let differed = "Cognitive metrics differed significantly between groups, while sleep was similar."
+        #expect(rule("Cognitive metrics differed significantly between the groups.", differed) == nil)
+    }
+
+    @Test("Figures measured against one comparator, claimed against another the passage reports, are caught")
+    func otherComparator() {
+        let meta = "Compared with placebo, PCSK9 mAbs significantly reduced the risk of MACEs (RR 0.83, 95% CI 0.79 to 0.88). "
+            + "No difference was observed in MACEs between PCSK9 mAbs and ezetimibe (RR 0.70, 95% CI 0.40 to 1.20)."
+        #expect(rule("Compared with ezetimibe, PCSK9 mAbs significantly reduced the risk of MACEs (RR 0.83, 95% CI 0.79 to 0.88).",
+                     meta) == .numberBinding)
+        #expect(rule("Versus placebo, PCSK9 mAbs reduced the risk of MACEs (RR 0.83, 95% CI 0.79 to 0.88).", meta) == nil)
+        // A comparator the passage gives no figures for is a rewording, not another arm.
+        let care = "Compared with the control group, relapse fell (RR 0.49, 95% CI 0.27-0.88). Controls received usual care."
+        #expect(rule("Compared with usual care, relapse fell (RR 0.49, 95% CI 0.27-0.88).", care) == nil)
+    }
+
+    @Test("A name put in the place of another the passage reports is caught, given a vocabulary")
+    func swappedUncommonName() {
+        let passage = "Using multiple reference periods, varenicline was associated with an increased risk of self-harm "
+            + "(OR = 1.32) but a reduction in all-cause death (OR = 0.75, 95% CI = 0.61-0.93). NRT was associated with MI "
+            + "(OR = 1.54)."
+        let common: (String) -> Bool = { !["varenicline", "nrt"].contains($0) }
+        #expect(rule("Using multiple reference periods, NRT was associated with a reduction in all-cause death (OR = 0.75).",
+                     passage, isCommon: common) == .novelName)
+        #expect(rule("Using multiple reference periods, varenicline was associated with a reduction in all-cause death (OR = 0.75).",
+                     passage, isCommon: common) == nil)
+    }
+
     @Test("A reversed direction, and swapped sides of a comparison, are caught; both at once are a paraphrase")
     func directionAndComparison() {
         #expect(rule("Delirium was higher with dexmedetomidine than with placebo.") == .direction)

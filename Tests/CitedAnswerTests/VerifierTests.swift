@@ -225,6 +225,22 @@ func numbersAsTheSentenceStatesThem() {
     #expect(checked.support == .unsupported && checked.trace?.first?.rule == .keyTerms)
 }
 
+@Test("A range the sentence writes must be the passage's, ends in the same order")
+func rangesInOrder() {
+    #expect(KeyTerms.ranges("Scores fell (8.79-7.57; p = 0.002), 95% CI 0.72–2.22.").map { "\($0)-\($1)" } == ["8.79-7.57", "0.72-2.22"])
+    let scores = SearchableText("Depression scores decreased from the first to second visits (8.79-7.57; p = 0.002). "
+                                + "The odds ratio was 1.5 (95% CI 0.72 to 2.22).")
+    #expect(scores.backs(range: "8.79", "7.57") && scores.backs(range: "0.72", "2.22"))
+    #expect(!scores.backs(range: "7.57", "8.79") && !scores.backs(range: "2.22", "0.72"))
+    let verifier = Verifier()
+    let passage = EvidencePassage(number: 1, text: "Depression scores significantly decreased from the first to second visits (8.79-7.57; p = 0.002).")
+    let faithful = AnswerSentence(text: "Depression scores significantly decreased from the first to second visits (8.79-7.57).", citations: [1])
+    #expect(verifier.verify([faithful], passages: [passage])[0].support == .supported)
+    let reversed = AnswerSentence(text: "Depression scores significantly decreased from the first to second visits (7.57-8.79).", citations: [1])
+    let checked = verifier.verify([reversed], passages: [passage])[0]
+    #expect(checked.support == .unsupported && checked.trace?.first?.detail.contains("7.57-8.79") == true)
+}
+
 @Test("A trial named by an acronym and a number must be that trial: GRECCAR 2 does not back GRECCAR 3")
 func numberedNames() {
     #expect(KeyTerms.extract("What did the GRECCAR 3 trial show?").identifiers.contains("greccar 3"))
