@@ -54,6 +54,9 @@ enum Entailment {
         if let value = Enumeration.singledOut(claim, passages: passageSentences) {
             return Violation(rule: .singledOut, detail: "the passage gives \"\(value)\" only as one of a list, not as the value")
         }
+        if let (number, given) = Binding.borrowed(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding, detail: "the passage gives \(given.joined(separator: ", ")) there, not \(number)")
+        }
         if let (phrase, home) = Borrowing.measure(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "these figures are not given for \"\(phrase)…\" but in: "
                              + "\"\(home.text.prefix(160))\"")
@@ -266,9 +269,9 @@ enum Entailment {
             "failed", "unable",
         ]
 
-        /// The stems negated in `unit` (heads first) and the heads alone.
-        static func scopes(_ unit: Unit) -> (negated: Set<String>, heads: Set<String>) {
-            var negated = Set<String>(), heads = Set<String>()
+        /// The stems negated in `unit` (heads first), the heads alone, and each denial's stems.
+        static func scopes(_ unit: Unit) -> (negated: Set<String>, heads: Set<String>, denials: [Set<String>]) {
+            var negated = Set<String>(), heads = Set<String>(), denials: [Set<String>] = []
             // "patients with migraine compared with those without migraine": a group and its comparator, no denial.
             let grouped = Set(unit.words.indices.dropLast().filter { unit.words[$0] == "with" }
                 .map { String(unit.words[$0 + 1].prefix(5)) })
@@ -284,11 +287,12 @@ enum Entailment {
                     let adverbs = content.prefix { $0.hasSuffix("ly") }.count
                     let scope = content.prefix(max(2, min(adverbs + 1, 3)))
                     negated.formUnion(scope.map { String($0.prefix(5)) })
+                    denials.append(Set(scope.map { String($0.prefix(5)) }))
                     // The head is what is denied: "not statistically significant" denies "significant".
                     if let head = scope.first(where: { !$0.hasSuffix("ly") }) ?? scope.first { heads.insert(String(head.prefix(5))) }
                 }
             }
-            return (negated, heads)
+            return (negated, heads, denials)
         }
 
         /// A head stated in one sentence and denied in the other. A passage's "empty ``args``" is the claim's
@@ -298,10 +302,16 @@ enum Entailment {
             let c = scopes(claim), p = scopes(passage)
             let emptied = Set(passage.words.indices.dropLast().filter { passage.words[$0] == "empty" }
                 .map { String(passage.words[$0 + 1].prefix(5)) })
-            if let head = c.heads.first(where: { passage.stems.contains($0) && !p.negated.contains($0) && !emptied.contains($0) }) {
+            // Both deny one thing, worded apart: "but not of cardiovascular death" for "but not the risk of
+            // cardiovascular death".
+            func sameDenial(_ head: String, _ own: [Set<String>], _ other: [Set<String>]) -> Bool {
+                own.contains { denial in denial.contains(head) && other.contains { !$0.isDisjoint(with: denial) } }
+            }
+            if let head = c.heads.first(where: { passage.stems.contains($0) && !p.negated.contains($0) && !emptied.contains($0)
+                && !sameDenial($0, c.denials, p.denials) }) {
                 return head
             }
-            return p.heads.first { claim.stems.contains($0) && !c.negated.contains($0) }
+            return p.heads.first { claim.stems.contains($0) && !c.negated.contains($0) && !sameDenial($0, p.denials, c.denials) }
         }
 
         /// A word one sentence writes with "non-" and the other only without it, before the same word: "returns a
@@ -504,9 +514,12 @@ enum Entailment {
                 while position < min(index + 5, tokens.count) {
                     let next = tokens[position]
                     if let number = KeyTerms.normalizedNumber(next) {
-                        let after = tokens[(position + 1)..<min(position + 3, tokens.count)]
+                        // The level of "95% CI" or "95 % CI" is no value; "0.83, 95% CI" is one.
+                        var after = tokens[(position + 1)..<min(position + 3, tokens.count)]
+                        if after.first != "%" { after = after.prefix(1) }
                         if !after.contains(where: { $0.hasPrefix("confidence") || $0 == "ci" }) { value = number; break }
-                    } else if !labels.contains(next), next.contains(where: \.isLetter) {
+                    } else if !labels.contains(next), next.contains(where: \.isLetter),
+                              !abbreviates(next, tokens[..<position]) {
                         break
                     }
                     position += 1
@@ -518,6 +531,33 @@ enum Entailment {
         }
 
         static func same(_ a: String, _ b: String) -> Bool { a == b || Double(a).map { $0 == Double(b) } == true }
+
+        /// Whether `token` is the initials of the words just before it ("maces" after "major adverse cardiac
+        /// events"): the measure's abbreviation, between the measure and its value.
+        static func abbreviates(_ token: String, _ before: ArraySlice<String>) -> Bool {
+            let letters = token.hasSuffix("s") && token.count > 3 ? String(token.dropLast()) : token
+            guard (2...6).contains(letters.count), letters.allSatisfy(\.isLetter), before.count >= letters.count else { return false }
+            return String(before.suffix(letters.count).compactMap(\.first)) == letters
+        }
+
+        /// The claim's number that the passages give only to other words, where the word the claim gives it to
+        /// has a value of its own wherever the passages use it: "major adverse cardiac events (RR 0.75)" where
+        /// the passage's MACEs have RR 0.83 and 0.75 is stroke's. The number must be the passages' (a rounding is
+        /// not borrowed), and no passage may write it just before the word.
+        static func borrowed(_ claim: Unit, passages: [Unit]) -> (String, [String])? {
+            for (index, token) in claim.tokens.enumerated() {
+                guard let number = KeyTerms.normalizedNumber(token), let anchor = anchor(before: index, in: claim.tokens),
+                      anchor.count >= 4, passages.contains(where: { $0.containsNumber(number) }) else { continue }
+                let using = passages.filter { $0.tokens.contains { $0.hasPrefix(anchor) && $0.count >= 3 } }
+                let values = using.map { numbers(after: anchor, in: $0.tokens) }
+                guard !using.isEmpty, values.allSatisfy({ $0?.isEmpty == false }) else { continue }
+                let given = SentenceSplitter.unique(values.flatMap { $0! })
+                guard !given.contains(where: { same($0, number) }),
+                      !passages.contains(where: { precedes(number, anchor, in: $0.tokens) }) else { continue }
+                return (number, given)
+            }
+            return nil
+        }
     }
 
     /// Words that give a change, a comparison or a position its direction, in opposite pairs of groups.
