@@ -102,6 +102,9 @@ enum Entailment {
         if let (name, original) = Substitution.name(claim, target, passages: passageSentences, isCommon: isCommon) {
             return Violation(rule: .novelName, detail: "the passage states this of \(original), not \(name): \(quoted)")
         }
+        if let (population, original) = Substitution.population(claim, target) {
+            return Violation(rule: .novelName, detail: "the passage states this of \(original), not \(population): \(quoted)")
+        }
         if let (number, original) = Substitution.number(claim, target) {
             return Violation(rule: .numberBinding, detail: "the passage gives \(original) here, not \(number): \(quoted)")
         }

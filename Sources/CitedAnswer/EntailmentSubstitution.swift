@@ -107,6 +107,53 @@ extension Entailment {
         /// Whether a token names something: letters mixed with digits (`miR-122-5p`, `0.2Q`), a code name
         /// (`lru_cache`, `sympy.solve`), a capital inside it (`IVRA`, `HbA1c`) or, past the sentence's first
         /// word, at its start (`Windows`); with a vocabulary, also an uncommon word (`eigenvals`).
+        /// The claim follows the passage sentence (most of its words, in order) and puts one population in another's
+        /// place (the same word before or after it): "compared to those from admitted adults" for "… admitted
+        /// children", the passage naming adults elsewhere or not. Returns the claim's word and the passage's.
+        static func population(_ claim: Unit, _ target: Unit) -> (String, String)? {
+            let said = claim.tokens, source = target.tokens
+            guard said.count >= 6, said.count <= 400, source.count <= 400,
+                  said.contains(where: populations.contains), source.contains(where: populations.contains) else { return nil }
+            let (matched, hunks) = differences(said, source)
+            guard Double(matched) >= 0.6 * Double(said.count) else { return nil }
+            func inflects(_ a: String, _ b: String) -> Bool { a.hasPrefix(b) || b.hasPrefix(a) }
+            // Word for word ("worse in adolescent boys compared with girls" for "… girls compared with boys"; with
+            // the direction turned round too, "higher in boys than in girls" for "lower in girls than in boys", it is
+            // a paraphrase) …
+            func directions(_ words: [String]) -> Set<Int> {
+                Set(Polarity.pairs.prefix(2).enumerated().flatMap { index, pair in
+                    (words.contains(where: pair.0.contains) ? [2 * index] : []) + (words.contains(where: pair.1.contains) ? [2 * index + 1] : [])
+                })
+            }
+            for (claimRange, sourceRange) in hunks where claimRange.count == 1 && sourceRange.count == 1
+                && directions(claim.words) == directions(target.words) {
+                let new = said[claimRange.lowerBound], old = source[sourceRange.lowerBound]
+                if populations.contains(new), populations.contains(old), !inflects(new, old) { return (new, old) }
+            }
+            // … or past what the claim leaves out, a population the passage's sentence never names.
+            // The same slot: the word before it (or, first in the sentence, after it) is the same.
+            func neighbours(_ tokens: [String], _ index: Int) -> [String] {
+                [index > 0 ? tokens[index - 1] : "", index + 1 < tokens.count ? tokens[index + 1] : ""]
+            }
+            for (index, new) in said.enumerated() where populations.contains(new) && !source.contains(where: { inflects($0, new) }) {
+                let around = neighbours(said, index)
+                if let old = source.indices.first(where: { place in
+                    populations.contains(source[place]) && !said.contains(where: { inflects($0, source[place]) })
+                        && zip(neighbours(source, place), around).contains { $0 == $1 && !$0.isEmpty }
+                }) {
+                    return (new, source[old])
+                }
+            }
+            return nil
+        }
+
+        /// Words for who a finding is about: ordinary words, yet one in another's place changes the finding.
+        static let populations: Set<String> = [
+            "adult", "adults", "child", "children", "adolescent", "adolescents", "infant", "infants", "neonate", "neonates",
+            "newborn", "newborns", "men", "women", "man", "woman", "boys", "girls", "boy", "girl", "male", "males",
+            "female", "females", "elderly", "older", "younger", "mothers", "fathers", "smokers", "nonsmokers",
+        ]
+
         static func isName(_ token: String, at index: Int, isCommon: ((String) -> Bool)?) -> Bool {
             if token.contains(where: \.isLetter) && token.contains(where: \.isNumber) { return true }
             if token.contains(where: { "_.~".contains($0) }) && token.contains(where: \.isLetter) { return true }

@@ -221,6 +221,16 @@ struct EntailmentTests {
     func names() {
         let docs = "`solve` is an older, more mature general function for solving many types of equations. `solveset` is newer."
         #expect(rule("`solveset` is an older, more mature general function for solving many types of equations.", docs) == .novelName)
+        // One population for another, though both are ordinary words and the passage never names the claim's.
+        let isolates = "Isolates from postmortem blood were more often ceftriaxone resistant compared to those from admitted children."
+        #expect(rule("Isolates from postmortem blood were more often ceftriaxone resistant compared to those from admitted adults.",
+                     isolates) == .novelName)
+        #expect(rule("Isolates from postmortem blood were more often ceftriaxone resistant compared to those from admitted child.",
+                     isolates) == nil)
+        let sexes = "Anxiety scores were higher in adolescent girls than in boys (12.1 vs 9.8)."
+        #expect(rule("Anxiety scores were higher in adolescent boys than in girls (12.1 vs 9.8).", sexes) != nil)
+        #expect(Entailment.Substitution.population(.init("Anxiety scores were lower in adolescent boys than in girls."),
+                                                   .init(sexes)) == nil)
         // A name the passage gives its subject elsewhere, added where its sentence has no other name, is no swap.
         let cohort = "Of 606 COVID-19 patients with complications, 395 survived. In multivariable analysis, patients with " +
             "complications had worse mRS and were less likely to return to work than controls (41% versus 64%)."
