@@ -114,25 +114,43 @@ extension Entailment {
         /// Words that end the noun phrase of an excluded group.
         static let groupEnds: Set<String> = ["at", "in", "during", "after", "before", "with", "among", "for", "on", "by",
                                              "from", "to", "compared", "versus", "vs", "than", "when", "if"]
+        /// Verbs of an association a passage can deny ("but was not linked to …"), and the verbs between "but" and
+        /// "not".
+        static let associations: Set<String> = ["associated", "linked", "related", "correlated", "connected"]
+        static let auxiliaries: Set<String> = ["was", "were", "is", "are", "did", "does", "had", "has", "have"]
         /// Words by which a claim sets its subject against another ("unlike", "whereas", "more … than"): it may
         /// name the excluded group without saying the finding holds for it.
         static let contrasts: Set<String> = ["unlike", "whereas", "while", "except", "only", "than", "rather", "but"]
 
         /// A finding the passage states for one group "but not" another ("Younger patients, but not older adults,
-        /// … experience strong survival benefit"; "reduced pain but not disability"), claimed for the excluded
+        /// … experience strong survival benefit"; "reduced pain but not disability"; "associated with decreased
+        /// mortality … but was not linked to the need for ICU care"), claimed for the excluded
         /// one: the claim names every distinguishing word of the excluded group and two more of the sentence's
         /// words, and neither denies nor contrasts. Returns the excluded words as written.
         static func excluded(_ claim: Unit, passages: [Unit]) -> String? {
             guard !claim.words.contains(where: { Negation.cues.contains($0) || contrasts.contains($0) }) else { return nil }
-            for sentence in passages where sentence.lowered.contains("but not ") {
+            for sentence in passages where sentence.lowered.contains("but ") && sentence.lowered.contains("not ") {
                 for phrase in sentence.text.split(whereSeparator: { ",;()[]".contains($0) }) {
                     let words = Unit.wordsOf(String(phrase)).map { $0.lowercased() }
-                    guard let start = words.indices.dropLast().first(where: { words[$0] == "but" && words[$0 + 1] == "not" })
-                    else { continue }
-                    // The excluded group: its noun phrase, without a leading preposition ("but not with …") and
-                    // up to the next one ("but not disability at 12 weeks").
-                    let group = words[(start + 2)...].drop(while: groupEnds.contains).prefix { !groupEnds.contains($0) }.prefix(6)
-                    let distinguishing = Set(ContentWords.stems(of: group.joined(separator: " "))).subtracting(groupNouns)
+                    guard let but = words.indices.dropLast().first(where: { index in
+                        words[index] == "but" && words[(index + 1)...].drop(while: auxiliaries.contains).first == "not"
+                    }) else { continue }
+                    let start = words[(but + 1)...].firstIndex(of: "not")! - 1
+                    let group: ArraySlice<String>
+                    let distinguishing: Set<String>
+                    if start + 2 < words.count, associations.contains(words[start + 2]) {
+                        // A denied association: all it is denied with ("but was not linked to the need for ICU
+                        // care"), less the words the sentence also gives what it does link ("the need for IMV").
+                        group = words[(start + 3)...].drop(while: groupEnds.contains).prefix(6)
+                        let elsewhere = sentence.text.replacingOccurrences(of: String(phrase), with: " ")
+                        distinguishing = Set(ContentWords.stems(of: group.joined(separator: " ")))
+                            .subtracting(ContentWords.stems(of: elsewhere)).subtracting(groupNouns)
+                    } else {
+                        // The excluded group: its noun phrase, without a leading preposition ("but not with …") and
+                        // up to the next one ("but not disability at 12 weeks").
+                        group = words[(start + 2)...].drop(while: groupEnds.contains).prefix { !groupEnds.contains($0) }.prefix(6)
+                        distinguishing = Set(ContentWords.stems(of: group.joined(separator: " "))).subtracting(groupNouns)
+                    }
                     guard !distinguishing.isEmpty, distinguishing.isSubset(of: claim.stems) else { continue }
                     let rest = sentence.stems.subtracting(distinguishing)
                     if claim.stems.intersection(rest).count >= 2 { return group.joined(separator: " ") }

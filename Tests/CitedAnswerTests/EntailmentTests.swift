@@ -50,6 +50,15 @@ struct EntailmentTests {
         #expect(rule("Cognitive metrics differed significantly between the groups.", differed) == nil)
     }
 
+    @Test("An association the passage denies \"but\" for one outcome is not claimed for it")
+    func deniedAssociation() {
+        let statins = "The use of statins was significantly associated with decreased mortality (OR = 0.71) and the need for "
+            + "IMV (OR = 0.81) but was not linked to the need for ICU care (OR = 0.91)."
+        #expect(rule("Statin use was associated with a lower need for ICU care as well as lower mortality and less need for IMV.",
+                     statins) == .negation)
+        #expect(rule("Statin use was associated with lower mortality and less need for IMV.", statins) == nil)
+    }
+
     @Test("One denial worded two ways is no conflict; a figure borrowed from another measure is caught")
     func sameDenialAndBorrowedFigure() {
         let meta = "Compared with placebo, PCSK9 mAbs significantly reduced the risk of major adverse cardiac events (MACEs) "
