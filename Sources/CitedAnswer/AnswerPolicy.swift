@@ -70,6 +70,9 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// no source backs. Without the example it carries fewer figures (tune facts 0.345 vs 0.393), so the
     /// example stays first. Measured on Corpora/eval/answers-facts-*.jsonl (2026-12-05, see RESULTS.md).
     public var retryWithoutExample = true
+    /// Give the worked example as an earlier exchange of the chat (the template filled with the example's
+    /// record and question, answered with its answer) rather than inside the prompt, further from the records.
+    public var exampleAsTurn = false
 
     // MARK: Verify and corroborate
 
@@ -127,7 +130,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case listedPassages, maxPassages, relevanceMargin, resultsSection, entryHead, laterNotes, contextBudget, excerptBudget, resultsExcerptBudget
-        case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin, retryWithoutExample
+        case minimumEvidence, groundedEvidence, requireCoveredTerms, rareTermShare, declineMargin, retryWithoutExample, exampleAsTurn
         case verification, judge, counterfactual, counterfactualModel, corroborationSearches, corroborationRelevance, dropUnsupported
         case requireNamedSubject, requireFinding, answerRelevance, quotes
     }
@@ -150,6 +153,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try c.encode(rareTermShare, forKey: .rareTermShare)
         try c.encode(declineMargin, forKey: .declineMargin)
         try c.encode(retryWithoutExample, forKey: .retryWithoutExample)
+        try c.encode(exampleAsTurn, forKey: .exampleAsTurn)
         try c.encode(verification, forKey: .verification)
         try c.encode(judge, forKey: .judge)
         try c.encode(counterfactual, forKey: .counterfactual)
@@ -186,6 +190,7 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
         try read(.rareTermShare, &rareTermShare)
         declineMargin = c.contains(.declineMargin) ? try c.decodeIfPresent(Float.self, forKey: .declineMargin) : declineMargin
         try read(.retryWithoutExample, &retryWithoutExample)
+        try read(.exampleAsTurn, &exampleAsTurn)
         try read(.verification, &verification)
         judge = try c.decodeIfPresent(String.self, forKey: .judge)
         try read(.counterfactual, &counterfactual)

@@ -369,7 +369,8 @@ public final class Answerer {
                 run.keep.contains(passage.passageID) ? results : budget
             }
         }
-        let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages)
+        let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages,
+                                   exampleAsTurn: run.policy.exampleAsTurn)
         lastPrompts.append(prompt)
         return prompt
     }

@@ -651,6 +651,13 @@ enum Entailment {
                 let cOne = !claimWords.isDisjoint(with: one), cOther = !claimWords.isDisjoint(with: other)
                 let pOne = !passageWords.isDisjoint(with: one), pOther = !passageWords.isDisjoint(with: other)
                 if cOne && !pOne && pOther || cOther && !pOther && pOne { return true }
+                // Past the words both share and words of a position ("minimum … lower" for "minimum (min[1/g])
+                // … higher"): one side only the claim has, the other only the passage.
+                let claimOnly = claimWords.subtracting(passageWords).subtracting(Finding.positions)
+                let passageOnly = passageWords.subtracting(claimWords).subtracting(Finding.positions)
+                let (oOne, oOther) = (!claimOnly.isDisjoint(with: one), !claimOnly.isDisjoint(with: other))
+                let (qOne, qOther) = (!passageOnly.isDisjoint(with: one), !passageOnly.isDisjoint(with: other))
+                if oOne && !oOther && qOther && !qOne || oOther && !oOne && qOne && !qOther { return true }
                 if cOne && cOther && pOne && pOther {
                     let c = claim.compactMap { one.contains($0) ? 1 : other.contains($0) ? 2 : nil }
                     let p = passage.compactMap { one.contains($0) ? 1 : other.contains($0) ? 2 : nil }

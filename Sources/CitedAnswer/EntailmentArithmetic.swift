@@ -44,6 +44,11 @@ extension Entailment {
             if ofRatio, !ratios.isEmpty, ratios.allSatisfy({ rising ? $0.value < 1 : $0.value > 1 }) {
                 return (word, ratios.map(\.text).joined(separator: ", "))
             }
+            // "decreased from 40% (IQR 33-41) to 58%": the change its own figures give goes the other way.
+            if let (x, y) = fromTo(tokens, lowered, after: first), x.percent == y.percent, x.value != y.value,
+               (y.value > x.value) != rising {
+                return (word, "from \(x.text) to \(y.text)")
+            }
             // "… lower in A (x) than in B (y)" or "… lower in A than in B (x vs y)", with x above y.
             guard let than = lowered.firstIndex(of: "than"), let direction = directions.last(where: { $0 < than }),
                   let (x, y) = comparedValues(tokens, lowered, direction: direction, than: than),
@@ -67,6 +72,22 @@ extension Entailment {
             }
         }
 
+        /// The figures of "from x … to y" right after a direction word ("fell significantly from 8.79 to 7.57"):
+        /// the number just after "from", and the first number after the next "to" (past an interval in between).
+        static func fromTo(_ tokens: [String], _ lowered: [String], after direction: Int)
+            -> (x: (text: String, value: Double, percent: Bool), y: (text: String, value: Double, percent: Bool))? {
+            func figure(_ index: Int) -> (text: String, value: Double, percent: Bool)? {
+                guard index < tokens.count, let number = KeyTerms.normalizedNumber(tokens[index]), let value = Double(number)
+                else { return nil }
+                return (tokens[index], value, tokens[index].hasSuffix("%"))
+            }
+            guard let from = lowered[(direction + 1)..<min(direction + 4, lowered.count)].firstIndex(of: "from"),
+                  let x = figure(from + 1),
+                  let to = lowered[(from + 2)..<min(from + 9, lowered.count)].firstIndex(of: "to"),
+                  let y = figure(to + 1) else { return nil }
+            return (x, y)
+        }
+
         /// The subject's and the object's figure of a comparison: the one number between the direction word and
         /// "than" with the first number after "than", or a pair "x vs y" after "than". P values are not figures.
         static func comparedValues(_ tokens: [String], _ lowered: [String], direction: Int, than: Int)
@@ -79,9 +100,12 @@ extension Entailment {
             let before = ((direction + 1)..<than).compactMap(figure)
             let after = ((than + 1)..<min(than + 10, tokens.count)).compactMap { index in figure(index).map { (index, $0) } }
             if before.count == 1, let first = after.first { return (before[0], first.1) }
-            if before.isEmpty, after.count >= 2, after[1].0 == after[0].0 + 2,
-               ["vs", "vs.", "versus"].contains(lowered[after[0].0 + 1]) {
-                return (after[0].1, after[1].1)
+            // "x vs y" after "than": the figure just before "vs", and the first after it of the same kind, past a
+            // count ("21/78, 27% vs 6/70, 9%").
+            if before.isEmpty, let versus = lowered[(than + 1)..<min(than + 10, lowered.count)].firstIndex(where: { ["vs", "vs.", "versus"].contains($0) }),
+               let x = after.last(where: { $0.0 < versus }), x.0 >= versus - 1,
+               let y = after.first(where: { $0.0 > versus && $0.0 <= versus + 4 && $0.1.percent == x.1.percent }) {
+                return (x.1, y.1)
             }
             return nil
         }

@@ -41,7 +41,8 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
                          constrain: ((UnsafeMutableBufferPointer<Float>, [Int32]) -> Void)?,
                          isCancelled: () -> Bool, onText: (String) -> Void) throws -> String {
         counterfactualHead = nil
-        let text = try generator.chatText(prompt.user, system: prompt.system)
+        let text = try generator.chatText(prompt.user, system: prompt.system,
+                                          history: prompt.exchanges.map { ($0.user, $0.assistant) })
         let ids = generator.tokens(of: text)
         let cached = try promptCache.prepare(generator.model, prompt: ids,
                                              prefixLength: Self.fixedLength(ids, text: text, prompt: prompt, generator: generator))
@@ -64,7 +65,8 @@ public final class GGUFAnswerModel: AnswerModel, StatementJudge {
     /// forward pass over the prompt (its fixed start from the prompt cache). Positive means yes.
     public func judge(_ prompt: Prompt) throws -> Float {
         counterfactualHead = nil
-        let text = try generator.chatText(prompt.user, system: prompt.system)
+        let text = try generator.chatText(prompt.user, system: prompt.system,
+                                          history: prompt.exchanges.map { ($0.user, $0.assistant) })
         let ids = generator.tokens(of: text)
         let cached = try promptCache.prepare(generator.model, prompt: ids,
                                              prefixLength: Self.fixedLength(ids, text: text, prompt: prompt, generator: generator))

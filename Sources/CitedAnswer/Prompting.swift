@@ -99,8 +99,17 @@ public struct Prompt: Sendable {
     /// The start of `user` that is the same for every question of the domain (the template up to its
     /// first placeholder): with the system prompt, the prefix whose prefill a prompt cache can keep.
     public var fixedUserPrefix: String = ""
-    /// sha256 of system + user, stored with the answer for audit.
+    /// sha256 of system + user (and the exchanges before it), stored with the answer for audit.
     public var sha256: String
+    /// Earlier turns of the chat, before `user`: the worked example as a question answered
+    /// (`AnswerPolicy.exampleAsTurn`). Every question of a domain shares them, so the prompt cache keeps them.
+    public var exchanges: [PromptExchange] = []
+}
+
+/// A user turn and the assistant's reply to it.
+public struct PromptExchange: Sendable, Equatable {
+    public var user: String
+    public var assistant: String
 }
 
 /// Fills the templates: passages as quoted data under numbered headers, the question last.
@@ -117,20 +126,44 @@ public struct PromptBuilder: Sendable {
     ///   - bestLast: list the passages in reverse rank so the best one sits nearest the question.
     ///   - example: keep the template's worked example (the lines between `{{example}}` and `{{/example}}`);
     ///     false leaves it out (`AnswerPolicy.retryWithoutExample`).
+    ///   - exampleAsTurn: give the example as an earlier exchange (the template filled with the example's
+    ///     sources and question, answered with its answer) instead of inside the prompt
+    ///     (`AnswerPolicy.exampleAsTurn`); an example not in the `Example …:` form stays inside.
     public func build(question: String, domain: Domain, passages: [PackedPassage], bestLast: Bool = true,
-                      example: Bool = true) -> Prompt {
+                      example: Bool = true, exampleAsTurn: Bool = false) -> Prompt {
         let ordered = bestLast ? passages.reversed() : passages
         let sources = ordered.map(Self.quote).joined(separator: "\n\n")
         let system = library.system.replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
-        let template = Self.template(library.templates[domain] ?? "", example: example)
+        let raw = library.templates[domain] ?? ""
+        let worked = example && exampleAsTurn ? Self.workedExample(raw) : nil
+        let template = Self.template(raw, example: example && worked == nil)
             .replacingOccurrences(of: "{{max_sentences}}", with: String(maxSentences))
-        let user = template
-            .replacingOccurrences(of: "{{sources}}", with: sources)
-            .replacingOccurrences(of: "{{question}}", with: Self.singleLine(question))
+        func fill(_ sources: String, _ question: String) -> String {
+            template.replacingOccurrences(of: "{{sources}}", with: sources)
+                .replacingOccurrences(of: "{{question}}", with: Self.singleLine(question))
+        }
+        let user = fill(sources, question)
+        let exchanges = worked.map { [PromptExchange(user: fill($0.sources, $0.question), assistant: $0.answer)] } ?? []
         let firstSlot = ["{{sources}}", "{{question}}"].compactMap { template.range(of: $0)?.lowerBound }.min()
+        let audited = ([system] + exchanges.flatMap { [$0.user, $0.assistant] } + [user]).joined(separator: "\u{0}")
         return Prompt(system: system, user: user, passages: passages,
                       fixedUserPrefix: String(template[..<(firstSlot ?? template.startIndex)]),
-                      sha256: SHA256.hex(of: Data((system + "\u{0}" + user).utf8)))
+                      sha256: SHA256.hex(of: Data(audited.utf8)), exchanges: exchanges)
+    }
+
+    /// A template's worked example as sources, question and answer: the `{{example}}` block's lines after its
+    /// first ("Example record:"), up to "Example question: …", then "Example answer: …"; nil in any other form.
+    static func workedExample(_ template: String) -> (sources: String, question: String, answer: String)? {
+        guard let open = template.range(of: "{{example}}\n"),
+              let close = template.range(of: "{{/example}}\n", range: open.upperBound..<template.endIndex) else { return nil }
+        let lines = template[open.upperBound..<close.lowerBound].split(separator: "\n").map(String.init)
+        let questionMark = "Example question: ", answerMark = "Example answer: "
+        guard let first = lines.first, first.hasPrefix("Example "),
+              let question = lines.firstIndex(where: { $0.hasPrefix(questionMark) }),
+              let answer = lines.firstIndex(where: { $0.hasPrefix(answerMark) }), question > 1, answer > question
+        else { return nil }
+        return (lines[1..<question].joined(separator: "\n"), String(lines[question].dropFirst(questionMark.count)),
+                String(lines[answer].dropFirst(answerMark.count)))
     }
 
     /// `template` with its worked example (the lines between a `{{example}}` and a `{{/example}}` line) kept

@@ -46,13 +46,19 @@ public final class Generator {
         return tokens(of: chat ? try chatText(prompt, system: system) : prompt)
     }
 
-    /// The chat template rendered for one user turn (after an optional system message), ready to answer.
-    public func chatText(_ user: String, system: String? = nil) throws -> String {
+    /// The chat template rendered for one user turn (after an optional system message and earlier
+    /// user/assistant exchanges), ready to answer.
+    public func chatText(_ user: String, system: String? = nil,
+                         history: [(user: String, assistant: String)] = []) throws -> String {
         guard let template = model.chatTemplate else {
             throw ChatTemplate.TemplateError.unsupported("the model has no ChatML template")
         }
         var messages: [ChatMessage] = []
         if let system { messages.append(ChatMessage(role: .system, content: system)) }
+        for turn in history {
+            messages.append(ChatMessage(role: .user, content: turn.user))
+            messages.append(ChatMessage(role: .assistant, content: turn.assistant))
+        }
         messages.append(ChatMessage(role: .user, content: user))
         return template.render(messages)
     }

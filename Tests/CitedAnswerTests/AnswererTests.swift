@@ -413,6 +413,26 @@ func templateExample() {
         == "Intro.\n\nExample answer: X [1].\n\nRecords:\n")
 }
 
+@Test("A worked example can be given as an earlier exchange: the template filled with its record and question")
+func exampleAsTurn() {
+    let template = "Intro.\n\n{{example}}\nExample record:\n[1] \"Drug Q\" (2019):\n> Relapse 20% vs 41%.\n"
+        + "Example question: Does Q work?\nExample answer: Yes: 20% versus 41% [1].\n(End of the example.)\n{{/example}}\n\n"
+        + "Records:\n{{sources}}\nQ: {{question}}"
+    let worked = PromptBuilder.workedExample(template)
+    #expect(worked?.sources == "[1] \"Drug Q\" (2019):\n> Relapse 20% vs 41%." && worked?.question == "Does Q work?"
+        && worked?.answer == "Yes: 20% versus 41% [1].")
+    let builder = PromptBuilder(library: PromptLibrary(system: "S", templates: [.clinical: template]))
+    let turn = builder.build(question: "Q?", domain: .clinical, passages: [], exampleAsTurn: true)
+    #expect(turn.exchanges == [PromptExchange(user: "Intro.\n\n\nRecords:\n[1] \"Drug Q\" (2019):\n> Relapse 20% vs 41%.\nQ: Does Q work?",
+                                              assistant: "Yes: 20% versus 41% [1].")])
+    #expect(!turn.user.contains("Example") && turn.fixedUserPrefix == "Intro.\n\n\nRecords:\n")
+    let inline = builder.build(question: "Q?", domain: .clinical, passages: [])
+    #expect(inline.exchanges.isEmpty && inline.user.contains("Example question") && inline.sha256 != turn.sha256)
+    // The retry without the example has no exchange either; an example in another form stays inside.
+    #expect(builder.build(question: "Q?", domain: .clinical, passages: [], example: false, exampleAsTurn: true).exchanges.isEmpty)
+    #expect(PromptBuilder.workedExample("{{example}}\nExample answer: X [1].\n{{/example}}\n{{sources}}") == nil)
+}
+
 @Test("A code hit inside an API entry brings the entry's opening passage (signature and defaults) before it")
 func entryHeadJoins() throws {
     func doc(_ id: Int64, _ label: String, _ text: String) -> RetrievedPassage {

@@ -59,6 +59,24 @@ struct EntailmentTests {
         #expect(rule("Statin use was associated with lower mortality and less need for IMV.", statins) == nil)
     }
 
+    @Test("A change its own figures contradict, and a direction turned past a word both sentences share, are caught")
+    func figuresAgainstTheirWords() {
+        let lvef = "After ablation, median LVEF increased from 40% (IQR 33-41) to 58% (IQR 55-62) (p<0.01)."
+        #expect(rule("After ablation, median LVEF decreased from 40% (IQR 33-41) to 58% (IQR 55-62) (p<0.01).", lvef) == .direction)
+        #expect(rule("After ablation, median LVEF rose from 40% to 58%.", lvef) == nil)
+        #expect(Entailment.Arithmetic.inconsistency(.init("Scores decreased from baseline to 12 weeks (8.79 vs 7.57).")) == nil)
+        let thorough = "The intervention group was significantly more likely to display a Thorough pattern than controls "
+            + "(21/78, 27% vs 6/70, 9%)."
+        #expect(rule("The intervention group was significantly less likely to display a Thorough pattern than controls "
+                     + "(21/78, 27% vs 6/70, 9%).", thorough) == .direction)
+        #expect(rule(thorough, thorough) == nil)
+        #expect(Entailment.Arithmetic.inconsistency(.init("The intervention group was less likely to display it than controls "
+                                                          + "(21/78, 27% vs 6/70, 9%).")) != nil)
+        let coil = "Minimum inverse g-factor value of the 10.5T-32Rx (min[1/g] = 0.56) was 51% higher than that of the 7T-32Rx."
+        #expect(rule("The minimum inverse g-factor value of the 10.5T-32Rx was 51% lower than that of the 7T-32Rx.", coil) == .direction)
+        #expect(rule("The minimum inverse g-factor value of the 7T-32Rx was lower than that of the 10.5T-32Rx.", coil) == nil)
+    }
+
     @Test("One denial worded two ways is no conflict; a figure borrowed from another measure is caught")
     func sameDenialAndBorrowedFigure() {
         let meta = "Compared with placebo, PCSK9 mAbs significantly reduced the risk of major adverse cardiac events (MACEs) "
