@@ -1,7 +1,8 @@
 """Greedy decoding of chat prompts by llama.cpp in this process, as llama_cpp.server would run them: the chat
 handler's own prompt tokens (template, special tokens), then plain argmax steps (no penalty, no grammar).
 Prints, as JSON, for each prompt the generated token ids, their text and the top-2 logit gap at every step.
-Input on standard input: {"prompts": [{"system": ..., "user": ...}], "tokens": N, "threads": T}; the GGUF
+Input on standard input: {"prompts": [{"system": ..., "user": ..., "history": [[user, assistant], ...]}],
+"tokens": N, "threads": T} (history optional: earlier exchanges, such as a worked example); the GGUF
 file is the only argument. The reference the endpoint tests hold the server's stream to, and against which
 they read the local engine's divergences (a near-tie flipped by numerics, or not)."""
 import json
@@ -17,7 +18,7 @@ class Caught(Exception):
     pass
 
 
-def prompt_tokens(llm, system, user):
+def prompt_tokens(llm, system, user, history=()):
     """The ids the server's chat handler hands to create_completion for this request."""
     caught = {}
     original = llm.create_completion
@@ -28,8 +29,10 @@ def prompt_tokens(llm, system, user):
 
     llm.create_completion = create_completion
     try:
-        llm.create_chat_completion(messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
-                                   max_tokens=1)
+        messages = [{"role": "system", "content": system}]
+        for asked, answered in history:
+            messages += [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}]
+        llm.create_chat_completion(messages=messages + [{"role": "user", "content": user}], max_tokens=1)
     except Caught:
         pass
     llm.create_completion = original
@@ -44,7 +47,7 @@ def main():
     vocab = llama_cpp.llama_model_get_vocab(llm.model)
     results = []
     for prompt in request["prompts"]:
-        tokens = prompt_tokens(llm, prompt["system"], prompt["user"])
+        tokens = prompt_tokens(llm, prompt["system"], prompt["user"], prompt.get("history", []))
         llm.reset()
         llm.eval(tokens)
         ids, gaps = [], []

@@ -37,9 +37,14 @@ public struct ChatResult: Sendable {
 
 extension EndpointClient {
     /// The request body for `/chat/completions` (streamed), with the constraint the endpoint supports.
-    func chatBody(system: String?, user: String, parameters: ChatParameters) throws -> Data {
+    func chatBody(system: String?, user: String, history: [(user: String, assistant: String)] = [],
+                  parameters: ChatParameters) throws -> Data {
         var messages: [[String: String]] = []
         if let system { messages.append(["role": "system", "content": system]) }
+        for turn in history {
+            messages.append(["role": "user", "content": turn.user])
+            messages.append(["role": "assistant", "content": turn.assistant])
+        }
         messages.append(["role": "user", "content": user])
         var body: [String: Any] = [
             "model": configuration.model, "messages": messages, "stream": true,
@@ -68,9 +73,11 @@ extension EndpointClient {
     /// arrives. A failure before any text was passed on is retried like any request; after that, a stream
     /// that ends without the server's end mark (or stalls past `timeout_s`) throws `.streamCut` / `.timeout`
     /// — the caller must not keep the partial text.
-    public func streamChat(system: String?, user: String, parameters: ChatParameters,
+    /// `history`: earlier user/assistant exchanges, sent before `user` (a worked example).
+    public func streamChat(system: String?, user: String, history: [(user: String, assistant: String)] = [],
+                           parameters: ChatParameters,
                            onText: @Sendable (String) -> Void) async throws -> ChatResult {
-        let body = try chatBody(system: system, user: user, parameters: parameters)
+        let body = try chatBody(system: system, user: user, history: history, parameters: parameters)
         let path = "chat/completions"
         let start = DispatchTime.now().uptimeNanoseconds
         var attemptsBefore = 0

@@ -31,8 +31,10 @@ public final class EndpointAnswerModel: RemoteAnswerModel {
                                         allowedCitations: allowedCitations.isEmpty ? nil : allowedCitations)
         chat.mayDecline = mayDecline
         let client = client, parameters = chat
+        let history = prompt.exchanges.map { (user: $0.user, assistant: $0.assistant) }
         let result = try Blocking.stream(isCancelled: isCancelled, onItem: onText) { yield in
-            try await client.streamChat(system: prompt.system, user: prompt.user, parameters: parameters, onText: yield)
+            try await client.streamChat(system: prompt.system, user: prompt.user, history: history,
+                                        parameters: parameters, onText: yield)
         }
         lastAttempts = result.attempts
         lastFirstTextSeconds = result.firstTextSeconds

@@ -103,7 +103,8 @@ struct LlamaServerTests {
         let python = try Support.venvPython.get()
         let gguf = try Servers.gguf(Self.model)
         let request = try JSONSerialization.data(withJSONObject: [
-            "tokens": Self.rawTokens, "prompts": prompts.map { ["system": $0.1.system, "user": $0.1.user] },
+            "tokens": Self.rawTokens, "prompts": prompts.map { ["system": $0.1.system, "user": $0.1.user,
+                                                                "history": $0.1.exchanges.map { [$0.user, $0.assistant] }] },
         ] as [String: Any])
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("greedy-\(UUID().uuidString).json")
         try request.write(to: input)

@@ -130,6 +130,12 @@ struct ChatBodyTests {
         let raw = try body(.none, repeatPenalty: 1, ChatParameters(maxTokens: 8))
         #expect(raw["repeat_penalty"] as? Double == 1 && raw["grammar"] == nil && raw["temperature"] as? Double == 0)
         #expect((raw["messages"] as? [[String: String]])?.map { $0["content"] ?? "" } == ["S", "U"])
+        // Earlier exchanges (a worked example) go between the system message and the question, as turns.
+        let data = try EndpointClient(EndpointConfiguration(name: "s", baseURL: "http://127.0.0.1:1/v1", model: "m"))
+            .chatBody(system: "S", user: "U", history: [("EQ", "EA")], parameters: ChatParameters(maxTokens: 8))
+        let turns = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["messages"] as? [[String: String]])
+        #expect(turns.map { $0["role"] ?? "" } == ["system", "user", "assistant", "user"]
+            && turns.map { $0["content"] ?? "" } == ["S", "EQ", "EA", "U"])
         let configured = try #require(try AnswerConfiguration.parse(
             "[endpoints.a]\nbase_url = \"http://x\"\nmodel = \"m\"\nrepeat_penalty = 1.0", path: "cited.toml").endpoints["a"])
         #expect(configured.repeatPenalty == 1)
