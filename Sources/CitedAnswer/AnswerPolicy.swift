@@ -70,9 +70,13 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// no source backs. Without the example it carries fewer figures (tune facts 0.345 vs 0.393), so the
     /// example stays first. Measured on Corpora/eval/answers-facts-*.jsonl (2026-12-05, see RESULTS.md).
     public var retryWithoutExample = true
-    /// Give the worked example as an earlier exchange of the chat (the template filled with the example's
-    /// record and question, answered with its answer) rather than inside the prompt, further from the records.
-    public var exampleAsTurn = false
+    /// The domains whose worked example is given as an earlier exchange of the chat (the template filled with
+    /// the example's record and question, answered with its answer) rather than inside the prompt, further from
+    /// the records. Decided per domain on the tune split of Corpora/eval/answers-facts-*.jsonl (2026-12-07,
+    /// RESULTS.md "Eighteenth pass"): clinical cited_gold 0.429 → 0.500, facts 0.262 → 0.333, fewer answers
+    /// copying the example's "20% versus 41%"; code facts 0.333 → 0.238 and math 0.571 → 0.214, so they keep
+    /// the example inside.
+    public var exampleAsTurn: [Domain] = [.clinical]
 
     // MARK: Verify and corroborate
 

@@ -370,7 +370,7 @@ public final class Answerer {
             }
         }
         let prompt = builder.build(question: run.question, domain: run.answer.domain, passages: passages,
-                                   exampleAsTurn: run.policy.exampleAsTurn)
+                                   exampleAsTurn: run.policy.exampleAsTurn.contains(run.answer.domain))
         lastPrompts.append(prompt)
         return prompt
     }

@@ -36,6 +36,9 @@ enum Entailment {
         if let (word, figures) = Arithmetic.contradiction(claim, passages: passageSentences) {
             return Violation(rule: .direction, detail: "its own figures say the opposite of \"\(word)\": \(figures)")
         }
+        if let figure = Arithmetic.ratioAsAmount(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding, detail: "the passage gives \(figure) as a ratio, not as an amount of change")
+        }
         if let (number, scope, claimed) = Scope.other(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding,
                              detail: "the passage gives \(number) for \"\(scope)…\", and something else for \"\(claimed)…\"")

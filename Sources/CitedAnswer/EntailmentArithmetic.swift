@@ -22,6 +22,23 @@ extension Entailment {
             return stated ? nil : found
         }
 
+        /// A ratio the passages give (after "OR", "HR", "odds ratio" …) that the claim gives as an amount of
+        /// change: "improved pCR and DFS by 1.77" where 1.77 is pCR's odds ratio, "increases quit rates by 1.14".
+        /// A ratio is not a difference, and the claim moves it onto whatever it names before. Returns the figure.
+        static func ratioAsAmount(_ claim: Unit, passages: [Unit]) -> String? {
+            let tokens = KeyTerms.tokens(claim.text), lowered = tokens.map { $0.lowercased() }
+            let ratios = passages.flatMap { ratioValues(KeyTerms.tokens($0.text)) }
+            for index in lowered.indices.dropLast() where lowered[index] == "by" {
+                let figure = tokens[index + 1]
+                guard !figure.hasSuffix("%"), let number = KeyTerms.normalizedNumber(figure), number.contains("."),
+                      let value = Double(number),
+                      lowered[(index + 2)...].first.map({ ["fold", "times", "points", "units"].contains($0) }) != true,
+                      ratios.contains(where: { $0.value == value }) else { continue }
+                return figure
+            }
+            return nil
+        }
+
         /// The direction word and the figures that contradict it, within one sentence.
         static func inconsistency(_ unit: Unit) -> (word: String, figures: String)? {
             let tokens = KeyTerms.tokens(unit.text)

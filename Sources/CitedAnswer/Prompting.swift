@@ -128,7 +128,7 @@ public struct PromptBuilder: Sendable {
     ///     false leaves it out (`AnswerPolicy.retryWithoutExample`).
     ///   - exampleAsTurn: give the example as an earlier exchange (the template filled with the example's
     ///     sources and question, answered with its answer) instead of inside the prompt
-    ///     (`AnswerPolicy.exampleAsTurn`); an example not in the `Example …:` form stays inside.
+    ///     (`AnswerPolicy.exampleAsTurn`, per domain); an example not in the `Example …:` form stays inside.
     public func build(question: String, domain: Domain, passages: [PackedPassage], bestLast: Bool = true,
                       example: Bool = true, exampleAsTurn: Bool = false) -> Prompt {
         let ordered = bestLast ? passages.reversed() : passages

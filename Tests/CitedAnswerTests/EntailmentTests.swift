@@ -72,6 +72,12 @@ struct EntailmentTests {
         #expect(rule(thorough, thorough) == nil)
         #expect(Entailment.Arithmetic.inconsistency(.init("The intervention group was less likely to display it than controls "
                                                           + "(21/78, 27% vs 6/70, 9%).")) != nil)
+        // An odds ratio is not an amount of change.
+        let tnt = "TNT was associated with a higher pathologic complete response rate (OR 1.77, 95% CI 1.45-2.16) and "
+            + "improved disease-free survival (HR, 0.83; 95% CI, 0.72-0.96)."
+        #expect(rule("TNT improved pathologic complete response and disease-free survival by 1.77 (HR, 0.83).", tnt) == .numberBinding)
+        #expect(rule("TNT improved pathologic complete response (OR 1.77) and disease-free survival (HR 0.83).", tnt) == nil)
+        #expect(rule("The response rate rose by 1.77 points.", "The response rate rose by 1.77 points (OR 1.77).") == nil)
         let coil = "Minimum inverse g-factor value of the 10.5T-32Rx (min[1/g] = 0.56) was 51% higher than that of the 7T-32Rx."
         #expect(rule("The minimum inverse g-factor value of the 10.5T-32Rx was 51% lower than that of the 7T-32Rx.", coil) == .direction)
         #expect(rule("The minimum inverse g-factor value of the 7T-32Rx was lower than that of the 10.5T-32Rx.", coil) == nil)
