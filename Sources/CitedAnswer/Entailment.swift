@@ -749,8 +749,11 @@ enum Entailment {
             // other side is what the passage compares with ("mice" on both sides of "MGO mice … than 0.2Q mice"
             // tells nothing either way).
             let objectMoved = c.object.contains { p.subject.contains($0) && !p.object.contains($0) }
-            let subjectMoved = c.subject.contains { p.object.contains($0) && !c.object.contains($0) }
-            return objectMoved && subjectMoved
+            let subjectMoved = c.subject.contains { p.object.contains($0) && !c.object.contains($0) && !p.subject.contains($0) }
+            // A passage whose subject is a pronoun ("This is more efficient than ``eigenvals``") names only the
+            // compared-with side: putting that one first is the swap.
+            let pronoun = ["this", "it", "these", "they", "that"].contains(bareTokens(passage).first ?? "")
+            return subjectMoved && (objectMoved || pronoun)
         }
     }
 

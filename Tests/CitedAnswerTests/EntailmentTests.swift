@@ -146,6 +146,11 @@ struct EntailmentTests {
         #expect(rule("Pain at 10 min was lower after forearm block compared to upper-arm block (forearm: 2.0 vs upper-arm: 3.0).", block) == nil)
         let sides = Entailment.Comparison.sides(Entailment.Unit(block))
         #expect(sides?.object.contains("upper-arm") == true && sides?.object.contains("forea") == false)
+        // A pronoun subject names only the compared-with side.
+        let pronoun = "This is more efficient than ``eigenvals``, because sometimes symbolic roots can be expensive to calculate."
+        #expect(rule("``eigenvals`` is more efficient than ``charpoly``, because sometimes symbolic roots can be expensive.", pronoun)
+                    == .comparison)
+        #expect(rule("``eigenvals`` is less efficient than this, because sometimes symbolic roots can be expensive.", pronoun) == nil)
         let mice = "Plasma glucose in treated mice was lower than in control mice."
         #expect(rule("Plasma glucose in control mice was lower than in treated mice.", mice) == .comparison)
         #expect(rule("Plasma glucose was lower in treated mice than in control mice.", mice) == nil)
