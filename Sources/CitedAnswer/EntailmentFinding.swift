@@ -132,10 +132,11 @@ extension Entailment {
             for sentence in passages where sentence.lowered.contains("but ") && sentence.lowered.contains("not ") {
                 for phrase in sentence.text.split(whereSeparator: { ",;()[]".contains($0) }) {
                     let words = Unit.wordsOf(String(phrase)).map { $0.lowercased() }
+                    // "but not", or "but was not": `start` is the word before the "not".
                     guard let but = words.indices.dropLast().first(where: { index in
                         words[index] == "but" && words[(index + 1)...].drop(while: auxiliaries.contains).first == "not"
-                    }) else { continue }
-                    let start = words[(but + 1)...].firstIndex(of: "not")! - 1
+                    }), let not = words[(but + 1)...].firstIndex(of: "not") else { continue }
+                    let start = not - 1
                     let group: ArraySlice<String>
                     let distinguishing: Set<String>
                     if start + 2 < words.count, associations.contains(words[start + 2]) {
