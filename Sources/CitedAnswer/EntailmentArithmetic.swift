@@ -106,7 +106,8 @@ extension Entailment {
         }
 
         /// The subject's and the object's figure of a comparison: the one number between the direction word and
-        /// "than" with the first number after "than", or a pair "x vs y" after "than". P values are not figures.
+        /// "than" with the first number after "than", or a pair "x vs y" after "than" (a rate with the next rate,
+        /// past a count). P values are not figures.
         static func comparedValues(_ tokens: [String], _ lowered: [String], direction: Int, than: Int)
             -> (x: (text: String, value: Double, percent: Bool), y: (text: String, value: Double, percent: Bool))? {
             func figure(_ index: Int) -> (text: String, value: Double, percent: Bool)? {

@@ -104,9 +104,6 @@ extension Entailment {
             return (suffix[0][0], hunks)
         }
 
-        /// Whether a token names something: letters mixed with digits (`miR-122-5p`, `0.2Q`), a code name
-        /// (`lru_cache`, `sympy.solve`), a capital inside it (`IVRA`, `HbA1c`) or, past the sentence's first
-        /// word, at its start (`Windows`); with a vocabulary, also an uncommon word (`eigenvals`).
         /// The claim follows the passage sentence (most of its words, in order) and puts one population in another's
         /// place (the same word before or after it): "compared to those from admitted adults" for "… admitted
         /// children", the passage naming adults elsewhere or not. Returns the claim's word and the passage's.
@@ -154,6 +151,9 @@ extension Entailment {
             "female", "females", "elderly", "older", "younger", "mothers", "fathers", "smokers", "nonsmokers",
         ]
 
+        /// Whether a token names something: letters mixed with digits (`miR-122-5p`, `0.2Q`), a code name
+        /// (`lru_cache`, `sympy.solve`), a capital inside it (`IVRA`, `HbA1c`) or, past the sentence's first
+        /// word, at its start (`Windows`); with a vocabulary, also an uncommon word (`eigenvals`).
         static func isName(_ token: String, at index: Int, isCommon: ((String) -> Bool)?) -> Bool {
             if token.contains(where: \.isLetter) && token.contains(where: \.isNumber) { return true }
             if token.contains(where: { "_.~".contains($0) }) && token.contains(where: \.isLetter) { return true }
