@@ -155,7 +155,7 @@ struct SearchableText {
     /// Whether the text gives the range `low`-`high` in that order: as a range, or as two numbers ("from 8.79 to
     /// 7.57", "0.79 to 0.88"). "7.57-8.79" is not "8.79-7.57": the order says which visit had which score.
     func backs(range low: String, _ high: String) -> Bool {
-        func same(_ a: String, _ b: String) -> Bool { a == b || Double(a).map { $0 == Double(b) } == true }
+        let same = Entailment.Binding.same
         if ranges.contains(where: { same($0.0, low) && same($0.1, high) }) { return true }
         guard let first = sequence.firstIndex(where: { same($0, low) }) else { return false }
         return sequence[(first + 1)...].contains { same($0, high) }
