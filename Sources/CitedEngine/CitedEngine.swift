@@ -27,7 +27,8 @@ public final class CitedEngine: @unchecked Sendable {
     /// Vectors of recent queries, shared by every lane (nil unless `options.queryCacheEntries` > 0).
     public let queryCache: QueryVectorCache?
     private let retrievers: ResourcePool<Retriever>
-    private let models = ModelPool()
+    /// Internal, not private: tests hold a model's lock through it to fix the order of concurrent asks.
+    let models = ModelPool()
     private let admission: AskAdmission
     private let arrivals = ArrivalOrder()
 

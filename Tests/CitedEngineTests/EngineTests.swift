@@ -1,5 +1,5 @@
 import CitedAnswer
-import CitedEngine
+@testable import CitedEngine
 import CitedRetrieve
 import CitedTestSupport
 import Foundation
@@ -98,25 +98,33 @@ struct EngineTests {
     func cancelAndBusy() async throws {
         let engine = try Self.engine(askLimit: 1)
         let question = "What dose of intravenous olanzapine is recommended for emergency chemical restraint of agitated adults?"
+        let model = "qwen2.5-coder-0.5b"
         let before = try engine.answerCount()
-        var sawText = false
-        for try await event in engine.askStream(AskSettings(question: question, model: "qwen2.5-coder-0.5b")) {
-            if case .text = event { sawText = true; break }
+
+        // The test holds the model, so the ask cannot finish before the stream ends, however busy the machine.
+        var hold = try ThreadHold { wait in try engine.models.model(model).lock.withLock { wait() } }
+        for try await event in engine.askStream(AskSettings(question: question, model: model)) {
+            if case .sources = event { break }
         }
-        #expect(sawText)
-        // The cancelled ask leaves its slot once its token loop has stopped.
-        let deadline = Date().addingTimeInterval(30)
+        hold.release()
+        // The cancelled ask leaves its slot once it has seen the cancellation.
+        let deadline = Date().addingTimeInterval(60)
         while engine.askLoad.inFlight > 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(engine.askLoad.inFlight == 0)
         #expect(try engine.answerCount() == before)
 
-        // One slot: a second ask while the first runs is refused as busy.
-        let first = engine.askStream(AskSettings(question: question, model: "qwen2.5-coder-0.5b"))
+        // One slot: a second ask while the first waits for the model is refused as busy.
+        hold = try ThreadHold { wait in try engine.models.model(model).lock.withLock { wait() } }
+        let first = engine.askStream(AskSettings(question: question, model: model))
         var iterator = first.makeAsyncIterator()
         _ = try await iterator.next()  // the sources: the first ask holds the slot
         await #expect(throws: EngineError.busy(retryAfter: 10)) {
             for try await _ in engine.askStream(AskSettings(question: question)) {}
         }
-        while try await iterator.next() != nil {}
+        hold.release()
+        var finished = false
+        while let event = try await iterator.next() { if case .finished = event { finished = true } }
+        #expect(finished)
+        #expect(try engine.answerCount() == before + 1)
     }
 }

@@ -1,5 +1,6 @@
 import CitedAnswer
-import CitedEngine
+@testable import CitedEngine
+import CitedTestSupport
 import CitedMCP
 import Foundation
 import MCP
@@ -104,10 +105,14 @@ struct ToolHandlerTests {
     @Test("an ask while every ask slot is taken is a busy tool error, not a wait or a crash")
     func busy() async throws {
         let tools = try Self.tools(askLimit: 1)
-        let first = tools.engine.askStream(AskSettings(question: Self.olanzapine, model: "qwen2.5-coder-0.5b"))
+        let model = "qwen2.5-coder-0.5b"
+        // The test holds the model, so the first ask keeps its slot until the second has been refused.
+        let hold = try ThreadHold { wait in try tools.engine.models.model(model).lock.withLock { wait() } }
+        let first = tools.engine.askStream(AskSettings(question: Self.olanzapine, model: model))
         var iterator = first.makeAsyncIterator()
         _ = try await iterator.next()  // the sources: the first ask holds the only slot
         let refused = try await tools.call("ask", arguments: ["question": .string(Self.olanzapine)])
+        hold.release()
         #expect(refused.isError == true)
         #expect(Self.texts(refused) == ["error: \(EngineError.busy(retryAfter: 10))"])
         while try await iterator.next() != nil {}
@@ -116,14 +121,18 @@ struct ToolHandlerTests {
     @Test("a cancelled ask call (the client sent notifications/cancelled) stops its generation and stores nothing")
     func cancelledAsk() async throws {
         let tools = try Self.tools()
+        let model = "qwen2.5-coder-0.5b"
         let before = try tools.engine.answerCount()
+        // The test holds the model, so the call cannot finish before it is cancelled.
+        let hold = try ThreadHold { wait in try tools.engine.models.model(model).lock.withLock { wait() } }
         let call = Task {
-            try await tools.call("ask", arguments: ["question": .string(Self.olanzapine), "model": "qwen2.5-coder-0.5b"])
+            try await tools.call("ask", arguments: ["question": .string(Self.olanzapine), "model": .string(model)])
         }
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         while tools.engine.askLoad.inFlight == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
         call.cancel()
         let result = try await call.value
+        hold.release()
         #expect(result.isError == true)
         #expect(Self.texts(result) == ["error: \(EngineError.cancelled)"])
         while tools.engine.askLoad.inFlight > 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
