@@ -57,12 +57,20 @@ enum Entailment {
         if let value = Enumeration.singledOut(claim, passages: passageSentences) {
             return Violation(rule: .singledOut, detail: "the passage gives \"\(value)\" only as one of a list, not as the value")
         }
+        if let figure = Groups.swapped(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding, detail: "the passage gives \(figure) to the other group (with or without)")
+        }
         if let (number, given) = Binding.borrowed(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "the passage gives \(given.joined(separator: ", ")) there, not \(number)")
         }
         if let (phrase, home) = Borrowing.measure(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "these figures are not given for \"\(phrase)…\" but in: "
                              + "\"\(home.text.prefix(160))\"")
+        }
+        // The sentence all of the claim's figures come from gives each of them to its own word.
+        if let home = Borrowing.home(of: claim, in: passageSentences), let (number, others) = Binding.misbound(claim, in: home) {
+            return Violation(rule: .numberBinding, detail: "the passage gives \(others.joined(separator: ", ")) there, "
+                             + "not \(number): \"\(home.text.prefix(160))\"")
         }
         if let word = Finding.unreported(claim, passages: passageSentences) {
             return Violation(rule: .finding, detail: "the passage reports no result: nothing in it is \"\(word)\" or otherwise changed")
@@ -85,10 +93,11 @@ enum Entailment {
         else {
             // Worded apart from the passage ("In type 2 diabetes, microvascular disease …" for "MVD was associated
             // with …"), the claim's figures still come from one sentence, and must keep its groups.
-            if let home = Borrowing.home(of: claim, in: passageSentences),
-               let (first, second) = Binding.inverted(claim, home) {
-                return Violation(rule: .numberBinding, detail: "\(first) and \(second) are given to each other's group: "
-                                 + "\"\(home.text.prefix(160))\"")
+            if let home = Borrowing.home(of: claim, in: passageSentences) {
+                if let (first, second) = Binding.inverted(claim, home) {
+                    return Violation(rule: .numberBinding, detail: "\(first) and \(second) are given to each other's group: "
+                                     + "\"\(home.text.prefix(160))\"")
+                }
             }
             return nil
         }

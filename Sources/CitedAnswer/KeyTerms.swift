@@ -61,13 +61,26 @@ public struct KeyTerms: Equatable, Sendable {
 
     /// Words of a text, split on spaces and on punctuation that cannot be inside a number or a name.
     static func tokens(_ text: String) -> [String] {
+        untrimmedTokens(text).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".-–")) }.filter { !$0.isEmpty }
+    }
+
+    /// The numbers a text writes with a minus sign ("SMD -0.64", "rho = −0.30"), as `normalizedNumber` gives them
+    /// (unsigned). A sign a sentence writes must be its source's: "-0.64" is not backed by "0.64".
+    static func negatives(_ text: String) -> [String] {
+        untrimmedTokens(text).compactMap { token in
+            guard token.hasPrefix("-"), token.dropFirst().first?.isNumber == true else { return nil }
+            return normalizedNumber(String(token.dropFirst()).trimmingCharacters(in: CharacterSet(charactersIn: ".-–")))
+        }
+    }
+
+    /// `tokens` before their edges are trimmed: a leading "-" is still there.
+    private static func untrimmedTokens(_ text: String) -> [Substring] {
         // Thousands separators are part of the number: "1,000" is one token; "2·61" (a raised decimal point,
-        // as some journals print it) is 2.61.
+        // as some journals print it) is 2.61; the minus sign "−" is a hyphen-minus.
         let text = text.replacingOccurrences(of: #"(?<=\d),(?=\d{3}\b)"#, with: "", options: .regularExpression)
             .replacingOccurrences(of: #"(?<=\d)·(?=\d)"#, with: ".", options: .regularExpression)
+            .replacingOccurrences(of: "\u{2212}", with: "-")
         return text.split(whereSeparator: { $0.isWhitespace || "\"'“”‘’,;:!?()[]{}<>=+*/|`$\\".contains($0) })
-            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".-–")) }
-            .filter { !$0.isEmpty }
     }
 
     /// `45`, `2.5`, `1,000` → `1000`, `30%` → `30`, `100th` → `100`, `~15` and `≥3.65` → `15` and `3.65`; nil
@@ -145,7 +158,14 @@ struct SearchableText {
         self.context = context.lowercased()
         ranges = KeyTerms.ranges(text)
         sequence = KeyTerms.tokens(text).compactMap(KeyTerms.normalizedNumber)
+        negatives = Set(KeyTerms.negatives(text).compactMap(Double.init))
     }
+
+    /// The values of the numbers the text writes with a minus sign.
+    let negatives: Set<Double>
+
+    /// Whether the text writes `number` with a minus sign, as the sentence does.
+    func contains(negative number: String) -> Bool { Double(number).map(negatives.contains) ?? false }
 
     /// Numbers written as a range, "8.79-7.57" or "0.72–2.22", in the text's order.
     let ranges: [(String, String)]

@@ -127,7 +127,7 @@ public struct Verifier {
             }
             let terms = KeyTerms.extract(sentence.text)
             let words = KeyTerms.tokens(sentence.text)
-            let ranges = KeyTerms.ranges(sentence.text)
+            let ranges = KeyTerms.ranges(sentence.text), negatives = SentenceSplitter.unique(KeyTerms.negatives(sentence.text))
             let stems = Set(ContentWords.stems(of: sentence.text))
             let vector = try? embed?(sentence.text)
             let clauses = Clauses(sentence.text)
@@ -161,6 +161,8 @@ public struct Verifier {
                     + terms.identifiers.filter { name in !indices.contains { searchable[$0].contains(identifier: name) } }
                     + ranges.filter { low, high in !indices.contains { searchable[$0].backs(range: low, high) } }
                         .map { "\($0)-\($1)" }
+                    + negatives.filter { number in !indices.contains { searchable[$0].contains(negative: number) } }
+                        .map { "-\($0) (with its minus sign)" }
                 guard missing.isEmpty else {
                     return (.unsupported, [VerificationStep(rule: .keyTerms, passage: cited, passed: false,
                                                             detail: "not in the passage: " + missing.joined(separator: ", "))])

@@ -320,3 +320,19 @@ func backgroundIsNotAFinding() {
     #expect(Entailment.Aim.isBackground(context: "Title Abstract §INTRODUCTION AND AIMS"))
     #expect(!Entailment.Aim.isBackground(context: "Title Abstract §CONCLUSIONS"))
 }
+
+@Test("A number the sentence signs must be signed in the passage; the minus sign − is a minus")
+func signedNumbers() {
+    #expect(KeyTerms.negatives("SMD -0.64 (95% CI -0.98 to -0.30), rho = −0.30, IL-6 and 5-10 mg") == ["0.64", "0.98", "0.30", "0.30"])
+    #expect(KeyTerms.extract("rho = −0.30").numbers == ["0.30"])
+    let verifier = Verifier()
+    let passage = EvidencePassage(number: 1, text: "Grip strength correlated with depression severity (rho = −0.30, p = 0.01), "
+                                  + "and the intervention changed anxiety scores by 0.45 (95% CI 0.12 to 0.78).")
+    let faithful = AnswerSentence(text: "Grip strength correlated with depression severity (rho = -0.30).", citations: [1])
+    #expect(verifier.verify([faithful], passages: [passage])[0].support == .supported)
+    let unsigned = AnswerSentence(text: "Grip strength correlated with depression severity (rho = 0.30).", citations: [1])
+    #expect(verifier.verify([unsigned], passages: [passage])[0].support == .supported, "dropping a sign is how prose words it")
+    let signed = AnswerSentence(text: "The intervention changed anxiety scores by -0.45 (95% CI 0.12 to 0.78).", citations: [1])
+    let checked = verifier.verify([signed], passages: [passage])[0]
+    #expect(checked.support == .unsupported && checked.trace?.first?.detail.contains("-0.45") == true)
+}
