@@ -57,6 +57,9 @@ enum Entailment {
         if let value = Enumeration.singledOut(claim, passages: passageSentences) {
             return Violation(rule: .singledOut, detail: "the passage gives \"\(value)\" only as one of a list, not as the value")
         }
+        if let (first, second) = Groups.misranked(claim, passages: passageSentences) {
+            return Violation(rule: .comparison, detail: "the passage's figures for \(first) and \(second) rank them the other way")
+        }
         if let figure = Groups.swapped(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "the passage gives \(figure) to the other group (with or without)")
         }

@@ -66,5 +66,63 @@ extension Entailment {
             }
             return nil
         }
+    
+        /// Words between a figure and the group it is given to ("4.96% among infants").
+        static let joiners: Set<String> = ["among", "in", "for", "of"]
+
+        /// The groups a passage sentence gives a figure each, written "4.96% among infants" or "infants (4.96%":
+        /// the group's first word (lowercased) and the figure's value, when the word gets one figure only.
+        static func valued(_ unit: Unit) -> [String: (value: Double, percent: Bool)] {
+            let tokens = KeyTerms.tokens(unit.text)
+            var found: [String: [(Double, Bool)]] = [:]
+            for (index, token) in tokens.enumerated() {
+                guard let number = KeyTerms.normalizedNumber(token), let value = Double(number) else { continue }
+                let percent = token.hasSuffix("%")
+                if index + 2 < tokens.count, joiners.contains(tokens[index + 1].lowercased()),
+                   tokens[index + 2].count >= 4, tokens[index + 2].allSatisfy(\.isLetter) {
+                    found[tokens[index + 2].lowercased(), default: []].append((value, percent))
+                }
+            }
+            // "infants (4.96%": the figure opens the parenthesis right after the word.
+            let lowered = unit.text.lowercased()
+            // Not a confidence level: "years (95% CI".
+            let pattern = #"\b([a-z]{4,})\s*\(\s*(\d+(?:\.\d+)?)(?![\d.])(?!\s*%?\s*(?:ci\b|confidence))(%?)"#
+            if let regex = try? NSRegularExpression(pattern: pattern) {
+                for match in regex.matches(in: lowered, range: NSRange(lowered.startIndex..., in: lowered)) {
+                    guard let word = Range(match.range(at: 1), in: lowered), let figure = Range(match.range(at: 2), in: lowered),
+                          let sign = Range(match.range(at: 3), in: lowered), let value = Double(lowered[figure]) else { continue }
+                    found[String(lowered[word]), default: []].append((value, !lowered[sign].isEmpty))
+                }
+            }
+            return found.compactMapValues { values in
+                Set(values.map(\.0)).count == 1 ? (values[0].0, values[0].1) : nil
+            }
+        }
+
+        /// A claim without figures that ranks two groups ("increased more among infants … than among children")
+        /// the other way round from the figures a passage sentence gives them ("4.96% among infants … and 9.12%
+        /// among children"). Direction words of one side only, the first group before "than" and the other after it, both
+        /// figures of one kind (percentages or not). Returns the two groups as the claim ranks them.
+        static func misranked(_ claim: Unit, passages: [Unit]) -> (String, String)? {
+            let words = claim.words
+            let (up, down) = Polarity.pairs[0]
+            let directions = words.indices.filter { up.contains(words[$0]) || down.contains(words[$0]) }
+            // "increased more": every direction word on one side ("increased less" is left alone).
+            guard let direction = directions.last, Set(directions.map { up.contains(words[$0]) }).count == 1,
+                  EvidenceQuotes.effectFigures(in: claim.text).isEmpty, let than = words.lastIndex(of: "than"),
+                  direction < than else { return nil }
+            let rising = up.contains(words[direction])
+            for passage in passages {
+                let valued = valued(passage)
+                guard valued.count >= 2 else { continue }
+                guard let first = words[..<than].indices.first(where: { $0 > direction && valued[words[$0]] != nil })
+                        ?? words[..<direction].indices.last(where: { valued[words[$0]] != nil }),
+                      let second = words[(than + 1)...].indices.first(where: { valued[words[$0]] != nil }),
+                      words[first] != words[second], let a = valued[words[first]], let b = valued[words[second]],
+                      a.percent == b.percent, a.value != b.value else { continue }
+                if (a.value > b.value) != rising { return (words[first], words[second]) }
+            }
+            return nil
+        }
     }
 }

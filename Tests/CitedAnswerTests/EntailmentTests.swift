@@ -92,6 +92,17 @@ struct EntailmentTests {
         #expect(rule("Relapse was less frequent with a routine MGT protocol (31.2%) than without any MGT protocol (44.1%).", relapse) == nil)
         #expect(Entailment.Groups.figures("Rates were higher in smokers (12%) than in non-smokers (8%), 31% vs 20% overall.").map(\.negated)
                 == [false, true])
+        // A ranking of two groups without figures must agree with the figures the passage gives them.
+        let wic = "In stratified analyses, WIC participation increased by 7.22% among pregnant and postpartum women (95% CI, "
+            + "2.54%-12.12%), 4.96% among infants younger than 1 year (95% CI, 0.95%-9.12%), and 9.12% among children aged "
+            + "1 to 4 years (95% CI, 3.19%-15.39%; P for interaction = .20)."
+        #expect(rule("In stratified analyses, WIC participation increased more among infants younger than 1 year than among "
+                     + "children aged 1 to 4 years.", wic) == .comparison)
+        #expect(rule("In stratified analyses, WIC participation increased more among children aged 1 to 4 years than among "
+                     + "infants younger than 1 year.", wic) == nil)
+        #expect(rule("In stratified analyses, participation grew more among children than among pregnant women.", wic) == nil)
+        #expect(Entailment.Groups.valued(.init("Rates were 12% in smokers and 8% in nonsmokers (95% CI 6-10), years (95% CI)."))
+                    .mapValues(\.value) == ["smokers": 12, "nonsmokers": 8])
         // The figures' own sentence gives each to its word, whichever sentence the claim's words match best.
         let statins = "A total of 28 observational studies, covering data from 63,537 individuals with COVID-19, were included. "
             + "The use of statins was significantly associated with decreased mortality (odds ratio [OR] = 0.71, 95% "
