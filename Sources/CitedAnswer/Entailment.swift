@@ -60,6 +60,9 @@ enum Entailment {
         if let (first, second) = Groups.misranked(claim, passages: passageSentences) {
             return Violation(rule: .comparison, detail: "the passage's figures for \(first) and \(second) rank them the other way")
         }
+        if let name = CodeNames.comparedOnly(claim, passages: passageSentences) {
+            return Violation(rule: .novelName, detail: "the passage names \(name) only to compare another function with it")
+        }
         if let figure = Groups.swapped(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "the passage gives \(figure) to the other group (with or without)")
         }
@@ -110,6 +113,9 @@ enum Entailment {
                 && Double(claim.stems.intersection(other.stems).count) >= alignment * Double(max(claim.stems.count, 1))
         }) {
             return Violation(rule: .aim, detail: "the passage gives this as its aim or question, not as a finding: \(quoted)")
+        }
+        if let (type, original) = CodeNames.typeSwap(claim, target) {
+            return Violation(rule: .novelName, detail: "the passage names \(original) here, not \(type): \(quoted)")
         }
         if let name = swappedName(claim, target, passages: passageSentences, isCommon: isCommon) {
             return Violation(rule: .novelName, detail: "the passage states this of another name, not \(name): \(quoted)")

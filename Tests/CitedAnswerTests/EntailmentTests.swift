@@ -114,6 +114,22 @@ struct EntailmentTests {
                 == nil)
     }
 
+    @Test("A type named for another, and a function's behaviour given to the one its entry only compares it with")
+    func codeNames() {
+        let namedtuple = "Returns a new tuple subclass named *typename*. The new subclass is used to create tuple-like objects."
+        #expect(rule(":func:`namedtuple` returns a new list subclass named *typename*.", namedtuple) == .novelName)
+        #expect(rule(":func:`namedtuple` returns a new tuple subclass named *typename*.", namedtuple) == nil)
+        #expect(rule("namedtuple returns a new tuples subclass named *typename*.", namedtuple) == nil, "one type, two spellings")
+        let right = "Similar to :func:`bisect_left`, but returns an insertion point which comes after (to the right of) any "
+            + "existing entries of *x* in *a*."
+        #expect(rule("bisect_left gives an insertion point to the right of any existing entries of x.", right) == .novelName)
+        #expect(rule("bisect_right is similar to bisect_left but gives an insertion point to the right of existing entries of x.",
+                     right) == nil)
+        // A name the passage states something of directly is no comparison.
+        #expect(Entailment.CodeNames.comparedOnly(.init("heapq.nsmallest returns the n smallest elements of the dataset."),
+                                                  passages: [.init("heapq.nsmallest returns a list with the n smallest elements.")]) == nil)
+    }
+
     @Test("One denial worded two ways is no conflict; a figure borrowed from another measure is caught")
     func sameDenialAndBorrowedFigure() {
         let meta = "Compared with placebo, PCSK9 mAbs significantly reduced the risk of major adverse cardiac events (MACEs) "
