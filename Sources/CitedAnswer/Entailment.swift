@@ -99,11 +99,10 @@ enum Entailment {
         else {
             // Worded apart from the passage ("In type 2 diabetes, microvascular disease …" for "MVD was associated
             // with …"), the claim's figures still come from one sentence, and must keep its groups.
-            if let home = Borrowing.home(of: claim, in: passageSentences) {
-                if let (first, second) = Binding.inverted(claim, home) {
-                    return Violation(rule: .numberBinding, detail: "\(first) and \(second) are given to each other's group: "
-                                     + "\"\(home.text.prefix(160))\"")
-                }
+            if let home = Borrowing.home(of: claim, in: passageSentences),
+               let (first, second) = Binding.inverted(claim, home) {
+                return Violation(rule: .numberBinding, detail: "\(first) and \(second) are given to each other's group: "
+                                 + "\"\(home.text.prefix(160))\"")
             }
             return nil
         }

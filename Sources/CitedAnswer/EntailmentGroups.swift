@@ -66,7 +66,7 @@ extension Entailment {
             }
             return nil
         }
-    
+
         /// Words between a figure and the group it is given to ("4.96% among infants").
         static let joiners: Set<String> = ["among", "in", "for", "of"]
 
@@ -101,8 +101,8 @@ extension Entailment {
 
         /// A claim without figures that ranks two groups ("increased more among infants … than among children")
         /// the other way round from the figures a passage sentence gives them ("4.96% among infants … and 9.12%
-        /// among children"). Direction words of one side only, the first group before "than" and the other after it, both
-        /// figures of one kind (percentages or not). Returns the two groups as the claim ranks them.
+        /// among children"). Direction words of one side only, the first group before "than" and the other after
+        /// it, both figures of one kind (percentages or not). Returns the two groups as the claim ranks them.
         static func misranked(_ claim: Unit, passages: [Unit]) -> (String, String)? {
             let words = claim.words
             let (up, down) = Polarity.pairs[0]
