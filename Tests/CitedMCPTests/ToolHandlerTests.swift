@@ -1,7 +1,7 @@
 import CitedAnswer
 @testable import CitedEngine
-import CitedTestSupport
 import CitedMCP
+import CitedTestSupport
 import Foundation
 import MCP
 import Testing
