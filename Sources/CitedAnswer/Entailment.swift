@@ -113,7 +113,8 @@ enum Entailment {
         }) {
             return Violation(rule: .aim, detail: "the passage gives this as its aim or question, not as a finding: \(quoted)")
         }
-        if let (type, original) = CodeNames.typeSwap(claim, target) {
+        let replaced = Substitution.replacedWords(claim, target)
+        if let (type, original) = CodeNames.typeSwap(replaced) {
             return Violation(rule: .novelName, detail: "the passage names \(original) here, not \(type): \(quoted)")
         }
         if let name = swappedName(claim, target, passages: passageSentences, isCommon: isCommon) {
@@ -125,7 +126,7 @@ enum Entailment {
         if let (population, original) = Substitution.population(claim, target) {
             return Violation(rule: .novelName, detail: "the passage states this of \(original), not \(population): \(quoted)")
         }
-        if let (number, original) = Substitution.number(claim, target) {
+        if let (number, original) = Substitution.number(claim, replaced: replaced) {
             return Violation(rule: .numberBinding, detail: "the passage gives \(original) here, not \(number): \(quoted)")
         }
         if let stem = Negation.conflict(claim, target) {

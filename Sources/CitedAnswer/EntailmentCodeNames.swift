@@ -15,17 +15,13 @@ extension Entailment {
         ]
 
         /// The claim copies the passage sentence around one word and gives another type there: "returns a new list
-        /// subclass" for "Returns a new tuple subclass". Returns the claim's type and the passage's.
-        static func typeSwap(_ claim: Unit, _ target: Unit) -> (String, String)? {
-            let said = claim.tokens, source = target.tokens
-            guard said.count >= 4, said.count <= 400, source.count <= 400 else { return nil }
-            let (matched, hunks) = Substitution.differences(said, source)
-            guard Double(matched) >= 0.6 * Double(said.count) else { return nil }
-            for (claimRange, sourceRange) in hunks where claimRange.count == 1 && sourceRange.count == 1 {
-                let new = said[claimRange.lowerBound], old = source[sourceRange.lowerBound]
-                if let a = types[new], let b = types[old], a != b { return (new, old) }
-            }
-            return nil
+        /// subclass" for "Returns a new tuple subclass" (`replaced`: the claim's `Substitution.replacedWords`).
+        /// Returns the claim's type and the passage's.
+        static func typeSwap(_ replaced: [(said: String, source: String)]) -> (String, String)? {
+            replaced.first { pair in
+                guard let new = types[pair.said], let old = types[pair.source] else { return false }
+                return new != old
+            }.map { ($0.said, $0.source) }
         }
 
         /// Words that name another function only to compare with it: "Similar to :func:`bisect_left`, but …",

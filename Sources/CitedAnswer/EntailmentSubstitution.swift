@@ -43,20 +43,29 @@ extension Entailment {
             return (first, second)
         }
 
+        /// The words the claim puts in place of single passage words where it otherwise follows the passage
+        /// sentence (60% of its tokens matched, in order), as (claim's word, passage's word); the same words or a
+        /// sentence's bounds on both sides of each. Empty for a claim of fewer than 4 tokens.
+        static func replacedWords(_ claim: Unit, _ target: Unit) -> [(said: String, source: String)] {
+            let said = claim.tokens, source = target.tokens
+            guard said.count >= 4, said.count <= 400, source.count <= 400 else { return [] }
+            let (matched, hunks) = differences(said, source)
+            guard Double(matched) >= 0.6 * Double(said.count) else { return [] }
+            return hunks.filter { $0.0.count == 1 && $0.1.count == 1 }
+                .map { (said: said[$0.0.lowerBound], source: source[$0.1.lowerBound]) }
+        }
+
         /// The claim follows the passage sentence word for word around a number, and gives another number there:
         /// "aHR 2.29" where the passage reads "aHR 1.08", "(P = 0.018)" and "(P = 0.006)" trading places, "the
         /// 100th percentile" for "the 0th percentile". Only a number with the same words (or the sentence's
-        /// bounds) on both sides counts, and a rounding ("1.1" for "1.08") is the same number. Returns the claim's number and the passage's.
-        static func number(_ claim: Unit, _ target: Unit) -> (String, String)? {
-            let said = claim.tokens, source = target.tokens
-            guard said.count >= 6, said.count <= 400, source.count <= 400 else { return nil }
-            let (matched, hunks) = differences(said, source)
-            guard Double(matched) >= 0.6 * Double(said.count) else { return nil }
-            for (claimRange, sourceRange) in hunks where claimRange.count == 1 && sourceRange.count == 1 {
-                guard let new = KeyTerms.normalizedNumber(said[claimRange.lowerBound]),
-                      let old = KeyTerms.normalizedNumber(source[sourceRange.lowerBound]),
+        /// bounds) on both sides counts (`replaced`: the claim's `replacedWords`), in a claim of 6 tokens or more,
+        /// and a rounding ("1.1" for "1.08") is the same number. Returns the claim's number and the passage's.
+        static func number(_ claim: Unit, replaced: [(said: String, source: String)]) -> (String, String)? {
+            guard claim.tokens.count >= 6 else { return nil }
+            for (said, source) in replaced {
+                guard let new = KeyTerms.normalizedNumber(said), let old = KeyTerms.normalizedNumber(source),
                       !rounds(old, to: new) else { continue }
-                return (said[claimRange.lowerBound], source[sourceRange.lowerBound])
+                return (said, source)
             }
             return nil
         }

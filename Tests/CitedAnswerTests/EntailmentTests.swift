@@ -247,9 +247,8 @@ struct EntailmentTests {
         // Two numbers trading places between the same words: each place holds another number.
         let markers = "At baseline, responders had lower miR-122-5p (P = 0.006) and higher miR-1307-3p (P = 0.018) " +
             "than non-responders."
-        let swapped = Entailment.Substitution.number(
-            Entailment.Unit("At baseline, responders had lower miR-122-5p (P = 0.018) and higher miR-1307-3p (P = 0.006) than non-responders."),
-            Entailment.Unit(markers))
+        let claim = Entailment.Unit("At baseline, responders had lower miR-122-5p (P = 0.018) and higher miR-1307-3p (P = 0.006) than non-responders.")
+        let swapped = Entailment.Substitution.number(claim, replaced: Entailment.Substitution.replacedWords(claim, Entailment.Unit(markers)))
         #expect(swapped! == ("0.018", "0.006"))
         let survival = "The median overall survival (OS) was 14.7 months for NLR <3.65 versus 6.0 months for NLR ≥3.65."
         #expect(rule("The median overall survival (OS) was 14.7 months for NLR <3.65 versus 6.0 months for NLR ≥5.57.",
