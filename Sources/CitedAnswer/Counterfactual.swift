@@ -69,10 +69,10 @@ public enum Counterfactual {
                 slots.append(Slot(offset: offset, word: word, alternatives: cased, kind: .direction))
             } else if index > 0, isName(word, first: false), sourceWords.contains(word) {
                 let lower = word.lowercased()
-                // A name stands against names of its own kind: "PCI" against "ACS", not against "3-month".
-                let digits = word.contains(where: \.isNumber)
+                // A name stands against names of its own kind: "PCI" against "ACS", not against "3-month"; and
+                // "COVID-19" against "NO2", not against a quantity that opens with its digits ("6-month").
                 let others = sourceNames.filter { !$0.lowercased().contains(lower) && !lower.contains($0.lowercased())
-                    && $0.contains(where: \.isNumber) == digits }
+                    && nameKind($0) == nameKind(word) }
                 if !others.isEmpty {
                     slots.append(Slot(offset: offset, word: word, alternatives: Array(others.prefix(maxAlternatives)), kind: .name))
                 }
@@ -80,6 +80,13 @@ public enum Counterfactual {
         }
         if sides { slots += sideSlots(sentenceWords, source: sourceWords) }
         return slots
+    }
+
+    /// What kind of name a word is, for the alternatives it stands against: without digits ("PCI"), with
+    /// digits after a letter ("COVID-19", "PM2.5"), or a quantity that opens with its digits ("6-month").
+    static func nameKind(_ word: String) -> Int {
+        guard word.contains(where: \.isNumber) else { return 0 }
+        return word.first?.isNumber == true ? 2 : 1
     }
 
     /// Side slots: in "A … than B" (or "compared with", "versus", "relative to", "instead of") each word of A

@@ -23,6 +23,10 @@ func counterfactualSlots() {
     let acronyms = Counterfactual.slots(in: "After PCI, bleeding fell with monotherapy.",
                                         source: "Among patients with ACS undergoing PCI, monotherapy after 3-month DAPT reduced bleeding.")
     #expect(acronyms.first { $0.word == "PCI" }.map { !$0.alternatives.isEmpty && !$0.alternatives.contains("3-month") } == true)
+    // A name with digits stands against names with digits ("NO2"), not against a quantity ("6-month").
+    let digits = Counterfactual.slots(in: "Six months on, COVID-19 patients returned to work less often.",
+                                      source: "Of 606 COVID-19 patients, the 6-month mRS was worse; NO2 exposure was similar.")
+    #expect(digits.first { $0.word == "COVID-19" }?.alternatives == ["NO2"])
 }
 
 @Test("Slots keep the case of an opening comparison word and skip numbers the source has no others of")
