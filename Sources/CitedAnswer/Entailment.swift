@@ -202,7 +202,7 @@ enum Entailment {
         for (index, word) in claim.originalWords.enumerated() {
             let lower = word.lowercased()
             guard lower.count >= 4, lower.allSatisfy({ $0.isLetter }), !ContentWords.stopwords.contains(lower),
-                  !present.contains(String(lower.prefix(5))), !lowered.contains(lower) else { continue }
+                  !present.contains(ContentWords.stem(lower)), !lowered.contains(lower) else { continue }
             // With a vocabulary, a name is an uncommon word, capitalised or not ("Python" is common in a docs
             // index); without one, a capitalised word inside the sentence is taken for a name.
             let isName = isCommon.map { !$0(lower) } ?? (index > 0 && word.first!.isUppercase)
@@ -298,22 +298,22 @@ enum Entailment {
             var negated = Set<String>(), heads = Set<String>(), denials: [Set<String>] = []
             // "patients with migraine compared with those without migraine": a group and its comparator, no denial.
             let grouped = Set(unit.words.indices.dropLast().filter { unit.words[$0] == "with" }
-                .map { String(unit.words[$0 + 1].prefix(5)) })
+                .map { ContentWords.stem(unit.words[$0 + 1]) })
             for phrase in unit.text.split(whereSeparator: { ",;()[]".contains($0) }) {
                 let words = Unit.wordsOf(String(phrase)).map { $0.lowercased() }
                 for (index, word) in words.enumerated() where cues.contains(word) {
                     if word == "not", index + 1 < words.count, words[index + 1] == "only" { continue }
-                    if word == "without", index + 1 < words.count, grouped.contains(String(words[index + 1].prefix(5))) { continue }
+                    if word == "without", index + 1 < words.count, grouped.contains(ContentWords.stem(words[index + 1])) { continue }
                     let content = words[(index + 1)...].filter { $0.count >= 4 && !ContentWords.stopwords.contains($0)
                         && !cues.contains($0) && !["been", "have", "does", "were"].contains($0) }
                     // Adverbs widen the scope to the word they modify: "not statistically significantly different"
                     // denies "different".
                     let adverbs = content.prefix { $0.hasSuffix("ly") }.count
                     let scope = content.prefix(max(2, min(adverbs + 1, 3)))
-                    negated.formUnion(scope.map { String($0.prefix(5)) })
-                    denials.append(Set(scope.map { String($0.prefix(5)) }))
+                    negated.formUnion(scope.map { ContentWords.stem($0) })
+                    denials.append(Set(scope.map { ContentWords.stem($0) }))
                     // The head is what is denied: "not statistically significant" denies "significant".
-                    if let head = scope.first(where: { !$0.hasSuffix("ly") }) ?? scope.first { heads.insert(String(head.prefix(5))) }
+                    if let head = scope.first(where: { !$0.hasSuffix("ly") }) ?? scope.first { heads.insert(ContentWords.stem(head)) }
                 }
             }
             return (negated, heads, denials)
@@ -325,7 +325,7 @@ enum Entailment {
             if let word = prefixed(claim, passage) ?? prefixed(passage, claim) { return word }
             let c = scopes(claim), p = scopes(passage)
             let emptied = Set(passage.words.indices.dropLast().filter { passage.words[$0] == "empty" }
-                .map { String(passage.words[$0 + 1].prefix(5)) })
+                .map { ContentWords.stem(passage.words[$0 + 1]) })
             // Both deny one thing, worded apart: "but not of cardiovascular death" for "but not the risk of
             // cardiovascular death".
             func sameDenial(_ head: String, _ own: [Set<String>], _ other: [Set<String>]) -> Bool {
@@ -521,7 +521,7 @@ enum Entailment {
                 let token = tokens[position]
                 if KeyTerms.normalizedNumber(token) != nil { return nil }  // "1.02, 95% CI 1.01-1.04": another number's
                 if !labels.contains(token), token.contains(where: \.isLetter), token.count >= 2 {
-                    return String(token.prefix(5))
+                    return ContentWords.stem(token)
                 }
                 position -= 1
             }
@@ -708,13 +708,15 @@ enum Entailment {
         /// anchor's place in `anchors`. Anchors are tried in the order listed: "than" or "compared with" is the
         /// comparison even when a temporal "after" comes first ("After PCI, A reduced bleeding compared with B").
         /// Parentheses and brackets list values and abbreviations, not sides ("compared to UA IVRA (FA: 2.00 …)"
-        /// compares with UA): they are left out.
+        /// compares with UA): they are left out. A "than" before a figure bounds a quantity ("infants younger than
+        /// 1 year", "more than 30%"), it compares no sides.
         static func sides(_ unit: Unit) -> (subject: Set<String>, object: Set<String>, anchor: Int)? {
             let tokens = bareTokens(unit)
             for (kind, anchor) in anchors.enumerated() {
                 for index in tokens.indices where index + anchor.count <= tokens.count
                     && Array(tokens[index..<index + anchor.count]) == anchor {
                     let after = index + anchor.count
+                    if anchor.last == "than", after < tokens.count, KeyTerms.normalizedNumber(tokens[after]) != nil { continue }
                     let end = min(after + 5, tokens.count)
                     let object = Set(tokens[after..<end].map(term).filter { !$0.isEmpty })
                     // The other side comes before the anchor, or after the compared-with side when the comparison
@@ -752,7 +754,7 @@ enum Entailment {
         static func term(_ token: String) -> String {
             guard token.count >= 2, !plain.contains(token), token.contains(where: \.isLetter),
                   !ContentWords.stopwords.contains(token) else { return "" }
-            return token.allSatisfy(\.isLetter) ? String(token.prefix(5)) : token
+            return token.allSatisfy(\.isLetter) ? ContentWords.stem(token) : token
         }
 
         /// The comparative anchors are one family; each other anchor is its own.

@@ -18,7 +18,7 @@ extension Entailment {
                 let words = Unit.wordsOf(String(part)).map { word -> String? in
                     guard word.count >= 4, word.allSatisfy(\.isLetter), !ContentWords.stopwords.contains(word),
                           !Binding.labels.contains(word) else { return nil }
-                    return String(word.prefix(5))
+                    return ContentWords.stem(word)
                 }
                 return zip(words, words.dropFirst()).compactMap { a, b in
                     guard let a, let b, a != b else { return nil }
@@ -65,7 +65,7 @@ extension Entailment {
                     && reporting.contains { $0.phrases.contains(phrase) || abbreviates(phrase, in: $0.unit) }
             }
             if let borrowed { return (borrowed, home) }
-            let homeStems = Set(home.words.map { String($0.prefix(5)) })
+            let homeStems = Set(home.words.map { ContentWords.stem($0) })
             let modified = claimPhrases.first { phrase in
                 guard let first = phrase.split(separator: " ").first.map(String.init), !homeStems.contains(first),
                       !abbreviates(phrase, in: home) else { return false }

@@ -43,7 +43,7 @@ extension Entailment {
         static func statesChange(_ sentences: [Unit]) -> Bool {
             sentences.contains { sentence in
                 let denied = Negation.scopes(sentence).negated
-                return sentence.words.contains { effects.contains($0) && !denied.contains(String($0.prefix(5))) }
+                return sentence.words.contains { effects.contains($0) && !denied.contains(ContentWords.stem($0)) }
             }
         }
 
@@ -68,7 +68,7 @@ extension Entailment {
         /// Whether a sentence states a difference it does not deny ("differed significantly between groups").
         static func statesDifference(_ unit: Unit) -> Bool {
             let denied = Negation.scopes(unit).negated
-            return unit.words.contains { differing.contains($0) && !denied.contains(String($0.prefix(5))) }
+            return unit.words.contains { differing.contains($0) && !denied.contains(ContentWords.stem($0)) }
         }
 
         /// A difference claimed where the passage's sentence finds none ("metrics differed significantly between

@@ -20,14 +20,14 @@ extension Entailment {
             guard let next = tokens[(index + 1)...].prefix(4).first(where: { !skipped.contains($0) }) else { return nil }
             let word = next.drop { !$0.isLetter }.split(separator: ".").last.map(String.init) ?? ""
             guard word.count >= 4, word.allSatisfy(\.isLetter), !ContentWords.stopwords.contains(word) else { return nil }
-            return String(word.prefix(5))
+            return ContentWords.stem(word)
         }
 
         /// The claim's figure, its scope in the passages and the other scope the claim names, when every place
         /// the passages give the figure scopes it ("6 digits … for float", no "for" just before it) to something
         /// the claim never names, and the claim names what another "for" of the passages scopes; nil otherwise.
         static func other(_ claim: Unit, passages: [Unit]) -> (number: String, scope: String, claimed: String)? {
-            let named = Set(claim.words.map { String($0.prefix(5)) })
+            let named = Set(claim.words.map { ContentWords.stem($0) })
             for number in claim.numbers.sorted() {
                 var own = Set<String>(), every = Set<String>(), unscoped = false
                 for passage in passages {
@@ -70,7 +70,7 @@ extension Entailment {
         /// that renames the measure ("death rate 12%" for "mortality 12%") or words it with a verb ("shrank by
         /// 75%") names no group, and passes.
         static func unnamed(_ claim: Unit, passages: [Unit], context: String) -> (number: String, word: String, own: String)? {
-            let named = Set(claim.words.map { String($0.prefix(5)) })
+            let named = Set(claim.words.map { ContentWords.stem($0) })
             let context = context.lowercased()
             for index in claim.tokens.indices {
                 guard let number = KeyTerms.normalizedNumber(claim.tokens[index]),

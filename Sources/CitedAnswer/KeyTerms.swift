@@ -258,6 +258,24 @@ enum ContentWords {
     static func stems(of text: String) -> [String] {
         text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
             .filter { $0.count >= 4 && !stopwords.contains(String($0)) }
-            .map { String($0.prefix(5)) }
+            .map(stem)
+    }
+
+    /// A word's stem: its inflection taken off while four letters or more remain ("rates" → "rate", "pushes" →
+    /// "push", "pushed", "pushing" → "push"), then its first five letters ("reduced", "reduction" → "reduc").
+    /// Without the first step a short word and its plural never met ("rate", "rates" → "rate", "rates").
+    static func stem<Word: StringProtocol>(_ word: Word) -> String {
+        var word = Substring(word)
+        if word.count >= 6, word.hasSuffix("es"), ["sh", "ch", "ss", "x", "z"].contains(where: word.dropLast(2).hasSuffix) {
+            word = word.dropLast(2)
+        } else if word.count >= 5, word.hasSuffix("s"), !["ss", "us", "is"].contains(where: word.hasSuffix) {
+            word = word.dropLast()
+        }
+        if word.count >= 6, word.hasSuffix("ed") {
+            word = word.dropLast(2)
+        } else if word.count >= 7, word.hasSuffix("ing") {
+            word = word.dropLast(3)
+        }
+        return String(word.prefix(5))
     }
 }

@@ -79,7 +79,7 @@ enum QuestionTerms {
         return names(in: question, vocabulary: vocabulary).filter { name in
             let forms = AbsentTerms.inflections(of: name)
             let covered = searchable.contains { text in forms.contains { text.contains(identifier: $0) } }
-                || !name.contains(".") && !name.contains(" ") && name.count >= 5 && stems.contains(String(name.prefix(5)))
+                || !name.contains(".") && !name.contains(" ") && name.count >= 5 && stems.contains(ContentWords.stem(name))
             return !covered
         }
     }
@@ -99,7 +99,7 @@ enum QuestionTerms {
             var forms = AbsentTerms.inflections(of: name)
             if name.contains("."), let last = name.split(separator: ".").last, last.count >= 3 { forms.append(String(last)) }
             return forms.contains { written.contains(identifier: $0) }
-                || !name.contains(".") && !name.contains(" ") && name.count >= 5 && stems.contains(String(name.prefix(5)))
+                || !name.contains(".") && !name.contains(" ") && name.count >= 5 && stems.contains(ContentWords.stem(name))
         }
         return mentioned ? nil : asked
     }

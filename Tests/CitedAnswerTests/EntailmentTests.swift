@@ -101,6 +101,9 @@ struct EntailmentTests {
         #expect(rule("In stratified analyses, WIC participation increased more among children aged 1 to 4 years than among "
                      + "infants younger than 1 year.", wic) == nil)
         #expect(rule("In stratified analyses, participation grew more among children than among pregnant women.", wic) == nil)
+        // "younger than 1 year" bounds an age; it sets no sides against each other ("years" and "year" share a stem).
+        #expect(Entailment.Comparison.sides(.init("4.96% among infants younger than 1 year and 9.12% among children")) == nil)
+        #expect(Entailment.Comparison.sides(.init("Relapse was lower with drug Q than with placebo."))?.object == ["place"])
         #expect(Entailment.Groups.valued(.init("Rates were 12% in smokers and 8% in nonsmokers (95% CI 6-10), years (95% CI)."))
                     .mapValues(\.value) == ["smokers": 12, "nonsmokers": 8])
         // The figures' own sentence gives each to its word, whichever sentence the claim's words match best.

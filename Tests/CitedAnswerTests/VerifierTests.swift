@@ -25,6 +25,16 @@ func doses() {
     #expect(wrong[0].support == .unsupported)
 }
 
+@Test("Stems take off inflections while four letters remain, then keep five letters")
+func contentStems() {
+    #expect(["rates", "rate", "doses", "pushes", "pushed", "pushing", "reduced", "reduction"].map(ContentWords.stem)
+        == ["rate", "rate", "dose", "push", "push", "push", "reduc", "reduc"])
+    // Words whose last letters are not an inflection, and words too short to lose one, keep them.
+    #expect(["status", "analysis", "class", "uses", "need", "string"].map(ContentWords.stem)
+        == ["statu", "analy", "class", "uses", "need", "strin"])
+    #expect(ContentWords.stems(of: "The rates were lower; a rate is given.") == ["rate", "lower", "rate", "given"])
+}
+
 @Test("A compound sentence is supported only when each of its clauses is the cited passage's")
 func compoundClauses() {
     let profiler = [EvidencePassage(number: 1, text: "When more than one key is provided to sort_stats, additional keys are used " +
