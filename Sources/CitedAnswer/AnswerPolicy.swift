@@ -18,9 +18,11 @@ public struct AnswerPolicy: Codable, Equatable, Sendable {
     /// too: a clinical answer must carry the figures, which the background or conclusion lack.
     public var resultsSection = true
     /// For a code page's hit inside an API entry (an example, a note), the entry's opening passage, which holds
-    /// its signature with the defaults and the description, is given to the model right before it. Off: on the
-    /// facts sets (2026-12-06) it fixed one confirm answer and broke one tune answer (the top hit's entry head
-    /// pushed the right page's example out of the prompt); cited_gold tune 0.786 → 0.750, confirm 0.643 → 0.679.
+    /// its signature with the defaults and the description, is given to the model right before it, as one more
+    /// passage (`Answerer.withEntryHeads`). Off: on the facts sets (2026-12-07, RESULTS.md "Twentieth pass") it
+    /// changed no answer's metrics on either split and cost prefill time (tune python-01 got the head and a right
+    /// answer, which the answer-relevance cut then withheld). A first version that pushed the last given passage
+    /// out (2026-12-06) broke one tune answer for one confirm answer.
     public var entryHead = false
     /// For a given doc passage with a version note that a later note of the same API entry revises, the
     /// passage with the later note is given to the model right after it (`VersionNotes`): an answer from

@@ -209,10 +209,15 @@ public final class Answerer {
             (hits, added) = try withResultsSection(hits, given: run.policy.maxPassages)
             if let added { run.keep.insert(added) }
         }
-        if run.policy.entryHead { hits = try withEntryHead(hits, given: run.policy.maxPassages) }
+        var given = run.policy.maxPassages
+        if run.policy.entryHead {
+            let heads: Int
+            (hits, heads) = try withEntryHeads(hits, given: given)
+            given += heads
+        }
         if run.policy.laterNotes {
             let added: Int64?
-            (hits, added) = try withLaterNotes(hits, given: run.policy.maxPassages)
+            (hits, added) = try withLaterNotes(hits, given: given)
             if let added { run.keep.insert(added) }
         }
         hits = UntrustedPassages.screen(hits)
@@ -223,16 +228,16 @@ public final class Answerer {
         run.ranked = hits.enumerated().map { index, hit in
             PackedPassage(number: index + 1, passageID: hit.passageID, source: hit.source, text: hit.text)
         }
-        let given = ContextPacker.pack(Array(run.ranked.prefix(run.policy.maxPassages)), budget: run.policy.contextBudget,
-                                       tokenCount: Self.approximateTokens)
-        run.shown = given + run.ranked.dropFirst(run.policy.maxPassages)
-            .prefix(max(run.policy.listedPassages - given.count, 0))
+        let packed = ContextPacker.pack(Array(run.ranked.prefix(given)), budget: run.policy.contextBudget,
+                                        tokenCount: Self.approximateTokens)
+        run.shown = packed + run.ranked.dropFirst(given)
+            .prefix(max(run.policy.listedPassages - packed.count, 0))
             .enumerated().map { offset, passage in
                 var numbered = passage
-                numbered.number = given.count + offset + 1
+                numbered.number = packed.count + offset + 1
                 return numbered
             }
-        run.packed = given
+        run.packed = packed
         run.answer.timingsMS.retrieve = run.elapsedMS
     }
 
@@ -282,25 +287,32 @@ public final class Answerer {
     }
 
     /// An API entry of a code page can span passages, and a hit inside it (its example, a note) lacks the
-    /// signature and description, which hold the parameters and defaults. The first given hit that continues
-    /// an entry whose opening passage was not given brings that passage in right before it (the last given
-    /// hit moves down to the listed ones).
-    func withEntryHead(_ hits: [RetrievedPassage], given: Int) throws -> [RetrievedPassage] {
-        guard let documentPassages else { return hits }
-        let givenIDs = Set(hits.prefix(given).map(\.passageID))
-        for (rank, hit) in hits.prefix(given).enumerated() where hit.source.kind == .doc {
+    /// signature and description, which hold the parameters and defaults. Each given hit that continues an entry
+    /// whose opening passage was not given brings that passage in right before it, as one more given passage
+    /// (nothing is pushed out of the prompt; the relevance cut later drops a head far from the question).
+    /// Returns the hits and how many heads joined the given ones.
+    func withEntryHeads(_ hits: [RetrievedPassage], given: Int) throws -> ([RetrievedPassage], heads: Int) {
+        guard let documentPassages else { return (hits, 0) }
+        var expanded = Array(hits.prefix(given))
+        var rest = Array(hits.dropFirst(given))
+        var heads = 0
+        for hit in hits.prefix(given) where hit.source.kind == .doc && heads < Self.maxEntryHeads {
             let label = Self.section(of: hit.source)
             guard let document = hit.documentID, !label.isEmpty,
                   let head = try documentPassages(document).first(where: { $0.source.id == hit.source.id }),
-                  head.passageID != hit.passageID, !givenIDs.contains(head.passageID),
+                  head.passageID != hit.passageID, !expanded.contains(where: { $0.passageID == head.passageID }),
                   let firstLine = head.text.split(separator: "\n", maxSplits: 1).first,
-                  Excerpt.isSignature(String(firstLine), label: label) else { continue }
-            var expanded = hits.filter { $0.passageID != head.passageID }
+                  Excerpt.isSignature(String(firstLine), label: label),
+                  let rank = expanded.firstIndex(where: { $0.passageID == hit.passageID }) else { continue }
             expanded.insert(head, at: rank)
-            return Array(expanded.prefix(hits.count))
+            rest.removeAll { $0.passageID == head.passageID }
+            heads += 1
         }
-        return hits
+        return (expanded + rest, heads)
     }
+
+    /// At most this many entry heads join the given passages (each costs prefill time).
+    static let maxEntryHeads = 2
 
     /// Embed the question and every candidate once: for the evidence, the relevance cut and the verifier.
     /// Only shown passages close to the best candidate stay in the prompt: distractors cost prefill time and

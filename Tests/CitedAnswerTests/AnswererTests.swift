@@ -433,7 +433,7 @@ func exampleAsTurn() {
     #expect(PromptBuilder.workedExample("{{example}}\nExample answer: X [1].\n{{/example}}\n{{sources}}") == nil)
 }
 
-@Test("A code hit inside an API entry brings the entry's opening passage (signature and defaults) before it")
+@Test("A code hit inside an API entry brings the entry's opening passage (signature and defaults) in before it, pushing nothing out")
 func entryHeadJoins() throws {
     func doc(_ id: Int64, _ label: String, _ text: String) -> RetrievedPassage {
         RetrievedPassage(passageID: id, documentID: 3, source: Source(kind: .doc, id: "library/difflib.rst.txt#\(label)",
@@ -443,13 +443,23 @@ func entryHeadJoins() throws {
     let head = doc(20, "get_close_matches", "get_close_matches(word, possibilities, n=3, cutoff=0.6)\n\nReturn a list of the best matches.")
     let example = doc(21, "get_close_matches", ">>> get_close_matches('appel', ['ape', 'apple'])")
     let other = doc(30, "Differ", "Differ(linejunk=None, charjunk=None)\n\nCompare sequences of lines.")
+    let last = doc(40, "ndiff", "ndiff(a, b)\n\nCompare a and b.")
     let pipeline = Answerer(model: { _ in ScriptedModel(script: "NOT IN SOURCES") }, embedder: HashingEmbedder(),
                             builder: PromptBuilder(library: library), retrieve: { _, _ in [] })
-    #expect(try pipeline.withEntryHead([other, example], given: 2).map(\.passageID) == [other, example].map(\.passageID))
-    pipeline.documentPassages = { _ in [head, example, other] }
-    #expect(try pipeline.withEntryHead([other, example], given: 2).map(\.passageID) == [30, 20])
-    #expect(try pipeline.withEntryHead([other, example, head], given: 3).map(\.passageID) == [30, 21, 20])
-    #expect(try pipeline.withEntryHead([head, other], given: 2).map(\.passageID) == [20, 30])
+    func joined(_ hits: [RetrievedPassage], given: Int) throws -> ([Int64], Int) {
+        let (expanded, heads) = try pipeline.withEntryHeads(hits, given: given)
+        return (expanded.map(\.passageID), heads)
+    }
+    #expect(try joined([other, example], given: 2) == ([30, 21], 0))
+    pipeline.documentPassages = { _ in [head, example, other, last] }
+    // The head joins right before its hit as one more given passage; the hit after it keeps its place.
+    #expect(try joined([other, example, last], given: 2) == ([30, 20, 21, 40], 1))
+    // Already given, or the hit is not given, or the hit is the head itself: nothing joins.
+    #expect(try joined([other, example, head], given: 3) == ([30, 21, 20], 0))
+    #expect(try joined([other, example], given: 1) == ([30, 21], 0))
+    #expect(try joined([head, other], given: 2) == ([20, 30], 0))
+    // A head listed below the given ones moves up, not in twice.
+    #expect(try joined([example, other, head], given: 2) == ([20, 21, 30], 1))
 }
 
 @Test("A sentence the model writes twice is said once; list numbers and a copied source header are not sentences")
