@@ -42,7 +42,8 @@ public enum Counterfactual {
         public var alternative: String
         public var kind: Kind
         /// logit(alternative) − logit(word) at the first token where they differ: above 0 the model prefers
-        /// the alternative.
+        /// the alternative. A local model then reads both on, a few tokens past the words that differ, and gives
+        /// the difference of their log-probabilities there instead.
         public var margin: Float
     }
 

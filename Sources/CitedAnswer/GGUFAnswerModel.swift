@@ -99,14 +99,19 @@ extension GGUFAnswerModel: CounterfactualScorer {
     }
 
     /// One pass over the source and the claim, stopping at each place where a variant's tokens part from the
-    /// claim's: there the logits of the two tokens that differ are compared. Source and claim are plain text
-    /// (special-token text is not parsed: a passage cannot end the turn).
+    /// claim's: there the logits of the two tokens that differ are compared. A variant preferred there is read
+    /// on (`windowMargin`): its first token alone says little ("Patients with an OS below 3.65 …" opens as
+    /// likely as "… an NLR below 3.65 …"). Source and claim are plain text (special-token text is not parsed: a
+    /// passage cannot end the turn).
     public func counterfactual(claim: String, source: String, slots: [Counterfactual.Slot]) throws -> Counterfactual.Finding? {
         let tokenizer = generator.model.tokenizer
         func tokens(_ text: String) -> [Int32] { tokenizer.encode(text, addSpecial: false, parseSpecial: false) }
         let claimBytes = Array(claim.utf8)
         let claimIDs = tokens(claim)
-        struct Check { var position: Int, own: Int32, other: Int32, word: String, alternative: String, kind: Counterfactual.Kind }
+        struct Check {
+            var position: Int, own: Int32, other: Int32, word: String, alternative: String, kind: Counterfactual.Kind
+            var variant: [Int32]
+        }
         var checks: [Check] = []
         for slot in slots where slot.offset + slot.word.utf8.count <= claimBytes.count {
             for alternative in slot.alternatives {
@@ -117,7 +122,7 @@ extension GGUFAnswerModel: CounterfactualScorer {
                 while position < claimIDs.count, position < ids.count, claimIDs[position] == ids[position] { position += 1 }
                 guard position < claimIDs.count, position < ids.count else { continue }
                 checks.append(Check(position: position, own: claimIDs[position], other: ids[position],
-                                    word: slot.word, alternative: alternative, kind: slot.kind))
+                                    word: slot.word, alternative: alternative, kind: slot.kind, variant: ids))
             }
         }
         guard !checks.isEmpty else { return nil }
@@ -138,7 +143,7 @@ extension GGUFAnswerModel: CounterfactualScorer {
         }
         done = headCount - 1
         counterfactualHead = nil
-        var best: Counterfactual.Finding?
+        var firstTokens: [(check: Check, finding: Counterfactual.Finding)] = []
         for position in Set(checks.map(\.position)).sorted() {
             let logits = try model.forward(Array(all[done..<(headCount + position)]))
             done = headCount + position
@@ -147,9 +152,64 @@ extension GGUFAnswerModel: CounterfactualScorer {
                 let finding = Counterfactual.Finding(word: check.word, alternative: check.alternative, kind: check.kind,
                                                      margin: logits[Int(check.other)] - logits[Int(check.own)])
                 onCounterfactualCheck?(finding)
-                if finding.margin > best?.margin ?? -.infinity { best = finding }
+                firstTokens.append((check, finding))
             }
         }
-        return best
+        // The variants preferred at their first token, strongest first, are read on.
+        let preferred = firstTokens.filter { $0.finding.margin > 0 }.sorted { $0.finding.margin > $1.finding.margin }
+        var findings = firstTokens.filter { $0.finding.margin <= 0 }.map(\.finding)
+        var cached = done
+        for (check, finding) in preferred.prefix(Self.windowChecks) {
+            var read = finding
+            read.margin = try windowMargin(claim: claimIDs, variant: check.variant, from: check.position, head: head,
+                                           cached: &cached)
+            findings.append(read)
+        }
+        findings += preferred.dropFirst(Self.windowChecks).map(\.finding)
+        return findings.max { $0.margin < $1.margin }
+    }
+
+    /// How many preferred variants a test reads on (each costs a few one-token passes).
+    static let windowChecks = 3
+    /// Tokens of the shared rest of the sentence read after the words that differ.
+    static let windowAfter = 6
+
+    /// log P(variant) − log P(claim) over the tokens where the two differ and the next `windowAfter` tokens they
+    /// share, both read after `head` and the claim's first `position` tokens. `cached`: how many leading cache
+    /// entries hold `head` + `claim` (the model's cache is left holding at least the first `position` - 1 after
+    /// `head`).
+    func windowMargin(claim: [Int32], variant: [Int32], from position: Int, head: [Int32], cached: inout Int) throws -> Float {
+        var shared = 0
+        while shared < min(claim.count, variant.count) - position,
+              claim[claim.count - 1 - shared] == variant[variant.count - 1 - shared] { shared += 1 }
+        let start = head.count + position
+        if cached < start - 1 {
+            generator.model.truncate(to: cached)
+            try generator.model.forward(Array((head + claim)[cached..<(start - 1)]))
+        }
+        cached = start - 1
+        func logProbability(_ sequence: [Int32]) throws -> Float {
+            let end = min(sequence.count, sequence.count - shared + Self.windowAfter)
+            let context = head + sequence
+            generator.model.truncate(to: start - 1)
+            var total: Float = 0
+            var next = start
+            while next < head.count + end {
+                let count = min(LanguageModel.maxStepTokens, head.count + end - next)
+                let rows = try generator.model.forwardEach(Array(context[(next - 1)..<(next - 1 + count)]))
+                for (offset, row) in rows.enumerated() { total += Self.logSoftmax(row, at: Int(context[next + offset])) }
+                next += count
+            }
+            return total
+        }
+        return try logProbability(variant) - logProbability(claim)
+    }
+
+    /// log softmax(`logits`)[`index`].
+    static func logSoftmax(_ logits: UnsafeMutableBufferPointer<Float>, at index: Int) -> Float {
+        let top = logits.max() ?? 0
+        var sum: Float = 0
+        for value in logits { sum += expf(value - top) }
+        return logits[index] - top - logf(sum)
     }
 }
