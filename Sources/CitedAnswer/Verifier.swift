@@ -50,7 +50,9 @@ public struct VerificationPolicy: Codable, Equatable, Sendable {
     /// prefers a swapped number, name or comparison word to the sentence's own by more than this many logits.
     /// Set on the tune split of the verifier set with Qwen2.5-Coder-0.5B: verbatim sentences scored −11…1.6,
     /// number and name swaps mostly 1.3…9; at 3 the verifier rejects 0.695 of perturbed sentences (0.627
-    /// without the test) and accepts 0.855 of faithful ones (0.887); see Benchmarks/RESULTS.md.
+    /// without the test) and accepts 0.855 of faithful ones (0.887); see Benchmarks/RESULTS.md. Since a preferred
+    /// swap is read on (2026-12-07, a log-probability difference over several tokens), tune again: margins 3 and 4
+    /// both give 0.952 faithful / 0.898 perturbed, 2 gives 0.919 / 0.898, 1 gives 0.871 / 0.898.
     public var counterfactualMargin: Float = 3.0
     /// The counterfactual test also tries the sides of a comparison: each word before "than" / "versus" against
     /// the first word after it (`Counterfactual.slots(sides:)`). Verifier set, margin 3, Qwen2.5-Coder-0.5B:
