@@ -68,7 +68,7 @@ let package = Package(
                 swiftSettings: fastMath + swift6),
         // Answers: domain routing, prompts, packing, citation constraint and checking, abstention.
         .target(name: "CitedAnswer", dependencies: ["CitedCore", "CitedStore", "CitedRetrieve", "CitedModel",
-                                                    "CitedGenerate", "CitedTokenizer"],
+                                                    "CitedGenerate", "CitedTokenizer", "CitedKernels"],
                 swiftSettings: swift6),
 
         // OpenAI-compatible model servers: streamed chat completions and embeddings over HTTP, with retries.

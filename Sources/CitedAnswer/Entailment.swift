@@ -331,11 +331,12 @@ enum Entailment {
             func sameDenial(_ head: String, _ own: [Set<String>], _ other: [Set<String>]) -> Bool {
                 own.contains { denial in denial.contains(head) && other.contains { !$0.isDisjoint(with: denial) } }
             }
-            if let head = c.heads.first(where: { passage.stems.contains($0) && !p.negated.contains($0) && !emptied.contains($0)
+            // Sorted, so the word named is the same on every run (a set's order is not).
+            if let head = c.heads.sorted().first(where: { passage.stems.contains($0) && !p.negated.contains($0) && !emptied.contains($0)
                 && !sameDenial($0, c.denials, p.denials) }) {
                 return head
             }
-            return p.heads.first { claim.stems.contains($0) && !c.negated.contains($0) && !sameDenial($0, p.denials, c.denials) }
+            return p.heads.sorted().first { claim.stems.contains($0) && !c.negated.contains($0) && !sameDenial($0, p.denials, c.denials) }
         }
 
         /// A word one sentence writes with "non-" and the other only without it, before the same word: "returns a

@@ -1,4 +1,5 @@
 import CitedGenerate
+import CitedKernels
 import CitedModel
 import CitedTokenizer
 import Foundation
@@ -197,19 +198,13 @@ extension GGUFAnswerModel: CounterfactualScorer {
             while next < head.count + end {
                 let count = min(LanguageModel.maxStepTokens, head.count + end - next)
                 let rows = try generator.model.forwardEach(Array(context[(next - 1)..<(next - 1 + count)]))
-                for (offset, row) in rows.enumerated() { total += Self.logSoftmax(row, at: Int(context[next + offset])) }
+                for (offset, row) in rows.enumerated() {
+                    total += Dense.logSoftmax(UnsafeBufferPointer(row), at: Int(context[next + offset]))
+                }
                 next += count
             }
             return total
         }
         return try logProbability(variant) - logProbability(claim)
-    }
-
-    /// log softmax(`logits`)[`index`].
-    static func logSoftmax(_ logits: UnsafeMutableBufferPointer<Float>, at index: Int) -> Float {
-        let top = logits.max() ?? 0
-        var sum: Float = 0
-        for value in logits { sum += expf(value - top) }
-        return logits[index] - top - logf(sum)
     }
 }

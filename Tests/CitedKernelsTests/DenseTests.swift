@@ -23,6 +23,21 @@ struct DenseTests {
         }
     }
 
+    @Test("logSoftmax matches a Double reference on a vocabulary-sized row, and large logits do not overflow")
+    func logSoftmax() {
+        let row = denseRandomFloats(151_936, seed: 7, scale: 20)
+        let top = Double(row.max()!)
+        let sum = row.reduce(0.0) { $0 + Foundation.exp(Double($1) - top) }
+        for index in [0, 17, 75_000, 151_935] {
+            let reference = Double(row[index]) - top - Foundation.log(sum)
+            let value = row.withUnsafeBufferPointer { Dense.logSoftmax($0, at: index) }
+            #expect(abs(Double(value) - reference) <= 1e-4, "index \(index): \(value) vs \(reference)")
+        }
+        let large: [Float] = [1000, 999, 0]
+        let first = large.withUnsafeBufferPointer { Dense.logSoftmax($0, at: 0) }
+        #expect(first.isFinite && abs(Double(first) + Foundation.log(1 + Foundation.exp(-1.0) + Foundation.exp(-1000.0))) <= 1e-5)
+    }
+
     @Test("erf within 2e-7 of Foundation")
     func erf() {
         let x = stride(from: Float(-6), through: 6, by: 0.00113).map { $0 } + [0, -0, 1e-8, 10, -10]
