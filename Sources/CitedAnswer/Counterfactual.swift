@@ -83,11 +83,19 @@ public enum Counterfactual {
         return slots
     }
 
-    /// What kind of name a word is, for the alternatives it stands against: without digits ("PCI"), with
-    /// digits after a letter ("COVID-19", "PM2.5"), or a quantity that opens with its digits ("6-month").
-    static func nameKind(_ word: String) -> Int {
-        guard word.contains(where: \.isNumber) else { return 0 }
-        return word.first?.isNumber == true ? 2 : 1
+    /// What kind of name a word is, for the alternatives it stands against.
+    enum NameKind {
+        /// Without digits: "PCI".
+        case letters
+        /// Digits after a letter: "COVID-19", "PM2.5".
+        case coded
+        /// A quantity that opens with its digits: "6-month".
+        case quantity
+    }
+
+    static func nameKind(_ word: String) -> NameKind {
+        guard word.contains(where: \.isNumber) else { return .letters }
+        return word.first?.isNumber == true ? .quantity : .coded
     }
 
     /// Side slots: in "A … than B" (or "compared with", "versus", "relative to", "instead of") each word of A
