@@ -159,6 +159,9 @@ enum Entailment {
                 ? Violation(rule: .comparison, detail: "the sides of the comparison are swapped: \(quoted)")
                 : Violation(rule: .direction, detail: "the direction is reversed: \(quoted)")
         }
+        if let (first, second) = Exchange.exchanged(claim, target) {
+            return Violation(rule: .comparison, detail: "\"\(first)\" and \"\(second)\" trade roles: \(quoted)")
+        }
         if let word = Quantifier.introduced(claim.words, passageSentences.flatMap(\.words)) {
             return Violation(rule: .generalisation, detail: "\"\(word)\" is not stated: \(quoted)")
         }

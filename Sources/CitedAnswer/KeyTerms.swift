@@ -213,7 +213,8 @@ struct SearchableText {
     }
 
     /// The name as written, or a dotted name whose last part is in the text as code (`.walk`, `walk(`,
-    /// `` `walk` ``: not the verb in "walk a path upwards") and whose qualifiers are in the text or its context.
+    /// `` `walk` ``: not the verb in "walk a path upwards") and whose qualifiers are words of the text or its
+    /// context, unless the text gives that last part to other owners only (`os.walk` does not back `Path.walk`).
     func contains(identifier: String) -> Bool {
         if identifier.contains(" ") {  // "greccar 3", also as "GRECCAR-3" or "GRECCAR3"; not "GRECCAR 30"
             let forms = [identifier, identifier.replacingOccurrences(of: " ", with: "-"),
@@ -226,7 +227,30 @@ struct SearchableText {
         if lowered.contains(identifier) || !identifier.contains(".") && context.contains(identifier) { return true }
         let parts = identifier.split(separator: ".")
         guard parts.count > 1, let last = parts.last, containsAsCode(last) else { return false }
-        return parts.dropLast().allSatisfy { lowered.contains($0) || context.contains($0) }
+        let qualifiers = parts.dropLast()
+        // The text gives the last part to another owner only ("os.walk" where the claim says `Path.walk`): it is
+        // another function of the same name.
+        let owners = owners(of: last)
+        if !owners.isEmpty, !owners.contains(where: { qualifiers.contains(Substring($0)) }) { return false }
+        // Each qualifier as a word of its own: "path" in "dirpath" names nothing.
+        return qualifiers.allSatisfy { qualifier in
+            [lowered, context].contains { $0.range(of: Self.wordPattern(qualifier), options: .regularExpression) != nil }
+        }
+    }
+
+    /// A regular expression for `word` standing alone, not inside a longer name.
+    static func wordPattern(_ word: Substring) -> String {
+        #"(?<![A-Za-z0-9_])"# + NSRegularExpression.escapedPattern(for: String(word)) + #"(?![A-Za-z0-9_])"#
+    }
+
+    /// The names the text writes right before ".`name`" ("os" in "os.walk(top)").
+    func owners(of name: Substring) -> Set<String> {
+        let pattern = #"([A-Za-z_][A-Za-z0-9_]*)\."# + NSRegularExpression.escapedPattern(for: String(name)) + #"(?![A-Za-z0-9_])"#
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let range = NSRange(lowered.startIndex..., in: lowered)
+        return Set(expression.matches(in: lowered, range: range).compactMap { match in
+            Range(match.range(at: 1), in: lowered).map { String(lowered[$0]) }
+        })
     }
 
     /// Whether `name` occurs after a dot or backtick, or before an opening parenthesis or a backtick.

@@ -270,6 +270,29 @@ func numberedNames() {
                                     vocabulary: nil) == ["greccar 3"])
 }
 
+@Test("A dotted name is backed only where its owner is: `Path.walk` is not the `os.walk` a passage shows")
+func ownersOfNames() {
+    let walk = SearchableText("for root, dirs, files in os.walk(top, topdown=False): os.remove(os.path.join(root, name))",
+                              context: "os --- Miscellaneous operating system interfaces library/os.rst.txt walk")
+    #expect(!walk.contains(identifier: "path.walk"))
+    #expect(walk.contains(identifier: "os.walk"))
+    #expect(walk.contains(identifier: "os.path.join") && walk.contains(identifier: "path.join"))
+    // A qualifier inside a longer word names nothing: "dirpath" is no `Path`.
+    let signature = SearchableText("walk(top, topdown=True): yields a 3-tuple (dirpath, dirnames, filenames).", context: "os walk")
+    #expect(!signature.contains(identifier: "path.walk") && signature.contains(identifier: "os.walk"))
+    // Without an owner in the text, the page's context may name it (the heapq page writes `heappush(heap, item)`).
+    let heap = SearchableText("Push the value *item* onto the *heap*: :func:`heappush` keeps the invariant.",
+                              context: "heapq --- Heap queue algorithm library/heapq.rst.txt")
+    #expect(heap.contains(identifier: "heapq.heappush"))
+    #expect(SearchableText("c.most_common(2) uses Counter.most_common ordering.").contains(identifier: "collections.counter.most_common")
+        == false)
+    #expect(SearchableText("Counter.most_common(n) lists the n most common elements.", context: "collections")
+        .contains(identifier: "collections.counter.most_common"))
+    let passage = EvidencePassage(number: 1, text: "for root, dirs, files in os.walk(top): yields a 3-tuple (dirpath, dirnames, filenames).")
+    let wrong = AnswerSentence(text: "Use `Path.walk(p)` to traverse a directory tree, which yields a 3-tuple.", citations: [1])
+    #expect(Verifier().verify([wrong], passages: [passage])[0].support == .unsupported)
+}
+
 @Test("Shared words do not back a sentence whose embedding is far from the passage's (cosine below the floor)")
 func wordsWithoutMeaning() {
     let passage = EvidencePassage(number: 1, text: "Serrated polyps have a high miss rate owing to their location.", vector: [1, 0])
