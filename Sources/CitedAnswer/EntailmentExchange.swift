@@ -10,6 +10,9 @@ extension Entailment {
         /// Words the claim must follow in order beyond what it follows without the exchange: one is what moving a
         /// single word to another place of the sentence gains.
         static let leastGain = 2
+        /// Most exchanges tried per sentence (each one a longest-common-subsequence of two sentences), so that a long
+        /// sentence in another order costs bounded time.
+        static let mostTrials = 600
         /// Relations whose sides may be given in either order.
         static let symmetric: Set<String> = [
             "similar", "similarly", "equivalent", "equal", "equally", "same", "comparable", "identical", "between",
@@ -40,7 +43,8 @@ extension Entailment {
             })
             let before = Substitution.differences(saidKeys, keys).matched
             var best: (gain: Int, first: Range<Int>, second: Range<Int>)?
-            for first in keys.indices where anchors.contains(keys[first]) {
+            var trials = 0
+            search: for first in keys.indices where anchors.contains(keys[first]) {
                 for second in keys.indices where second > first && anchors.contains(keys[second]) {
                     // The claim gives the later one first.
                     guard saidKeys.firstIndex(of: keys[second])! < saidKeys.firstIndex(of: keys[first])! else { continue }
@@ -49,6 +53,8 @@ extension Entailment {
                         guard (first + firstLength..<second).contains(where: isTerm) else { continue }
                         for secondLength in 1...longestRun where second + secondLength <= keys.count
                             && isTerm(second + secondLength - 1) {
+                            trials += 1
+                            guard trials <= mostTrials else { break search }
                             let (a, b) = (first..<first + firstLength, second..<second + secondLength)
                             var swapped = Array(keys[..<a.lowerBound])
                             swapped += keys[b] + keys[a.upperBound..<b.lowerBound] + keys[a] + keys[b.upperBound...]

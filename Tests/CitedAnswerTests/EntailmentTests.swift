@@ -547,5 +547,9 @@ struct EntailmentTests {
         #expect(rule("TNT improves the pCR rate.", "The pCR rate improved with TNT.") == nil)
         #expect(Entailment.Exchange.exchanged(.init("The reader decodes the body first and the header afterwards."),
                                               .init(reader)).map { [$0.0, $0.1] } == ["header", "body"])
+        // A long sentence in reverse order is no exchange of two runs (and the search stops after `mostTrials`).
+        let long = (1...70).map { "term\(String(UnicodeScalar(UInt8(97 + $0 % 26))))\($0 / 26)word" }
+        #expect(Entailment.Exchange.exchanged(.init(long.reversed().joined(separator: " ") + "."),
+                                              .init(long.joined(separator: " ") + ".")) == nil)
     }
 }
