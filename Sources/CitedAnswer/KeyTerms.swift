@@ -228,9 +228,10 @@ struct SearchableText {
         let parts = identifier.split(separator: ".")
         guard parts.count > 1, let last = parts.last, containsAsCode(last) else { return false }
         let qualifiers = parts.dropLast()
-        // The text gives the last part to another owner only ("os.walk" where the claim says `Path.walk`): it is
-        // another function of the same name.
-        let owners = owners(of: last)
+        // The text gives the last part only to another owner that its page names ("os.walk" on the `os` page, where
+        // the claim says `Path.walk`): it is another function of the same name. An owner the page does not name is
+        // an example's variable ("p.glob" for `Path.glob`).
+        let owners = owners(of: last).filter { context.range(of: Self.wordPattern(Substring($0)), options: .regularExpression) != nil }
         if !owners.isEmpty, !owners.contains(where: { qualifiers.contains(Substring($0)) }) { return false }
         // Each qualifier as a word of its own: "path" in "dirpath" names nothing.
         return qualifiers.allSatisfy { qualifier in

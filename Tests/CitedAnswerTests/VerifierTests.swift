@@ -270,13 +270,17 @@ func numberedNames() {
                                     vocabulary: nil) == ["greccar 3"])
 }
 
-@Test("A dotted name is backed only where its owner is: `Path.walk` is not the `os.walk` a passage shows")
+@Test("A dotted name is backed only where its owner is: `Path.walk` is not the `os.walk` the os page shows")
 func ownersOfNames() {
     let walk = SearchableText("for root, dirs, files in os.walk(top, topdown=False): os.remove(os.path.join(root, name))",
                               context: "os --- Miscellaneous operating system interfaces library/os.rst.txt walk")
     #expect(!walk.contains(identifier: "path.walk"))
     #expect(walk.contains(identifier: "os.walk"))
     #expect(walk.contains(identifier: "os.path.join") && walk.contains(identifier: "path.join"))
+    // An example's variable is no owner: "p.glob" on the pathlib page shows `Path.glob`.
+    let glob = SearchableText(">>> from pathlib import Path\n>>> p = Path('.')\n>>> list(p.glob('**/*.py'))",
+                              context: "pathlib --- Object-oriented filesystem paths library/pathlib.rst.txt Basic use")
+    #expect(glob.contains(identifier: "path.glob"))
     // A qualifier inside a longer word names nothing: "dirpath" is no `Path`.
     let signature = SearchableText("walk(top, topdown=True): yields a 3-tuple (dirpath, dirnames, filenames).", context: "os walk")
     #expect(!signature.contains(identifier: "path.walk") && signature.contains(identifier: "os.walk"))
