@@ -231,17 +231,16 @@ struct SearchableText {
         // The text gives the last part only to another owner that its page names ("os.walk" on the `os` page, where
         // the claim says `Path.walk`): it is another function of the same name. An owner the page does not name is
         // an example's variable ("p.glob" for `Path.glob`).
-        let owners = owners(of: last).filter { context.range(of: Self.wordPattern(Substring($0)), options: .regularExpression) != nil }
+        let owners = owners(of: last).filter { Self.has(word: Substring($0), in: context) }
         if !owners.isEmpty, !owners.contains(where: { qualifiers.contains(Substring($0)) }) { return false }
         // Each qualifier as a word of its own: "path" in "dirpath" names nothing.
-        return qualifiers.allSatisfy { qualifier in
-            [lowered, context].contains { $0.range(of: Self.wordPattern(qualifier), options: .regularExpression) != nil }
-        }
+        return qualifiers.allSatisfy { Self.has(word: $0, in: lowered) || Self.has(word: $0, in: context) }
     }
 
-    /// A regular expression for `word` standing alone, not inside a longer name.
-    static func wordPattern(_ word: Substring) -> String {
-        #"(?<![A-Za-z0-9_])"# + NSRegularExpression.escapedPattern(for: String(word)) + #"(?![A-Za-z0-9_])"#
+    /// Whether `text` holds `word` standing alone, not inside a longer name.
+    static func has(word: Substring, in text: String) -> Bool {
+        text.range(of: #"(?<![A-Za-z0-9_])"# + NSRegularExpression.escapedPattern(for: String(word)) + #"(?![A-Za-z0-9_])"#,
+                   options: .regularExpression) != nil
     }
 
     /// The names the text writes right before ".`name`" ("os" in "os.walk(top)").
