@@ -69,6 +69,9 @@ enum Entailment {
         if let (number, given) = Binding.borrowed(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "the passage gives \(given.joined(separator: ", ")) there, not \(number)")
         }
+        if let (claimed, stated) = PValues.misbound(claim, passages: passageSentences) {
+            return Violation(rule: .numberBinding, detail: "the passage gives these figures \"\(stated)\", not \"\(claimed)\"")
+        }
         if let (phrase, home) = Borrowing.measure(claim, passages: passageSentences) {
             return Violation(rule: .numberBinding, detail: "these figures are not given for \"\(phrase)…\" but in: "
                              + "\"\(home.text.prefix(160))\"")

@@ -552,4 +552,30 @@ struct EntailmentTests {
         #expect(Entailment.Exchange.exchanged(.init(long.reversed().joined(separator: " ") + "."),
                                               .init(long.joined(separator: " ") + ".")) == nil)
     }
+
+    @Test("A P value stays with the figures it follows")
+    func pValues() {
+        let doses = """
+            Older patients had lower toxicity-adjusted median doses of pazopanib, 300 mg vs. 400 mg vs. 600 mg, \
+            respectively, (p < 0.001), and sunitinib, 25 mg vs. 37.5 mg vs. 50 mg, respectively (p < 0.001); numerically \
+            fewer doses of CPI, median 2 vs. 5 vs. 5, respectively, (p = 0.2). Retention was 8.8% vs 25.8% (P=.02).
+            """
+        func misbound(_ sentence: String) -> Bool {
+            Entailment.PValues.misbound(Entailment.Unit(sentence), passages: [Entailment.Unit(doses)]) != nil
+        }
+        // The value of another comparison of the same sentence, or another comparator, breaks it.
+        let moved = "Older patients had lower doses of sunitinib, 25 mg vs. 37.5 mg vs. 50 mg, respectively, (p < 0.2)."
+        #expect(misbound(moved))
+        #expect(Entailment.violation(of: moved, in: [doses], context: "", isCommon: nil)?.detail
+                    == "the passage gives these figures \"p < 0.001\", not \"p < 0.2\"")
+        #expect(misbound("Retention was 8.8% vs 25.8% (p < 0.02)."))
+        // Copied, rewritten (".02" as "0.02"), or after other words, it passes.
+        #expect(!misbound("Sunitinib doses were 25 mg vs. 37.5 mg vs. 50 mg, respectively (p < 0.001)."))
+        #expect(!misbound("Older patients received 300 mg vs. 400 mg vs. 600 mg of pazopanib (p < 0.001) and fewer CPI "
+                          + "doses, median 2 vs. 5 vs. 5 (p = 0.2)."))
+        #expect(!misbound("Urinary retention was lower: 8.8% vs 25.8% (P = 0.02)."))
+        // Figures the passage never tests are left to the other rules.
+        #expect(!misbound("Mortality was 12% vs 20% (p = 0.04)."))
+    }
+
 }
